@@ -1,0 +1,81 @@
+//! The HTML shell and the route table.
+
+use crate::components::{Layout, NotFound};
+use crate::firms::pages::{FirmDeletePage, FirmEditPage, FirmPage, FirmsPage};
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Title, provide_meta_context};
+use leptos_router::{
+    SsrMode,
+    components::{Route, Router, Routes},
+    path,
+};
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let css = format!("/{}/{}.css", options.site_pkg_dir, options.output_name);
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options islands=true />
+                <link rel="stylesheet" href=css />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// Every page renders completely on the server before it is sent (`SsrMode::Async`): pages are
+/// whole without JavaScript, and a missing record can still answer 404.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Title formatter=|page: String| format!("{page} · Defense Export Tracker") />
+        <Router>
+            <Layout>
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=Home ssr=SsrMode::Async />
+                    <Route path=path!("/firms") view=FirmsPage ssr=SsrMode::Async />
+                    <Route path=path!("/firms/:id") view=FirmPage ssr=SsrMode::Async />
+                    <Route path=path!("/firms/:id/edit") view=FirmEditPage ssr=SsrMode::Async />
+                    <Route path=path!("/firms/:id/delete") view=FirmDeletePage ssr=SsrMode::Async />
+                </Routes>
+            </Layout>
+        </Router>
+    }
+}
+
+#[component]
+fn Home() -> impl IntoView {
+    let firms = Resource::new(|| (), |_| crate::firms::api::count_firms());
+    view! {
+        <Title text="Overview" />
+        <h1>"Defense Export Tracker"</h1>
+        <p class="lead">
+            "Framework agreements and the contracts signed under them, by supplier firm and buyer country: exact figures, with their sources."
+        </p>
+        <Suspense fallback=|| view! { <p class="placeholder">"Counting records…"</p> }>
+            {move || Suspend::new(async move {
+                match firms.await {
+                    Ok(count) => view! {
+                        <ul class="cards">
+                            <li>
+                                <a href="/firms">
+                                    <strong>{crate::components::format::thousands(count)}</strong>
+                                    " supplier firms"
+                                </a>
+                            </li>
+                        </ul>
+                    }.into_any(),
+                    Err(error) => view! { <crate::components::ErrorPanel error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,11 @@
+//! Domain types that parse their input: once a value of one of these types exists, it is valid.
+//! They compile for both the server and the browser, so the browser shows the same limits.
+
+pub mod country;
+pub mod firm;
+pub mod form;
+pub mod limits;
+
+pub use country::CountryCode;
+pub use firm::{Firm, FirmDraft, FirmFields, FirmName, Notes, Website};
+pub use form::{FieldErrors, FormOutcome};

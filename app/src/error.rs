@@ -1,0 +1,76 @@
+//! The one error type server functions return. Its text is what a user may read: database and
+//! other internal messages never go into it. They go to the log, with a reference the user can
+//! quote.
+
+use serde::{Deserialize, Serialize};
+use server_fn::codec::JsonEncoding;
+use server_fn::error::{FromServerFnError, ServerFnErrorErr};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// `what` names the missing record, e.g. "Firm 42".
+    #[error("{what} does not exist. It may have been deleted.")]
+    NotFound { what: String },
+    #[error(
+        "Something went wrong on our side and nothing was changed. Try again; if it keeps \
+         happening, give your administrator the reference {reference}."
+    )]
+    Internal { reference: String },
+    /// The call itself failed: no connection, or a request the server could not read.
+    #[error("The request did not go through ({0}). Check your connection and try again.")]
+    Request(String),
+}
+
+impl AppError {
+    pub fn not_found(what: impl Into<String>) -> Self {
+        Self::NotFound { what: what.into() }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        // These carry transport or decoding details (never database text).
+        let detail = match value {
+            ServerFnErrorErr::Request(_) => "no connection to the server".to_owned(),
+            ServerFnErrorErr::Args(e) | ServerFnErrorErr::MissingArg(e) => {
+                format!("unreadable form data: {e}")
+            }
+            other => other.to_string(),
+        };
+        Self::Request(detail)
+    }
+}
+
+#[cfg(feature = "ssr")]
+mod server {
+    use super::AppError;
+    use crate::storage::StorageError;
+
+    impl AppError {
+        /// Logs an internal fault with its full detail and returns the short message for the
+        /// user, linked to the log line by a reference.
+        pub fn internal(detail: impl std::fmt::Display) -> Self {
+            let reference = uuid::Uuid::new_v4().simple().to_string()[..8].to_owned();
+            tracing::error!(%reference, error = %detail, "internal error");
+            Self::Internal { reference }
+        }
+
+        /// The HTTP status a plain (no-JavaScript) page should answer with for this error.
+        pub fn status(&self) -> axum::http::StatusCode {
+            use axum::http::StatusCode;
+            match self {
+                Self::NotFound { .. } => StatusCode::NOT_FOUND,
+                Self::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
+                Self::Request(_) => StatusCode::BAD_REQUEST,
+            }
+        }
+    }
+
+    impl From<StorageError> for AppError {
+        fn from(error: StorageError) -> Self {
+            Self::internal(error)
+        }
+    }
+}

@@ -1,0 +1,253 @@
+//! The interactive parts of the firm pages: the only firm code that ships to the browser.
+//! Each form is a plain `<form method="post">` to its page's own address, so it works before
+//! the wasm loads or without JavaScript; once hydrated, submitting calls the server function
+//! instead and updates the page in place.
+
+use super::FirmFormEcho;
+use super::api::{CreateFirm, UpdateFirm};
+use super::form::FirmFieldInputs;
+use crate::components::format;
+use crate::domain::{FieldErrors, Firm, FormOutcome};
+use leptos::form::FromFormData;
+use leptos::prelude::*;
+
+fn sort_firms(rows: &mut [Firm]) {
+    rows.sort_by_cached_key(|f| (f.name.to_lowercase(), f.id));
+}
+
+/// The firm list with the "add a firm" form above it.
+#[island]
+pub fn FirmRegister(
+    firms: Vec<Firm>,
+    echo: Option<FirmFormEcho>,
+    notice: Option<String>,
+    highlight: Option<i64>,
+) -> impl IntoView {
+    let echo = echo.unwrap_or_default();
+    let (rows, set_rows) = signal(firms);
+    let (errors, set_errors) = signal(echo.errors);
+    let (notice, set_notice) = signal(notice);
+    let (failure, set_failure) = signal(echo.failure.map(|e| e.to_string()));
+    let (highlight, set_highlight) = signal(highlight);
+    let form_ref = NodeRef::<leptos::html::Form>::new();
+    let create = ServerAction::<CreateFirm>::new();
+
+    Effect::new(move |_| {
+        let Some(result) = create.value().get() else {
+            return;
+        };
+        set_failure.set(None);
+        match result {
+            Ok(FormOutcome::Saved(firm)) => {
+                set_errors.set(FieldErrors::new());
+                set_notice.set(Some(format!("Added “{}”.", firm.name)));
+                set_highlight.set(Some(firm.id));
+                set_rows.update(|rows| {
+                    rows.push(firm);
+                    sort_firms(rows);
+                });
+                if let Some(form) = form_ref.get_untracked() {
+                    form.reset();
+                }
+            }
+            Ok(FormOutcome::Invalid(messages)) => {
+                set_notice.set(None);
+                set_errors.set(messages);
+            }
+            Ok(FormOutcome::Conflict { .. }) => {}
+            Err(error) => set_failure.set(Some(error.to_string())),
+        }
+    });
+
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        match CreateFirm::from_event(&ev) {
+            Ok(args) => {
+                create.dispatch(args);
+            }
+            Err(error) => set_failure.set(Some(format!("The form could not be read ({error})."))),
+        }
+    };
+    let pending = create.pending();
+
+    view! {
+        <section class="panel" aria-labelledby="add-firm">
+            <h2 id="add-firm">"Add a firm"</h2>
+            <form method="post" action="/firms" class="form-grid" node_ref=form_ref on:submit=on_submit>
+                <FirmFieldInputs initial=echo.fields errors=errors.into() />
+                <div class="form-actions">
+                    <button type="submit" class="button primary" disabled=pending aria-busy=move || pending.get().to_string()>
+                        {move || if pending.get() { "Adding…" } else { "Add firm" }}
+                    </button>
+                </div>
+            </form>
+            <div class="messages" aria-live="polite">
+                {move || notice.get().map(|text| view! { <p class="alert alert-success" role="status">{text}</p> })}
+                {move || failure.get().map(|text| view! { <p class="alert alert-error" role="alert">{text}</p> })}
+                {move || (!errors.with(FieldErrors::is_empty)).then(|| view! {
+                    <p class="alert alert-error" role="alert">"Nothing was saved. Correct the fields marked below the form."</p>
+                })}
+            </div>
+        </section>
+        <section aria-labelledby="firm-list">
+            <h2 id="firm-list">
+                "All firms "<span class="count">{move || format!("({})", format::thousands(rows.with(Vec::len) as i64))}</span>
+            </h2>
+            <Show
+                when=move || rows.with(|r| !r.is_empty())
+                fallback=|| view! {
+                    <p class="empty">"No firms yet. Add the first supplier with the form above, for example Hanwha Aerospace (South Korea)."</p>
+                }
+            >
+                <div class="table-wrap">
+                    <table class="data">
+                        <thead>
+                            <tr>
+                                <th scope="col">"Name"</th>
+                                <th scope="col">"Home country"</th>
+                                <th scope="col">"Website"</th>
+                                <th scope="col">"Last changed"</th>
+                                <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            <For each=move || rows.get() key=|firm| (firm.id, firm.version) let:firm>
+                                <FirmRow firm highlight />
+                            </For>
+                        </tbody>
+                    </table>
+                </div>
+            </Show>
+        </section>
+    }
+}
+
+#[component]
+fn FirmRow(firm: Firm, highlight: ReadSignal<Option<i64>>) -> impl IntoView {
+    let id = firm.id;
+    let href = format!("/firms/{id}");
+    view! {
+        <tr class:highlight=move || highlight.get() == Some(id)>
+            <td><a href=href.clone()>{firm.name.clone()}</a></td>
+            <td>{firm.country.name()}" "<span class="code">{firm.country.to_string()}</span></td>
+            <td>
+                {firm.website.clone().map(|url| {
+                    let label = format::host(&url).to_owned();
+                    view! { <a href=url rel="noopener noreferrer external">{label}</a> }
+                })}
+            </td>
+            <td><time datetime=firm.updated_at.to_rfc3339()>{format::timestamp(&firm.updated_at)}</time></td>
+            <td class="actions">
+                <a href=format!("{href}/edit") aria-label=format!("Edit {}", firm.name)>"Edit"</a>
+                <a href=format!("{href}/delete") class="danger" aria-label=format!("Delete {}", firm.name)>"Delete"</a>
+            </td>
+        </tr>
+    }
+}
+
+/// The edit form. Saving names the version the form was opened at; if someone else saved in
+/// between, nothing is overwritten and their version is shown beside the user's.
+#[island]
+pub fn FirmEditor(firm: Firm, echo: Option<FirmFormEcho>, saved: bool) -> impl IntoView {
+    let id = firm.id;
+    let initial = echo
+        .as_ref()
+        .map_or_else(|| firm.fields(), |e| e.fields.clone());
+    let (errors, set_errors) = signal(echo.as_ref().map(|e| e.errors.clone()).unwrap_or_default());
+    let (version, set_version) = signal(
+        echo.as_ref()
+            .and_then(|e| e.version)
+            .unwrap_or(firm.version),
+    );
+    let (conflict, set_conflict) = signal(echo.as_ref().and_then(|e| e.conflict.clone()));
+    let (saved_at, set_saved_at) = signal(saved.then_some(firm.updated_at));
+    let (failure, set_failure) = signal(
+        echo.as_ref()
+            .and_then(|e| e.failure.as_ref())
+            .map(|e| e.to_string()),
+    );
+    let update = ServerAction::<UpdateFirm>::new();
+
+    Effect::new(move |_| {
+        let Some(result) = update.value().get() else {
+            return;
+        };
+        set_failure.set(None);
+        match result {
+            Ok(FormOutcome::Saved(firm)) => {
+                set_errors.set(FieldErrors::new());
+                set_conflict.set(None);
+                set_version.set(firm.version);
+                set_saved_at.set(Some(firm.updated_at));
+            }
+            Ok(FormOutcome::Invalid(messages)) => {
+                set_saved_at.set(None);
+                set_errors.set(messages);
+            }
+            Ok(FormOutcome::Conflict { current }) => {
+                set_saved_at.set(None);
+                set_errors.set(FieldErrors::new());
+                // Saving again now replaces their version on purpose.
+                set_version.set(current.version);
+                set_conflict.set(Some(current));
+            }
+            Err(error) => set_failure.set(Some(error.to_string())),
+        }
+    });
+
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        match UpdateFirm::from_event(&ev) {
+            Ok(args) => {
+                update.dispatch(args);
+            }
+            Err(error) => set_failure.set(Some(format!("The form could not be read ({error})."))),
+        }
+    };
+    let pending = update.pending();
+
+    view! {
+        <div class="messages" aria-live="polite">
+            {move || saved_at.get().map(|at| view! {
+                <p class="alert alert-success" role="status">
+                    "Saved at "{format::timestamp(&at)}". "
+                    <a href=format!("/firms/{id}")>"View the firm"</a>" · "<a href="/firms">"Back to all firms"</a>
+                </p>
+            })}
+            {move || failure.get().map(|text| view! { <p class="alert alert-error" role="alert">{text}</p> })}
+            {move || conflict.get().map(|current| view! { <ConflictPanel current /> })}
+        </div>
+        <form method="post" action=format!("/firms/{id}/edit") class="form-grid panel" on:submit=on_submit>
+            <input type="hidden" name="id" value=id />
+            <input type="hidden" name="version" value=move || version.get() />
+            <FirmFieldInputs initial errors=errors.into() />
+            <div class="form-actions">
+                <button type="submit" class="button primary" disabled=pending aria-busy=move || pending.get().to_string()>
+                    {move || if pending.get() { "Saving…" } else { "Save changes" }}
+                </button>
+                <a class="button" href=format!("/firms/{id}")>"Cancel"</a>
+            </div>
+        </form>
+    }
+}
+
+/// The other user's saved version, shown after a conflicting save.
+#[component]
+fn ConflictPanel(current: Firm) -> impl IntoView {
+    view! {
+        <div class="alert alert-warning conflict" role="alert">
+            <p>
+                <strong>"Not saved: someone else changed this firm while you were editing."</strong>
+                " Their version (saved "{format::timestamp(&current.updated_at)}") is below; your changes are still in the form. "
+                "Save again to replace their version with yours, or "
+                <a href=format!("/firms/{}/edit", current.id)>"discard yours and edit theirs"</a>"."
+            </p>
+            <dl class="compact">
+                <dt>"Name"</dt><dd>{current.name.clone()}</dd>
+                <dt>"Home country"</dt><dd>{current.country.name()}" ("{current.country.to_string()}")"</dd>
+                <dt>"Website"</dt><dd>{current.website.clone().unwrap_or_else(|| "—".into())}</dd>
+                <dt>"Notes"</dt><dd class="notes">{if current.notes.is_empty() { "—".to_owned() } else { current.notes.clone() }}</dd>
+            </dl>
+        </div>
+    }
+}

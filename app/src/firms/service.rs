@@ -1,0 +1,85 @@
+//! The firm use cases, shared by the server functions (JavaScript on) and the plain form posts
+//! (JavaScript off), so both paths validate and store the same way.
+
+use super::DeleteOutcome;
+use crate::domain::{FieldErrors, Firm, FirmDraft, FirmFields, FormOutcome};
+use crate::error::AppError;
+use crate::storage::{Db, StorageError, firms, firms::Versioned};
+
+fn duplicate_name(name: &str) -> FieldErrors {
+    FieldErrors::single(
+        "name",
+        format!("A firm named “{name}” already exists (names are compared ignoring case)."),
+    )
+}
+
+/// Turns the storage outcome of a write into what the form shows: a taken name is a message
+/// at the name field, anything else unexpected is a fault.
+fn on_write_error<T>(draft: &FirmDraft, error: StorageError) -> Result<FormOutcome<T>, AppError> {
+    match error {
+        StorageError::UniqueViolation { .. } => {
+            Ok(FormOutcome::Invalid(duplicate_name(draft.name.as_str())))
+        }
+        StorageError::ForeignKeyViolation { .. } => Ok(FormOutcome::Invalid(FieldErrors::single(
+            "country",
+            "Choose a country from the list.",
+        ))),
+        other => Err(other.into()),
+    }
+}
+
+pub async fn list(db: &Db) -> Result<Vec<Firm>, AppError> {
+    Ok(firms::list(db).await?)
+}
+
+pub async fn get(db: &Db, id: i64) -> Result<Firm, AppError> {
+    firms::get(db, id)
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("Firm {id}")))
+}
+
+pub async fn create(db: &Db, fields: &FirmFields) -> Result<FormOutcome<Firm>, AppError> {
+    let draft = match FirmDraft::parse(fields) {
+        Ok(draft) => draft,
+        Err(errors) => return Ok(FormOutcome::Invalid(errors)),
+    };
+    match firms::insert(db, &draft).await {
+        Ok(firm) => {
+            tracing::info!(firm.id = firm.id, "firm created");
+            Ok(FormOutcome::Saved(firm))
+        }
+        Err(error) => on_write_error(&draft, error),
+    }
+}
+
+pub async fn update(
+    db: &Db,
+    id: i64,
+    version: i64,
+    fields: &FirmFields,
+) -> Result<FormOutcome<Firm>, AppError> {
+    let draft = match FirmDraft::parse(fields) {
+        Ok(draft) => draft,
+        Err(errors) => return Ok(FormOutcome::Invalid(errors)),
+    };
+    match firms::update(db, id, version, &draft).await {
+        Ok(Versioned::Done(firm)) => {
+            tracing::info!(firm.id = id, firm.version = firm.version, "firm updated");
+            Ok(FormOutcome::Saved(firm))
+        }
+        Ok(Versioned::Stale(current)) => Ok(FormOutcome::Conflict { current }),
+        Ok(Versioned::Missing) => Err(AppError::not_found(format!("Firm {id}"))),
+        Err(error) => on_write_error(&draft, error),
+    }
+}
+
+pub async fn delete(db: &Db, id: i64, version: i64) -> Result<DeleteOutcome, AppError> {
+    Ok(match firms::delete(db, id, version).await? {
+        Versioned::Done(()) => {
+            tracing::info!(firm.id = id, "firm deleted");
+            DeleteOutcome::Deleted
+        }
+        Versioned::Stale(current) => DeleteOutcome::Conflict { current },
+        Versioned::Missing => DeleteOutcome::AlreadyGone,
+    })
+}

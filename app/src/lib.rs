@@ -1,0 +1,21 @@
+//! The Leptos application: pages, islands (the only parts that ship to the browser as wasm),
+//! server functions, domain types, and (with the `ssr` feature) storage.
+#![recursion_limit = "256"]
+
+pub mod app;
+pub mod components;
+pub mod domain;
+pub mod error;
+pub mod firms;
+#[cfg(feature = "ssr")]
+pub mod storage;
+
+pub use app::{App, shell};
+
+/// The browser entry point: hydrates only the islands, the rest of each page stays static HTML.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_islands();
+}

@@ -1,0 +1,152 @@
+//! Queries on `firms`. One small instrumented function per query, each written once for both
+//! backends.
+
+use super::{Db, Result, StorageError, on_db};
+use crate::domain::{CountryCode, Firm, FirmDraft};
+use chrono::{DateTime, SubsecRound, Utc};
+
+/// A row as stored; converted into the wire type [`Firm`] by parsing its country code.
+#[derive(Debug, sqlx::FromRow)]
+struct FirmRow {
+    id: i64,
+    name: String,
+    country_code: String,
+    website: Option<String>,
+    notes: String,
+    version: i64,
+    updated_at: DateTime<Utc>,
+}
+
+impl TryFrom<FirmRow> for Firm {
+    type Error = StorageError;
+    fn try_from(row: FirmRow) -> Result<Self> {
+        let country = CountryCode::parse(&row.country_code)
+            .map_err(|e| StorageError::Corrupt(format!("firm {}: {e}", row.id)))?;
+        Ok(Firm {
+            id: row.id,
+            name: row.name,
+            country,
+            website: row.website,
+            notes: row.notes,
+            version: row.version,
+            updated_at: row.updated_at,
+        })
+    }
+}
+
+const COLUMNS: &str = "id, name, country_code, website, notes, version, updated_at";
+
+/// Microseconds are what PostgreSQL keeps; rounding here makes both backends return the same.
+fn now() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(6)
+}
+
+fn into_firms(rows: Vec<FirmRow>) -> Result<Vec<Firm>> {
+    rows.into_iter().map(Firm::try_from).collect()
+}
+
+/// All firms, by name (case-insensitive).
+#[tracing::instrument(name = "db.firms.list", skip(db))]
+pub async fn list(db: &Db) -> Result<Vec<Firm>> {
+    let sql = format!("SELECT {COLUMNS} FROM firms ORDER BY lower(name), id");
+    let rows = on_db!(db, pool => sqlx::query_as::<_, FirmRow>(&sql).fetch_all(pool).await?);
+    into_firms(rows)
+}
+
+#[tracing::instrument(name = "db.firms.get", skip(db))]
+pub async fn get(db: &Db, id: i64) -> Result<Option<Firm>> {
+    let sql = format!("SELECT {COLUMNS} FROM firms WHERE id = $1");
+    let row = on_db!(db, pool => {
+        sqlx::query_as::<_, FirmRow>(&sql).bind(id).fetch_optional(pool).await?
+    });
+    row.map(Firm::try_from).transpose()
+}
+
+#[tracing::instrument(name = "db.firms.count", skip(db))]
+pub async fn count(db: &Db) -> Result<i64> {
+    Ok(on_db!(db, pool => {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM firms").fetch_one(pool).await?
+    }))
+}
+
+/// Stores a new firm. A name already taken (in any case) is a `UniqueViolation`.
+#[tracing::instrument(name = "db.firms.insert", skip_all, fields(name = draft.name.as_str()))]
+pub async fn insert(db: &Db, draft: &FirmDraft) -> Result<Firm> {
+    let sql = format!(
+        "INSERT INTO firms (name, country_code, website, notes, version, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, 1, $5, $5) RETURNING {COLUMNS}"
+    );
+    let now = now();
+    let row = on_db!(db, pool => {
+        sqlx::query_as::<_, FirmRow>(&sql)
+            .bind(draft.name.as_str())
+            .bind(draft.country.as_str())
+            .bind(draft.website.as_ref().map(|w| w.as_str()))
+            .bind(draft.notes.as_str())
+            .bind(now)
+            .fetch_one(pool)
+            .await?
+    });
+    row.try_into()
+}
+
+/// What an update or delete that names a version can find.
+#[derive(Debug)]
+pub enum Versioned<T> {
+    Done(T),
+    /// The record was saved by someone else since `version`; this is the current one.
+    Stale(Firm),
+    Missing,
+}
+
+/// Saves `draft` over firm `id` only if it is still at `version`.
+#[tracing::instrument(name = "db.firms.update", skip(db, draft))]
+pub async fn update(db: &Db, id: i64, version: i64, draft: &FirmDraft) -> Result<Versioned<Firm>> {
+    let sql = format!(
+        "UPDATE firms SET name = $1, country_code = $2, website = $3, notes = $4, \
+         version = version + 1, updated_at = $5 \
+         WHERE id = $6 AND version = $7 RETURNING {COLUMNS}"
+    );
+    let now = now();
+    let row = on_db!(db, pool => {
+        sqlx::query_as::<_, FirmRow>(&sql)
+            .bind(draft.name.as_str())
+            .bind(draft.country.as_str())
+            .bind(draft.website.as_ref().map(|w| w.as_str()))
+            .bind(draft.notes.as_str())
+            .bind(now)
+            .bind(id)
+            .bind(version)
+            .fetch_optional(pool)
+            .await?
+    });
+    match row {
+        Some(row) => Ok(Versioned::Done(row.try_into()?)),
+        None => stale_or_missing(db, id).await,
+    }
+}
+
+/// Deletes firm `id` only if it is still at `version`.
+#[tracing::instrument(name = "db.firms.delete", skip(db))]
+pub async fn delete(db: &Db, id: i64, version: i64) -> Result<Versioned<()>> {
+    let deleted = on_db!(db, pool => {
+        sqlx::query("DELETE FROM firms WHERE id = $1 AND version = $2")
+            .bind(id)
+            .bind(version)
+            .execute(pool)
+            .await?
+            .rows_affected()
+    });
+    if deleted == 1 {
+        Ok(Versioned::Done(()))
+    } else {
+        stale_or_missing(db, id).await
+    }
+}
+
+async fn stale_or_missing<T>(db: &Db, id: i64) -> Result<Versioned<T>> {
+    Ok(match get(db, id).await? {
+        Some(current) => Versioned::Stale(current),
+        None => Versioned::Missing,
+    })
+}

@@ -1,0 +1,202 @@
+//! The storage seam: one `Db` handle over SQLite (embedded default) or PostgreSQL.
+//!
+//! Every query is written once, with `$1`-style parameters that both drivers accept, and run
+//! through [`on_db!`], which expands the same code for whichever pool is in use. What really
+//! differs between the dialects lives here and in the two migration folders, nowhere else.
+
+pub mod countries;
+pub mod firms;
+
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+/// Runs `$body` with `$pool` bound to the concrete pool of `$db`. The body is compiled once per
+/// backend, so a query that one driver cannot run fails to build rather than at run time.
+#[macro_export]
+macro_rules! on_db {
+    ($db:expr, $pool:ident => $body:expr) => {
+        match $db {
+            $crate::storage::Db::Sqlite($pool) => $body,
+            $crate::storage::Db::Postgres($pool) => $body,
+        }
+    };
+}
+pub use on_db;
+
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Storage faults, and the constraint violations that callers turn into field messages.
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    #[error("unique constraint violated ({constraint:?})")]
+    UniqueViolation { constraint: Option<String> },
+    #[error("foreign key constraint violated ({constraint:?})")]
+    ForeignKeyViolation { constraint: Option<String> },
+    #[error("stored data is invalid: {0}")]
+    Corrupt(String),
+    #[error("database URL not understood: {0}")]
+    BadUrl(String),
+    #[error("could not create the database folder {path}: {source}")]
+    Folder {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error(transparent)]
+    Database(sqlx::Error),
+}
+
+impl From<sqlx::Error> for StorageError {
+    fn from(error: sqlx::Error) -> Self {
+        if let sqlx::Error::Database(db_error) = &error {
+            let constraint = db_error.constraint().map(str::to_owned);
+            if db_error.is_unique_violation() {
+                return Self::UniqueViolation { constraint };
+            }
+            if db_error.is_foreign_key_violation() {
+                return Self::ForeignKeyViolation { constraint };
+            }
+        }
+        Self::Database(error)
+    }
+}
+
+pub type Result<T, E = StorageError> = std::result::Result<T, E>;
+
+/// Settings every SQLite connection gets. WAL with `synchronous=FULL`: an acknowledged save
+/// survives a crash or power loss (NORMAL may lose the last commits), and readers never block the
+/// writer. Foreign keys are off by default in SQLite, so switch them on.
+fn sqlite_options(options: SqliteConnectOptions) -> SqliteConnectOptions {
+    options
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Full)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(5))
+}
+
+impl Db {
+    /// Connects by URL: `postgres://…` or `postgresql://…` selects PostgreSQL, `sqlite://PATH`
+    /// an SQLite file (created, with its folder, when missing).
+    pub async fn connect(url: &str) -> Result<Self> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let options =
+                PgConnectOptions::from_str(url).map_err(|e| StorageError::BadUrl(e.to_string()))?;
+            Self::connect_postgres(options).await
+        } else if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url)
+                .map_err(|e| StorageError::BadUrl(e.to_string()))?;
+            if let Some(folder) = options.get_filename().parent() {
+                if !folder.as_os_str().is_empty() {
+                    std::fs::create_dir_all(folder).map_err(|source| StorageError::Folder {
+                        path: folder.display().to_string(),
+                        source,
+                    })?;
+                }
+            }
+            Self::connect_sqlite(options).await
+        } else {
+            Err(StorageError::BadUrl(
+                "use sqlite://PATH or postgres://USER@HOST/DATABASE".into(),
+            ))
+        }
+    }
+
+    pub async fn connect_sqlite_file(path: &Path) -> Result<Self> {
+        Self::connect_sqlite(SqliteConnectOptions::new().filename(path)).await
+    }
+
+    async fn connect_sqlite(options: SqliteConnectOptions) -> Result<Self> {
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(sqlite_options(options))
+            .await?;
+        Ok(Self::Sqlite(pool))
+    }
+
+    pub async fn connect_postgres(options: PgConnectOptions) -> Result<Self> {
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await?;
+        Ok(Self::Postgres(pool))
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Applies the migrations of this backend. Returns how many were new, so a caller can tell
+    /// a brand-new database (where demo data belongs) from an existing one.
+    #[tracing::instrument(name = "db.migrate", skip(self))]
+    pub async fn migrate(&self) -> Result<usize> {
+        let before = self.applied_migrations().await?;
+        match self {
+            Db::Sqlite(pool) => sqlx::migrate!("../migrations/sqlite").run(pool).await?,
+            Db::Postgres(pool) => sqlx::migrate!("../migrations/postgres").run(pool).await?,
+        }
+        let after = self.applied_migrations().await?;
+        countries::sync(self).await?;
+        Ok(after - before)
+    }
+
+    async fn applied_migrations(&self) -> Result<usize> {
+        // The table does not exist before the first migration.
+        let exists: Option<i64> = match self {
+            Db::Sqlite(pool) => sqlx::query_scalar(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
+            )
+            .fetch_optional(pool)
+            .await?,
+            Db::Postgres(pool) => {
+                sqlx::query_scalar(
+                    "SELECT 1::BIGINT FROM information_schema.tables \
+                 WHERE table_name = '_sqlx_migrations' AND table_schema = current_schema()",
+                )
+                .fetch_optional(pool)
+                .await?
+            }
+        };
+        if exists.is_none() {
+            return Ok(0);
+        }
+        let count: i64 = on_db!(self, pool => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations WHERE success")
+                .fetch_one(pool)
+                .await?
+        });
+        Ok(count as usize)
+    }
+
+    /// A cheap round trip, for `/healthz`.
+    pub async fn ping(&self) -> Result<()> {
+        on_db!(self, pool => {
+            sqlx::query("SELECT 1").execute(pool).await?;
+        });
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        on_db!(self, pool => pool.close().await)
+    }
+}

@@ -1,0 +1,42 @@
+//! Command-line flags, each with an environment-variable fallback.
+
+use clap::Parser;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "dealtracker",
+    version,
+    about = "Defense Export Tracker: a web app for framework agreements, contracts and deliveries.",
+    long_about = "Defense Export Tracker: a web app for framework agreements, the contracts signed \
+under them, and their deliveries.\n\nServes the app at --addr. Data lives in SQLite by default \
+(a file under data/, created with demo data on first start); give a postgres:// URL to use \
+PostgreSQL instead. Migrations run at every start.",
+    after_help = "Examples:\n  dealtracker                                   SQLite in data/dealtracker.db, demo data on first start\n  dealtracker --no-demo-data                    start with an empty database\n  DATABASE_URL=postgres://postgres@127.0.0.1:5432/deals dealtracker\n  RUST_LOG=debug,sqlx=info dealtracker          more detailed logs\n\nHealth check: GET /healthz answers 200 when the database answers, 503 otherwise.\nStop with Ctrl-C or SIGTERM: requests in flight finish first."
+)]
+pub struct Cli {
+    /// Where the data lives: sqlite://PATH (created when missing) or postgres://USER@HOST/DB.
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://data/dealtracker.db"
+    )]
+    pub database_url: String,
+
+    /// Address and port to listen on.
+    #[arg(long, env = "LEPTOS_SITE_ADDR", default_value = "127.0.0.1:3000")]
+    pub addr: SocketAddr,
+
+    /// Folder with the built site (pkg/ with the wasm, JS and CSS), as `cargo leptos build` writes it.
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
+    pub site_root: PathBuf,
+
+    /// Seconds a request may take before the server gives up on it and answers 503.
+    #[arg(long, env = "REQUEST_TIMEOUT_SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub request_timeout: u64,
+
+    /// Do not load the demo data into a new, empty database.
+    #[arg(long, env = "NO_DEMO_DATA")]
+    pub no_demo_data: bool,
+}
