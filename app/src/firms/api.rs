@@ -13,19 +13,28 @@ fn db() -> Result<crate::storage::Db, AppError> {
         .ok_or_else(|| AppError::internal("no database handle in the request context"))
 }
 
+/// Gives an error its HTTP status (404, 500…) on the way out.
+#[cfg(feature = "ssr")]
+fn answer<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    if let (Err(error), Some(response)) = (&result, use_context::<leptos_axum::ResponseOptions>()) {
+        response.set_status(error.status());
+    }
+    result
+}
+
 #[server(endpoint = "firms/list", input = GetUrl)]
 pub async fn list_firms() -> Result<Vec<Firm>, AppError> {
-    super::service::list(&db()?).await
+    answer(async { super::service::list(&db()?).await }.await)
 }
 
 #[server(endpoint = "firms/count", input = GetUrl)]
 pub async fn count_firms() -> Result<i64, AppError> {
-    Ok(crate::storage::firms::count(&db()?).await?)
+    answer(async { Ok(crate::storage::firms::count(&db()?).await?) }.await)
 }
 
 #[server(endpoint = "firms/get", input = GetUrl)]
 pub async fn get_firm(id: i64) -> Result<Firm, AppError> {
-    super::service::get(&db()?, id).await
+    answer(async { super::service::get(&db()?, id).await }.await)
 }
 
 /// Field names match the firm form's inputs, so the form's data is the call's arguments.
@@ -42,7 +51,7 @@ pub async fn create_firm(
         website,
         notes,
     };
-    super::service::create(&db()?, &fields).await
+    answer(async { super::service::create(&db()?, &fields).await }.await)
 }
 
 #[server(endpoint = "firms/update")]
@@ -60,10 +69,10 @@ pub async fn update_firm(
         website,
         notes,
     };
-    super::service::update(&db()?, id, version, &fields).await
+    answer(async { super::service::update(&db()?, id, version, &fields).await }.await)
 }
 
 #[server(endpoint = "firms/delete")]
 pub async fn delete_firm(id: i64, version: i64) -> Result<DeleteOutcome, AppError> {
-    super::service::delete(&db()?, id, version).await
+    answer(async { super::service::delete(&db()?, id, version).await }.await)
 }

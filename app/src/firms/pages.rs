@@ -127,7 +127,7 @@ pub fn FirmEditPage() -> impl IntoView {
             <p class="breadcrumb">
                 <a href="/firms">"Firms"</a>" / "<a href=format!("/firms/{}", firm.id)>{firm.name.clone()}</a>" /"
             </p>
-            <h1>"Edit “"{firm.name.clone()}"”"</h1>
+            <h1>{format!("Edit “{}”", firm.name)}</h1>
             <FirmEditor firm echo=echo.clone() saved />
         }
     })
@@ -143,7 +143,7 @@ pub fn FirmDeletePage() -> impl IntoView {
         view! {
             <Title text=format!("Delete {}", firm.name) />
             <p class="breadcrumb"><a href="/firms">"Firms"</a>" / "<a href=format!("/firms/{id}")>{firm.name.clone()}</a>" /"</p>
-            <h1>"Delete “"{firm.name.clone()}"”?"</h1>
+            <h1>{format!("Delete “{}”?", firm.name)}</h1>
             {conflict.is_some().then(|| view! {
                 <p class="alert alert-warning" role="alert">
                     "Not deleted: someone else changed this firm after you opened this page. Check its current details below, then confirm again."

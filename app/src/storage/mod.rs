@@ -6,6 +6,7 @@
 
 pub mod countries;
 pub mod firms;
+pub mod scratch;
 
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
