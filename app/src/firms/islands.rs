@@ -69,11 +69,12 @@ pub fn FirmRegister(
         }
     };
     let pending = create.pending();
+    let hydrated = crate::components::hydrated();
 
     view! {
         <section class="panel" aria-labelledby="add-firm">
             <h2 id="add-firm">"Add a firm"</h2>
-            <form method="post" action="/firms" class="form-grid" node_ref=form_ref on:submit=on_submit>
+            <form method="post" action="/firms" class="form-grid" node_ref=form_ref on:submit=on_submit data-hydrated=move || hydrated.get().to_string()>
                 <FirmFieldInputs initial=echo.fields errors=errors.into() />
                 <div class="form-actions">
                     <button type="submit" class="button primary" disabled=pending aria-busy=move || pending.get().to_string()>
@@ -205,6 +206,7 @@ pub fn FirmEditor(firm: Firm, echo: Option<FirmFormEcho>, saved: bool) -> impl I
         }
     };
     let pending = update.pending();
+    let hydrated = crate::components::hydrated();
 
     view! {
         <div class="messages" aria-live="polite">
@@ -217,7 +219,7 @@ pub fn FirmEditor(firm: Firm, echo: Option<FirmFormEcho>, saved: bool) -> impl I
             {move || failure.get().map(|text| view! { <p class="alert alert-error" role="alert">{text}</p> })}
             {move || conflict.get().map(|current| view! { <ConflictPanel current /> })}
         </div>
-        <form method="post" action=format!("/firms/{id}/edit") class="form-grid panel" on:submit=on_submit>
+        <form method="post" action=format!("/firms/{id}/edit") class="form-grid panel" on:submit=on_submit data-hydrated=move || hydrated.get().to_string()>
             <input type="hidden" name="id" value=id />
             <input type="hidden" name="version" value=move || version.get() />
             <FirmFieldInputs initial errors=errors.into() />

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# The whole test suite: formatting and lints, the Rust tests on SQLite and PostgreSQL, then the
+# Playwright browser tests (JavaScript on and off, on both databases) against the release build.
+#
+# PostgreSQL: TEST_DATABASE_URL if set, else postgres://postgres@127.0.0.1:5432/test when a
+# server listens there. With CI=true, a PostgreSQL that cannot be reached fails the run; on a
+# developer machine the PostgreSQL half is skipped, and the summary says so.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+started=$(date +%s)
+step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+
+step "set-up"
+scripts/setup.sh --e2e
+
+step "PostgreSQL"
+default_pg=postgres://postgres@127.0.0.1:5432/test
+listening() { timeout 2 bash -c '</dev/tcp/127.0.0.1/5432' 2>/dev/null; }
+if [ -z "${TEST_DATABASE_URL:-}" ]; then
+  if ! listening && [ "${CI:-}" = "true" ] && command -v pg_ctlcluster >/dev/null; then
+    echo "    not listening on 127.0.0.1:5432; starting the local cluster"
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start || true
+    for _ in 1 2 3 4 5 6 7 8 9 10; do listening && break; sleep 1; done
+  fi
+  if listening; then
+    export TEST_DATABASE_URL=$default_pg
+  fi
+fi
+if [ -n "${TEST_DATABASE_URL:-}" ]; then
+  echo "    using $TEST_DATABASE_URL"
+  postgres_half=ran
+elif [ "${CI:-}" = "true" ]; then
+  echo "FAILED: CI=true but PostgreSQL is not reachable at 127.0.0.1:5432 (and TEST_DATABASE_URL is not set)." >&2
+  exit 1
+else
+  echo "    PostgreSQL is not reachable: the PostgreSQL half of the suite will be SKIPPED."
+  postgres_half=skipped
+fi
+
+step "cargo fmt --check, cargo clippy"
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets --features app/ssr -- -D warnings
+cargo clippy -p app --lib --target wasm32-unknown-unknown --features hydrate -- -D warnings
+
+step "Rust tests (unit, storage and HTTP; SQLite and PostgreSQL)"
+cargo test --workspace --features app/ssr
+
+step "release build for the browser tests"
+cargo leptos build --release --precompress
+
+step "browser tests (Playwright on /usr/bin/chromium; JavaScript on and off)"
+mkdir -p target/e2e
+rm -f target/e2e/e2e.db target/e2e/e2e.db-wal target/e2e/e2e.db-shm
+if [ "$postgres_half" = ran ]; then
+  # A fresh database of its own beside TEST_DATABASE_URL's, so runs never see each other's rows.
+  e2e_db=dealtracker_e2e
+  psql "$TEST_DATABASE_URL" -q -v ON_ERROR_STOP=1 \
+    -c "DROP DATABASE IF EXISTS $e2e_db WITH (FORCE)" -c "CREATE DATABASE $e2e_db"
+  export E2E_POSTGRES_URL="${TEST_DATABASE_URL%/*}/$e2e_db"
+fi
+(cd e2e && npx playwright test)
+
+elapsed=$(( $(date +%s) - started ))
+step "all tests passed in $((elapsed / 60)) min $((elapsed % 60)) s"
+if [ "$postgres_half" = skipped ]; then
+  echo "    NOTE: the PostgreSQL half was SKIPPED (no server at 127.0.0.1:5432, TEST_DATABASE_URL unset)."
+fi
