@@ -59,13 +59,17 @@ impl TestApp {
             .unwrap()
     }
 
-    /// A server-function call as the hydrated page makes it.
+    /// A server-function call as the hydrated page makes it (JSON in, JSON out).
     async fn call(&self, endpoint: &str, form: &[(&str, &str)]) -> (StatusCode, serde_json::Value) {
+        let args: serde_json::Map<String, serde_json::Value> = form
+            .iter()
+            .map(|(k, v)| (k.to_string(), serde_json::Value::from(*v)))
+            .collect();
         let response = self
             .client
             .post(format!("{}/api/{endpoint}", self.base))
             .header("accept", "application/json")
-            .form(form)
+            .json(&args)
             .send()
             .await
             .unwrap();

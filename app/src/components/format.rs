@@ -1,6 +1,6 @@
 //! Number and date formatting for display (never for storage or export).
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Timelike, Utc};
 
 /// `1234567` → `"1,234,567"`.
 pub fn thousands(value: i64) -> String {
@@ -18,9 +18,32 @@ pub fn thousands(value: i64) -> String {
     out
 }
 
+// Formatted by hand rather than with chrono's `format`: its format-string machinery would add
+// kilobytes to the browser's wasm for two fixed layouts.
+
 /// ISO 8601 date and minutes, in UTC: `2026-11-30 14:05 UTC`.
 pub fn timestamp(at: &DateTime<Utc>) -> String {
-    at.format("%Y-%m-%d %H:%M UTC").to_string()
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02} UTC",
+        at.year(),
+        at.month(),
+        at.day(),
+        at.hour(),
+        at.minute()
+    )
+}
+
+/// Machine-readable ISO 8601, for `<time datetime=…>`: `2026-11-30T14:05:09Z`.
+pub fn iso8601(at: &DateTime<Utc>) -> String {
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        at.year(),
+        at.month(),
+        at.day(),
+        at.hour(),
+        at.minute(),
+        at.second()
+    )
 }
 
 /// The host of a web address, for display: `https://www.hanwha.com/en` → `www.hanwha.com`.
@@ -40,6 +63,16 @@ mod tests {
         assert_eq!(thousands(1000), "1,000");
         assert_eq!(thousands(-1234567), "-1,234,567");
         assert_eq!(thousands(i64::MIN), "-9,223,372,036,854,775,808");
+    }
+
+    #[test]
+    fn formats_timestamps_as_iso() {
+        let at = DateTime::parse_from_rfc3339("2026-03-04T05:06:07.891+00:00")
+            .unwrap()
+            .with_timezone(&Utc);
+        assert_eq!(timestamp(&at), "2026-03-04 05:06 UTC");
+        assert_eq!(iso8601(&at), "2026-03-04T05:06:07Z");
+        assert_eq!(iso8601(&at), at.format("%Y-%m-%dT%H:%M:%SZ").to_string());
     }
 
     #[test]

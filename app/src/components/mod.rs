@@ -2,8 +2,10 @@
 
 pub mod format;
 mod layout;
+mod submitted;
 
 pub use layout::{ErrorPanel, Layout, NotFound};
+pub use submitted::SubmittedForm;
 
 use leptos::prelude::*;
 

@@ -141,6 +141,9 @@ pub struct Firm {
     pub notes: String,
     /// Bumped by every save; an update must name the version it started from.
     pub version: i64,
+    /// Sent as microseconds since 1970: decoding that in the browser needs none of chrono's
+    /// date-string parser.
+    #[serde(with = "chrono::serde::ts_microseconds")]
     pub updated_at: DateTime<Utc>,
 }
 

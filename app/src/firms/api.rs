@@ -5,7 +5,7 @@ use super::DeleteOutcome;
 use crate::domain::{Firm, FormOutcome};
 use crate::error::AppError;
 use leptos::prelude::*;
-use server_fn::codec::GetUrl;
+use server_fn::codec::{GetUrl, Json};
 
 #[cfg(feature = "ssr")]
 fn db() -> Result<crate::storage::Db, AppError> {
@@ -37,8 +37,9 @@ pub async fn get_firm(id: i64) -> Result<Firm, AppError> {
     answer(async { super::service::get(&db()?, id).await }.await)
 }
 
-/// Field names match the firm form's inputs, so the form's data is the call's arguments.
-#[server(endpoint = "firms/create")]
+/// Argument names match the firm form's inputs. Writes take JSON: the browser sends it with
+/// serde_json, which the wasm has anyway (a query-string encoder would add to it).
+#[server(endpoint = "firms/create", input = Json)]
 pub async fn create_firm(
     name: String,
     country: String,
@@ -54,7 +55,7 @@ pub async fn create_firm(
     answer(async { super::service::create(&db()?, &fields).await }.await)
 }
 
-#[server(endpoint = "firms/update")]
+#[server(endpoint = "firms/update", input = Json)]
 pub async fn update_firm(
     id: i64,
     version: i64,
@@ -72,7 +73,7 @@ pub async fn update_firm(
     answer(async { super::service::update(&db()?, id, version, &fields).await }.await)
 }
 
-#[server(endpoint = "firms/delete")]
+#[server(endpoint = "firms/delete", input = Json)]
 pub async fn delete_firm(id: i64, version: i64) -> Result<DeleteOutcome, AppError> {
     answer(async { super::service::delete(&db()?, id, version).await }.await)
 }

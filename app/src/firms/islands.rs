@@ -4,11 +4,10 @@
 //! instead and updates the page in place.
 
 use super::FirmFormEcho;
-use super::api::{CreateFirm, UpdateFirm};
+use super::api::{CreateFirm, UpdateFirm, create_firm, update_firm};
 use super::form::FirmFieldInputs;
-use crate::components::format;
+use crate::components::{SubmittedForm, format};
 use crate::domain::{FieldErrors, Firm, FormOutcome};
-use leptos::form::FromFormData;
 use leptos::prelude::*;
 
 fn sort_firms(rows: &mut [Firm]) {
@@ -30,7 +29,17 @@ pub fn FirmRegister(
     let (failure, set_failure) = signal(echo.failure.map(|e| e.to_string()));
     let (highlight, set_highlight) = signal(highlight);
     let form_ref = NodeRef::<leptos::html::Form>::new();
-    let create = ServerAction::<CreateFirm>::new();
+    // A plain Action (not ServerAction): the no-JavaScript path has its own page handlers, so
+    // the decoder for errors passed in the URL would only add weight to the wasm.
+    let create = Action::new(|args: &CreateFirm| {
+        let CreateFirm {
+            name,
+            country,
+            website,
+            notes,
+        } = args.clone();
+        create_firm(name, country, website, notes)
+    });
 
     Effect::new(move |_| {
         let Some(result) = create.value().get() else {
@@ -61,11 +70,18 @@ pub fn FirmRegister(
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        match CreateFirm::from_event(&ev) {
-            Ok(args) => {
-                create.dispatch(args);
+        match SubmittedForm::from_event(&ev) {
+            Some(form) => {
+                create.dispatch(CreateFirm {
+                    name: form.text("name"),
+                    country: form.text("country"),
+                    website: form.text("website"),
+                    notes: form.text("notes"),
+                });
             }
-            Err(error) => set_failure.set(Some(format!("The form could not be read ({error})."))),
+            None => set_failure.set(Some(
+                "The form could not be read. Reload the page and try again.".into(),
+            )),
         }
     };
     let pending = create.pending();
@@ -137,7 +153,7 @@ fn FirmRow(firm: Firm, highlight: ReadSignal<Option<i64>>) -> impl IntoView {
                     view! { <a href=url rel="noopener noreferrer external">{label}</a> }
                 })}
             </td>
-            <td><time datetime=firm.updated_at.to_rfc3339()>{format::timestamp(&firm.updated_at)}</time></td>
+            <td><time datetime=format::iso8601(&firm.updated_at)>{format::timestamp(&firm.updated_at)}</time></td>
             <td class="actions">
                 <a href=format!("{href}/edit") aria-label=format!("Edit {}", firm.name)>"Edit"</a>
                 <a href=format!("{href}/delete") class="danger" aria-label=format!("Delete {}", firm.name)>"Delete"</a>
@@ -167,7 +183,17 @@ pub fn FirmEditor(firm: Firm, echo: Option<FirmFormEcho>, saved: bool) -> impl I
             .and_then(|e| e.failure.as_ref())
             .map(|e| e.to_string()),
     );
-    let update = ServerAction::<UpdateFirm>::new();
+    let update = Action::new(|args: &UpdateFirm| {
+        let UpdateFirm {
+            id,
+            version,
+            name,
+            country,
+            website,
+            notes,
+        } = args.clone();
+        update_firm(id, version, name, country, website, notes)
+    });
 
     Effect::new(move |_| {
         let Some(result) = update.value().get() else {
@@ -198,11 +224,20 @@ pub fn FirmEditor(firm: Firm, echo: Option<FirmFormEcho>, saved: bool) -> impl I
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        match UpdateFirm::from_event(&ev) {
-            Ok(args) => {
-                update.dispatch(args);
+        match SubmittedForm::from_event(&ev) {
+            Some(form) => {
+                update.dispatch(UpdateFirm {
+                    id,
+                    version: form.integer("version").unwrap_or(version.get_untracked()),
+                    name: form.text("name"),
+                    country: form.text("country"),
+                    website: form.text("website"),
+                    notes: form.text("notes"),
+                });
             }
-            Err(error) => set_failure.set(Some(format!("The form could not be read ({error})."))),
+            None => set_failure.set(Some(
+                "The form could not be read. Reload the page and try again.".into(),
+            )),
         }
     };
     let pending = update.pending();

@@ -105,7 +105,7 @@ pub fn FirmPage() -> impl IntoView {
                 </dd>
                 <dt>"Last changed"</dt>
                 <dd>
-                    <time datetime=firm.updated_at.to_rfc3339()>{format::timestamp(&firm.updated_at)}</time>
+                    <time datetime=format::iso8601(&firm.updated_at)>{format::timestamp(&firm.updated_at)}</time>
                     " (version "{firm.version}")"
                 </dd>
             </dl>
