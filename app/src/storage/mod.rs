@@ -103,13 +103,13 @@ impl Db {
         } else if url.starts_with("sqlite:") {
             let options = SqliteConnectOptions::from_str(url)
                 .map_err(|e| StorageError::BadUrl(e.to_string()))?;
-            if let Some(folder) = options.get_filename().parent() {
-                if !folder.as_os_str().is_empty() {
-                    std::fs::create_dir_all(folder).map_err(|source| StorageError::Folder {
-                        path: folder.display().to_string(),
-                        source,
-                    })?;
-                }
+            if let Some(folder) = options.get_filename().parent()
+                && !folder.as_os_str().is_empty()
+            {
+                std::fs::create_dir_all(folder).map_err(|source| StorageError::Folder {
+                    path: folder.display().to_string(),
+                    source,
+                })?;
             }
             Self::connect_sqlite(options).await
         } else {

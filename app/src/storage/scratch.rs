@@ -15,9 +15,10 @@ pub struct Scratch {
 }
 
 enum Cleanup {
+    /// Held only so the folder (and the database in it) lives until `finish`.
     Folder(#[allow(dead_code)] tempfile::TempDir),
     Schema {
-        admin: PgConnectOptions,
+        admin: Box<PgConnectOptions>,
         schema: String,
     },
 }
@@ -74,19 +75,22 @@ impl Scratch {
         db.migrate().await?;
         Ok(Self {
             db,
-            cleanup: Cleanup::Schema { admin, schema },
+            cleanup: Cleanup::Schema {
+                admin: Box::new(admin),
+                schema,
+            },
         })
     }
 
     /// Closes the pool and drops the PostgreSQL schema (the SQLite folder goes with `self`).
     pub async fn finish(self) {
         self.db.close().await;
-        if let Cleanup::Schema { admin, schema } = &self.cleanup {
-            if let Ok(mut connection) = PgConnection::connect_with(admin).await {
-                let _ = sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
-                    .execute(&mut connection)
-                    .await;
-            }
+        if let Cleanup::Schema { admin, schema } = &self.cleanup
+            && let Ok(mut connection) = PgConnection::connect_with(admin).await
+        {
+            let _ = sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
+                .execute(&mut connection)
+                .await;
         }
     }
 }
