@@ -6,14 +6,19 @@ use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
 #[command(
-    name = "dealtracker",
     version,
     about = "Defense Export Tracker: a web app for framework agreements, contracts and deliveries.",
     long_about = "Defense Export Tracker: a web app for framework agreements, the contracts signed \
 under them, and their deliveries.\n\nServes the app at --addr. Data lives in SQLite by default \
 (a file under data/, created with demo data on first start); give a postgres:// URL to use \
 PostgreSQL instead. Migrations run at every start.",
-    after_help = "Examples:\n  dealtracker                                   SQLite in data/dealtracker.db, demo data on first start\n  dealtracker --no-demo-data                    start with an empty database\n  DATABASE_URL=postgres://postgres@127.0.0.1:5432/deals dealtracker\n  RUST_LOG=debug,sqlx=info dealtracker          more detailed logs\n\nHealth check: GET /healthz answers 200 when the database answers, 503 otherwise.\nStop with Ctrl-C or SIGTERM: requests in flight finish first."
+    after_help = "Examples:\n  \
+scripts/run.sh                    build, then serve on SQLite (data/dealtracker.db)\n  \
+scripts/run.sh --no-demo-data     the same, starting an empty database\n  \
+DATABASE_URL=postgres://postgres@127.0.0.1:5432/deals target/release/server\n  \
+RUST_LOG=debug target/release/server     more detailed logs\n\n\
+Health check: GET /healthz answers 200 when the database answers, 503 otherwise.\n\
+Stop with Ctrl-C or SIGTERM: requests in flight finish first."
 )]
 pub struct Cli {
     /// Where the data lives: sqlite://PATH (created when missing) or postgres://USER@HOST/DB.
