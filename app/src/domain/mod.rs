@@ -2,10 +2,18 @@
 //! They compile for both the server and the browser, so the browser shows the same limits.
 
 pub mod country;
+pub mod date;
+pub mod deal;
 pub mod firm;
 pub mod form;
 pub mod limits;
+pub mod money;
+pub mod quantity;
 
 pub use country::CountryCode;
+pub use date::PartialDate;
+pub use deal::{AgreementStatus, Category, Confidence, ContractStatus};
 pub use firm::{Firm, FirmDraft, FirmFields, FirmName, Notes, Website};
 pub use form::{FieldErrors, FormOutcome};
+pub use money::{CurrencyCode, Money};
+pub use quantity::Quantity;

@@ -1,0 +1,138 @@
+//! The closed vocabularies of the deal register. Each is stored as its `as_str` text.
+
+use serde::{Deserialize, Serialize};
+
+macro_rules! vocabulary {
+    ($(#[$meta:meta])* $name:ident, $what:literal { $($variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(try_from = "String", into = "String")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(&self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            pub fn parse(input: &str) -> Result<Self, String> {
+                let text = input.trim();
+                Self::ALL
+                    .iter()
+                    .copied()
+                    .find(|v| v.as_str().eq_ignore_ascii_case(text))
+                    .ok_or_else(|| {
+                        let allowed: Vec<&str> = Self::ALL.iter().map(|v| v.as_str()).collect();
+                        if text.is_empty() {
+                            format!("Choose a {}.", $what)
+                        } else {
+                            format!("“{text}” is not a {}; use one of: {}.", $what, allowed.join(", "))
+                        }
+                    })
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = String;
+            fn try_from(value: String) -> Result<Self, Self::Error> {
+                Self::parse(&value)
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(value: $name) -> Self {
+                value.as_str().to_owned()
+            }
+        }
+    };
+}
+
+vocabulary!(
+    /// How sure a figure is.
+    Confidence, "confidence" {
+        Confirmed => "confirmed",
+        Reported => "reported",
+        Estimated => "estimated",
+    }
+);
+
+vocabulary!(
+    /// SIPRI's weapon categories.
+    Category, "category" {
+        Aircraft => "aircraft",
+        ArmouredVehicles => "armoured vehicles",
+        Artillery => "artillery",
+        Missiles => "missiles",
+        AirDefenceSystems => "air defence systems",
+        Sensors => "sensors",
+        Ships => "ships",
+        NavalWeapons => "naval weapons",
+        Engines => "engines",
+        Satellites => "satellites",
+        Other => "other",
+    }
+);
+
+vocabulary!(
+    AgreementStatus, "status" {
+        Negotiating => "negotiating",
+        Signed => "signed",
+        Active => "active",
+        Expired => "expired",
+        Cancelled => "cancelled",
+    }
+);
+
+vocabulary!(
+    ContractStatus, "status" {
+        Signed => "signed",
+        InDelivery => "in delivery",
+        Completed => "completed",
+        Cancelled => "cancelled",
+    }
+);
+
+impl Confidence {
+    /// The confidence levels a summary at this level includes: "confirmed only",
+    /// "confirmed + reported", or everything.
+    pub fn at_least(self) -> &'static [Confidence] {
+        match self {
+            Confidence::Confirmed => &[Confidence::Confirmed],
+            Confidence::Reported => &[Confidence::Confirmed, Confidence::Reported],
+            Confidence::Estimated => Confidence::ALL,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_is_case_insensitive_and_lists_the_choices() {
+        assert_eq!(
+            Category::parse("Armoured Vehicles").unwrap(),
+            Category::ArmouredVehicles
+        );
+        assert_eq!(
+            ContractStatus::parse("in delivery").unwrap().as_str(),
+            "in delivery"
+        );
+        let error = Confidence::parse("certain").unwrap_err();
+        assert!(error.contains("confirmed, reported, estimated"), "{error}");
+        assert_eq!(AgreementStatus::parse("").unwrap_err(), "Choose a status.");
+    }
+
+    #[test]
+    fn confidence_levels_nest() {
+        assert_eq!(Confidence::Confirmed.at_least(), &[Confidence::Confirmed]);
+        assert_eq!(Confidence::Estimated.at_least().len(), 3);
+    }
+}
