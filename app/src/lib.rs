@@ -4,9 +4,12 @@
 
 pub mod app;
 pub mod components;
+#[cfg(feature = "ssr")]
+pub mod context;
 pub mod domain;
 pub mod error;
 pub mod firms;
+pub mod register;
 #[cfg(feature = "ssr")]
 pub mod storage;
 

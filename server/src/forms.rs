@@ -4,10 +4,11 @@
 //! the messages at their fields (422), or the other user's version (409).
 
 use crate::AppState;
-use app::domain::{FirmFields, FormOutcome};
+use app::domain::{FieldErrors, FirmFields, FormOutcome};
 use app::error::AppError;
 use app::firms::pages::DeleteConflict;
 use app::firms::{DeleteOutcome, FirmFormEcho, api::UpdateFirm, service};
+use app::register::{DeliveryEcho, DeliveryFields};
 use axum::{
     Form,
     body::Body,
@@ -35,15 +36,16 @@ where
     let request = Request::from_parts(parts, Body::empty());
     let db = state.db.clone();
     let options = state.leptos_options.clone();
-    let handler = leptos_axum::render_route_with_context(
-        state.routes.clone(),
+    // Every page renders with SsrMode::Async, so render that way directly (the route-matching
+    // helper needs axum's MatchedPath, which a re-render at another address does not have).
+    let handler = leptos_axum::render_app_async_with_context(
         move || {
             provide_context(db.clone());
             provide_context(context.clone());
         },
         move || app::shell(options.clone()),
     );
-    let mut response = handler(State(state.clone()), request).await.into_response();
+    let mut response = handler(request).await.into_response();
     if response.status() == StatusCode::OK {
         *response.status_mut() = status;
     }
@@ -192,6 +194,57 @@ pub async fn delete_firm(
         Ok(DeleteOutcome::Conflict { current }) => {
             render_page(&state, parts, DeleteConflict(current), StatusCode::CONFLICT).await
         }
+        // The page lists the references itself.
+        Ok(DeleteOutcome::Referenced { .. }) => {
+            render_page(&state, parts, (), StatusCode::CONFLICT).await
+        }
         Err(error) => (error.status(), error.to_string()).into_response(),
+    }
+}
+
+/// `POST /contracts/{id}/deliveries`: records a delivery, then shows the contract again.
+pub async fn record_delivery(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    request: Request<Body>,
+) -> Response {
+    let (mut parts, fields) = match read_form::<DeliveryFields>(&state, request).await {
+        Ok(read) => read,
+        Err(rejection) => return rejection,
+    };
+    // A rejected form re-renders the contract's own page.
+    if let Ok(uri) = format!("/contracts/{id}").parse() {
+        parts.uri = uri;
+    }
+    match app::register::service::record_delivery(&state.db, id, &fields).await {
+        Ok(FormOutcome::Saved(_)) => {
+            Redirect::to(&format!("/contracts/{id}?delivered=1#record-delivery")).into_response()
+        }
+        Ok(FormOutcome::Invalid(errors)) => {
+            render_page(
+                &state,
+                parts,
+                DeliveryEcho { fields, errors },
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Ok(FormOutcome::Conflict { .. }) => {
+            let error = AppError::internal("a delivery reported an edit conflict");
+            (error.status(), error.to_string()).into_response()
+        }
+        Err(error) => {
+            let status = error.status();
+            render_page(
+                &state,
+                parts,
+                DeliveryEcho {
+                    fields,
+                    errors: FieldErrors::single("units", error.to_string()),
+                },
+                status,
+            )
+            .await
+        }
     }
 }

@@ -41,9 +41,13 @@ async fn run(cli: Cli) -> Result<(), String> {
             .map_err(|e| e.to_string())?
             == 0;
     if brand_new && !cli.no_demo_data {
-        let stored = demo::load(&db).await?;
+        let loaded = demo::load(&db).await?;
         tracing::info!(
-            firms = stored,
+            firms = loaded.firms,
+            systems = loaded.systems,
+            agreements = loaded.agreements,
+            contracts = loaded.contracts,
+            deliveries = loaded.deliveries,
             "new database: demo data loaded (start with --no-demo-data to skip)"
         );
     }

@@ -10,6 +10,9 @@ pub fn Layout(children: Children) -> impl IntoView {
             <nav aria-label="Main">
                 <a class="brand" href="/">"Defense Export Tracker"</a>
                 <ul>
+                    <li><a href="/agreements">"Agreements"</a></li>
+                    <li><a href="/contracts">"Contracts"</a></li>
+                    <li><a href="/systems">"Systems"</a></li>
                     <li><a href="/firms">"Firms"</a></li>
                 </ul>
             </nav>

@@ -4,11 +4,13 @@
 pub mod country;
 pub mod date;
 pub mod deal;
+pub mod filter;
 pub mod firm;
 pub mod form;
 pub mod limits;
 pub mod money;
 pub mod quantity;
+pub mod register;
 
 pub use country::CountryCode;
 pub use date::PartialDate;

@@ -8,19 +8,7 @@ use leptos::prelude::*;
 use server_fn::codec::{GetUrl, Json};
 
 #[cfg(feature = "ssr")]
-fn db() -> Result<crate::storage::Db, AppError> {
-    use_context::<crate::storage::Db>()
-        .ok_or_else(|| AppError::internal("no database handle in the request context"))
-}
-
-/// Gives an error its HTTP status (404, 500…) on the way out.
-#[cfg(feature = "ssr")]
-fn answer<T>(result: Result<T, AppError>) -> Result<T, AppError> {
-    if let (Err(error), Some(response)) = (&result, use_context::<leptos_axum::ResponseOptions>()) {
-        response.set_status(error.status());
-    }
-    result
-}
+use crate::context::{answer, db};
 
 #[server(endpoint = "firms/list", input = GetUrl)]
 pub async fn list_firms() -> Result<Vec<Firm>, AppError> {
@@ -71,6 +59,12 @@ pub async fn update_firm(
         notes,
     };
     answer(async { super::service::update(&db()?, id, version, &fields).await }.await)
+}
+
+/// What still refers to a firm (a firm with references cannot be deleted).
+#[server(endpoint = "firms/references", input = GetUrl)]
+pub async fn firm_references(id: i64) -> Result<Vec<String>, AppError> {
+    answer(async { super::service::references(&db()?, id).await }.await)
 }
 
 #[server(endpoint = "firms/delete", input = Json)]

@@ -33,4 +33,8 @@ pub enum DeleteOutcome {
     Conflict {
         current: Firm,
     },
+    /// Records still refer to it (systems it makes, contracts it supplies…); nothing was deleted.
+    Referenced {
+        by: Vec<String>,
+    },
 }

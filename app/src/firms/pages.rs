@@ -136,7 +136,27 @@ pub fn FirmEditPage() -> impl IntoView {
 #[component]
 pub fn FirmDeletePage() -> impl IntoView {
     let conflict = use_context::<DeleteConflict>();
+    let references = Resource::new(firm_id, |id| async move {
+        match id {
+            Some(id) => super::api::firm_references(id).await,
+            None => Ok(Vec::new()),
+        }
+    });
     with_firm(move |firm: Firm| {
+        let refused = move || {
+            Suspend::new(async move {
+                match references.await {
+                Ok(by) if !by.is_empty() => view! {
+                    <div class="alert alert-warning" role="alert">
+                        <p><strong>"This firm cannot be deleted while other records refer to it."</strong>" Change or delete these first:"</p>
+                        <ul>{by.into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}</ul>
+                    </div>
+                }.into_any(),
+                Ok(_) => ().into_any(),
+                Err(error) => view! { <ErrorPanel error /> }.into_any(),
+            }
+            })
+        };
         // After a conflict, confirm against the version the user has now been shown.
         let firm = conflict.clone().map_or(firm, |c| c.0);
         let id = firm.id;
@@ -154,6 +174,7 @@ pub fn FirmDeletePage() -> impl IntoView {
                 <dt>"Website"</dt><dd>{firm.website.clone().unwrap_or_else(|| "—".into())}</dd>
                 <dt>"Last changed"</dt><dd>{format::timestamp(&firm.updated_at)}</dd>
             </dl>
+            <Suspense fallback=|| ()>{refused}</Suspense>
             <p>"Deleting removes the firm for everyone. This cannot be undone."</p>
             <form method="post" action=format!("/firms/{id}/delete") class="actions">
                 <input type="hidden" name="version" value=firm.version />

@@ -73,8 +73,25 @@ pub async fn update(
     }
 }
 
+pub async fn references(db: &Db, id: i64) -> Result<Vec<String>, AppError> {
+    Ok(firms::references(db, id).await?)
+}
+
 pub async fn delete(db: &Db, id: i64, version: i64) -> Result<DeleteOutcome, AppError> {
-    Ok(match firms::delete(db, id, version).await? {
+    let by = firms::references(db, id).await?;
+    if !by.is_empty() {
+        return Ok(DeleteOutcome::Referenced { by });
+    }
+    let deleted = match firms::delete(db, id, version).await {
+        // A reference added since the check above: report it the same way.
+        Err(StorageError::ForeignKeyViolation { .. }) => {
+            return Ok(DeleteOutcome::Referenced {
+                by: firms::references(db, id).await?,
+            });
+        }
+        other => other?,
+    };
+    Ok(match deleted {
         Versioned::Done(()) => {
             tracing::info!(firm.id = id, "firm deleted");
             DeleteOutcome::Deleted

@@ -150,3 +150,36 @@ async fn stale_or_missing<T>(db: &Db, id: i64) -> Result<Versioned<T>> {
         None => Versioned::Missing,
     })
 }
+
+/// Sets the parent group of a firm (Hanwha Aerospace → Hanwha).
+#[tracing::instrument(name = "db.firms.set_parent", skip(db))]
+pub async fn set_parent(db: &Db, id: i64, parent_id: Option<i64>) -> Result<()> {
+    on_db!(db, pool => {
+        sqlx::query("UPDATE firms SET parent_id = $1 WHERE id = $2")
+            .bind(parent_id)
+            .bind(id)
+            .execute(pool)
+            .await?;
+    });
+    Ok(())
+}
+
+/// What still refers to firm `id`, as readable lines ("Contract “K2 executive contract #1”
+/// (supplier)"): a firm with references cannot be deleted.
+#[tracing::instrument(name = "db.firms.references", skip(db))]
+pub async fn references(db: &Db, id: i64) -> Result<Vec<String>> {
+    let rows: Vec<(String, String)> = on_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT 'System “' || designation || '” (maker)', lower(designation) FROM systems WHERE maker_id = $1 \
+             UNION ALL SELECT 'Contract “' || title || '” (supplier)', lower(title) FROM contracts WHERE supplier_id = $1 \
+             UNION ALL SELECT 'Framework agreement “' || a.title || '” (supplier)', lower(a.title) FROM agreement_suppliers s \
+                 JOIN agreements a ON a.id = s.agreement_id WHERE s.firm_id = $1 \
+             UNION ALL SELECT 'Firm “' || name || '” (parent group)', lower(name) FROM firms WHERE parent_id = $1 \
+             ORDER BY 1",
+        )
+        .bind(id)
+        .fetch_all(pool)
+        .await?
+    });
+    Ok(rows.into_iter().map(|(line, _)| line).collect())
+}

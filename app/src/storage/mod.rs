@@ -4,9 +4,15 @@
 //! through [`on_db!`], which expands the same code for whichever pool is in use. What really
 //! differs between the dialects lives here and in the two migration folders, nowhere else.
 
+pub mod agreements;
+mod args;
+pub mod contracts;
 pub mod countries;
+pub mod deliveries;
 pub mod firms;
+mod provenance;
 pub mod scratch;
+pub mod systems;
 
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
@@ -29,6 +35,41 @@ macro_rules! on_db {
 }
 pub use on_db;
 
+/// Like [`on_db!`] for a transaction: `$conn` is the transaction's connection.
+#[macro_export]
+macro_rules! on_tx {
+    ($tx:expr, $conn:ident => $body:expr) => {
+        match $tx {
+            $crate::storage::Tx::Sqlite(transaction) => {
+                let $conn = &mut **transaction;
+                $body
+            }
+            $crate::storage::Tx::Postgres(transaction) => {
+                let $conn = &mut **transaction;
+                $body
+            }
+        }
+    };
+}
+pub use on_tx;
+
+/// A transaction on either backend. Multi-row writes go through one, so a failure leaves
+/// nothing half-written.
+pub enum Tx {
+    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
+    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
+}
+
+impl Tx {
+    pub async fn commit(self) -> Result<()> {
+        match self {
+            Tx::Sqlite(tx) => tx.commit().await?,
+            Tx::Postgres(tx) => tx.commit().await?,
+        }
+        Ok(())
+    }
+}
+
 #[derive(Clone, Debug)]
 pub enum Db {
     Sqlite(SqlitePool),
@@ -50,6 +91,8 @@ pub enum StorageError {
     ForeignKeyViolation { constraint: Option<String> },
     #[error("stored data is invalid: {0}")]
     Corrupt(String),
+    #[error("a CHECK constraint was violated ({0})")]
+    CheckViolation(String),
     #[error("database URL not understood: {0}")]
     BadUrl(String),
     #[error("could not create the database folder {path}: {source}")]
@@ -72,6 +115,9 @@ impl From<sqlx::Error> for StorageError {
             }
             if db_error.is_foreign_key_violation() {
                 return Self::ForeignKeyViolation { constraint };
+            }
+            if db_error.is_check_violation() {
+                return Self::CheckViolation(db_error.message().to_owned());
             }
         }
         Self::Database(error)
@@ -138,6 +184,13 @@ impl Db {
             .connect_with(options)
             .await?;
         Ok(Self::Postgres(pool))
+    }
+
+    pub async fn begin(&self) -> Result<Tx> {
+        Ok(match self {
+            Db::Sqlite(pool) => Tx::Sqlite(pool.begin().await?),
+            Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        })
     }
 
     pub fn backend(&self) -> Backend {

@@ -1,0 +1,354 @@
+//! List filters, carried in the URL (`/contracts?buyer=PL&year_from=2022&sort=value`): a
+//! filtered view is a link to share, the back button works, and no JavaScript is needed.
+
+use super::{Category, Confidence, ContractStatus, CountryCode};
+use serde::{Deserialize, Serialize};
+
+pub const PER_PAGE: u32 = 25;
+
+/// Columns the contract list sorts by.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ContractSort {
+    #[default]
+    Signed,
+    Title,
+    Buyer,
+    Supplier,
+    Status,
+    Value,
+    Units,
+}
+
+impl ContractSort {
+    pub const ALL: &'static [(ContractSort, &'static str)] = &[
+        (ContractSort::Signed, "signed"),
+        (ContractSort::Title, "title"),
+        (ContractSort::Buyer, "buyer"),
+        (ContractSort::Supplier, "supplier"),
+        (ContractSort::Status, "status"),
+        (ContractSort::Value, "value"),
+        (ContractSort::Units, "units"),
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(s, _)| *s == self)
+            .map_or("signed", |(_, n)| n)
+    }
+
+    fn parse(text: &str) -> Option<Self> {
+        Self::ALL.iter().find(|(_, n)| *n == text).map(|(s, _)| *s)
+    }
+
+    /// Newest and largest first by default; names A to Z.
+    pub fn descending_by_default(self) -> bool {
+        matches!(
+            self,
+            ContractSort::Signed | ContractSort::Value | ContractSort::Units
+        )
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContractFilter {
+    pub q: Option<String>,
+    pub buyer: Option<CountryCode>,
+    pub supplier: Option<i64>,
+    pub system: Option<i64>,
+    pub category: Option<Category>,
+    pub status: Option<ContractStatus>,
+    pub agreement: Option<i64>,
+    pub year_from: Option<i32>,
+    pub year_to: Option<i32>,
+    /// Only values at least this sure ("confirmed", or "reported" = confirmed + reported).
+    pub confidence: Option<Confidence>,
+    pub sort: ContractSort,
+    pub descending: bool,
+    pub page: u32,
+}
+
+impl ContractFilter {
+    /// Reads the URL query. Values that do not parse are dropped (a stale or hand-edited link
+    /// still shows a list), and reported back so the page can say so.
+    pub fn from_query(pairs: &[(String, String)]) -> (Self, Vec<String>) {
+        let mut filter = Self {
+            page: 1,
+            ..Self::default()
+        };
+        let mut ignored = Vec::new();
+        let mut direction = None;
+        for (key, value) in pairs {
+            let value = value.trim();
+            if value.is_empty() {
+                continue;
+            }
+            let ok = match key.as_str() {
+                "q" => {
+                    filter.q = Some(value.chars().take(200).collect());
+                    true
+                }
+                "buyer" => CountryCode::parse(value)
+                    .map(|c| filter.buyer = Some(c))
+                    .is_ok(),
+                "supplier" => value.parse().map(|v| filter.supplier = Some(v)).is_ok(),
+                "system" => value.parse().map(|v| filter.system = Some(v)).is_ok(),
+                "agreement" => value.parse().map(|v| filter.agreement = Some(v)).is_ok(),
+                "category" => Category::parse(value)
+                    .map(|c| filter.category = Some(c))
+                    .is_ok(),
+                "status" => ContractStatus::parse(value)
+                    .map(|s| filter.status = Some(s))
+                    .is_ok(),
+                "confidence" => Confidence::parse(value)
+                    .map(|c| filter.confidence = Some(c))
+                    .is_ok(),
+                "year_from" => value.parse().map(|y| filter.year_from = Some(y)).is_ok(),
+                "year_to" => value.parse().map(|y| filter.year_to = Some(y)).is_ok(),
+                "sort" => ContractSort::parse(value)
+                    .map(|s| filter.sort = s)
+                    .is_some(),
+                "dir" => match value {
+                    "asc" => {
+                        direction = Some(false);
+                        true
+                    }
+                    "desc" => {
+                        direction = Some(true);
+                        true
+                    }
+                    _ => false,
+                },
+                "page" => value
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|p| *p >= 1)
+                    .map(|p| filter.page = p)
+                    .is_some(),
+                _ => true,
+            };
+            if !ok {
+                ignored.push(format!("{key}={value}"));
+            }
+        }
+        filter.descending = direction.unwrap_or(filter.sort.descending_by_default());
+        if let (Some(from), Some(to)) = (filter.year_from, filter.year_to)
+            && from > to
+        {
+            filter.year_from = Some(to);
+            filter.year_to = Some(from);
+        }
+        (filter, ignored)
+    }
+
+    /// The query string for this filter (without `?`), leaving out defaults.
+    pub fn to_query(&self) -> String {
+        let mut pairs: Vec<(&str, String)> = Vec::new();
+        if let Some(q) = &self.q {
+            pairs.push(("q", q.clone()));
+        }
+        if let Some(v) = self.buyer {
+            pairs.push(("buyer", v.to_string()));
+        }
+        if let Some(v) = self.supplier {
+            pairs.push(("supplier", v.to_string()));
+        }
+        if let Some(v) = self.system {
+            pairs.push(("system", v.to_string()));
+        }
+        if let Some(v) = self.agreement {
+            pairs.push(("agreement", v.to_string()));
+        }
+        if let Some(v) = self.category {
+            pairs.push(("category", v.to_string()));
+        }
+        if let Some(v) = self.status {
+            pairs.push(("status", v.to_string()));
+        }
+        if let Some(v) = self.year_from {
+            pairs.push(("year_from", v.to_string()));
+        }
+        if let Some(v) = self.year_to {
+            pairs.push(("year_to", v.to_string()));
+        }
+        if let Some(v) = self.confidence {
+            pairs.push(("confidence", v.to_string()));
+        }
+        if self.sort != ContractSort::default() {
+            pairs.push(("sort", self.sort.as_str().to_owned()));
+        }
+        if self.descending != self.sort.descending_by_default() {
+            pairs.push((
+                "dir",
+                if self.descending { "desc" } else { "asc" }.to_owned(),
+            ));
+        }
+        if self.page > 1 {
+            pairs.push(("page", self.page.to_string()));
+        }
+        url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(pairs)
+            .finish()
+    }
+
+    /// The same filter on another page.
+    pub fn with_page(&self, page: u32) -> Self {
+        Self {
+            page,
+            ..self.clone()
+        }
+    }
+
+    /// The same filter sorted by `sort`: a second click on the current column reverses it.
+    pub fn sorted_by(&self, sort: ContractSort) -> Self {
+        let descending = if self.sort == sort {
+            !self.descending
+        } else {
+            sort.descending_by_default()
+        };
+        Self {
+            sort,
+            descending,
+            page: 1,
+            ..self.clone()
+        }
+    }
+
+    pub fn is_filtered(&self) -> bool {
+        Self {
+            sort: self.sort,
+            descending: self.descending,
+            page: self.page,
+            ..Self::default()
+        } != *self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(query: &str) -> Vec<(String, String)> {
+        url::form_urlencoded::parse(query.as_bytes())
+            .into_owned()
+            .collect()
+    }
+
+    #[test]
+    fn round_trips_through_the_url() {
+        let query = "q=K2+tank&buyer=PL&supplier=3&category=armoured+vehicles&status=in+delivery&year_from=2022&year_to=2025&confidence=reported&sort=value&dir=asc&page=2";
+        let (filter, ignored) = ContractFilter::from_query(&pairs(query));
+        assert!(ignored.is_empty());
+        assert_eq!(filter.buyer.unwrap().as_str(), "PL");
+        assert_eq!(filter.category, Some(Category::ArmouredVehicles));
+        assert_eq!(filter.sort, ContractSort::Value);
+        assert!(!filter.descending);
+        assert_eq!(
+            ContractFilter::from_query(&pairs(&filter.to_query())).0,
+            filter
+        );
+    }
+
+    #[test]
+    fn bad_values_are_dropped_and_reported() {
+        let (filter, ignored) =
+            ContractFilter::from_query(&pairs("buyer=XX&year_from=soon&page=0&sort=nonsense"));
+        assert_eq!(
+            filter,
+            ContractFilter {
+                page: 1,
+                descending: true,
+                ..ContractFilter::default()
+            }
+        );
+        assert_eq!(ignored.len(), 4);
+    }
+
+    #[test]
+    fn reversed_year_range_is_swapped_and_sorting_toggles() {
+        let (filter, _) = ContractFilter::from_query(&pairs("year_from=2025&year_to=2022"));
+        assert_eq!((filter.year_from, filter.year_to), (Some(2022), Some(2025)));
+        let by_title = filter.sorted_by(ContractSort::Title);
+        assert!(!by_title.descending);
+        assert!(by_title.sorted_by(ContractSort::Title).descending);
+        assert_eq!(filter.to_query(), "year_from=2022&year_to=2025");
+        assert!(filter.is_filtered());
+        assert!(
+            !ContractFilter::from_query(&pairs("sort=title&page=3"))
+                .0
+                .is_filtered()
+        );
+    }
+}
+
+/// Filters of the agreement list (newest first).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgreementFilter {
+    pub q: Option<String>,
+    pub buyer: Option<CountryCode>,
+    pub status: Option<super::AgreementStatus>,
+    pub page: u32,
+}
+
+impl AgreementFilter {
+    pub fn from_query(pairs: &[(String, String)]) -> (Self, Vec<String>) {
+        let mut filter = Self {
+            page: 1,
+            ..Self::default()
+        };
+        let mut ignored = Vec::new();
+        for (key, value) in pairs {
+            let value = value.trim();
+            if value.is_empty() {
+                continue;
+            }
+            let ok = match key.as_str() {
+                "q" => {
+                    filter.q = Some(value.chars().take(200).collect());
+                    true
+                }
+                "buyer" => CountryCode::parse(value)
+                    .map(|c| filter.buyer = Some(c))
+                    .is_ok(),
+                "status" => super::AgreementStatus::parse(value)
+                    .map(|s| filter.status = Some(s))
+                    .is_ok(),
+                "page" => value
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|p| *p >= 1)
+                    .map(|p| filter.page = p)
+                    .is_some(),
+                _ => true,
+            };
+            if !ok {
+                ignored.push(format!("{key}={value}"));
+            }
+        }
+        (filter, ignored)
+    }
+
+    pub fn to_query(&self) -> String {
+        let mut serializer = url::form_urlencoded::Serializer::new(String::new());
+        if let Some(q) = &self.q {
+            serializer.append_pair("q", q);
+        }
+        if let Some(buyer) = self.buyer {
+            serializer.append_pair("buyer", buyer.as_str());
+        }
+        if let Some(status) = self.status {
+            serializer.append_pair("status", status.as_str());
+        }
+        if self.page > 1 {
+            serializer.append_pair("page", &self.page.to_string());
+        }
+        serializer.finish()
+    }
+
+    pub fn with_page(&self, page: u32) -> Self {
+        Self {
+            page,
+            ..self.clone()
+        }
+    }
+}

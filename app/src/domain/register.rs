@@ -1,0 +1,268 @@
+//! The deal register's records: drafts (parsed input, ready to store) and the records as pages
+//! and server functions see them.
+
+use super::{
+    AgreementStatus, Category, Confidence, ContractStatus, CountryCode, Money, PartialDate,
+    Quantity,
+};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// A figure as chosen for the record, with how sure it is and what it includes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Figure {
+    pub money: Money,
+    pub confidence: Confidence,
+    /// "net of VAT", "incl. logistics and training"; empty when the source says nothing.
+    pub basis: String,
+}
+
+/// Where a figure or a record comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceRef {
+    pub title: String,
+    pub publisher: String,
+    pub url: Option<String>,
+    pub published_on: Option<PartialDate>,
+}
+
+/// A figure other than the chosen one ("$6.7bn, Polish side"), with its own sources.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Alternative {
+    pub figure: Figure,
+    pub sources: Vec<SourceRef>,
+}
+
+/// The value of an agreement or contract, its sources, and what other sources say.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Provenance {
+    pub value: Option<Figure>,
+    pub value_sources: Vec<SourceRef>,
+    pub alternatives: Vec<Alternative>,
+    /// Sources for the record as a whole.
+    pub sources: Vec<SourceRef>,
+}
+
+/// A named reference to another record (for links and labels).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Named {
+    pub id: i64,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SystemDraft {
+    pub designation: String,
+    pub description: String,
+    pub category: Category,
+    pub maker_id: i64,
+    pub variant_of_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SystemRecord {
+    pub id: i64,
+    pub designation: String,
+    pub description: String,
+    pub category: Category,
+    pub maker: Named,
+    pub variant_of: Option<Named>,
+    pub version: i64,
+    #[serde(with = "chrono::serde::ts_microseconds")]
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CeilingDraft {
+    pub system_id: i64,
+    pub quantity: Quantity,
+    pub value: Option<Money>,
+    pub confidence: Confidence,
+    pub basis: String,
+    pub notes: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgreementDraft {
+    pub title: String,
+    pub buyer: CountryCode,
+    pub agency: String,
+    pub signed_on: Option<PartialDate>,
+    pub status: AgreementStatus,
+    pub supplier_ids: Vec<i64>,
+    pub provenance: Provenance,
+    pub ceilings: Vec<CeilingDraft>,
+    pub notes: String,
+}
+
+/// A ceiling line with what has been executed and delivered against it (contracts under the
+/// agreement for the line's system or one of its variants).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CeilingLine {
+    pub id: i64,
+    pub system: Named,
+    pub category: Category,
+    pub quantity: Quantity,
+    pub value: Option<Money>,
+    pub confidence: Confidence,
+    pub basis: String,
+    pub notes: String,
+    pub executed: i64,
+    pub delivered: i64,
+}
+
+impl CeilingLine {
+    /// Executed above the ceiling: allowed (frameworks get amended) but worth a warning.
+    pub fn over_ceiling(&self) -> bool {
+        self.executed > self.quantity.get()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Agreement {
+    pub id: i64,
+    pub title: String,
+    pub buyer: CountryCode,
+    pub agency: String,
+    pub signed_on: Option<PartialDate>,
+    pub status: AgreementStatus,
+    pub suppliers: Vec<Named>,
+    pub provenance: Provenance,
+    pub ceilings: Vec<CeilingLine>,
+    pub contracts: Vec<ContractSummary>,
+    pub notes: String,
+    pub version: i64,
+    #[serde(with = "chrono::serde::ts_microseconds")]
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LineDraft {
+    pub system_id: i64,
+    pub quantity: Option<Quantity>,
+    pub quantity_confidence: Confidence,
+    pub value: Option<Money>,
+    pub notes: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContractDraft {
+    pub title: String,
+    pub agreement_id: Option<i64>,
+    pub supplier_id: Option<i64>,
+    pub buyer: CountryCode,
+    pub agency: String,
+    pub signed_on: Option<PartialDate>,
+    pub status: ContractStatus,
+    pub provenance: Provenance,
+    pub delivery_period: String,
+    pub local_production: String,
+    pub lines: Vec<LineDraft>,
+    pub notes: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContractLine {
+    pub id: i64,
+    pub system: Named,
+    pub category: Category,
+    pub quantity: Option<Quantity>,
+    pub quantity_confidence: Confidence,
+    pub value: Option<Money>,
+    pub notes: String,
+    pub delivered: i64,
+}
+
+impl ContractLine {
+    /// Units still to deliver; `None` when the quantity was not disclosed.
+    pub fn undelivered(&self) -> Option<i64> {
+        self.quantity.map(|q| q.get() - self.delivered)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliveryDraft {
+    pub line_id: i64,
+    pub delivered_on: PartialDate,
+    pub units: Quantity,
+    pub confidence: Confidence,
+    pub notes: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Delivery {
+    pub id: i64,
+    pub line_id: i64,
+    pub delivered_on: PartialDate,
+    pub units: Quantity,
+    pub confidence: Confidence,
+    pub notes: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contract {
+    pub id: i64,
+    pub title: String,
+    pub agreement: Option<Named>,
+    pub supplier: Option<Named>,
+    pub buyer: CountryCode,
+    pub agency: String,
+    pub signed_on: Option<PartialDate>,
+    pub status: ContractStatus,
+    pub provenance: Provenance,
+    pub delivery_period: String,
+    pub local_production: String,
+    pub lines: Vec<ContractLine>,
+    pub deliveries: Vec<Delivery>,
+    pub notes: String,
+    pub version: i64,
+    #[serde(with = "chrono::serde::ts_microseconds")]
+    pub updated_at: DateTime<Utc>,
+}
+
+/// One row of the contract list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContractSummary {
+    pub id: i64,
+    pub title: String,
+    pub buyer: CountryCode,
+    pub supplier: Option<Named>,
+    pub agreement: Option<Named>,
+    pub signed_on: Option<PartialDate>,
+    pub status: ContractStatus,
+    pub value: Option<Money>,
+    pub value_confidence: Option<Confidence>,
+    pub systems: String,
+    pub units_ordered: i64,
+    pub units_delivered: i64,
+}
+
+/// One row of the agreement list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgreementSummary {
+    pub id: i64,
+    pub title: String,
+    pub buyer: CountryCode,
+    pub signed_on: Option<PartialDate>,
+    pub status: AgreementStatus,
+    pub suppliers: String,
+    pub value: Option<Money>,
+    pub value_confidence: Option<Confidence>,
+    pub contracts: i64,
+    pub ceiling_units: i64,
+}
+
+/// A page of a list, with the total number of matching rows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub rows: Vec<T>,
+    pub total: i64,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+impl<T> Page<T> {
+    pub fn pages(&self) -> u32 {
+        ((self.total.max(0) as u64).div_ceil(self.per_page.max(1) as u64)).max(1) as u32
+    }
+}

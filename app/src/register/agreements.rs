@@ -1,0 +1,224 @@
+//! Framework agreement pages: the list, and an agreement with its ceiling lines (how much of
+//! each is executed and delivered) and the contracts signed under it.
+
+use super::api::{get_agreement, list_agreements};
+use super::contracts::query_pairs;
+use super::view::{
+    Alternatives, ConfidenceBadge, FigureView, Pager, SourceList, date_text, money_text,
+};
+use crate::components::{ErrorPanel, NotFound, format};
+use crate::domain::filter::AgreementFilter;
+use crate::domain::register::Agreement;
+use crate::domain::{AgreementStatus, CountryCode};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+fn link(filter: &AgreementFilter) -> String {
+    let query = filter.to_query();
+    if query.is_empty() {
+        "/agreements".to_owned()
+    } else {
+        format!("/agreements?{query}")
+    }
+}
+
+#[component]
+pub fn AgreementsPage() -> impl IntoView {
+    let (filter, ignored) = AgreementFilter::from_query(&query_pairs());
+    let rows = Resource::new(
+        {
+            let filter = filter.clone();
+            move || filter.clone()
+        },
+        list_agreements,
+    );
+    view! {
+        <Title text="Framework agreements" />
+        <h1>"Framework agreements"</h1>
+        <p class="lead">"Umbrella agreements with their ceilings; executive contracts are signed under them."</p>
+        {(!ignored.is_empty()).then(|| view! {
+            <p class="alert alert-warning" role="status">"Ignored in the address: " {ignored.join(", ")} "."</p>
+        })}
+        <form method="get" action="/agreements" class="filters panel" role="search">
+            <div class="field">
+                <label for="a-q">"Search"</label>
+                <input id="a-q" name="q" type="search" maxlength="200" value=filter.q.clone().unwrap_or_default() />
+            </div>
+            <div class="field">
+                <label for="a-buyer">"Buyer"</label>
+                <select id="a-buyer" name="buyer">
+                    <option value="">"All buyers"</option>
+                    {CountryCode::all_by_name().into_iter().map(|(code, name)| view! {
+                        <option value=code.to_string() selected=filter.buyer == Some(code)>{name}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="a-status">"Status"</label>
+                <select id="a-status" name="status">
+                    <option value="">"Any status"</option>
+                    {AgreementStatus::ALL.iter().map(|s| view! {
+                        <option value=s.as_str() selected=filter.status == Some(*s)>{s.as_str()}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="form-actions">
+                <button type="submit" class="button primary">"Apply filters"</button>
+                <a class="button" href="/agreements">"Clear"</a>
+            </div>
+        </form>
+        <Suspense fallback=|| view! { <p class="placeholder">"Loading agreements…"</p> }>
+            {move || {
+                let filter = filter.clone();
+                Suspend::new(async move {
+                    match rows.await {
+                        Ok(page) if page.rows.is_empty() => view! {
+                            <p class="empty">"No framework agreement matches. Clear the filters to see them all."</p>
+                        }.into_any(),
+                        Ok(page) => view! {
+                            <div class="table-wrap">
+                                <table class="data">
+                                    <thead>
+                                        <tr>
+                                            <th scope="col">"Signed"</th><th scope="col">"Agreement"</th><th scope="col">"Buyer"</th>
+                                            <th scope="col">"Suppliers"</th><th scope="col">"Status"</th><th scope="col" class="num">"Value"</th>
+                                            <th scope="col" class="num">"Ceiling units"</th><th scope="col" class="num">"Contracts"</th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {page.rows.clone().into_iter().map(|a| view! {
+                                            <tr>
+                                                <td>{date_text(a.signed_on)}</td>
+                                                <td><a href=format!("/agreements/{}", a.id)>{a.title}</a></td>
+                                                <td>{a.buyer.name()}</td>
+                                                <td>{a.suppliers}</td>
+                                                <td>{a.status.as_str()}</td>
+                                                <td class="num">{money_text(a.value)}{a.value_confidence.map(|confidence| view! { <br /><ConfidenceBadge confidence /> })}</td>
+                                                <td class="num">{format::thousands(a.ceiling_units)}</td>
+                                                <td class="num"><a href=format!("/contracts?agreement={}", a.id)>{format::thousands(a.contracts)}</a></td>
+                                            </tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                            <Pager page href=move |p| link(&filter.with_page(p)) />
+                        }.into_any(),
+                        Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn AgreementPage() -> impl IntoView {
+    let Some(id) = use_params_map()
+        .with_untracked(|p| p.get("id"))
+        .and_then(|id| id.parse::<i64>().ok())
+    else {
+        return view! { <NotFound /> }.into_any();
+    };
+    let agreement = Resource::new(move || id, get_agreement);
+    view! {
+        <Suspense fallback=|| view! { <p class="placeholder">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match agreement.await {
+                    Ok(agreement) => view! { <AgreementDetail agreement /> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+    .into_any()
+}
+
+#[component]
+fn AgreementDetail(agreement: Agreement) -> impl IntoView {
+    let a = agreement;
+    let suppliers = a.suppliers.clone();
+    view! {
+        <Title text=a.title.clone() />
+        <p class="breadcrumb"><a href="/agreements">"Framework agreements"</a>" /"</p>
+        <h1>{a.title.clone()}</h1>
+        <dl class="record">
+            <dt>"Buyer"</dt><dd>{a.buyer.name()}{(!a.agency.is_empty()).then(|| format!(" — {}", a.agency))}</dd>
+            <dt>"Suppliers"</dt>
+            <dd>{suppliers.into_iter().enumerate().map(|(i, s)| view! {
+                {(i > 0).then_some(", ")}<a href=format!("/firms/{}", s.id)>{s.name}</a>
+            }).collect_view()}</dd>
+            <dt>"Signed"</dt><dd>{date_text(a.signed_on)}</dd>
+            <dt>"Status"</dt><dd>{a.status.as_str()}</dd>
+            <dt>"Value"</dt>
+            <dd>{match a.provenance.value.clone() {
+                Some(figure) => view! { <FigureView figure /> }.into_any(),
+                None => view! { <span class="muted">"not disclosed (see the reported estimates below)"</span> }.into_any(),
+            }}</dd>
+            {(!a.notes.is_empty()).then(|| view! { <dt>"Notes"</dt><dd class="notes">{a.notes.clone()}</dd> })}
+        </dl>
+        <Alternatives alternatives=a.provenance.alternatives.clone() />
+
+        <h2>"Ceiling lines"</h2>
+        <p class="muted">"Executed counts the lines of the contracts under this agreement (cancelled ones aside) for the line's system and its variants."</p>
+        <div class="table-wrap">
+            <table class="data">
+                <thead>
+                    <tr>
+                        <th scope="col">"System"</th><th scope="col" class="num">"Ceiling"</th><th scope="col" class="num">"Executed"</th>
+                        <th scope="col" class="num">"Delivered"</th><th scope="col" class="num">"Not yet executed"</th><th scope="col">"Basis and notes"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {a.ceilings.iter().map(|line| {
+                        let over = line.over_ceiling();
+                        let remaining = line.quantity.get() - line.executed;
+                        view! {
+                            <tr class:over-ceiling=over>
+                                <td><a href=format!("/contracts?agreement={}&system={}", a.id, line.system.id)>{line.system.name.clone()}</a></td>
+                                <td class="num">{line.quantity.to_string()}" "<ConfidenceBadge confidence=line.confidence /></td>
+                                <td class="num">{format::thousands(line.executed)}</td>
+                                <td class="num">{format::thousands(line.delivered)}</td>
+                                <td class="num">
+                                    {if over {
+                                        view! { <strong class="warning">{format!("{} over the ceiling", format::thousands(-remaining))}</strong> }.into_any()
+                                    } else {
+                                        view! { <span>{format::thousands(remaining)}</span> }.into_any()
+                                    }}
+                                </td>
+                                <td>{line.basis.clone()}{(!line.notes.is_empty()).then(|| view! { <br /><span class="muted small">{line.notes.clone()}</span> })}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+
+        <h2>"Contracts under this agreement"</h2>
+        {if a.contracts.is_empty() {
+            view! { <p class="empty">"No executive contract signed under this agreement yet."</p> }.into_any()
+        } else {
+            view! {
+                <div class="table-wrap">
+                    <table class="data">
+                        <thead><tr><th scope="col">"Signed"</th><th scope="col">"Contract"</th><th scope="col">"Systems"</th><th scope="col">"Status"</th><th scope="col" class="num">"Value"</th><th scope="col" class="num">"Units ordered / delivered"</th></tr></thead>
+                        <tbody>
+                            {a.contracts.iter().map(|c| view! {
+                                <tr>
+                                    <td>{date_text(c.signed_on)}</td>
+                                    <td><a href=format!("/contracts/{}", c.id)>{c.title.clone()}</a></td>
+                                    <td>{c.systems.clone()}</td>
+                                    <td>{c.status.as_str()}</td>
+                                    <td class="num">{money_text(c.value)}</td>
+                                    <td class="num">{format::thousands(c.units_ordered)}" / "{format::thousands(c.units_delivered)}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            }.into_any()
+        }}
+        <h2>"Sources"</h2>
+        <SourceList sources=a.provenance.sources.clone() />
+    }
+}

@@ -1,0 +1,434 @@
+//! Contract pages: the filtered list and a contract's detail with its lines and deliveries.
+
+use super::api::{get_contract, list_contracts};
+use super::view::{
+    Alternatives, ConfidenceBadge, FigureView, Pager, SourceList, date_text, money_text,
+};
+use super::{DeliveryEcho, DeliveryFields};
+use crate::components::{ErrorPanel, NotFound, format};
+use crate::domain::filter::{ContractFilter, ContractSort};
+use crate::domain::register::{Contract, ContractSummary, Page, SystemRecord};
+use crate::domain::{Category, Confidence, ContractStatus, CountryCode, FieldErrors, Firm, limits};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_location, use_params_map};
+
+/// The query of the current URL as pairs.
+pub(super) fn query_pairs() -> Vec<(String, String)> {
+    let search = use_location().search.get_untracked();
+    url::form_urlencoded::parse(search.trim_start_matches('?').as_bytes())
+        .into_owned()
+        .collect()
+}
+
+fn link(filter: &ContractFilter) -> String {
+    let query = filter.to_query();
+    if query.is_empty() {
+        "/contracts".to_owned()
+    } else {
+        format!("/contracts?{query}")
+    }
+}
+
+#[component]
+pub fn ContractsPage() -> impl IntoView {
+    let (filter, ignored) = ContractFilter::from_query(&query_pairs());
+    let rows = Resource::new(
+        {
+            let filter = filter.clone();
+            move || filter.clone()
+        },
+        list_contracts,
+    );
+    let choices = Resource::new(
+        || (),
+        |_| async {
+            let firms = crate::firms::api::list_firms().await?;
+            let systems = super::api::list_systems().await?;
+            Ok::<_, crate::error::AppError>((firms, systems))
+        },
+    );
+    view! {
+        <Title text="Contracts" />
+        <h1>"Contracts"</h1>
+        <p class="lead">"Executed contracts, each with its lines, deliveries and sources. Filter, sort and share the address: it holds the view."</p>
+        {(!ignored.is_empty()).then(|| view! {
+            <p class="alert alert-warning" role="status">"Ignored in the address: " {ignored.join(", ")} "."</p>
+        })}
+        <Suspense fallback=|| view! { <p class="placeholder">"Loading contracts…"</p> }>
+            {move || {
+                let filter = filter.clone();
+                Suspend::new(async move {
+                    match (choices.await, rows.await) {
+                        (Ok((firms, systems)), Ok(page)) => view! {
+                            <ContractFilters filter=filter.clone() firms systems />
+                            <ContractTable filter page />
+                        }.into_any(),
+                        (Err(error), _) | (_, Err(error)) => view! { <ErrorPanel error /> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ContractFilters(
+    filter: ContractFilter,
+    firms: Vec<Firm>,
+    systems: Vec<SystemRecord>,
+) -> impl IntoView {
+    let selected = |a: bool| a;
+    view! {
+        <form method="get" action="/contracts" class="filters panel" role="search">
+            <div class="field">
+                <label for="f-q">"Search"</label>
+                <input id="f-q" name="q" type="search" maxlength="200" value=filter.q.clone().unwrap_or_default() placeholder="title, supplier, system, agency…" />
+            </div>
+            <div class="field">
+                <label for="f-buyer">"Buyer"</label>
+                <select id="f-buyer" name="buyer">
+                    <option value="">"All buyers"</option>
+                    {CountryCode::all_by_name().into_iter().map(|(code, name)| view! {
+                        <option value=code.to_string() selected=selected(filter.buyer == Some(code))>{name}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="f-supplier">"Supplier"</label>
+                <select id="f-supplier" name="supplier">
+                    <option value="">"All suppliers"</option>
+                    {firms.into_iter().map(|f| view! {
+                        <option value=f.id.to_string() selected=filter.supplier == Some(f.id)>{f.name}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="f-system">"System"</label>
+                <select id="f-system" name="system">
+                    <option value="">"All systems"</option>
+                    {systems.into_iter().map(|s| view! {
+                        <option value=s.id.to_string() selected=filter.system == Some(s.id)>{s.designation}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="f-category">"Category"</label>
+                <select id="f-category" name="category">
+                    <option value="">"All categories"</option>
+                    {Category::ALL.iter().map(|c| view! {
+                        <option value=c.as_str() selected=filter.category == Some(*c)>{c.as_str()}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="f-status">"Status"</label>
+                <select id="f-status" name="status">
+                    <option value="">"Any status"</option>
+                    {ContractStatus::ALL.iter().map(|s| view! {
+                        <option value=s.as_str() selected=filter.status == Some(*s)>{s.as_str()}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="f-from">"Signed from (year)"</label>
+                <input id="f-from" name="year_from" type="number" min="1945" max="2100" value=filter.year_from.map(|y| y.to_string()).unwrap_or_default() />
+            </div>
+            <div class="field">
+                <label for="f-to">"Signed to (year)"</label>
+                <input id="f-to" name="year_to" type="number" min="1945" max="2100" value=filter.year_to.map(|y| y.to_string()).unwrap_or_default() />
+            </div>
+            <div class="field">
+                <label for="f-confidence">"Values"</label>
+                <select id="f-confidence" name="confidence">
+                    <option value="">"All, including estimates"</option>
+                    <option value="reported" selected=filter.confidence == Some(Confidence::Reported)>"Confirmed and reported"</option>
+                    <option value="confirmed" selected=filter.confidence == Some(Confidence::Confirmed)>"Confirmed only"</option>
+                </select>
+            </div>
+            {(filter.sort != ContractSort::default()).then(|| view! { <input type="hidden" name="sort" value=filter.sort.as_str() /> })}
+            <div class="form-actions">
+                <button type="submit" class="button primary">"Apply filters"</button>
+                <a class="button" href="/contracts">"Clear"</a>
+            </div>
+        </form>
+    }
+}
+
+#[component]
+fn ContractTable(filter: ContractFilter, page: Page<ContractSummary>) -> impl IntoView {
+    if page.rows.is_empty() {
+        let message = if filter.is_filtered() {
+            "No contract matches these filters. Widen them, or clear them to see every contract."
+        } else {
+            "No contracts yet. They come with the demo data, or from the contract form."
+        };
+        return view! { <p class="empty">{message}</p> }.into_any();
+    }
+    let header = {
+        let filter = filter.clone();
+        move |sort: ContractSort, label: &'static str, numeric: bool| {
+            let active = filter.sort == sort;
+            let aria = if active {
+                if filter.descending {
+                    "descending"
+                } else {
+                    "ascending"
+                }
+            } else {
+                "none"
+            };
+            let arrow = if active {
+                if filter.descending { " ▼" } else { " ▲" }
+            } else {
+                ""
+            };
+            view! {
+                <th scope="col" aria-sort=aria class:num=numeric>
+                    <a href=link(&filter.sorted_by(sort))>{label}{arrow}</a>
+                </th>
+            }
+        }
+    };
+    let pager_filter = filter.clone();
+    view! {
+        <div class="table-wrap">
+            <table class="data">
+                <thead>
+                    <tr>
+                        {header(ContractSort::Signed, "Signed", false)}
+                        {header(ContractSort::Title, "Contract", false)}
+                        {header(ContractSort::Buyer, "Buyer", false)}
+                        {header(ContractSort::Supplier, "Supplier", false)}
+                        <th scope="col">"Systems"</th>
+                        {header(ContractSort::Status, "Status", false)}
+                        {header(ContractSort::Value, "Value", true)}
+                        {header(ContractSort::Units, "Units ordered / delivered", true)}
+                    </tr>
+                </thead>
+                <tbody>
+                    {page.rows.clone().into_iter().map(|c| view! {
+                        <tr>
+                            <td>{date_text(c.signed_on)}</td>
+                            <td>
+                                <a href=format!("/contracts/{}", c.id)>{c.title.clone()}</a>
+                                {c.agreement.clone().map(|a| view! { <br /><span class="muted small">"under "<a href=format!("/agreements/{}", a.id)>{a.name}</a></span> })}
+                            </td>
+                            <td>{c.buyer.name()}</td>
+                            <td>{c.supplier.clone().map_or_else(|| "not recorded".to_owned(), |s| s.name)}</td>
+                            <td>{c.systems.clone()}</td>
+                            <td>{c.status.as_str()}</td>
+                            <td class="num">
+                                {money_text(c.value)}
+                                {c.value_confidence.map(|confidence| view! { <br /><ConfidenceBadge confidence /> })}
+                            </td>
+                            <td class="num">{format::thousands(c.units_ordered)}" / "{format::thousands(c.units_delivered)}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+        <Pager page href=move |p| link(&pager_filter.with_page(p)) />
+    }
+    .into_any()
+}
+
+fn contract_id() -> Option<i64> {
+    use_params_map()
+        .with_untracked(|p| p.get("id"))
+        .and_then(|id| id.parse().ok())
+}
+
+#[component]
+pub fn ContractPage() -> impl IntoView {
+    let Some(id) = contract_id() else {
+        return view! { <NotFound /> }.into_any();
+    };
+    let echo = use_context::<DeliveryEcho>();
+    let delivered = query_pairs().iter().any(|(k, _)| k == "delivered");
+    let contract = Resource::new(move || id, get_contract);
+    view! {
+        <Suspense fallback=|| view! { <p class="placeholder">"Loading…"</p> }>
+            {move || {
+                let echo = echo.clone();
+                Suspend::new(async move {
+                    match contract.await {
+                        Ok(contract) => view! { <ContractDetail contract echo delivered /> }.into_any(),
+                        Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+    .into_any()
+}
+
+#[component]
+fn ContractDetail(
+    contract: Contract,
+    echo: Option<DeliveryEcho>,
+    delivered: bool,
+) -> impl IntoView {
+    let c = contract;
+    let line_name = |line_id: i64| {
+        c.lines
+            .iter()
+            .find(|l| l.id == line_id)
+            .map(|l| l.system.name.clone())
+            .unwrap_or_default()
+    };
+    view! {
+        <Title text=c.title.clone() />
+        <p class="breadcrumb"><a href="/contracts">"Contracts"</a>" /"</p>
+        <h1>{c.title.clone()}</h1>
+        <dl class="record">
+            <dt>"Buyer"</dt>
+            <dd>{c.buyer.name()}{(!c.agency.is_empty()).then(|| format!(" — {}", c.agency))}</dd>
+            <dt>"Supplier"</dt>
+            <dd>{match c.supplier.clone() {
+                Some(s) => view! { <a href=format!("/firms/{}", s.id)>{s.name}</a> }.into_any(),
+                None => view! { <span class="muted">"not recorded in the sources"</span> }.into_any(),
+            }}</dd>
+            <dt>"Framework agreement"</dt>
+            <dd>{match c.agreement.clone() {
+                Some(a) => view! { <a href=format!("/agreements/{}", a.id)>{a.name}</a> }.into_any(),
+                None => view! { <span class="muted">"none (a stand-alone contract)"</span> }.into_any(),
+            }}</dd>
+            <dt>"Signed"</dt><dd>{date_text(c.signed_on)}</dd>
+            <dt>"Status"</dt><dd>{c.status.as_str()}</dd>
+            <dt>"Value"</dt>
+            <dd>{match c.provenance.value.clone() {
+                Some(figure) => view! { <FigureView figure /> }.into_any(),
+                None => view! { <span class="muted">"not disclosed"</span> }.into_any(),
+            }}</dd>
+            <dt>"Value sources"</dt><dd><SourceList sources=c.provenance.value_sources.clone() /></dd>
+            {(!c.delivery_period.is_empty()).then(|| view! { <dt>"Delivery period"</dt><dd>{c.delivery_period.clone()}</dd> })}
+            {(!c.local_production.is_empty()).then(|| view! { <dt>"Local production"</dt><dd class="notes">{c.local_production.clone()}</dd> })}
+            {(!c.notes.is_empty()).then(|| view! { <dt>"Notes"</dt><dd class="notes">{c.notes.clone()}</dd> })}
+        </dl>
+        <Alternatives alternatives=c.provenance.alternatives.clone() />
+
+        <h2>"Lines"</h2>
+        <div class="table-wrap">
+            <table class="data">
+                <thead>
+                    <tr>
+                        <th scope="col">"System"</th><th scope="col">"Category"</th><th scope="col" class="num">"Quantity"</th>
+                        <th scope="col" class="num">"Value"</th><th scope="col" class="num">"Delivered"</th><th scope="col" class="num">"Still to deliver"</th><th scope="col">"Notes"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {c.lines.iter().map(|l| view! {
+                        <tr>
+                            <td><a href=format!("/contracts?system={}", l.system.id)>{l.system.name.clone()}</a></td>
+                            <td>{l.category.as_str()}</td>
+                            <td class="num">{l.quantity.map_or_else(|| "not disclosed".to_owned(), |q| q.to_string())}" "<ConfidenceBadge confidence=l.quantity_confidence /></td>
+                            <td class="num">{l.value.map(|m| m.to_string()).unwrap_or_else(|| "—".into())}</td>
+                            <td class="num">{format::thousands(l.delivered)}</td>
+                            <td class="num">{l.undelivered().map_or_else(|| "—".to_owned(), format::thousands)}</td>
+                            <td>{l.notes.clone()}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+
+        <h2>"Deliveries"</h2>
+        {if c.deliveries.is_empty() {
+            view! { <p class="empty">"No deliveries recorded yet. Record one with the form below."</p> }.into_any()
+        } else {
+            view! {
+                <div class="table-wrap">
+                    <table class="data">
+                        <thead><tr><th scope="col">"Date"</th><th scope="col">"System"</th><th scope="col" class="num">"Units"</th><th scope="col">"Confidence"</th><th scope="col">"Notes"</th></tr></thead>
+                        <tbody>
+                            {c.deliveries.iter().map(|d| view! {
+                                <tr>
+                                    <td>{d.delivered_on.to_string()}</td>
+                                    <td>{line_name(d.line_id)}</td>
+                                    <td class="num">{d.units.to_string()}</td>
+                                    <td><ConfidenceBadge confidence=d.confidence /></td>
+                                    <td>{d.notes.clone()}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            }.into_any()
+        }}
+        {delivered.then(|| view! { <p class="alert alert-success" role="status">"Delivery recorded."</p> })}
+        <DeliveryForm contract=c.clone() echo />
+
+        <h2>"Sources"</h2>
+        <SourceList sources=c.provenance.sources.clone() />
+    }
+}
+
+/// Records a delivery. A plain form post: it ends on this page with the new row either way.
+#[component]
+fn DeliveryForm(contract: Contract, echo: Option<DeliveryEcho>) -> impl IntoView {
+    let echo = echo.unwrap_or_default();
+    let fields: DeliveryFields = echo.fields;
+    let errors: FieldErrors = echo.errors;
+    let error = |field: &str| errors.get(field).unwrap_or_default().to_owned();
+    let invalid = |field: &str| errors.get(field).is_some().to_string();
+    let chosen_line = fields.line_id.clone();
+    let chosen_confidence = if fields.confidence.is_empty() {
+        "reported".to_owned()
+    } else {
+        fields.confidence.clone()
+    };
+    view! {
+        <section class="panel" aria-labelledby="record-delivery">
+            <h2 id="record-delivery">"Record a delivery"</h2>
+            {(!errors.is_empty()).then(|| view! {
+                <p class="alert alert-error" role="alert">"Nothing was saved. Correct the fields marked below."</p>
+            })}
+            <form method="post" action=format!("/contracts/{}/deliveries", contract.id) class="form-grid">
+                <div class="field" class:invalid=errors.get("line_id").is_some()>
+                    <label for="d-line">"Line"</label>
+                    <select id="d-line" name="line_id" required aria-invalid=invalid("line_id") aria-describedby="d-line-error">
+                        {contract.lines.iter().map(|l| {
+                            let label = match l.undelivered() {
+                                Some(left) => format!("{} ({} still to deliver)", l.system.name, format::thousands(left)),
+                                None => format!("{} (quantity not disclosed)", l.system.name),
+                            };
+                            view! { <option value=l.id.to_string() selected=chosen_line == l.id.to_string()>{label}</option> }
+                        }).collect_view()}
+                    </select>
+                    <p class="field-error" id="d-line-error">{error("line_id")}</p>
+                </div>
+                <div class="field" class:invalid=errors.get("delivered_on").is_some()>
+                    <label for="d-date">"Delivered on"</label>
+                    <input id="d-date" name="delivered_on" type="text" required inputmode="numeric" maxlength="10" placeholder="YYYY-MM-DD"
+                        value=fields.delivered_on.clone() aria-invalid=invalid("delivered_on") aria-describedby="d-date-error" />
+                    <p class="hint">"A day, or YYYY-MM or YYYY when the source gives no more."</p>
+                    <p class="field-error" id="d-date-error">{error("delivered_on")}</p>
+                </div>
+                <div class="field" class:invalid=errors.get("units").is_some()>
+                    <label for="d-units">"Units"</label>
+                    <input id="d-units" name="units" type="text" inputmode="numeric" required maxlength="9"
+                        value=fields.units.clone() aria-invalid=invalid("units") aria-describedby="d-units-error" />
+                    <p class="field-error" id="d-units-error">{error("units")}</p>
+                </div>
+                <div class="field" class:invalid=errors.get("confidence").is_some()>
+                    <label for="d-confidence">"Confidence"</label>
+                    <select id="d-confidence" name="confidence" aria-invalid=invalid("confidence") aria-describedby="d-confidence-error">
+                        {Confidence::ALL.iter().map(|c| view! {
+                            <option value=c.as_str() selected=chosen_confidence == c.as_str()>{c.as_str()}</option>
+                        }).collect_view()}
+                    </select>
+                    <p class="field-error" id="d-confidence-error">{error("confidence")}</p>
+                </div>
+                <div class="field" class:invalid=errors.get("notes").is_some()>
+                    <label for="d-notes">"Notes and source"</label>
+                    <textarea id="d-notes" name="notes" rows="2" maxlength=limits::NOTES_MAX aria-invalid=invalid("notes") aria-describedby="d-notes-error">{fields.notes.clone()}</textarea>
+                    <p class="field-error" id="d-notes-error">{error("notes")}</p>
+                </div>
+                <div class="form-actions">
+                    <button type="submit" class="button primary">"Record delivery"</button>
+                </div>
+            </form>
+        </section>
+    }
+}

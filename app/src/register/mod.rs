@@ -1,0 +1,30 @@
+//! The deal register: agreements, contracts, systems and deliveries. Pages are rendered on the
+//! server (filters and sorting are links and GET forms), so they add nothing to the wasm.
+
+pub mod agreements;
+pub mod api;
+pub mod contracts;
+#[cfg(feature = "ssr")]
+pub mod service;
+pub mod systems;
+mod view;
+
+use crate::domain::FieldErrors;
+use serde::{Deserialize, Serialize};
+
+/// The raw text of the record-a-delivery form.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliveryFields {
+    pub line_id: String,
+    pub delivered_on: String,
+    pub units: String,
+    pub confidence: String,
+    pub notes: String,
+}
+
+/// A delivery form that did not save, handed back to the contract page it re-renders.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeliveryEcho {
+    pub fields: DeliveryFields,
+    pub errors: FieldErrors,
+}

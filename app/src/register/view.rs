@@ -1,0 +1,116 @@
+//! Display pieces shared by the register's pages.
+
+use crate::components::format;
+use crate::domain::register::{Alternative, Figure, Page, SourceRef};
+use crate::domain::{Confidence, Money, PartialDate};
+use leptos::prelude::*;
+
+pub fn date_text(date: Option<PartialDate>) -> String {
+    date.map_or_else(|| "—".to_owned(), |d| d.to_string())
+}
+
+pub fn money_text(money: Option<Money>) -> String {
+    money.map_or_else(|| "not disclosed".to_owned(), |m| m.to_string())
+}
+
+#[component]
+pub fn ConfidenceBadge(confidence: Confidence) -> impl IntoView {
+    view! { <span class=format!("badge confidence-{}", confidence.as_str())>{confidence.as_str()}</span> }
+}
+
+/// A figure with its confidence and basis: `USD 3,370,000,000.00 reported (incl. logistics)`.
+#[component]
+pub fn FigureView(figure: Figure) -> impl IntoView {
+    view! {
+        <span class="num">{figure.money.to_string()}</span>
+        " "
+        <ConfidenceBadge confidence=figure.confidence />
+        {(!figure.basis.is_empty()).then(|| view! { " " <span class="muted">"(" {figure.basis.clone()} ")"</span> })}
+    }
+}
+
+#[component]
+pub fn SourceList(sources: Vec<SourceRef>) -> impl IntoView {
+    if sources.is_empty() {
+        return view! { <span class="muted">"no source recorded"</span> }.into_any();
+    }
+    view! {
+        <ul class="sources">
+            {sources
+                .into_iter()
+                .map(|s| {
+                    let label = if s.publisher.is_empty() || s.title.contains(&s.publisher) {
+                        s.title.clone()
+                    } else {
+                        format!("{} — {}", s.publisher, s.title)
+                    };
+                    let date = s.published_on.map(|d| format!(" ({d})")).unwrap_or_default();
+                    match s.url {
+                        Some(url) => view! { <li><a href=url rel="noopener noreferrer external">{label}</a>{date}</li> }.into_any(),
+                        None => view! { <li>{label}{date}</li> }.into_any(),
+                    }
+                })
+                .collect_view()}
+        </ul>
+    }
+    .into_any()
+}
+
+/// The figures other sources give, each with its sources.
+#[component]
+pub fn Alternatives(alternatives: Vec<Alternative>) -> impl IntoView {
+    (!alternatives.is_empty()).then(|| {
+        view! {
+            <h2>"Other reported figures"</h2>
+            <div class="table-wrap">
+                <table class="data">
+                    <thead>
+                        <tr><th scope="col">"Figure"</th><th scope="col">"Confidence"</th><th scope="col">"Basis"</th><th scope="col">"Sources"</th></tr>
+                    </thead>
+                    <tbody>
+                        {alternatives
+                            .into_iter()
+                            .map(|a| view! {
+                                <tr>
+                                    <td class="num">{a.figure.money.to_string()}</td>
+                                    <td><ConfidenceBadge confidence=a.figure.confidence /></td>
+                                    <td>{a.figure.basis.clone()}</td>
+                                    <td><SourceList sources=a.sources /></td>
+                                </tr>
+                            })
+                            .collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        }
+    })
+}
+
+/// "Rows 26–50 of 73" with previous/next links; `href(page)` builds each page's link.
+#[component]
+pub fn Pager<T: Send + Sync + 'static>(
+    page: Page<T>,
+    href: impl Fn(u32) -> String + 'static,
+) -> impl IntoView {
+    let pages = page.pages();
+    let first = (page.page - 1) as i64 * page.per_page as i64 + 1;
+    let last = (first + page.rows.len() as i64 - 1).max(0);
+    let summary = if page.total == 0 {
+        "No rows".to_owned()
+    } else {
+        format!(
+            "Rows {}–{} of {}",
+            format::thousands(first),
+            format::thousands(last),
+            format::thousands(page.total)
+        )
+    };
+    view! {
+        <nav class="pager" aria-label="Pages">
+            <span>{summary}</span>
+            {(page.page > 1).then(|| view! { <a rel="prev" href=href(page.page - 1)>"← Previous"</a> })}
+            {(pages > 1).then(|| view! { <span class="muted">{format!("page {} of {}", page.page, pages)}</span> })}
+            {(page.page < pages).then(|| view! { <a rel="next" href=href(page.page + 1)>"Next →"</a> })}
+        </nav>
+    }
+}

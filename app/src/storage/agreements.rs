@@ -1,0 +1,302 @@
+//! Queries on framework agreements, their suppliers and ceiling lines.
+
+use super::args::{Args, bind_all, contains_pattern};
+use super::provenance::{self, Owner, figure, money, partial_date};
+use super::{Db, Result, StorageError, on_db, on_tx};
+use crate::domain::filter::{AgreementFilter, ContractFilter, PER_PAGE};
+use crate::domain::register::{
+    Agreement, AgreementDraft, AgreementSummary, CeilingLine, Named, Page,
+};
+use crate::domain::{AgreementStatus, Category, Confidence, CountryCode, Quantity};
+use chrono::{DateTime, SubsecRound, Utc};
+
+/// Stores an agreement with its suppliers, ceiling lines, alternatives and sources in one
+/// transaction.
+#[tracing::instrument(name = "db.agreements.insert", skip_all, fields(title = draft.title.as_str()))]
+pub async fn insert(db: &Db, draft: &AgreementDraft) -> Result<i64> {
+    let mut tx = db.begin().await?;
+    let now = Utc::now().trunc_subsecs(6);
+    let value = draft.provenance.value.as_ref();
+    let id: i64 = on_tx!(&mut tx, conn => {
+        sqlx::query_scalar(
+            "INSERT INTO agreements (title, buyer_code, agency, signed_on, signed_year, status, value_minor, \
+             value_currency, value_confidence, value_basis, notes, version, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, $12, $12) RETURNING id",
+        )
+        .bind(&draft.title)
+        .bind(draft.buyer.as_str())
+        .bind(&draft.agency)
+        .bind(draft.signed_on.map(|d| d.to_string()))
+        .bind(draft.signed_on.map(|d| d.year()))
+        .bind(draft.status.as_str())
+        .bind(value.map(|f| f.money.to_minor()))
+        .bind(value.map(|f| f.money.currency().as_str()))
+        .bind(value.map(|f| f.confidence.as_str()))
+        .bind(value.map_or("", |f| f.basis.as_str()))
+        .bind(&draft.notes)
+        .bind(now)
+        .fetch_one(conn)
+        .await?
+    });
+    for firm_id in &draft.supplier_ids {
+        on_tx!(&mut tx, conn => {
+            sqlx::query("INSERT INTO agreement_suppliers (agreement_id, firm_id) VALUES ($1, $2)")
+                .bind(id)
+                .bind(firm_id)
+                .execute(conn)
+                .await?;
+        });
+    }
+    for (position, line) in draft.ceilings.iter().enumerate() {
+        on_tx!(&mut tx, conn => {
+            sqlx::query(
+                "INSERT INTO ceiling_lines (agreement_id, position, system_id, quantity, value_minor, value_currency, \
+                 confidence, basis, notes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            )
+            .bind(id)
+            .bind(position as i64)
+            .bind(line.system_id)
+            .bind(line.quantity.get())
+            .bind(line.value.map(|m| m.to_minor()))
+            .bind(line.value.map(|m| m.currency().as_str()))
+            .bind(line.confidence.as_str())
+            .bind(&line.basis)
+            .bind(&line.notes)
+            .execute(conn)
+            .await?;
+        });
+    }
+    provenance::insert(&mut tx, Owner::Agreement(id), &draft.provenance).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+#[derive(sqlx::FromRow)]
+struct AgreementRow {
+    id: i64,
+    title: String,
+    buyer_code: String,
+    agency: String,
+    signed_on: Option<String>,
+    status: String,
+    value_minor: Option<i64>,
+    value_currency: Option<String>,
+    value_confidence: Option<String>,
+    value_basis: String,
+    notes: String,
+    version: i64,
+    updated_at: DateTime<Utc>,
+}
+
+#[derive(sqlx::FromRow)]
+struct CeilingRow {
+    id: i64,
+    system_id: i64,
+    designation: String,
+    category: String,
+    quantity: i64,
+    value_minor: Option<i64>,
+    value_currency: Option<String>,
+    confidence: String,
+    basis: String,
+    notes: String,
+    executed: i64,
+    delivered: i64,
+}
+
+fn corrupt(message: String) -> StorageError {
+    StorageError::Corrupt(message)
+}
+
+/// What counts against a ceiling line: lines of the agreement's contracts (cancelled ones
+/// aside) whose system is the line's system or a variant of it.
+const AGAINST_CEILING: &str = "FROM contract_lines l JOIN contracts c ON c.id = l.contract_id \
+     JOIN systems ls ON ls.id = l.system_id \
+     WHERE c.agreement_id = cl.agreement_id AND c.status <> 'cancelled' \
+     AND (ls.id = cl.system_id OR ls.variant_of_id = cl.system_id)";
+
+#[tracing::instrument(name = "db.agreements.get", skip(db))]
+pub async fn get(db: &Db, id: i64) -> Result<Option<Agreement>> {
+    let row = on_db!(db, pool => {
+        sqlx::query_as::<_, AgreementRow>(
+            "SELECT id, title, buyer_code, agency, signed_on, status, value_minor, value_currency, value_confidence, \
+             value_basis, notes, version, updated_at FROM agreements WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(pool)
+        .await?
+    });
+    let Some(row) = row else { return Ok(None) };
+    let ceilings_sql = format!(
+        "SELECT cl.id, cl.system_id, s.designation, s.category, cl.quantity, cl.value_minor, cl.value_currency, \
+         cl.confidence, cl.basis, cl.notes, \
+         CAST(COALESCE((SELECT SUM(l.quantity) {AGAINST_CEILING}), 0) AS BIGINT) AS executed, \
+         CAST(COALESCE((SELECT SUM(l.delivered_units) {AGAINST_CEILING}), 0) AS BIGINT) AS delivered \
+         FROM ceiling_lines cl JOIN systems s ON s.id = cl.system_id WHERE cl.agreement_id = $1 ORDER BY cl.position"
+    );
+    let (suppliers, ceilings) = on_db!(db, pool => {
+        let suppliers = sqlx::query_as::<_, (i64, String)>(
+            "SELECT f.id, f.name FROM agreement_suppliers s JOIN firms f ON f.id = s.firm_id \
+             WHERE s.agreement_id = $1 ORDER BY lower(f.name)",
+        )
+        .bind(id)
+        .fetch_all(pool)
+        .await?;
+        let ceilings = sqlx::query_as::<_, CeilingRow>(&ceilings_sql).bind(id).fetch_all(pool).await?;
+        (suppliers, ceilings)
+    });
+    let value = figure(
+        row.value_minor,
+        row.value_currency.as_deref(),
+        row.value_confidence.as_deref(),
+        row.value_basis,
+    )?;
+    let provenance = provenance::load(db, Owner::Agreement(id), value).await?;
+    let contracts = super::contracts::list(
+        db,
+        &ContractFilter {
+            agreement: Some(id),
+            page: 1,
+            descending: false,
+            ..ContractFilter::default()
+        },
+    )
+    .await?
+    .rows;
+    Ok(Some(Agreement {
+        id: row.id,
+        title: row.title,
+        buyer: CountryCode::parse(&row.buyer_code).map_err(corrupt)?,
+        agency: row.agency,
+        signed_on: partial_date(row.signed_on)?,
+        status: AgreementStatus::parse(&row.status).map_err(corrupt)?,
+        suppliers: suppliers
+            .into_iter()
+            .map(|(id, name)| Named { id, name })
+            .collect(),
+        provenance,
+        ceilings: ceilings
+            .into_iter()
+            .map(|c| {
+                Ok(CeilingLine {
+                    id: c.id,
+                    system: Named {
+                        id: c.system_id,
+                        name: c.designation,
+                    },
+                    category: Category::parse(&c.category).map_err(corrupt)?,
+                    quantity: Quantity::new(c.quantity).map_err(corrupt)?,
+                    value: money(c.value_minor, c.value_currency.as_deref())?,
+                    confidence: Confidence::parse(&c.confidence).map_err(corrupt)?,
+                    basis: c.basis,
+                    notes: c.notes,
+                    executed: c.executed,
+                    delivered: c.delivered,
+                })
+            })
+            .collect::<Result<_>>()?,
+        contracts,
+        notes: row.notes,
+        version: row.version,
+        updated_at: row.updated_at,
+    }))
+}
+
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    id: i64,
+    title: String,
+    buyer_code: String,
+    signed_on: Option<String>,
+    status: String,
+    value_minor: Option<i64>,
+    value_currency: Option<String>,
+    value_confidence: Option<String>,
+    contracts: i64,
+    ceiling_units: i64,
+}
+
+#[tracing::instrument(name = "db.agreements.list", skip(db))]
+pub async fn list(db: &Db, filter: &AgreementFilter) -> Result<Page<AgreementSummary>> {
+    let mut args = Args::default();
+    let mut clauses = vec!["1 = 1".to_owned()];
+    if let Some(q) = &filter.q {
+        let p = args.text(contains_pattern(q));
+        clauses.push(format!(
+            "(lower(a.title) LIKE {p} ESCAPE '\\' OR lower(a.agency) LIKE {p} ESCAPE '\\' OR lower(a.notes) LIKE {p} ESCAPE '\\')"
+        ));
+    }
+    if let Some(buyer) = filter.buyer {
+        clauses.push(format!("a.buyer_code = {}", args.text(buyer.as_str())));
+    }
+    if let Some(status) = filter.status {
+        clauses.push(format!("a.status = {}", args.text(status.as_str())));
+    }
+    let where_sql = clauses.join(" AND ");
+    let count_sql = format!("SELECT COUNT(*) FROM agreements a WHERE {where_sql}");
+    let count_args = args.0.clone();
+    let limit = args.int(PER_PAGE.into());
+    let offset = args.int((i64::from(filter.page.max(1)) - 1) * i64::from(PER_PAGE));
+    let rows_sql = format!(
+        "SELECT a.id, a.title, a.buyer_code, a.signed_on, a.status, a.value_minor, a.value_currency, a.value_confidence, \
+         CAST((SELECT COUNT(*) FROM contracts c WHERE c.agreement_id = a.id) AS BIGINT) AS contracts, \
+         CAST(COALESCE((SELECT SUM(cl.quantity) FROM ceiling_lines cl WHERE cl.agreement_id = a.id), 0) AS BIGINT) AS ceiling_units \
+         FROM agreements a WHERE {where_sql} ORDER BY (a.signed_on IS NULL), a.signed_on DESC, a.id DESC LIMIT {limit} OFFSET {offset}"
+    );
+    let (total, rows) = on_db!(db, pool => {
+        let total: i64 = bind_all!(sqlx::query_scalar(&count_sql), count_args).fetch_one(pool).await?;
+        let rows = bind_all!(sqlx::query_as::<_, SummaryRow>(&rows_sql), args.0).fetch_all(pool).await?;
+        (total, rows)
+    });
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let suppliers = supplier_names(db, &ids).await?;
+    let rows = rows
+        .into_iter()
+        .map(|r| {
+            Ok(AgreementSummary {
+                suppliers: suppliers
+                    .iter()
+                    .filter(|(id, _)| *id == r.id)
+                    .map(|(_, n)| n.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                id: r.id,
+                title: r.title,
+                buyer: CountryCode::parse(&r.buyer_code).map_err(corrupt)?,
+                signed_on: partial_date(r.signed_on)?,
+                status: AgreementStatus::parse(&r.status).map_err(corrupt)?,
+                value: money(r.value_minor, r.value_currency.as_deref())?,
+                value_confidence: r
+                    .value_confidence
+                    .as_deref()
+                    .map(Confidence::parse)
+                    .transpose()
+                    .map_err(corrupt)?,
+                contracts: r.contracts,
+                ceiling_units: r.ceiling_units,
+            })
+        })
+        .collect::<Result<_>>()?;
+    Ok(Page {
+        rows,
+        total,
+        page: filter.page.max(1),
+        per_page: PER_PAGE,
+    })
+}
+
+async fn supplier_names(db: &Db, agreement_ids: &[i64]) -> Result<Vec<(i64, String)>> {
+    if agreement_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut args = Args::default();
+    let placeholders: Vec<String> = agreement_ids.iter().map(|id| args.int(*id)).collect();
+    let sql = format!(
+        "SELECT s.agreement_id, f.name FROM agreement_suppliers s JOIN firms f ON f.id = s.firm_id \
+         WHERE s.agreement_id IN ({}) ORDER BY s.agreement_id, lower(f.name)",
+        placeholders.join(", ")
+    );
+    Ok(
+        on_db!(db, pool => bind_all!(sqlx::query_as::<_, (i64, String)>(&sql), args.0).fetch_all(pool).await?),
+    )
+}

@@ -1,0 +1,430 @@
+//! Queries on contracts, their lines and deliveries.
+
+use super::args::{Args, bind_all, contains_pattern};
+use super::provenance::{self, Owner, figure, money, partial_date};
+use super::{Db, Result, StorageError, Tx, on_db, on_tx};
+use crate::domain::filter::{ContractFilter, ContractSort, PER_PAGE};
+use crate::domain::register::{
+    Contract, ContractDraft, ContractLine, ContractSummary, Delivery, Named, Page,
+};
+use crate::domain::{Category, Confidence, ContractStatus, CountryCode, Quantity};
+use chrono::{DateTime, SubsecRound, Utc};
+
+/// What storing a new contract can come to.
+#[derive(Debug, PartialEq, Eq)]
+pub enum ContractWrite {
+    Done(i64),
+    /// A contract under a framework has the framework's buyer.
+    BuyerMismatch {
+        agreement_buyer: CountryCode,
+    },
+    MissingAgreement,
+}
+
+fn country(code: &str) -> Result<CountryCode> {
+    CountryCode::parse(code).map_err(StorageError::Corrupt)
+}
+
+fn named(id: Option<i64>, name: Option<String>) -> Option<Named> {
+    id.zip(name).map(|(id, name)| Named { id, name })
+}
+
+/// Stores a contract with its lines, alternatives and sources in one transaction.
+#[tracing::instrument(name = "db.contracts.insert", skip_all, fields(title = draft.title.as_str()))]
+pub async fn insert(db: &Db, draft: &ContractDraft) -> Result<ContractWrite> {
+    let mut tx = db.begin().await?;
+    let written = insert_in(&mut tx, draft).await?;
+    if matches!(written, ContractWrite::Done(_)) {
+        tx.commit().await?;
+    }
+    Ok(written)
+}
+
+pub async fn insert_in(tx: &mut Tx, draft: &ContractDraft) -> Result<ContractWrite> {
+    if let Some(agreement_id) = draft.agreement_id {
+        let buyer: Option<String> = on_tx!(tx, conn => {
+            sqlx::query_scalar("SELECT buyer_code FROM agreements WHERE id = $1")
+                .bind(agreement_id)
+                .fetch_optional(conn)
+                .await?
+        });
+        match buyer {
+            None => return Ok(ContractWrite::MissingAgreement),
+            Some(code) if code != draft.buyer.as_str() => {
+                return Ok(ContractWrite::BuyerMismatch {
+                    agreement_buyer: country(&code)?,
+                });
+            }
+            Some(_) => {}
+        }
+    }
+    let now = Utc::now().trunc_subsecs(6);
+    let value = draft.provenance.value.as_ref();
+    let id: i64 = on_tx!(tx, conn => {
+        sqlx::query_scalar(
+            "INSERT INTO contracts (title, agreement_id, supplier_id, buyer_code, agency, signed_on, signed_year, status, \
+             value_minor, value_currency, value_confidence, value_basis, delivery_period, local_production, notes, \
+             version, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1, $16, $16) RETURNING id",
+        )
+        .bind(&draft.title)
+        .bind(draft.agreement_id)
+        .bind(draft.supplier_id)
+        .bind(draft.buyer.as_str())
+        .bind(&draft.agency)
+        .bind(draft.signed_on.map(|d| d.to_string()))
+        .bind(draft.signed_on.map(|d| d.year()))
+        .bind(draft.status.as_str())
+        .bind(value.map(|f| f.money.to_minor()))
+        .bind(value.map(|f| f.money.currency().as_str()))
+        .bind(value.map(|f| f.confidence.as_str()))
+        .bind(value.map_or("", |f| f.basis.as_str()))
+        .bind(&draft.delivery_period)
+        .bind(&draft.local_production)
+        .bind(&draft.notes)
+        .bind(now)
+        .fetch_one(conn)
+        .await?
+    });
+    for (position, line) in draft.lines.iter().enumerate() {
+        on_tx!(tx, conn => {
+            sqlx::query(
+                "INSERT INTO contract_lines (contract_id, position, system_id, quantity, quantity_confidence, value_minor, value_currency, notes) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(id)
+            .bind(position as i64)
+            .bind(line.system_id)
+            .bind(line.quantity.map(|q| q.get()))
+            .bind(line.quantity_confidence.as_str())
+            .bind(line.value.map(|m| m.to_minor()))
+            .bind(line.value.map(|m| m.currency().as_str()))
+            .bind(&line.notes)
+            .execute(conn)
+            .await?;
+        });
+    }
+    provenance::insert(tx, Owner::Contract(id), &draft.provenance).await?;
+    Ok(ContractWrite::Done(id))
+}
+
+/// The ids of a contract's lines, in order (for recording deliveries against them).
+pub async fn line_ids(db: &Db, contract_id: i64) -> Result<Vec<i64>> {
+    Ok(on_db!(db, pool => {
+        sqlx::query_scalar("SELECT id FROM contract_lines WHERE contract_id = $1 ORDER BY position")
+            .bind(contract_id)
+            .fetch_all(pool)
+            .await?
+    }))
+}
+
+#[derive(sqlx::FromRow)]
+struct ContractRow {
+    id: i64,
+    title: String,
+    agreement_id: Option<i64>,
+    agreement_title: Option<String>,
+    supplier_id: Option<i64>,
+    supplier_name: Option<String>,
+    buyer_code: String,
+    agency: String,
+    signed_on: Option<String>,
+    status: String,
+    value_minor: Option<i64>,
+    value_currency: Option<String>,
+    value_confidence: Option<String>,
+    value_basis: String,
+    delivery_period: String,
+    local_production: String,
+    notes: String,
+    version: i64,
+    updated_at: DateTime<Utc>,
+}
+
+#[derive(sqlx::FromRow)]
+struct LineRow {
+    id: i64,
+    system_id: i64,
+    designation: String,
+    category: String,
+    quantity: Option<i64>,
+    quantity_confidence: String,
+    value_minor: Option<i64>,
+    value_currency: Option<String>,
+    notes: String,
+    delivered_units: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct DeliveryRow {
+    id: i64,
+    line_id: i64,
+    delivered_on: String,
+    units: i64,
+    confidence: String,
+    notes: String,
+}
+
+fn confidence(text: &str) -> Result<Confidence> {
+    Confidence::parse(text).map_err(StorageError::Corrupt)
+}
+
+fn quantity(value: i64) -> Result<Quantity> {
+    Quantity::new(value).map_err(StorageError::Corrupt)
+}
+
+#[tracing::instrument(name = "db.contracts.get", skip(db))]
+pub async fn get(db: &Db, id: i64) -> Result<Option<Contract>> {
+    let row = on_db!(db, pool => {
+        sqlx::query_as::<_, ContractRow>(
+            "SELECT c.id, c.title, c.agreement_id, a.title AS agreement_title, c.supplier_id, f.name AS supplier_name, \
+             c.buyer_code, c.agency, c.signed_on, c.status, c.value_minor, c.value_currency, c.value_confidence, \
+             c.value_basis, c.delivery_period, c.local_production, c.notes, c.version, c.updated_at \
+             FROM contracts c LEFT JOIN agreements a ON a.id = c.agreement_id LEFT JOIN firms f ON f.id = c.supplier_id \
+             WHERE c.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(pool)
+        .await?
+    });
+    let Some(row) = row else { return Ok(None) };
+    let (lines, deliveries) = on_db!(db, pool => {
+        let lines = sqlx::query_as::<_, LineRow>(
+            "SELECT l.id, l.system_id, s.designation, s.category, l.quantity, l.quantity_confidence, \
+             l.value_minor, l.value_currency, l.notes, l.delivered_units \
+             FROM contract_lines l JOIN systems s ON s.id = l.system_id WHERE l.contract_id = $1 ORDER BY l.position",
+        )
+        .bind(id)
+        .fetch_all(pool)
+        .await?;
+        let deliveries = sqlx::query_as::<_, DeliveryRow>(
+            "SELECT d.id, d.line_id, d.delivered_on, d.units, d.confidence, d.notes FROM deliveries d \
+             JOIN contract_lines l ON l.id = d.line_id WHERE l.contract_id = $1 ORDER BY d.delivered_on, d.id",
+        )
+        .bind(id)
+        .fetch_all(pool)
+        .await?;
+        (lines, deliveries)
+    });
+    let value = figure(
+        row.value_minor,
+        row.value_currency.as_deref(),
+        row.value_confidence.as_deref(),
+        row.value_basis,
+    )?;
+    let provenance = provenance::load(db, Owner::Contract(id), value).await?;
+    Ok(Some(Contract {
+        id: row.id,
+        title: row.title,
+        agreement: named(row.agreement_id, row.agreement_title),
+        supplier: named(row.supplier_id, row.supplier_name),
+        buyer: country(&row.buyer_code)?,
+        agency: row.agency,
+        signed_on: partial_date(row.signed_on)?,
+        status: ContractStatus::parse(&row.status).map_err(StorageError::Corrupt)?,
+        provenance,
+        delivery_period: row.delivery_period,
+        local_production: row.local_production,
+        lines: lines
+            .into_iter()
+            .map(|l| {
+                Ok(ContractLine {
+                    id: l.id,
+                    system: Named {
+                        id: l.system_id,
+                        name: l.designation,
+                    },
+                    category: Category::parse(&l.category).map_err(StorageError::Corrupt)?,
+                    quantity: l.quantity.map(quantity).transpose()?,
+                    quantity_confidence: confidence(&l.quantity_confidence)?,
+                    value: money(l.value_minor, l.value_currency.as_deref())?,
+                    notes: l.notes,
+                    delivered: l.delivered_units,
+                })
+            })
+            .collect::<Result<_>>()?,
+        deliveries: deliveries
+            .into_iter()
+            .map(|d| {
+                Ok(Delivery {
+                    id: d.id,
+                    line_id: d.line_id,
+                    delivered_on: partial_date(Some(d.delivered_on))?
+                        .ok_or_else(|| StorageError::Corrupt("delivery without a date".into()))?,
+                    units: quantity(d.units)?,
+                    confidence: confidence(&d.confidence)?,
+                    notes: d.notes,
+                })
+            })
+            .collect::<Result<_>>()?,
+        notes: row.notes,
+        version: row.version,
+        updated_at: row.updated_at,
+    }))
+}
+
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    id: i64,
+    title: String,
+    buyer_code: String,
+    supplier_id: Option<i64>,
+    supplier_name: Option<String>,
+    agreement_id: Option<i64>,
+    agreement_title: Option<String>,
+    signed_on: Option<String>,
+    status: String,
+    value_minor: Option<i64>,
+    value_currency: Option<String>,
+    value_confidence: Option<String>,
+    units_ordered: i64,
+    units_delivered: i64,
+}
+
+/// The WHERE clause of a filtered contract list, with its arguments.
+fn where_clause(filter: &ContractFilter, args: &mut Args) -> String {
+    let mut clauses = vec!["1 = 1".to_owned()];
+    if let Some(q) = &filter.q {
+        let p = args.text(contains_pattern(q));
+        clauses.push(format!(
+            "(lower(c.title) LIKE {p} ESCAPE '\\' OR lower(COALESCE(f.name, '')) LIKE {p} ESCAPE '\\' \
+             OR lower(c.agency) LIKE {p} ESCAPE '\\' OR lower(c.notes) LIKE {p} ESCAPE '\\' \
+             OR EXISTS (SELECT 1 FROM contract_lines ql JOIN systems qs ON qs.id = ql.system_id \
+                        WHERE ql.contract_id = c.id AND lower(qs.designation) LIKE {p} ESCAPE '\\'))"
+        ));
+    }
+    if let Some(buyer) = filter.buyer {
+        clauses.push(format!("c.buyer_code = {}", args.text(buyer.as_str())));
+    }
+    if let Some(supplier) = filter.supplier {
+        clauses.push(format!("c.supplier_id = {}", args.int(supplier)));
+    }
+    if let Some(agreement) = filter.agreement {
+        clauses.push(format!("c.agreement_id = {}", args.int(agreement)));
+    }
+    if let Some(system) = filter.system {
+        let p = args.int(system);
+        clauses.push(format!(
+            "EXISTS (SELECT 1 FROM contract_lines sl JOIN systems ss ON ss.id = sl.system_id \
+             WHERE sl.contract_id = c.id AND (ss.id = {p} OR ss.variant_of_id = {p}))"
+        ));
+    }
+    if let Some(category) = filter.category {
+        let p = args.text(category.as_str());
+        clauses.push(format!(
+            "EXISTS (SELECT 1 FROM contract_lines cl JOIN systems cs ON cs.id = cl.system_id \
+             WHERE cl.contract_id = c.id AND cs.category = {p})"
+        ));
+    }
+    if let Some(status) = filter.status {
+        clauses.push(format!("c.status = {}", args.text(status.as_str())));
+    }
+    if let Some(from) = filter.year_from {
+        clauses.push(format!("c.signed_year >= {}", args.int(from.into())));
+    }
+    if let Some(to) = filter.year_to {
+        clauses.push(format!("c.signed_year <= {}", args.int(to.into())));
+    }
+    if let Some(level) = filter.confidence {
+        let levels: Vec<String> = level
+            .at_least()
+            .iter()
+            .map(|c| args.text(c.as_str()))
+            .collect();
+        clauses.push(format!("c.value_confidence IN ({})", levels.join(", ")));
+    }
+    clauses.join(" AND ")
+}
+
+fn order_by(filter: &ContractFilter) -> String {
+    let dir = if filter.descending { "DESC" } else { "ASC" };
+    // NULLs last in both directions, on both backends: `(x IS NULL)` sorts false first.
+    let key = match filter.sort {
+        ContractSort::Signed => format!("(c.signed_on IS NULL), c.signed_on {dir}"),
+        ContractSort::Title => format!("lower(c.title) {dir}"),
+        ContractSort::Buyer => format!("bc.name {dir}"),
+        ContractSort::Supplier => format!("(f.name IS NULL), lower(f.name) {dir}"),
+        ContractSort::Status => format!("c.status {dir}"),
+        // Amounts compare only within a currency (USD equivalents come with the summaries).
+        ContractSort::Value => {
+            format!("(c.value_minor IS NULL), c.value_currency, c.value_minor {dir}")
+        }
+        ContractSort::Units => format!("units_ordered {dir}"),
+    };
+    format!("{key}, c.id {dir}")
+}
+
+/// A page of contracts matching `filter`, sorted as it says.
+#[tracing::instrument(name = "db.contracts.list", skip(db))]
+pub async fn list(db: &Db, filter: &ContractFilter) -> Result<Page<ContractSummary>> {
+    let from = "FROM contracts c JOIN countries bc ON bc.code = c.buyer_code \
+                LEFT JOIN firms f ON f.id = c.supplier_id LEFT JOIN agreements a ON a.id = c.agreement_id";
+    let mut args = Args::default();
+    let where_sql = where_clause(filter, &mut args);
+    let count_sql = format!("SELECT COUNT(*) {from} WHERE {where_sql}");
+    let count_args = args.0.clone();
+
+    let limit = args.int(PER_PAGE.into());
+    let offset = args.int((i64::from(filter.page.max(1)) - 1) * i64::from(PER_PAGE));
+    let rows_sql = format!(
+        "SELECT c.id, c.title, c.buyer_code, c.supplier_id, f.name AS supplier_name, c.agreement_id, \
+         a.title AS agreement_title, c.signed_on, c.status, c.value_minor, c.value_currency, c.value_confidence, \
+         CAST(COALESCE((SELECT SUM(l.quantity) FROM contract_lines l WHERE l.contract_id = c.id), 0) AS BIGINT) AS units_ordered, \
+         CAST(COALESCE((SELECT SUM(l.delivered_units) FROM contract_lines l WHERE l.contract_id = c.id), 0) AS BIGINT) AS units_delivered \
+         {from} WHERE {where_sql} ORDER BY {order} LIMIT {limit} OFFSET {offset}",
+        order = order_by(filter)
+    );
+    let (total, rows) = on_db!(db, pool => {
+        let total: i64 = bind_all!(sqlx::query_scalar(&count_sql), count_args).fetch_one(pool).await?;
+        let rows = bind_all!(sqlx::query_as::<_, SummaryRow>(&rows_sql), args.0).fetch_all(pool).await?;
+        (total, rows)
+    });
+    let systems = system_names(db, rows.iter().map(|r| r.id).collect()).await?;
+    let rows = rows
+        .into_iter()
+        .map(|r| {
+            Ok(ContractSummary {
+                systems: systems
+                    .iter()
+                    .filter(|(id, _)| *id == r.id)
+                    .map(|(_, s)| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                id: r.id,
+                title: r.title,
+                buyer: country(&r.buyer_code)?,
+                supplier: named(r.supplier_id, r.supplier_name),
+                agreement: named(r.agreement_id, r.agreement_title),
+                signed_on: partial_date(r.signed_on)?,
+                status: ContractStatus::parse(&r.status).map_err(StorageError::Corrupt)?,
+                value: money(r.value_minor, r.value_currency.as_deref())?,
+                value_confidence: r.value_confidence.as_deref().map(confidence).transpose()?,
+                units_ordered: r.units_ordered,
+                units_delivered: r.units_delivered,
+            })
+        })
+        .collect::<Result<_>>()?;
+    Ok(Page {
+        rows,
+        total,
+        page: filter.page.max(1),
+        per_page: PER_PAGE,
+    })
+}
+
+/// `(contract id, designation)` of every line of the given contracts, in line order.
+async fn system_names(db: &Db, contract_ids: Vec<i64>) -> Result<Vec<(i64, String)>> {
+    if contract_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut args = Args::default();
+    let placeholders: Vec<String> = contract_ids.iter().map(|id| args.int(*id)).collect();
+    let sql = format!(
+        "SELECT l.contract_id, s.designation FROM contract_lines l JOIN systems s ON s.id = l.system_id \
+         WHERE l.contract_id IN ({}) ORDER BY l.contract_id, l.position",
+        placeholders.join(", ")
+    );
+    Ok(
+        on_db!(db, pool => bind_all!(sqlx::query_as::<_, (i64, String)>(&sql), args.0).fetch_all(pool).await?),
+    )
+}

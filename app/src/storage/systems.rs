@@ -1,0 +1,79 @@
+//! Queries on `systems` (what is sold: K2, K9A1, FA-50PL…).
+
+use super::{Db, Result, StorageError, on_db};
+use crate::domain::Category;
+use crate::domain::register::{Named, SystemDraft, SystemRecord};
+use chrono::{DateTime, SubsecRound, Utc};
+
+#[derive(sqlx::FromRow)]
+struct SystemRow {
+    id: i64,
+    designation: String,
+    description: String,
+    category: String,
+    maker_id: i64,
+    maker_name: String,
+    variant_of_id: Option<i64>,
+    variant_of_designation: Option<String>,
+    version: i64,
+    updated_at: DateTime<Utc>,
+}
+
+impl TryFrom<SystemRow> for SystemRecord {
+    type Error = StorageError;
+    fn try_from(row: SystemRow) -> Result<Self> {
+        Ok(SystemRecord {
+            id: row.id,
+            designation: row.designation,
+            description: row.description,
+            category: Category::parse(&row.category).map_err(StorageError::Corrupt)?,
+            maker: Named {
+                id: row.maker_id,
+                name: row.maker_name,
+            },
+            variant_of: row
+                .variant_of_id
+                .zip(row.variant_of_designation)
+                .map(|(id, name)| Named { id, name }),
+            version: row.version,
+            updated_at: row.updated_at,
+        })
+    }
+}
+
+const SELECT: &str = "SELECT s.id, s.designation, s.description, s.category, s.maker_id, f.name AS maker_name, \
+     s.variant_of_id, v.designation AS variant_of_designation, s.version, s.updated_at \
+     FROM systems s JOIN firms f ON f.id = s.maker_id LEFT JOIN systems v ON v.id = s.variant_of_id";
+
+#[tracing::instrument(name = "db.systems.list", skip(db))]
+pub async fn list(db: &Db) -> Result<Vec<SystemRecord>> {
+    let sql = format!("{SELECT} ORDER BY lower(s.designation), s.id");
+    let rows = on_db!(db, pool => sqlx::query_as::<_, SystemRow>(&sql).fetch_all(pool).await?);
+    rows.into_iter().map(SystemRecord::try_from).collect()
+}
+
+#[tracing::instrument(name = "db.systems.get", skip(db))]
+pub async fn get(db: &Db, id: i64) -> Result<Option<SystemRecord>> {
+    let sql = format!("{SELECT} WHERE s.id = $1");
+    let row = on_db!(db, pool => sqlx::query_as::<_, SystemRow>(&sql).bind(id).fetch_optional(pool).await?);
+    row.map(SystemRecord::try_from).transpose()
+}
+
+#[tracing::instrument(name = "db.systems.insert", skip_all, fields(designation = draft.designation.as_str()))]
+pub async fn insert(db: &Db, draft: &SystemDraft) -> Result<i64> {
+    let now = Utc::now().trunc_subsecs(6);
+    Ok(on_db!(db, pool => {
+        sqlx::query_scalar::<_, i64>(
+            "INSERT INTO systems (designation, description, category, maker_id, variant_of_id, version, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, 1, $6, $6) RETURNING id",
+        )
+        .bind(&draft.designation)
+        .bind(&draft.description)
+        .bind(draft.category.as_str())
+        .bind(draft.maker_id)
+        .bind(draft.variant_of_id)
+        .bind(now)
+        .fetch_one(pool)
+        .await?
+    }))
+}
