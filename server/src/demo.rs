@@ -136,7 +136,7 @@ pub struct Loaded {
     pub deliveries: usize,
 }
 
-fn key<'a>(map: &'a HashMap<String, i64>, key: &str, what: &str) -> Result<i64, String> {
+fn key(map: &HashMap<String, i64>, key: &str, what: &str) -> Result<i64, String> {
     map.get(key)
         .copied()
         .ok_or_else(|| format!("unknown {what} key {key:?}"))

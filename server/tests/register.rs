@@ -1,0 +1,572 @@
+//! The deal register on both backends: the demo data against the reference figures, the
+//! rules (deliveries, framework buyer, ceilings, references), filters and concurrency.
+
+use app::domain::filter::{ContractFilter, ContractSort};
+use app::domain::register::{ContractDraft, DeliveryDraft, LineDraft, Provenance};
+use app::domain::{
+    Category, Confidence, ContractStatus, CountryCode, FormOutcome, PartialDate, Quantity,
+};
+use app::firms::{DeleteOutcome, service as firm_service};
+use app::register::{DeliveryFields, service};
+use app::storage::contracts::ContractWrite;
+use app::storage::{Db, agreements, contracts, deliveries, firms, systems};
+
+macro_rules! on_both_backends {
+    ($($story:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $story() {
+                    let scratch = app::storage::scratch::Scratch::sqlite().await.unwrap();
+                    server::demo::load(&scratch.db).await.expect("demo data loads");
+                    super::$story(&scratch.db).await;
+                    scratch.finish().await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $story() {
+                    let Some(scratch) = app::storage::scratch::Scratch::postgres().await else { return };
+                    server::demo::load(&scratch.db).await.expect("demo data loads");
+                    super::$story(&scratch.db).await;
+                    scratch.finish().await;
+                }
+            )*
+        }
+    };
+}
+
+on_both_backends!(
+    framework_ceilings_match_the_reference,
+    contract_values_keep_every_source_and_disagreement,
+    deliveries_cannot_exceed_what_is_undelivered,
+    concurrent_deliveries_never_exceed_the_quantity,
+    a_contract_under_a_framework_has_its_buyer,
+    filters_sort_and_pages,
+    firms_that_deals_refer_to_cannot_be_deleted,
+);
+
+async fn contract_id(db: &Db, title: &str) -> i64 {
+    let filter = ContractFilter {
+        q: Some(title.into()),
+        page: 1,
+        ..ContractFilter::default()
+    };
+    let page = contracts::list(db, &filter).await.unwrap();
+    page.rows
+        .iter()
+        .find(|c| c.title == title)
+        .unwrap_or_else(|| panic!("no contract {title:?}"))
+        .id
+}
+
+async fn framework(db: &Db, needle: &str) -> app::domain::register::Agreement {
+    let page = agreements::list(
+        db,
+        &app::domain::filter::AgreementFilter {
+            page: 1,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let id = page
+        .rows
+        .iter()
+        .find(|a| a.title.contains(needle))
+        .expect("framework")
+        .id;
+    agreements::get(db, id).await.unwrap().unwrap()
+}
+
+/// deals.md: the 2022 framework caps K2 at ~1,000, K9 at 672 and FA-50 at 48; 364 K9 are
+/// contracted in total (212 + 152); the FA-50 contract executes all 48 (12 GF + 36 PL); the
+/// Chunmoo framework's 288 are exceeded by the Homar-K contracts (218 + 72 = 290).
+async fn framework_ceilings_match_the_reference(db: &Db) {
+    let main = framework(db, "K2 tanks").await;
+    let line = |system: &str| {
+        main.ceilings
+            .iter()
+            .find(|l| l.system.name == system)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(
+        (line("K2").quantity.get(), line("K2").executed),
+        (1000, 360),
+        "180 + (116 + 64)"
+    );
+    assert_eq!(
+        (line("K9").quantity.get(), line("K9").executed),
+        (672, 364),
+        "212 + (6 + 146)"
+    );
+    assert_eq!(
+        (line("FA-50").quantity.get(), line("FA-50").executed),
+        (48, 48)
+    );
+    assert!(!line("K2").over_ceiling());
+    assert_eq!(line("K2").delivered, 180, "all 180 of contract #1");
+    assert_eq!(main.buyer.as_str(), "PL");
+    assert!(main.provenance.value.is_none(), "not disclosed");
+    assert!(
+        main.provenance
+            .alternatives
+            .iter()
+            .any(|a| a.figure.money.to_string() == "USD 14,800,000,000.00"
+                && a.figure.confidence == Confidence::Estimated)
+    );
+
+    let chunmoo = framework(db, "Chunmoo").await;
+    let ceiling = &chunmoo.ceilings[0];
+    assert_eq!((ceiling.quantity.get(), ceiling.executed), (288, 290));
+    assert!(
+        ceiling.over_ceiling(),
+        "executed above the ceiling is shown as a warning"
+    );
+}
+
+async fn contract_values_keep_every_source_and_disagreement(db: &Db) {
+    let k2_second = contracts::get(db, contract_id(db, "K2 executive contract #2").await)
+        .await
+        .unwrap()
+        .unwrap();
+    let value = k2_second.provenance.value.clone().expect("a chosen value");
+    assert_eq!(value.money.to_string(), "USD 6,500,000,000.00");
+    let alternatives: Vec<String> = k2_second
+        .provenance
+        .alternatives
+        .iter()
+        .map(|a| a.figure.money.to_string())
+        .collect();
+    assert!(
+        alternatives.contains(&"USD 6,700,000,000.00".to_owned()),
+        "{alternatives:?}"
+    );
+    assert!(
+        alternatives.contains(&"PLN 25,000,000,000.00".to_owned()),
+        "{alternatives:?}"
+    );
+    assert!(
+        !k2_second.provenance.sources.is_empty() || !k2_second.provenance.value_sources.is_empty()
+    );
+    let quantity = |designation: &str| {
+        k2_second
+            .lines
+            .iter()
+            .find(|l| l.system.name == designation)
+            .and_then(|l| l.quantity)
+            .map(|q| q.get())
+    };
+    assert_eq!(
+        (quantity("K2GF"), quantity("K2PL")),
+        (Some(116), Some(64)),
+        "116 K2GF + 64 K2PL"
+    );
+
+    let k2_first = contracts::get(db, contract_id(db, "K2 executive contract #1").await)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        k2_first.provenance.value.unwrap().money.to_string(),
+        "USD 3,370,000,000.00"
+    );
+    assert_eq!(k2_first.status, ContractStatus::Completed);
+    assert_eq!(
+        k2_first
+            .deliveries
+            .iter()
+            .map(|d| d.units.get())
+            .sum::<i64>(),
+        180
+    );
+
+    // KRW has no minor unit and survives exactly.
+    let cgr = contracts::get(
+        db,
+        contract_id(db, "Homar-K executive contract #3 (CGR-080 missiles)").await,
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(
+        cgr.provenance.value.unwrap().money.to_string(),
+        "KRW 5,600,000,000,000"
+    );
+}
+
+async fn deliveries_cannot_exceed_what_is_undelivered(db: &Db) {
+    let id = contract_id(db, "K9 executive contract #1").await;
+    let contract = contracts::get(db, id).await.unwrap().unwrap();
+    let line = &contract.lines[0];
+    let remaining = line.undelivered().unwrap();
+    assert_eq!(remaining, 212 - 48);
+    let fields = |units: i64, date: &str| DeliveryFields {
+        line_id: line.id.to_string(),
+        delivered_on: date.into(),
+        units: units.to_string(),
+        confidence: "reported".into(),
+        notes: String::new(),
+    };
+
+    let too_many = service::record_delivery(db, id, &fields(remaining + 1, "2024-05"))
+        .await
+        .unwrap();
+    let FormOutcome::Invalid(errors) = too_many else {
+        panic!("expected Invalid")
+    };
+    assert_eq!(
+        errors.get("units"),
+        Some(format!("Only {remaining} K9A1 are still undelivered on this line.").as_str())
+    );
+
+    let future = service::record_delivery(db, id, &fields(1, "2099-01-01"))
+        .await
+        .unwrap();
+    assert!(
+        matches!(future, FormOutcome::Invalid(ref e) if e.get("delivered_on").unwrap().contains("future"))
+    );
+
+    let saved = service::record_delivery(db, id, &fields(remaining, "2024-05"))
+        .await
+        .unwrap();
+    let FormOutcome::Saved(after) = saved else {
+        panic!("expected Saved")
+    };
+    assert_eq!(after.lines[0].undelivered(), Some(0));
+    let full = service::record_delivery(db, id, &fields(1, "2024-06"))
+        .await
+        .unwrap();
+    assert!(
+        matches!(full, FormOutcome::Invalid(ref e) if e.get("units").unwrap().contains("already delivered"))
+    );
+}
+
+async fn concurrent_deliveries_never_exceed_the_quantity(db: &Db) {
+    let system = systems::list(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|s| s.designation == "K2PL")
+        .unwrap();
+    let draft = ContractDraft {
+        title: "Concurrency test".into(),
+        agreement_id: None,
+        supplier_id: None,
+        buyer: CountryCode::parse("PL").unwrap(),
+        agency: String::new(),
+        signed_on: Some(PartialDate::parse("2025-01-01").unwrap()),
+        status: ContractStatus::InDelivery,
+        provenance: Provenance::default(),
+        delivery_period: String::new(),
+        local_production: String::new(),
+        lines: vec![LineDraft {
+            system_id: system.id,
+            quantity: Some(Quantity::new(50).unwrap()),
+            quantity_confidence: Confidence::Confirmed,
+            value: None,
+            notes: String::new(),
+        }],
+        notes: String::new(),
+    };
+    let ContractWrite::Done(id) = contracts::insert(db, &draft).await.unwrap() else {
+        panic!()
+    };
+    let line_id = contracts::line_ids(db, id).await.unwrap()[0];
+    let attempts = (0..10).map(|_| {
+        let db = db.clone();
+        tokio::spawn(async move {
+            let draft = DeliveryDraft {
+                line_id,
+                delivered_on: PartialDate::parse("2025-06").unwrap(),
+                units: Quantity::new(10).unwrap(),
+                confidence: Confidence::Confirmed,
+                notes: String::new(),
+            };
+            deliveries::record(&db, &draft).await.unwrap()
+        })
+    });
+    let outcomes = futures_join(attempts).await;
+    let done = outcomes
+        .iter()
+        .filter(|o| matches!(o, deliveries::Recorded::Done { .. }))
+        .count();
+    assert_eq!(done, 5, "{outcomes:?}");
+    let contract = contracts::get(db, id).await.unwrap().unwrap();
+    assert_eq!(contract.lines[0].delivered, 50);
+    assert_eq!(
+        contract
+            .deliveries
+            .iter()
+            .map(|d| d.units.get())
+            .sum::<i64>(),
+        50,
+        "the running total matches the rows"
+    );
+}
+
+async fn futures_join<T: std::fmt::Debug>(
+    handles: impl Iterator<Item = tokio::task::JoinHandle<T>>,
+) -> Vec<T> {
+    let mut out = Vec::new();
+    for handle in handles.collect::<Vec<_>>() {
+        out.push(handle.await.unwrap());
+    }
+    out
+}
+
+async fn a_contract_under_a_framework_has_its_buyer(db: &Db) {
+    let main = framework(db, "K2 tanks").await;
+    let draft = ContractDraft {
+        title: "Misfiled contract".into(),
+        agreement_id: Some(main.id),
+        supplier_id: None,
+        buyer: CountryCode::parse("RO").unwrap(),
+        agency: String::new(),
+        signed_on: None,
+        status: ContractStatus::Signed,
+        provenance: Provenance::default(),
+        delivery_period: String::new(),
+        local_production: String::new(),
+        lines: Vec::new(),
+        notes: String::new(),
+    };
+    let written = contracts::insert(db, &draft).await.unwrap();
+    assert_eq!(
+        written,
+        ContractWrite::BuyerMismatch {
+            agreement_buyer: CountryCode::parse("PL").unwrap()
+        }
+    );
+    let all = contracts::list(
+        db,
+        &ContractFilter {
+            q: Some("Misfiled".into()),
+            page: 1,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(all.total, 0, "nothing was stored");
+}
+
+async fn filters_sort_and_pages(db: &Db) {
+    let everything = contracts::list(
+        db,
+        &ContractFilter {
+            page: 1,
+            descending: true,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(everything.total, 23);
+    assert_eq!(everything.rows.len(), 23);
+    assert_eq!(everything.pages(), 1);
+    // Newest first, undated last.
+    assert_eq!(
+        everything.rows[0].signed_on.unwrap().to_string(),
+        "2025-12-29"
+    );
+    assert!(everything.rows.last().unwrap().signed_on.is_none());
+
+    let poland = ContractFilter {
+        buyer: Some(CountryCode::parse("PL").unwrap()),
+        page: 1,
+        descending: true,
+        ..Default::default()
+    };
+    assert_eq!(contracts::list(db, &poland).await.unwrap().total, 8);
+    let since_2024 = ContractFilter {
+        year_from: Some(2024),
+        ..poland.clone()
+    };
+    assert_eq!(
+        contracts::list(db, &since_2024).await.unwrap().total,
+        3,
+        "Homar-K #2, K2 #2, CGR-080"
+    );
+
+    let k2 = systems::list(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|s| s.designation == "K2")
+        .unwrap();
+    let k2_family = contracts::list(
+        db,
+        &ContractFilter {
+            system: Some(k2.id),
+            page: 1,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let titles: Vec<&str> = k2_family.rows.iter().map(|c| c.title.as_str()).collect();
+    assert_eq!(
+        k2_family.total, 2,
+        "the K2 filter finds the K2GF and K2PL contracts: {titles:?}"
+    );
+
+    let aircraft = contracts::list(
+        db,
+        &ContractFilter {
+            category: Some(Category::Aircraft),
+            page: 1,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert!(
+        aircraft.rows.iter().all(|c| c.systems.contains("FA-50")),
+        "{:?}",
+        aircraft.rows
+    );
+    assert_eq!(aircraft.total, 4, "Poland, Malaysia, Philippines twice");
+
+    let search = contracts::list(
+        db,
+        &ContractFilter {
+            q: Some("homar".into()),
+            page: 1,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(search.total, 3, "Homar-K #1, #2 and #3");
+    let by_system = contracts::list(
+        db,
+        &ContractFilter {
+            q: Some("ctm-290".into()),
+            page: 1,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(by_system.total, 1, "searches system designations too");
+    let literal = contracts::list(
+        db,
+        &ContractFilter {
+            q: Some("100%".into()),
+            page: 1,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(literal.total, 0, "% is matched literally");
+
+    let confirmed = contracts::list(
+        db,
+        &ContractFilter {
+            confidence: Some(Confidence::Confirmed),
+            page: 1,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert!(
+        confirmed
+            .rows
+            .iter()
+            .all(|c| c.value_confidence == Some(Confidence::Confirmed))
+    );
+    let reported = contracts::list(
+        db,
+        &ContractFilter {
+            confidence: Some(Confidence::Reported),
+            page: 1,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert!(reported.total >= confirmed.total);
+    assert!(
+        reported
+            .rows
+            .iter()
+            .all(|c| c.value_confidence != Some(Confidence::Estimated))
+    );
+
+    let by_units = contracts::list(
+        db,
+        &ContractFilter {
+            sort: ContractSort::Units,
+            descending: true,
+            page: 1,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let units: Vec<i64> = by_units.rows.iter().map(|c| c.units_ordered).collect();
+    assert!(units.windows(2).all(|w| w[0] >= w[1]), "{units:?}");
+    let by_title = contracts::list(
+        db,
+        &ContractFilter {
+            sort: ContractSort::Title,
+            descending: false,
+            page: 1,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let titles: Vec<String> = by_title
+        .rows
+        .iter()
+        .map(|c| c.title.to_lowercase())
+        .collect();
+    assert!(titles.windows(2).all(|w| w[0] <= w[1]), "{titles:?}");
+
+    let beyond = contracts::list(
+        db,
+        &ContractFilter {
+            page: 2,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert!(beyond.rows.is_empty());
+    assert_eq!(beyond.total, 23);
+}
+
+async fn firms_that_deals_refer_to_cannot_be_deleted(db: &Db) {
+    let rotem = firms::list(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|f| f.name == "Hyundai Rotem")
+        .unwrap();
+    let outcome = firm_service::delete(db, rotem.id, rotem.version)
+        .await
+        .unwrap();
+    let DeleteOutcome::Referenced { by } = outcome else {
+        panic!("expected Referenced, got {outcome:?}")
+    };
+    assert!(
+        by.iter().any(|line| line == "System “K2PL” (maker)"),
+        "{by:?}"
+    );
+    assert!(
+        by.iter()
+            .any(|line| line == "Contract “K2 executive contract #1” (supplier)"),
+        "{by:?}"
+    );
+    assert!(
+        firms::get(db, rotem.id).await.unwrap().is_some(),
+        "nothing was deleted"
+    );
+}
