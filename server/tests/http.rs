@@ -1,85 +1,11 @@
 //! The server over real HTTP, on both backends: plain form posts (JavaScript off), server
 //! functions (JavaScript on), status codes, and what an internal error may show.
 
-use app::storage::Db;
+mod support;
+
 use app::storage::scratch::Scratch;
-use leptos::config::LeptosOptions;
-use reqwest::{StatusCode, redirect::Policy};
-use std::time::Duration;
-
-struct TestApp {
-    base: String,
-    client: reqwest::Client,
-    db: Db,
-}
-
-/// Serves the app on a free port against `db`, in the background of this test.
-async fn spawn_app(db: Db) -> TestApp {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let options = LeptosOptions::builder()
-        .output_name("dealtracker")
-        .site_root("target/site")
-        .site_addr(addr)
-        .build();
-    let router = server::router(
-        server::AppState::new(options, db.clone()),
-        Duration::from_secs(10),
-    );
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-    TestApp {
-        base: format!("http://{addr}"),
-        client: reqwest::Client::builder()
-            .redirect(Policy::none())
-            .build()
-            .unwrap(),
-        db,
-    }
-}
-
-impl TestApp {
-    async fn get(&self, path: &str) -> (StatusCode, String) {
-        let response = self
-            .client
-            .get(format!("{}{path}", self.base))
-            .send()
-            .await
-            .unwrap();
-        (response.status(), response.text().await.unwrap())
-    }
-
-    /// A form post as a browser without JavaScript sends it.
-    async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
-        self.client
-            .post(format!("{}{path}", self.base))
-            .header("accept", "text/html")
-            .form(form)
-            .send()
-            .await
-            .unwrap()
-    }
-
-    /// A server-function call as the hydrated page makes it (JSON in, JSON out).
-    async fn call(&self, endpoint: &str, form: &[(&str, &str)]) -> (StatusCode, serde_json::Value) {
-        let args: serde_json::Map<String, serde_json::Value> = form
-            .iter()
-            .map(|(k, v)| (k.to_string(), serde_json::Value::from(*v)))
-            .collect();
-        let response = self
-            .client
-            .post(format!("{}/api/{endpoint}", self.base))
-            .header("accept", "application/json")
-            .json(&args)
-            .send()
-            .await
-            .unwrap();
-        (response.status(), response.json().await.unwrap())
-    }
-
-    async fn firm_count(&self) -> i64 {
-        app::storage::firms::count(&self.db).await.unwrap()
-    }
-}
+use reqwest::StatusCode;
+use support::{TestApp, spawn_app};
 
 fn location(response: &reqwest::Response) -> &str {
     response.headers()["location"].to_str().unwrap()
@@ -342,7 +268,7 @@ async fn missing_pages_answer_404(app: TestApp) {
 }
 
 async fn internal_errors_show_a_reference_not_database_text(app: TestApp) {
-    app::on_db!(&app.db, pool => { sqlx::query("DROP TABLE firms").execute(pool).await.unwrap(); });
+    app::on_db!(&app.db, pool => { sqlx::query("ALTER TABLE firms RENAME TO firms_gone").execute(pool).await.unwrap(); });
 
     let (status, page) = app.get("/firms").await;
     assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);

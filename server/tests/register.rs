@@ -10,6 +10,9 @@ use app::firms::{DeleteOutcome, service as firm_service};
 use app::register::{DeliveryFields, service};
 use app::storage::contracts::ContractWrite;
 use app::storage::{Db, agreements, contracts, deliveries, firms, systems};
+use reqwest::StatusCode;
+
+mod support;
 
 macro_rules! on_both_backends {
     ($($story:ident),* $(,)?) => {
@@ -46,7 +49,67 @@ on_both_backends!(
     a_contract_under_a_framework_has_its_buyer,
     filters_sort_and_pages,
     firms_that_deals_refer_to_cannot_be_deleted,
+    register_pages_over_http,
 );
+
+/// The pages as a browser without JavaScript gets them.
+async fn register_pages_over_http(db: &Db) {
+    let app = support::spawn_app(db.clone()).await;
+    for path in [
+        "/agreements",
+        "/contracts",
+        "/systems",
+        "/contracts?buyer=PL&sort=value&dir=asc&page=1",
+    ] {
+        let (status, page) = app.get(path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert!(
+            page.contains("<table class=\"data\">")
+                && page.contains("<thead>")
+                && page.contains("<tbody>"),
+            "{path}"
+        );
+    }
+    let (_, list) = app.get("/contracts?buyer=XX&year_from=soon").await;
+    assert!(
+        list.contains("Ignored in the address: buyer=XX, year_from=soon."),
+        "bad filters are named, not fatal"
+    );
+    for path in ["/contracts/999999", "/agreements/999999", "/contracts/abc"] {
+        assert_eq!(app.get(path).await.0, StatusCode::NOT_FOUND, "{path}");
+    }
+
+    let id = contract_id(db, "K2 executive contract #1").await;
+    let (status, page) = app.get(&format!("/contracts/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("USD 3,370,000,000.00"));
+    assert!(
+        page.contains("incl. logistics"),
+        "the value's basis is shown"
+    );
+
+    let line = contracts::line_ids(db, id).await.unwrap()[0].to_string();
+    let form = [
+        ("line_id", line.as_str()),
+        ("delivered_on", "2024-01"),
+        ("units", "1"),
+        ("confidence", "reported"),
+        ("notes", ""),
+    ];
+    let refused = app
+        .post_form(&format!("/contracts/{id}/deliveries"), &form)
+        .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = refused.text().await.unwrap();
+    assert!(
+        page.contains("Every K2GF on this line is already delivered."),
+        "the message is at the units field"
+    );
+    assert!(
+        page.contains("<h1>K2 executive contract #1</h1>"),
+        "the contract page is shown again"
+    );
+}
 
 async fn contract_id(db: &Db, title: &str) -> i64 {
     let filter = ContractFilter {

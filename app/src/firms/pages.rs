@@ -143,23 +143,33 @@ pub fn FirmDeletePage() -> impl IntoView {
         }
     });
     with_firm(move |firm: Firm| {
-        let refused = move || {
-            Suspend::new(async move {
-                match references.await {
-                Ok(by) if !by.is_empty() => view! {
-                    <div class="alert alert-warning" role="alert">
-                        <p><strong>"This firm cannot be deleted while other records refer to it."</strong>" Change or delete these first:"</p>
-                        <ul>{by.into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}</ul>
-                    </div>
-                }.into_any(),
-                Ok(_) => ().into_any(),
-                Err(error) => view! { <ErrorPanel error /> }.into_any(),
-            }
-            })
-        };
         // After a conflict, confirm against the version the user has now been shown.
         let firm = conflict.clone().map_or(firm, |c| c.0);
         let id = firm.id;
+        let version = firm.version;
+        // Either the list of what still refers to the firm, or the confirmation form.
+        let decision = move || {
+            Suspend::new(async move {
+                match references.await {
+                    Ok(by) if !by.is_empty() => view! {
+                        <div class="alert alert-warning" role="alert">
+                            <p><strong>"This firm cannot be deleted while other records refer to it."</strong>" Change or delete these first:"</p>
+                            <ul>{by.into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}</ul>
+                        </div>
+                        <p class="actions"><a class="button" href=format!("/firms/{id}")>"Back to the firm"</a></p>
+                    }.into_any(),
+                    Ok(_) => view! {
+                        <p>"Deleting removes the firm for everyone. This cannot be undone."</p>
+                        <form method="post" action=format!("/firms/{id}/delete") class="actions">
+                            <input type="hidden" name="version" value=version />
+                            <button type="submit" class="button danger">"Delete firm"</button>
+                            <a class="button" href=format!("/firms/{id}")>"Cancel"</a>
+                        </form>
+                    }.into_any(),
+                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                }
+            })
+        };
         view! {
             <Title text=format!("Delete {}", firm.name) />
             <p class="breadcrumb"><a href="/firms">"Firms"</a>" / "<a href=format!("/firms/{id}")>{firm.name.clone()}</a>" /"</p>
@@ -174,13 +184,7 @@ pub fn FirmDeletePage() -> impl IntoView {
                 <dt>"Website"</dt><dd>{firm.website.clone().unwrap_or_else(|| "—".into())}</dd>
                 <dt>"Last changed"</dt><dd>{format::timestamp(&firm.updated_at)}</dd>
             </dl>
-            <Suspense fallback=|| ()>{refused}</Suspense>
-            <p>"Deleting removes the firm for everyone. This cannot be undone."</p>
-            <form method="post" action=format!("/firms/{id}/delete") class="actions">
-                <input type="hidden" name="version" value=firm.version />
-                <button type="submit" class="button danger">"Delete firm"</button>
-                <a class="button" href=format!("/firms/{id}")>"Cancel"</a>
-            </form>
+            <Suspense fallback=|| view! { <p class="placeholder">"Checking what refers to this firm…"</p> }>{decision}</Suspense>
         }
     })
 }

@@ -38,7 +38,7 @@ pub fn AgreementsPage() -> impl IntoView {
         <h1>"Framework agreements"</h1>
         <p class="lead">"Umbrella agreements with their ceilings; executive contracts are signed under them."</p>
         {(!ignored.is_empty()).then(|| view! {
-            <p class="alert alert-warning" role="status">"Ignored in the address: " {ignored.join(", ")} "."</p>
+            <p class="alert alert-warning" role="status">{format!("Ignored in the address: {}.", ignored.join(", "))}</p>
         })}
         <form method="get" action="/agreements" class="filters panel" role="search">
             <div class="field">

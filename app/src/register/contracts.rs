@@ -53,7 +53,7 @@ pub fn ContractsPage() -> impl IntoView {
         <h1>"Contracts"</h1>
         <p class="lead">"Executed contracts, each with its lines, deliveries and sources. Filter, sort and share the address: it holds the view."</p>
         {(!ignored.is_empty()).then(|| view! {
-            <p class="alert alert-warning" role="status">"Ignored in the address: " {ignored.join(", ")} "."</p>
+            <p class="alert alert-warning" role="status">{format!("Ignored in the address: {}.", ignored.join(", "))}</p>
         })}
         <Suspense fallback=|| view! { <p class="placeholder">"Loading contracts…"</p> }>
             {move || {
