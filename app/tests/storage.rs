@@ -7,33 +7,7 @@ use app::storage::firms::{self, Versioned};
 use app::storage::scratch::Scratch;
 use app::storage::{Db, StorageError};
 
-/// Generates one `#[tokio::test]` per backend for each story function.
-macro_rules! on_both_backends {
-    ($($story:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test]
-                async fn $story() {
-                    let scratch = app::storage::scratch::Scratch::sqlite().await.expect("SQLite scratch database");
-                    super::$story(&scratch.db).await;
-                    scratch.finish().await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test]
-                async fn $story() {
-                    let Some(scratch) = app::storage::scratch::Scratch::postgres().await else { return };
-                    super::$story(&scratch.db).await;
-                    scratch.finish().await;
-                }
-            )*
-        }
-    };
-}
-
-on_both_backends!(
+app::on_both_backends!(
     migrations_are_idempotent_and_load_every_country,
     firms_round_trip_exactly,
     names_are_unique_ignoring_case,

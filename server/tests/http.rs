@@ -3,7 +3,6 @@
 
 mod support;
 
-use app::storage::scratch::Scratch;
 use reqwest::StatusCode;
 use support::{TestApp, spawn_app};
 
@@ -18,32 +17,8 @@ const HANWHA: &[(&str, &str)] = &[
     ("notes", "K9"),
 ];
 
-macro_rules! on_both_backends {
-    ($($story:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test]
-                async fn $story() {
-                    let scratch = super::Scratch::sqlite().await.unwrap();
-                    super::$story(super::spawn_app(scratch.db.clone()).await).await;
-                    scratch.finish().await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test]
-                async fn $story() {
-                    let Some(scratch) = super::Scratch::postgres().await else { return };
-                    super::$story(super::spawn_app(scratch.db.clone()).await).await;
-                    scratch.finish().await;
-                }
-            )*
-        }
-    };
-}
-
-on_both_backends!(
+app::on_both_backends!(
+    prepare = super::spawn_app;
     health_check_reports_the_database,
     plain_form_post_creates_a_firm_and_redirects,
     plain_form_post_with_bad_input_shows_messages_and_stores_nothing,
@@ -55,7 +30,7 @@ on_both_backends!(
     responses_are_compressed_and_carry_a_request_id,
 );
 
-async fn health_check_reports_the_database(app: TestApp) {
+async fn health_check_reports_the_database(app: &TestApp) {
     let (status, body) = app.get("/healthz").await;
     assert_eq!(status, StatusCode::OK);
     let body: serde_json::Value = serde_json::from_str(&body).unwrap();
@@ -72,7 +47,7 @@ async fn health_check_reports_the_database(app: TestApp) {
     assert!(body.contains("unavailable"));
 }
 
-async fn plain_form_post_creates_a_firm_and_redirects(app: TestApp) {
+async fn plain_form_post_creates_a_firm_and_redirects(app: &TestApp) {
     let response = app.post_form("/firms", HANWHA).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let target = location(&response).to_owned();
@@ -89,7 +64,7 @@ async fn plain_form_post_creates_a_firm_and_redirects(app: TestApp) {
     assert_eq!(app.firm_count().await, 1);
 }
 
-async fn plain_form_post_with_bad_input_shows_messages_and_stores_nothing(app: TestApp) {
+async fn plain_form_post_with_bad_input_shows_messages_and_stores_nothing(app: &TestApp) {
     let response = app
         .post_form(
             "/firms",
@@ -128,7 +103,7 @@ async fn plain_form_post_with_bad_input_shows_messages_and_stores_nothing(app: T
     assert_eq!(app.firm_count().await, 1);
 }
 
-async fn server_functions_return_outcomes_as_values(app: TestApp) {
+async fn server_functions_return_outcomes_as_values(app: &TestApp) {
     let (status, saved) = app.call("firms/create", HANWHA).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(saved["Saved"]["name"], "Hanwha Aerospace");
@@ -165,7 +140,7 @@ async fn server_functions_return_outcomes_as_values(app: TestApp) {
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
 }
 
-async fn edit_conflict_keeps_both_changes(app: TestApp) {
+async fn edit_conflict_keeps_both_changes(app: &TestApp) {
     let (_, saved) = app.call("firms/create", HANWHA).await;
     let id = saved["Saved"]["id"].as_i64().unwrap().to_string();
     let edit = format!("/firms/{id}/edit");
@@ -220,7 +195,7 @@ async fn edit_conflict_keeps_both_changes(app: TestApp) {
     assert_eq!(stored.notes, "first editor");
 }
 
-async fn delete_asks_first_then_deletes_the_version_shown(app: TestApp) {
+async fn delete_asks_first_then_deletes_the_version_shown(app: &TestApp) {
     let (_, saved) = app.call("firms/create", HANWHA).await;
     let id = saved["Saved"]["id"].as_i64().unwrap();
 
@@ -254,7 +229,7 @@ async fn delete_asks_first_then_deletes_the_version_shown(app: TestApp) {
     );
 }
 
-async fn missing_pages_answer_404(app: TestApp) {
+async fn missing_pages_answer_404(app: &TestApp) {
     for path in [
         "/no-such-page",
         "/firms/999999",
@@ -267,7 +242,7 @@ async fn missing_pages_answer_404(app: TestApp) {
     }
 }
 
-async fn internal_errors_show_a_reference_not_database_text(app: TestApp) {
+async fn internal_errors_show_a_reference_not_database_text(app: &TestApp) {
     app::on_db!(&app.db, pool => { sqlx::query("ALTER TABLE firms RENAME TO firms_gone").execute(pool).await.unwrap(); });
 
     let (status, page) = app.get("/firms").await;
@@ -290,7 +265,7 @@ async fn internal_errors_show_a_reference_not_database_text(app: TestApp) {
     assert!(!body.to_string().contains("table"));
 }
 
-async fn responses_are_compressed_and_carry_a_request_id(app: TestApp) {
+async fn responses_are_compressed_and_carry_a_request_id(app: &TestApp) {
     let response = app
         .client
         .get(format!("{}/firms", app.base))

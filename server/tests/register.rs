@@ -14,34 +14,14 @@ use reqwest::StatusCode;
 
 mod support;
 
-macro_rules! on_both_backends {
-    ($($story:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test]
-                async fn $story() {
-                    let scratch = app::storage::scratch::Scratch::sqlite().await.unwrap();
-                    server::demo::load(&scratch.db).await.expect("demo data loads");
-                    super::$story(&scratch.db).await;
-                    scratch.finish().await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test]
-                async fn $story() {
-                    let Some(scratch) = app::storage::scratch::Scratch::postgres().await else { return };
-                    server::demo::load(&scratch.db).await.expect("demo data loads");
-                    super::$story(&scratch.db).await;
-                    scratch.finish().await;
-                }
-            )*
-        }
-    };
+/// Every story starts from a database with the demo data loaded.
+async fn with_demo_data(db: Db) -> Db {
+    server::demo::load(&db).await.expect("demo data loads");
+    db
 }
 
-on_both_backends!(
+app::on_both_backends!(
+    prepare = super::with_demo_data;
     framework_ceilings_match_the_reference,
     contract_values_keep_every_source_and_disagreement,
     deliveries_cannot_exceed_what_is_undelivered,

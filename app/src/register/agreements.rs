@@ -89,7 +89,7 @@ pub fn AgreementsPage() -> impl IntoView {
                                     <tbody>
                                         {page.rows.clone().into_iter().map(|a| view! {
                                             <tr>
-                                                <td>{date_text(a.signed_on)}</td>
+                                                <td class="date">{date_text(a.signed_on)}</td>
                                                 <td><a href=format!("/agreements/{}", a.id)>{a.title}</a></td>
                                                 <td>{a.buyer.name()}</td>
                                                 <td>{a.suppliers}</td>
@@ -205,7 +205,7 @@ fn AgreementDetail(agreement: Agreement) -> impl IntoView {
                         <tbody>
                             {a.contracts.iter().map(|c| view! {
                                 <tr>
-                                    <td>{date_text(c.signed_on)}</td>
+                                    <td class="date">{date_text(c.signed_on)}</td>
                                     <td><a href=format!("/contracts/{}", c.id)>{c.title.clone()}</a></td>
                                     <td>{c.systems.clone()}</td>
                                     <td>{c.status.as_str()}</td>

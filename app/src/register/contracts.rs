@@ -209,10 +209,12 @@ fn ContractTable(filter: ContractFilter, page: Page<ContractSummary>) -> impl In
                 <tbody>
                     {page.rows.clone().into_iter().map(|c| view! {
                         <tr>
-                            <td>{date_text(c.signed_on)}</td>
+                            <td class="date">{date_text(c.signed_on)}</td>
                             <td>
                                 <a href=format!("/contracts/{}", c.id)>{c.title.clone()}</a>
-                                {c.agreement.clone().map(|a| view! { <br /><span class="muted small">"under "<a href=format!("/agreements/{}", a.id)>{a.name}</a></span> })}
+                                {c.agreement.clone().map(|a| view! {
+                                    " "<a class="badge" href=format!("/agreements/{}", a.id) title=format!("Signed under: {}", a.name)>"framework"</a>
+                                })}
                             </td>
                             <td>{c.buyer.name()}</td>
                             <td>{c.supplier.clone().map_or_else(|| "not recorded".to_owned(), |s| s.name)}</td>

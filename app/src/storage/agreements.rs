@@ -1,6 +1,6 @@
 //! Queries on framework agreements, their suppliers and ceiling lines.
 
-use super::args::{Args, bind_all, contains_pattern};
+use super::args::{Args, bind_all, contains_pattern, labels_for};
 use super::provenance::{self, Owner, figure, money, partial_date};
 use super::{Db, Result, StorageError, on_db, on_tx};
 use crate::domain::filter::{AgreementFilter, ContractFilter, PER_PAGE};
@@ -286,17 +286,11 @@ pub async fn list(db: &Db, filter: &AgreementFilter) -> Result<Page<AgreementSum
 }
 
 async fn supplier_names(db: &Db, agreement_ids: &[i64]) -> Result<Vec<(i64, String)>> {
-    if agreement_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut args = Args::default();
-    let placeholders: Vec<String> = agreement_ids.iter().map(|id| args.int(*id)).collect();
-    let sql = format!(
+    labels_for(
+        db,
         "SELECT s.agreement_id, f.name FROM agreement_suppliers s JOIN firms f ON f.id = s.firm_id \
-         WHERE s.agreement_id IN ({}) ORDER BY s.agreement_id, lower(f.name)",
-        placeholders.join(", ")
-    );
-    Ok(
-        on_db!(db, pool => bind_all!(sqlx::query_as::<_, (i64, String)>(&sql), args.0).fetch_all(pool).await?),
+         WHERE s.agreement_id IN ({ids}) ORDER BY s.agreement_id, lower(f.name)",
+        agreement_ids,
     )
+    .await
 }

@@ -49,3 +49,21 @@ macro_rules! bind_all {
     }};
 }
 pub(crate) use bind_all;
+
+/// Runs a query that returns `(owner id, label)` pairs for a list of owners: `sql` has `{ids}`
+/// where the placeholders of `ids` go (`… WHERE x.owner_id IN ({ids}) ORDER BY …`).
+pub async fn labels_for(
+    db: &super::Db,
+    sql: &str,
+    ids: &[i64],
+) -> super::Result<Vec<(i64, String)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut args = Args::default();
+    let placeholders: Vec<String> = ids.iter().map(|id| args.int(*id)).collect();
+    let sql = sql.replace("{ids}", &placeholders.join(", "));
+    Ok(
+        super::on_db!(db, pool => bind_all!(sqlx::query_as::<_, (i64, String)>(&sql), args.0).fetch_all(pool).await?),
+    )
+}

@@ -1,6 +1,6 @@
 //! Queries on contracts, their lines and deliveries.
 
-use super::args::{Args, bind_all, contains_pattern};
+use super::args::{Args, bind_all, contains_pattern, labels_for};
 use super::provenance::{self, Owner, figure, money, partial_date};
 use super::{Db, Result, StorageError, Tx, on_db, on_tx};
 use crate::domain::filter::{ContractFilter, ContractSort, PER_PAGE};
@@ -414,17 +414,11 @@ pub async fn list(db: &Db, filter: &ContractFilter) -> Result<Page<ContractSumma
 
 /// `(contract id, designation)` of every line of the given contracts, in line order.
 async fn system_names(db: &Db, contract_ids: Vec<i64>) -> Result<Vec<(i64, String)>> {
-    if contract_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut args = Args::default();
-    let placeholders: Vec<String> = contract_ids.iter().map(|id| args.int(*id)).collect();
-    let sql = format!(
+    labels_for(
+        db,
         "SELECT l.contract_id, s.designation FROM contract_lines l JOIN systems s ON s.id = l.system_id \
-         WHERE l.contract_id IN ({}) ORDER BY l.contract_id, l.position",
-        placeholders.join(", ")
-    );
-    Ok(
-        on_db!(db, pool => bind_all!(sqlx::query_as::<_, (i64, String)>(&sql), args.0).fetch_all(pool).await?),
+         WHERE l.contract_id IN ({ids}) ORDER BY l.contract_id, l.position",
+        &contract_ids,
     )
+    .await
 }

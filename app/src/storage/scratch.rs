@@ -94,3 +94,43 @@ impl Scratch {
         }
     }
 }
+
+/// Declares one `#[tokio::test]` per backend for each story: `sqlite::story` always, and
+/// `postgres::story` when `TEST_DATABASE_URL` is set (required when `CI=true`). Each test gets
+/// a fresh scratch database; `prepare` (a path to an `async fn(Db) -> T`, default: the `Db`
+/// itself) turns it into what the stories take by reference.
+#[macro_export]
+macro_rules! on_both_backends {
+    (prepare = $prepare:path; $($story:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $story() {
+                    let scratch = $crate::storage::scratch::Scratch::sqlite().await.expect("SQLite scratch database");
+                    let prepared = $prepare(scratch.db.clone()).await;
+                    super::$story(&prepared).await;
+                    scratch.finish().await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $story() {
+                    let Some(scratch) = $crate::storage::scratch::Scratch::postgres().await else { return };
+                    let prepared = $prepare(scratch.db.clone()).await;
+                    super::$story(&prepared).await;
+                    scratch.finish().await;
+                }
+            )*
+        }
+    };
+    ($($story:ident),* $(,)?) => {
+        $crate::on_both_backends!(prepare = $crate::storage::scratch::as_is; $($story),*);
+    };
+}
+
+/// The default `prepare` of [`on_both_backends!`]: the database as it is.
+pub async fn as_is(db: Db) -> Db {
+    db
+}
