@@ -4,6 +4,7 @@ use crate::components::{Layout, NotFound};
 use crate::firms::pages::{FirmDeletePage, FirmEditPage, FirmPage, FirmsPage};
 use crate::register::agreements::{AgreementPage, AgreementsPage};
 use crate::register::contracts::{ContractPage, ContractsPage};
+use crate::register::new::{NewAgreementPage, NewContractPage};
 use crate::register::systems::SystemsPage;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
@@ -46,8 +47,10 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=Home ssr=SsrMode::Async />
                     <Route path=path!("/agreements") view=AgreementsPage ssr=SsrMode::Async />
+                    <Route path=path!("/agreements/new") view=NewAgreementPage ssr=SsrMode::Async />
                     <Route path=path!("/agreements/:id") view=AgreementPage ssr=SsrMode::Async />
                     <Route path=path!("/contracts") view=ContractsPage ssr=SsrMode::Async />
+                    <Route path=path!("/contracts/new") view=NewContractPage ssr=SsrMode::Async />
                     <Route path=path!("/contracts/:id") view=ContractPage ssr=SsrMode::Async />
                     <Route path=path!("/systems") view=SystemsPage ssr=SsrMode::Async />
                     <Route path=path!("/firms") view=FirmsPage ssr=SsrMode::Async />

@@ -7,7 +7,7 @@ test.describe('deal register', () => {
     await page.getByRole('link', { name: /K2 tanks, K9 howitzers, FA-50/ }).click();
     await expect(page.getByRole('heading', { level: 1 })).toContainText('K2 tanks');
 
-    const ceilings = page.locator('table.data').first();
+    const ceilings = page.getByRole('table', { name: 'Ceiling lines' });
     const k2 = ceilings.locator('tbody tr', { has: page.getByRole('link', { name: 'K2', exact: true }) });
     await expect(k2.locator('td').nth(1)).toContainText('1,000');
     await expect(k2.locator('td').nth(2)).toHaveText('360'); // 180 + 116 + 64
@@ -23,20 +23,23 @@ test.describe('deal register', () => {
 
   test('the contract list filters and sorts through the address, and the back button works', async ({ page }) => {
     await page.goto('/contracts');
-    await expect(page.locator('table.data tbody tr')).toHaveCount(23);
+    // 23 from the demo data, and any that other tests have entered since.
+    expect(await page.locator('table.data tbody tr').count()).toBeGreaterThanOrEqual(23);
 
-    await page.getByLabel('Buyer').selectOption('PL');
+    await page.getByLabel('Buyer').selectOption('FI');
     await page.getByRole('button', { name: 'Apply filters' }).click();
-    await expect(page).toHaveURL(/\/contracts\?(.*&)?buyer=PL/);
-    await expect(page.locator('table.data tbody tr')).toHaveCount(8);
-    await expect(page.getByText('Rows 1–8 of 8')).toBeVisible();
+    await expect(page).toHaveURL(/\/contracts\?(.*&)?buyer=FI/);
+    await expect(page.locator('table.data tbody tr')).toHaveCount(3);
+    await expect(page.getByText('Rows 1–3 of 3')).toBeVisible();
+    // Newest first by default.
+    await expect(page.locator('table.data tbody tr').first()).toContainText('2022-11');
 
     await page.getByRole('link', { name: 'Contract', exact: true }).click();
     await expect(page).toHaveURL(/sort=title/);
-    await expect(page.locator('table.data tbody tr').first()).toContainText('FA-50 executive contract');
+    await expect(page.locator('table.data tbody tr').first()).toContainText('Ex-ROK K9 purchase');
 
     await page.goBack();
-    await expect(page).toHaveURL(/buyer=PL/);
+    await expect(page).toHaveURL(/buyer=FI/);
     await expect(page).not.toHaveURL(/sort=title/);
 
     // A shared link opens the same view.

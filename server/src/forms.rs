@@ -8,6 +8,7 @@ use app::domain::{FieldErrors, FirmFields, FormOutcome};
 use app::error::AppError;
 use app::firms::pages::DeleteConflict;
 use app::firms::{DeleteOutcome, FirmFormEcho, api::UpdateFirm, service};
+use app::register::entry::{EntryEcho, EntryFields};
 use app::register::{DeliveryEcho, DeliveryFields};
 use axum::{
     Form,
@@ -241,6 +242,77 @@ pub async fn record_delivery(
                 DeliveryEcho {
                     fields,
                     errors: FieldErrors::single("units", error.to_string()),
+                },
+                status,
+            )
+            .await
+        }
+    }
+}
+
+/// `POST /contracts/new` and `POST /agreements/new`: store the record, then show it.
+pub async fn create_contract(State(state): State<AppState>, request: Request<Body>) -> Response {
+    let (parts, fields) = match read_form::<EntryFields>(&state, request).await {
+        Ok(read) => read,
+        Err(rejection) => return rejection,
+    };
+    match app::register::service::create_contract(&state.db, &fields).await {
+        Ok(FormOutcome::Saved(contract)) => {
+            Redirect::to(&format!("/contracts/{}?created=1", contract.id)).into_response()
+        }
+        Ok(FormOutcome::Invalid(errors)) => {
+            render_page(
+                &state,
+                parts,
+                EntryEcho { fields, errors },
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Ok(FormOutcome::Conflict { .. }) => (StatusCode::CONFLICT, "conflict").into_response(),
+        Err(error) => {
+            let status = error.status();
+            render_page(
+                &state,
+                parts,
+                EntryEcho {
+                    fields,
+                    errors: FieldErrors::single("title", error.to_string()),
+                },
+                status,
+            )
+            .await
+        }
+    }
+}
+
+pub async fn create_agreement(State(state): State<AppState>, request: Request<Body>) -> Response {
+    let (parts, fields) = match read_form::<EntryFields>(&state, request).await {
+        Ok(read) => read,
+        Err(rejection) => return rejection,
+    };
+    match app::register::service::create_agreement(&state.db, &fields).await {
+        Ok(FormOutcome::Saved(agreement)) => {
+            Redirect::to(&format!("/agreements/{}?created=1", agreement.id)).into_response()
+        }
+        Ok(FormOutcome::Invalid(errors)) => {
+            render_page(
+                &state,
+                parts,
+                EntryEcho { fields, errors },
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Ok(FormOutcome::Conflict { .. }) => (StatusCode::CONFLICT, "conflict").into_response(),
+        Err(error) => {
+            let status = error.status();
+            render_page(
+                &state,
+                parts,
+                EntryEcho {
+                    fields,
+                    errors: FieldErrors::single("title", error.to_string()),
                 },
                 status,
             )

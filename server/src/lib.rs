@@ -87,6 +87,8 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
         .route("/firms/{id}/edit", post(forms::update_firm))
         .route("/firms/{id}/delete", post(forms::delete_firm))
         .route("/contracts/{id}/deliveries", post(forms::record_delivery))
+        .route("/contracts/new", post(forms::create_contract))
+        .route("/agreements/new", post(forms::create_agreement))
         .leptos_routes_with_context(
             &state,
             state.routes.clone(),

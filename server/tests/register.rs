@@ -30,7 +30,63 @@ app::on_both_backends!(
     filters_sort_and_pages,
     firms_that_deals_refer_to_cannot_be_deleted,
     register_pages_over_http,
+    entered_contracts_follow_the_rules,
 );
+
+/// The entry form's path: parse, check the framework's buyer, store whole.
+async fn entered_contracts_follow_the_rules(db: &Db) {
+    use app::register::entry::EntryFields;
+    let main = framework(db, "K2 tanks").await;
+    let k2pl = systems::list(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|s| s.designation == "K2PL")
+        .unwrap();
+    let form = |buyer: &str| {
+        EntryFields(
+            [
+                ("title", "K2 executive contract #3"),
+                ("buyer", buyer),
+                ("status", "signed"),
+                ("value_amount", "7,000,000,000"),
+                ("value_currency", "USD"),
+                ("value_confidence", "estimated"),
+                ("line0_quantity", "700"),
+                ("line0_confidence", "reported"),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .chain([
+                ("agreement_id".to_owned(), main.id.to_string()),
+                ("line0_system".to_owned(), k2pl.id.to_string()),
+            ])
+            .collect(),
+        )
+    };
+    let refused = service::create_contract(db, &form("RO")).await.unwrap();
+    assert!(
+        matches!(refused, FormOutcome::Invalid(ref e) if e.get("buyer") == Some("A contract under this framework agreement has its buyer: Poland."))
+    );
+
+    let FormOutcome::Saved(contract) = service::create_contract(db, &form("PL")).await.unwrap()
+    else {
+        panic!("saved")
+    };
+    assert_eq!(contract.lines.len(), 1);
+    assert_eq!(
+        contract.provenance.value.unwrap().money.to_string(),
+        "USD 7,000,000,000.00"
+    );
+    let after = agreements::get(db, main.id).await.unwrap().unwrap();
+    let k2 = after
+        .ceilings
+        .iter()
+        .find(|l| l.system.name == "K2")
+        .unwrap();
+    assert_eq!(k2.executed, 360 + 700);
+    assert!(k2.over_ceiling(), "1,060 of 1,000: saved, and flagged");
+}
 
 /// The pages as a browser without JavaScript gets them.
 async fn register_pages_over_http(db: &Db) {

@@ -35,7 +35,10 @@ pub fn AgreementsPage() -> impl IntoView {
     );
     view! {
         <Title text="Framework agreements" />
-        <h1>"Framework agreements"</h1>
+        <div class="page-head">
+            <h1>"Framework agreements"</h1>
+            <a class="button primary" href="/agreements/new">"New agreement"</a>
+        </div>
         <p class="lead">"Umbrella agreements with their ceilings; executive contracts are signed under them."</p>
         {(!ignored.is_empty()).then(|| view! {
             <p class="alert alert-warning" role="status">{format!("Ignored in the address: {}.", ignored.join(", "))}</p>
@@ -121,11 +124,15 @@ pub fn AgreementPage() -> impl IntoView {
         return view! { <NotFound /> }.into_any();
     };
     let agreement = Resource::new(move || id, get_agreement);
+    let created = query_pairs().iter().any(|(k, _)| k == "created");
     view! {
         <Suspense fallback=|| view! { <p class="placeholder">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match agreement.await {
-                    Ok(agreement) => view! { <AgreementDetail agreement /> }.into_any(),
+                    Ok(agreement) => view! {
+                        {created.then(|| view! { <p class="alert alert-success" role="status">"Framework agreement saved."</p> })}
+                        <AgreementDetail agreement />
+                    }.into_any(),
                     Err(error) => view! { <ErrorPanel error /> }.into_any(),
                 }
             })}
@@ -162,7 +169,7 @@ fn AgreementDetail(agreement: Agreement) -> impl IntoView {
         <h2>"Ceiling lines"</h2>
         <p class="muted">"Executed counts the lines of the contracts under this agreement (cancelled ones aside) for the line's system and its variants."</p>
         <div class="table-wrap">
-            <table class="data">
+            <table class="data" aria-label="Ceiling lines">
                 <thead>
                     <tr>
                         <th scope="col">"System"</th><th scope="col" class="num">"Ceiling"</th><th scope="col" class="num">"Executed"</th>
@@ -194,13 +201,16 @@ fn AgreementDetail(agreement: Agreement) -> impl IntoView {
             </table>
         </div>
 
-        <h2>"Contracts under this agreement"</h2>
+        <div class="page-head">
+            <h2>"Contracts under this agreement"</h2>
+            <a class="button" href=format!("/contracts/new?agreement={}", a.id)>"Add a contract under it"</a>
+        </div>
         {if a.contracts.is_empty() {
             view! { <p class="empty">"No executive contract signed under this agreement yet."</p> }.into_any()
         } else {
             view! {
                 <div class="table-wrap">
-                    <table class="data">
+                    <table class="data" aria-label="Contracts under this agreement">
                         <thead><tr><th scope="col">"Signed"</th><th scope="col">"Contract"</th><th scope="col">"Systems"</th><th scope="col">"Status"</th><th scope="col" class="num">"Value"</th><th scope="col" class="num">"Units ordered / delivered"</th></tr></thead>
                         <tbody>
                             {a.contracts.iter().map(|c| view! {

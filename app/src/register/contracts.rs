@@ -50,7 +50,10 @@ pub fn ContractsPage() -> impl IntoView {
     );
     view! {
         <Title text="Contracts" />
-        <h1>"Contracts"</h1>
+        <div class="page-head">
+            <h1>"Contracts"</h1>
+            <a class="button primary" href="/contracts/new">"New contract"</a>
+        </div>
         <p class="lead">"Executed contracts, each with its lines, deliveries and sources. Filter, sort and share the address: it holds the view."</p>
         {(!ignored.is_empty()).then(|| view! {
             <p class="alert alert-warning" role="status">{format!("Ignored in the address: {}.", ignored.join(", "))}</p>
@@ -248,6 +251,7 @@ pub fn ContractPage() -> impl IntoView {
     };
     let echo = use_context::<DeliveryEcho>();
     let delivered = query_pairs().iter().any(|(k, _)| k == "delivered");
+    let created = query_pairs().iter().any(|(k, _)| k == "created");
     let contract = Resource::new(move || id, get_contract);
     view! {
         <Suspense fallback=|| view! { <p class="placeholder">"Loading…"</p> }>
@@ -255,7 +259,11 @@ pub fn ContractPage() -> impl IntoView {
                 let echo = echo.clone();
                 Suspend::new(async move {
                     match contract.await {
-                        Ok(contract) => view! { <ContractDetail contract echo delivered /> }.into_any(),
+                        Ok(contract) => view! {
+                            {created.then(|| view! { <p class="alert alert-success" role="status">"Contract saved."</p> })}
+                            <CeilingWarning contract=contract.clone() />
+                            <ContractDetail contract echo delivered />
+                        }.into_any(),
                         Err(error) => view! { <ErrorPanel error /> }.into_any(),
                     }
                 })
@@ -363,6 +371,46 @@ fn ContractDetail(
 
         <h2>"Sources"</h2>
         <SourceList sources=c.provenance.sources.clone() />
+    }
+}
+
+/// Under a framework executed above one of its ceilings: allowed (frameworks get amended), but
+/// said plainly on every contract under it.
+#[component]
+fn CeilingWarning(contract: Contract) -> impl IntoView {
+    let agreement = contract.agreement.clone();
+    let over = Resource::new(
+        move || agreement.as_ref().map(|a| a.id),
+        |id| async move {
+            match id {
+                Some(id) => super::api::get_agreement(id).await.map(|a| {
+                    a.ceilings
+                        .into_iter()
+                        .filter(|l| l.over_ceiling())
+                        .collect::<Vec<_>>()
+                }),
+                None => Ok(Vec::new()),
+            }
+        },
+    );
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                Suspend::new(async move {
+                    let lines = over.await.unwrap_or_default();
+                    (!lines.is_empty()).then(|| view! {
+                        <div class="alert alert-warning" role="status">
+                            <p><strong>"Above the framework's ceiling."</strong>" Allowed (frameworks get amended), but check the figures:"</p>
+                            <ul>
+                                {lines.into_iter().map(|l| view! {
+                                    <li>{format!("{}: {} executed of a ceiling of {}", l.system.name, format::thousands(l.executed), l.quantity)}</li>
+                                }).collect_view()}
+                            </ul>
+                        </div>
+                    })
+                })
+            }}
+        </Suspense>
     }
 }
 

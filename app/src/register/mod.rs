@@ -4,6 +4,8 @@
 pub mod agreements;
 pub mod api;
 pub mod contracts;
+pub mod entry;
+pub mod new;
 #[cfg(feature = "ssr")]
 pub mod service;
 pub mod systems;

@@ -7,7 +7,7 @@ use crate::domain::register::{
 };
 use crate::domain::{Confidence, FieldErrors, FormOutcome, PartialDate, Quantity};
 use crate::error::AppError;
-use crate::storage::{Db, agreements, contracts, deliveries, systems};
+use crate::storage::{Db, StorageError, agreements, contracts, deliveries, systems};
 
 pub async fn list_contracts(
     db: &Db,
@@ -116,5 +116,69 @@ fn too_many(remaining: i64, system: &str) -> String {
         0 => format!("Every {system} on this line is already delivered."),
         1 => format!("Only 1 {system} is still undelivered on this line."),
         n => format!("Only {n} {system} are still undelivered on this line."),
+    }
+}
+
+/// Stores a new contract from the entry form. A contract under a framework must have the
+/// framework's buyer; the answer is the stored contract.
+pub async fn create_contract(
+    db: &Db,
+    fields: &super::entry::EntryFields,
+) -> Result<FormOutcome<Contract>, AppError> {
+    let draft = match super::entry::contract_draft(fields) {
+        Ok(draft) => draft,
+        Err(errors) => return Ok(FormOutcome::Invalid(errors)),
+    };
+    match contracts::insert(db, &draft).await {
+        Ok(contracts::ContractWrite::Done(id)) => {
+            tracing::info!(contract.id = id, "contract created");
+            Ok(FormOutcome::Saved(get_contract(db, id).await?))
+        }
+        Ok(contracts::ContractWrite::BuyerMismatch { agreement_buyer }) => {
+            Ok(FormOutcome::Invalid(FieldErrors::single(
+                "buyer",
+                format!(
+                    "A contract under this framework agreement has its buyer: {}.",
+                    agreement_buyer.name()
+                ),
+            )))
+        }
+        Ok(contracts::ContractWrite::MissingAgreement) => {
+            Ok(FormOutcome::Invalid(FieldErrors::single(
+                "agreement_id",
+                "That framework agreement no longer exists; choose another or none.",
+            )))
+        }
+        Err(StorageError::ForeignKeyViolation { .. }) => {
+            Ok(FormOutcome::Invalid(FieldErrors::single(
+                "supplier_id",
+                "A firm or system chosen here no longer exists; reload the page and choose again.",
+            )))
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// Stores a new framework agreement with its ceiling lines from the entry form.
+pub async fn create_agreement(
+    db: &Db,
+    fields: &super::entry::EntryFields,
+) -> Result<FormOutcome<Agreement>, AppError> {
+    let draft = match super::entry::agreement_draft(fields) {
+        Ok(draft) => draft,
+        Err(errors) => return Ok(FormOutcome::Invalid(errors)),
+    };
+    match agreements::insert(db, &draft).await {
+        Ok(id) => {
+            tracing::info!(agreement.id = id, "agreement created");
+            Ok(FormOutcome::Saved(get_agreement(db, id).await?))
+        }
+        Err(StorageError::ForeignKeyViolation { .. }) => {
+            Ok(FormOutcome::Invalid(FieldErrors::single(
+                "supplier0_id",
+                "A firm or system chosen here no longer exists; reload the page and choose again.",
+            )))
+        }
+        Err(error) => Err(error.into()),
     }
 }
