@@ -250,52 +250,55 @@ pub async fn record_delivery(
     }
 }
 
-/// `POST /contracts/new` and `POST /agreements/new`: store the record, then show it.
+/// `POST /contracts/new`: store the contract, then show it.
 pub async fn create_contract(State(state): State<AppState>, request: Request<Body>) -> Response {
-    let (parts, fields) = match read_form::<EntryFields>(&state, request).await {
-        Ok(read) => read,
-        Err(rejection) => return rejection,
-    };
-    match app::register::service::create_contract(&state.db, &fields).await {
-        Ok(FormOutcome::Saved(contract)) => {
-            Redirect::to(&format!("/contracts/{}?created=1", contract.id)).into_response()
-        }
-        Ok(FormOutcome::Invalid(errors)) => {
-            render_page(
-                &state,
-                parts,
-                EntryEcho { fields, errors },
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Ok(FormOutcome::Conflict { .. }) => (StatusCode::CONFLICT, "conflict").into_response(),
-        Err(error) => {
-            let status = error.status();
-            render_page(
-                &state,
-                parts,
-                EntryEcho {
-                    fields,
-                    errors: FieldErrors::single("title", error.to_string()),
-                },
-                status,
-            )
-            .await
-        }
+    create_entry(state, request, "contracts", |db, fields| async move {
+        let outcome = app::register::service::create_contract(&db, &fields).await?;
+        Ok(outcome_id(outcome, |c| c.id))
+    })
+    .await
+}
+
+/// `POST /agreements/new`: store the agreement, then show it.
+pub async fn create_agreement(State(state): State<AppState>, request: Request<Body>) -> Response {
+    create_entry(state, request, "agreements", |db, fields| async move {
+        let outcome = app::register::service::create_agreement(&db, &fields).await?;
+        Ok(outcome_id(outcome, |a| a.id))
+    })
+    .await
+}
+
+/// The id of a saved record, or the messages of a rejected form.
+fn outcome_id<T>(outcome: FormOutcome<T>, id: impl Fn(&T) -> i64) -> Result<i64, FieldErrors> {
+    match outcome {
+        FormOutcome::Saved(record) => Ok(id(&record)),
+        FormOutcome::Invalid(errors) => Err(errors),
+        FormOutcome::Conflict { .. } => Err(FieldErrors::single(
+            "title",
+            "Someone else saved this meanwhile; reload the page.",
+        )),
     }
 }
 
-pub async fn create_agreement(State(state): State<AppState>, request: Request<Body>) -> Response {
+/// The shared path of the entry forms: parse the post, run `create`, then show the new record
+/// at `/{collection}/{id}?created=1`, or the form again with its messages (422).
+async fn create_entry<F, Fut>(
+    state: AppState,
+    request: Request<Body>,
+    collection: &str,
+    create: F,
+) -> Response
+where
+    F: FnOnce(app::storage::Db, EntryFields) -> Fut,
+    Fut: std::future::Future<Output = Result<Result<i64, FieldErrors>, AppError>>,
+{
     let (parts, fields) = match read_form::<EntryFields>(&state, request).await {
         Ok(read) => read,
         Err(rejection) => return rejection,
     };
-    match app::register::service::create_agreement(&state.db, &fields).await {
-        Ok(FormOutcome::Saved(agreement)) => {
-            Redirect::to(&format!("/agreements/{}?created=1", agreement.id)).into_response()
-        }
-        Ok(FormOutcome::Invalid(errors)) => {
+    match create(state.db.clone(), fields.clone()).await {
+        Ok(Ok(id)) => Redirect::to(&format!("/{collection}/{id}?created=1")).into_response(),
+        Ok(Err(errors)) => {
             render_page(
                 &state,
                 parts,
@@ -304,7 +307,6 @@ pub async fn create_agreement(State(state): State<AppState>, request: Request<Bo
             )
             .await
         }
-        Ok(FormOutcome::Conflict { .. }) => (StatusCode::CONFLICT, "conflict").into_response(),
         Err(error) => {
             let status = error.status();
             render_page(

@@ -161,6 +161,54 @@ fn row_is_blank(fields: &EntryFields, row: usize, names: &[&str]) -> bool {
         .all(|n| fields.trimmed(&format!("line{row}_{n}")).is_empty())
 }
 
+/// One filled row of line fields (`line{row}_system`, `_quantity`, `_confidence`, `_value`).
+struct Row {
+    system_id: i64,
+    quantity: Option<Quantity>,
+    confidence: Confidence,
+    value: Option<Money>,
+}
+
+/// Parses row `row`; `None` for a blank row or one with errors (recorded in `errors`). A ceiling
+/// needs its quantity; a contract line may leave it empty (not disclosed).
+fn line_row(
+    fields: &EntryFields,
+    row: usize,
+    quantity_required: bool,
+    errors: &mut FieldErrors,
+) -> Option<Row> {
+    if row_is_blank(fields, row, &["system", "quantity", "value"]) {
+        return None;
+    }
+    let field = |n: &str| format!("line{row}_{n}");
+    let system_id = errors.check(
+        &field("system"),
+        optional_id(fields, &field("system"), "system")
+            .and_then(|s| s.ok_or_else(|| "Choose the system of this line.".to_owned())),
+    );
+    let quantity = errors.check(
+        &field("quantity"),
+        match fields.trimmed(&field("quantity")) {
+            "" if !quantity_required => Ok(None),
+            q => Quantity::parse(q).map(Some),
+        },
+    );
+    let confidence = errors.check(
+        &field("confidence"),
+        Confidence::parse(fields.get(&field("confidence"))),
+    );
+    let value = errors.check(
+        &field("value"),
+        optional_money(fields, &field("value"), "value_currency").0,
+    );
+    Some(Row {
+        system_id: system_id?,
+        quantity: quantity?,
+        confidence: confidence?,
+        value: value?,
+    })
+}
+
 /// Parses the new-contract form.
 pub fn contract_draft(fields: &EntryFields) -> Result<ContractDraft, FieldErrors> {
     let mut errors = FieldErrors::new();
@@ -197,42 +245,16 @@ pub fn contract_draft(fields: &EntryFields) -> Result<ContractDraft, FieldErrors
         "notes",
         Notes::parse(fields.get("notes")).map(|n| n.as_str().to_owned()),
     );
-    let mut lines = Vec::new();
-    for row in 0..LINE_ROWS {
-        if row_is_blank(fields, row, &["system", "quantity", "value"]) {
-            continue;
-        }
-        let field = |n: &str| format!("line{row}_{n}");
-        let system_id = errors.check(
-            &field("system"),
-            optional_id(fields, &field("system"), "system")
-                .and_then(|s| s.ok_or_else(|| "Choose the system of this line.".to_owned())),
-        );
-        let quantity = errors.check(
-            &field("quantity"),
-            match fields.trimmed(&field("quantity")) {
-                "" => Ok(None),
-                q => Quantity::parse(q).map(Some),
-            },
-        );
-        let confidence = errors.check(
-            &field("confidence"),
-            Confidence::parse(fields.get(&field("confidence"))),
-        );
-        let (value, _) = optional_money(fields, &field("value"), "value_currency");
-        let value = errors.check(&field("value"), value);
-        if let (Some(system_id), Some(quantity), Some(quantity_confidence), Some(value)) =
-            (system_id, quantity, confidence, value)
-        {
-            lines.push(LineDraft {
-                system_id,
-                quantity,
-                quantity_confidence,
-                value,
-                notes: String::new(),
-            });
-        }
-    }
+    let lines: Vec<LineDraft> = (0..LINE_ROWS)
+        .filter_map(|row| line_row(fields, row, false, &mut errors))
+        .map(|r| LineDraft {
+            system_id: r.system_id,
+            quantity: r.quantity,
+            quantity_confidence: r.confidence,
+            value: r.value,
+            notes: String::new(),
+        })
+        .collect();
     if lines.is_empty() && errors.iter().all(|(f, _)| !f.starts_with("line")) {
         errors.add(
             "line0_system",
@@ -309,40 +331,19 @@ pub fn agreement_draft(fields: &EntryFields) -> Result<AgreementDraft, FieldErro
         "notes",
         Notes::parse(fields.get("notes")).map(|n| n.as_str().to_owned()),
     );
-    let mut ceilings = Vec::new();
-    for row in 0..LINE_ROWS {
-        if row_is_blank(fields, row, &["system", "quantity", "value"]) {
-            continue;
-        }
-        let field = |n: &str| format!("line{row}_{n}");
-        let system_id = errors.check(
-            &field("system"),
-            optional_id(fields, &field("system"), "system")
-                .and_then(|s| s.ok_or_else(|| "Choose the system of this ceiling.".to_owned())),
-        );
-        let quantity = errors.check(
-            &field("quantity"),
-            Quantity::parse(fields.get(&field("quantity"))),
-        );
-        let confidence = errors.check(
-            &field("confidence"),
-            Confidence::parse(fields.get(&field("confidence"))),
-        );
-        let (value, _) = optional_money(fields, &field("value"), "value_currency");
-        let value = errors.check(&field("value"), value);
-        if let (Some(system_id), Some(quantity), Some(confidence), Some(value)) =
-            (system_id, quantity, confidence, value)
-        {
-            ceilings.push(CeilingDraft {
-                system_id,
-                quantity,
-                value,
-                confidence,
+    let ceilings: Vec<CeilingDraft> = (0..LINE_ROWS)
+        .filter_map(|row| line_row(fields, row, true, &mut errors))
+        .filter_map(|r| {
+            Some(CeilingDraft {
+                system_id: r.system_id,
+                quantity: r.quantity?,
+                value: r.value,
+                confidence: r.confidence,
                 basis: String::new(),
                 notes: String::new(),
-            });
-        }
-    }
+            })
+        })
+        .collect();
     match (
         title,
         buyer,
