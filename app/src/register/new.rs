@@ -169,7 +169,16 @@ pub fn NewContractPage() -> impl IntoView {
                 let errors = echo.errors.clone();
                 Suspend::new(async move {
                     match choices.await {
-                        Ok((firms, systems, agreements)) => view! { <ContractForm fields errors firms systems agreements /> }.into_any(),
+                        Ok((firms, systems, agreements)) => {
+                            // Under a framework, the buyer is the framework's.
+                            let framework = agreements.iter().find(|a| a.id.to_string() == fields.get("agreement_id"));
+                            if let Some(framework) = framework
+                                && fields.get("buyer").is_empty()
+                            {
+                                fields.0.insert("buyer".into(), framework.buyer.to_string());
+                            }
+                            view! { <ContractForm fields errors firms systems agreements /> }.into_any()
+                        }
                         Err(error) => view! { <ErrorPanel error /> }.into_any(),
                     }
                 })
