@@ -15,12 +15,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 fn link(filter: &AgreementFilter) -> String {
-    let query = filter.to_query();
-    if query.is_empty() {
-        "/agreements".to_owned()
-    } else {
-        format!("/agreements?{query}")
-    }
+    super::view::with_query("/agreements", filter.to_query())
 }
 
 #[component]

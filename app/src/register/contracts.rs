@@ -22,12 +22,7 @@ pub(super) fn query_pairs() -> Vec<(String, String)> {
 }
 
 fn link(filter: &ContractFilter) -> String {
-    let query = filter.to_query();
-    if query.is_empty() {
-        "/contracts".to_owned()
-    } else {
-        format!("/contracts?{query}")
-    }
+    super::view::with_query("/contracts", filter.to_query())
 }
 
 #[component]

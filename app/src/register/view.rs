@@ -5,6 +5,15 @@ use crate::domain::register::{Alternative, Figure, Page, SourceRef};
 use crate::domain::{Confidence, Money, PartialDate};
 use leptos::prelude::*;
 
+/// `path?query`, or just `path` when the query is empty (a list's address with its filters).
+pub fn with_query(path: &str, query: String) -> String {
+    if query.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{query}")
+    }
+}
+
 pub fn date_text(date: Option<PartialDate>) -> String {
     date.map_or_else(|| "—".to_owned(), |d| d.to_string())
 }
