@@ -31,7 +31,27 @@ app::on_both_backends!(
     firms_that_deals_refer_to_cannot_be_deleted,
     register_pages_over_http,
     entered_contracts_follow_the_rules,
+    firms_belong_to_their_groups,
 );
+
+async fn firms_belong_to_their_groups(db: &Db) {
+    let all = firms::list(db).await.unwrap();
+    let id = |name: &str| all.iter().find(|f| f.name == name).unwrap().id;
+    let aerospace = firms::family(db, id("Hanwha Aerospace")).await.unwrap();
+    assert_eq!(aerospace.parent.unwrap().name, "Hanwha");
+    let hanwha = firms::family(db, id("Hanwha")).await.unwrap();
+    assert!(hanwha.parent.is_none());
+    let members: Vec<String> = hanwha.members.into_iter().map(|m| m.name).collect();
+    assert!(
+        members.contains(&"Hanwha Aerospace".to_owned()),
+        "{members:?}"
+    );
+
+    let app = support::spawn_app(db.clone()).await;
+    let (_, page) = app.get(&format!("/firms/{}", id("Hanwha Aerospace"))).await;
+    assert!(page.contains("Part of"));
+    assert!(page.contains(&format!("/contracts?supplier={}", id("Hanwha Aerospace"))));
+}
 
 /// The entry form's path: parse, check the framework's buyer, store whole.
 async fn entered_contracts_follow_the_rules(db: &Db) {

@@ -266,3 +266,10 @@ impl<T> Page<T> {
         ((self.total.max(0) as u64).div_ceil(self.per_page.max(1) as u64)).max(1) as u32
     }
 }
+
+/// A firm's group: its parent (Hanwha for Hanwha Aerospace) and its own members.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Family {
+    pub parent: Option<Named>,
+    pub members: Vec<Named>,
+}

@@ -61,6 +61,12 @@ pub async fn update_firm(
     answer(async { super::service::update(&db()?, id, version, &fields).await }.await)
 }
 
+/// The parent group of a firm and the firms that belong to it.
+#[server(endpoint = "firms/family", input = GetUrl)]
+pub async fn firm_family(id: i64) -> Result<crate::domain::register::Family, AppError> {
+    answer(async { Ok(crate::storage::firms::family(&db()?, id).await?) }.await)
+}
+
 /// What still refers to a firm (a firm with references cannot be deleted).
 #[server(endpoint = "firms/references", input = GetUrl)]
 pub async fn firm_references(id: i64) -> Result<Vec<String>, AppError> {

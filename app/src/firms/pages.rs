@@ -80,8 +80,30 @@ fn with_firm<V: IntoView + 'static>(
 
 #[component]
 pub fn FirmPage() -> impl IntoView {
-    with_firm(|firm: Firm| {
+    let family = Resource::new(firm_id, |id| async move {
+        match id {
+            Some(id) => super::api::firm_family(id).await,
+            None => Ok(Default::default()),
+        }
+    });
+    with_firm(move |firm: Firm| {
         let id = firm.id;
+        let group = move || {
+            Suspend::new(async move {
+                let family = family.await.unwrap_or_default();
+                view! {
+                    {family.parent.map(|p| view! {
+                        <dt>"Part of"</dt><dd><a href=format!("/firms/{}", p.id)>{p.name}</a></dd>
+                    })}
+                    {(!family.members.is_empty()).then(|| view! {
+                        <dt>"Group members"</dt>
+                        <dd>{family.members.into_iter().enumerate().map(|(i, m)| view! {
+                            {(i > 0).then_some(", ")}<a href=format!("/firms/{}", m.id)>{m.name}</a>
+                        }).collect_view()}</dd>
+                    })}
+                }
+            })
+        };
         view! {
             <Title text=firm.name.clone() />
             <p class="breadcrumb"><a href="/firms">"Firms"</a>" /"</p>
@@ -108,6 +130,9 @@ pub fn FirmPage() -> impl IntoView {
                     <time datetime=format::iso8601(&firm.updated_at)>{format::timestamp(&firm.updated_at)}</time>
                     " (version "{firm.version}")"
                 </dd>
+                <Suspense fallback=|| ()>{group}</Suspense>
+                <dt>"Deals"</dt>
+                <dd><a href=format!("/contracts?supplier={id}")>"Contracts it supplies"</a></dd>
             </dl>
             <p class="actions">
                 <a class="button primary" href=format!("/firms/{id}/edit")>"Edit"</a>

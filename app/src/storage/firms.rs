@@ -183,3 +183,27 @@ pub async fn references(db: &Db, id: i64) -> Result<Vec<String>> {
     });
     Ok(rows.into_iter().map(|(line, _)| line).collect())
 }
+
+/// The parent group of firm `id` and the firms that belong to it.
+#[tracing::instrument(name = "db.firms.family", skip(db))]
+pub async fn family(db: &Db, id: i64) -> Result<crate::domain::register::Family> {
+    use crate::domain::register::{Family, Named};
+    let (parent, members): (Option<(i64, String)>, Vec<(i64, String)>) = on_db!(db, pool => {
+        let parent = sqlx::query_as(
+            "SELECT p.id, p.name FROM firms f JOIN firms p ON p.id = f.parent_id WHERE f.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(pool)
+        .await?;
+        let members = sqlx::query_as("SELECT id, name FROM firms WHERE parent_id = $1 ORDER BY lower(name)")
+            .bind(id)
+            .fetch_all(pool)
+            .await?;
+        (parent, members)
+    });
+    let named = |(id, name): (i64, String)| Named { id, name };
+    Ok(Family {
+        parent: parent.map(named),
+        members: members.into_iter().map(named).collect(),
+    })
+}
