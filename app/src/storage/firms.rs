@@ -188,7 +188,8 @@ pub async fn references(db: &Db, id: i64) -> Result<Vec<String>> {
 #[tracing::instrument(name = "db.firms.family", skip(db))]
 pub async fn family(db: &Db, id: i64) -> Result<crate::domain::register::Family> {
     use crate::domain::register::{Family, Named};
-    let (parent, members): (Option<(i64, String)>, Vec<(i64, String)>) = on_db!(db, pool => {
+    type IdName = (i64, String);
+    let (parent, members): (Option<IdName>, Vec<IdName>) = on_db!(db, pool => {
         let parent = sqlx::query_as(
             "SELECT p.id, p.name FROM firms f JOIN firms p ON p.id = f.parent_id WHERE f.id = $1",
         )
