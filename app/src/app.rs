@@ -65,7 +65,27 @@ pub fn App() -> impl IntoView {
 
 #[component]
 fn Home() -> impl IntoView {
-    let firms = Resource::new(|| (), |_| crate::firms::api::count_firms());
+    use crate::domain::filter::{AgreementFilter, ContractFilter};
+    let counts = Resource::new(
+        || (),
+        |_| async {
+            let agreements = crate::register::api::list_agreements(AgreementFilter {
+                page: 1,
+                ..Default::default()
+            })
+            .await?
+            .total;
+            let contracts = crate::register::api::list_contracts(ContractFilter {
+                page: 1,
+                ..Default::default()
+            })
+            .await?
+            .total;
+            let systems = crate::register::api::list_systems().await?.len() as i64;
+            let firms = crate::firms::api::count_firms().await?;
+            Ok::<_, crate::error::AppError>([agreements, contracts, systems, firms])
+        },
+    );
     view! {
         <Title text="Overview" />
         <h1>"Defense Export Tracker"</h1>
@@ -74,15 +94,22 @@ fn Home() -> impl IntoView {
         </p>
         <Suspense fallback=|| view! { <p class="placeholder">"Counting records…"</p> }>
             {move || Suspend::new(async move {
-                match firms.await {
-                    Ok(count) => view! {
+                match counts.await {
+                    Ok(counts) => view! {
                         <ul class="cards">
-                            <li>
-                                <a href="/firms">
-                                    <strong>{crate::components::format::thousands(count)}</strong>
-                                    " supplier firms"
-                                </a>
-                            </li>
+                            {[
+                                ("/agreements", "framework agreements"),
+                                ("/contracts", "contracts"),
+                                ("/systems", "systems"),
+                                ("/firms", "supplier firms"),
+                            ].into_iter().zip(counts).map(|((href, label), count)| view! {
+                                <li>
+                                    <a href=href>
+                                        <strong>{crate::components::format::thousands(count)}</strong>
+                                        " "{label}
+                                    </a>
+                                </li>
+                            }).collect_view()}
                         </ul>
                     }.into_any(),
                     Err(error) => view! { <crate::components::ErrorPanel error /> }.into_any(),
