@@ -4,6 +4,7 @@ use crate::components::{Layout, NotFound};
 use crate::firms::pages::{FirmDeletePage, FirmEditPage, FirmPage, FirmsPage};
 use crate::register::agreements::{AgreementPage, AgreementsPage};
 use crate::register::contracts::{ContractPage, ContractsPage};
+use crate::register::deliveries::DeliveriesPage;
 use crate::register::new::{NewAgreementPage, NewContractPage};
 use crate::register::systems::SystemsPage;
 use leptos::prelude::*;
@@ -52,6 +53,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/contracts") view=ContractsPage ssr=SsrMode::Async />
                     <Route path=path!("/contracts/new") view=NewContractPage ssr=SsrMode::Async />
                     <Route path=path!("/contracts/:id") view=ContractPage ssr=SsrMode::Async />
+                    <Route path=path!("/deliveries") view=DeliveriesPage ssr=SsrMode::Async />
                     <Route path=path!("/systems") view=SystemsPage ssr=SsrMode::Async />
                     <Route path=path!("/firms") view=FirmsPage ssr=SsrMode::Async />
                     <Route path=path!("/firms/:id") view=FirmPage ssr=SsrMode::Async />

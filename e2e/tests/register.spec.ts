@@ -74,6 +74,10 @@ test.describe('deal register', () => {
     const row = page.locator('table.data tbody tr', { hasText: note });
     await expect(row).toContainText('2026-03');
     await expect(row).toContainText('K9PL');
+
+    // The deliveries list has it too, newest first.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Deliveries' }).click();
+    await expect(page.getByRole('table', { name: 'Deliveries' }).locator('tbody tr', { hasText: note })).toContainText('K9 executive contract #2');
   });
 
   test('a firm that deals refer to cannot be deleted, and the page says why', async ({ page }) => {

@@ -32,7 +32,83 @@ app::on_both_backends!(
     register_pages_over_http,
     entered_contracts_follow_the_rules,
     firms_belong_to_their_groups,
+    the_deliveries_list_adds_up,
 );
+
+async fn the_deliveries_list_adds_up(db: &Db) {
+    let seed: serde_json::Value = serde_json::from_str(include_str!("../seed/deals.json")).unwrap();
+    let seeded: Vec<i64> = seed["contracts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| {
+            c["deliveries"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|d| d["units"].as_i64().unwrap())
+        })
+        .collect();
+    let all = service::list_deliveries(
+        db,
+        &ContractFilter {
+            page: 1,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(all.page.total, seeded.len() as i64);
+    assert_eq!(all.units, seeded.iter().sum::<i64>());
+    let dates: Vec<String> = all
+        .page
+        .rows
+        .iter()
+        .map(|d| d.delivered_on.to_string())
+        .collect();
+    assert!(
+        dates.windows(2).all(|w| w[0] >= w[1]),
+        "newest first: {dates:?}"
+    );
+
+    let k2 = systems::list(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|s| s.designation == "K2")
+        .unwrap();
+    let k2_only = ContractFilter {
+        system: Some(k2.id),
+        page: 1,
+        ..Default::default()
+    };
+    assert_eq!(
+        service::list_deliveries(db, &k2_only).await.unwrap().units,
+        180,
+        "all 180 K2GF of contract #1"
+    );
+    let nobody = ContractFilter {
+        buyer: Some(CountryCode::parse("US").unwrap()),
+        page: 1,
+        ..Default::default()
+    };
+    assert_eq!(
+        service::list_deliveries(db, &nobody)
+            .await
+            .unwrap()
+            .page
+            .total,
+        0
+    );
+
+    let app = support::spawn_app(db.clone()).await;
+    let (status, page) = app.get(&format!("/deliveries?system={}", k2.id)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("180 units in 2 deliveries."),
+        "the page states the total"
+    );
+}
 
 async fn firms_belong_to_their_groups(db: &Db) {
     let all = firms::list(db).await.unwrap();

@@ -12,6 +12,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <ul>
                     <li><a href="/agreements">"Agreements"</a></li>
                     <li><a href="/contracts">"Contracts"</a></li>
+                    <li><a href="/deliveries">"Deliveries"</a></li>
                     <li><a href="/systems">"Systems"</a></li>
                     <li><a href="/firms">"Firms"</a></li>
                 </ul>

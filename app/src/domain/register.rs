@@ -273,3 +273,23 @@ pub struct Family {
     pub parent: Option<Named>,
     pub members: Vec<Named>,
 }
+
+/// One row of the deliveries list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliveryEntry {
+    pub id: i64,
+    pub delivered_on: PartialDate,
+    pub units: Quantity,
+    pub confidence: Confidence,
+    pub notes: String,
+    pub contract: Named,
+    pub buyer: CountryCode,
+    pub system: String,
+}
+
+/// A page of deliveries and the units of all that match.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliveryPage {
+    pub page: Page<DeliveryEntry>,
+    pub units: i64,
+}

@@ -45,3 +45,10 @@ pub async fn get_agreement(id: i64) -> Result<Agreement, AppError> {
 pub async fn list_systems() -> Result<Vec<SystemRecord>, AppError> {
     answer(async { super::service::list_systems(&db()?).await }.await)
 }
+
+#[server(endpoint = "deliveries/list", input = Json)]
+pub async fn list_deliveries(
+    filter: ContractFilter,
+) -> Result<crate::domain::register::DeliveryPage, AppError> {
+    answer(async { super::service::list_deliveries(&db()?, &filter).await }.await)
+}

@@ -4,6 +4,7 @@
 pub mod agreements;
 pub mod api;
 pub mod contracts;
+pub mod deliveries;
 pub mod entry;
 pub mod new;
 #[cfg(feature = "ssr")]

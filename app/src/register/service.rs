@@ -182,3 +182,40 @@ pub async fn create_agreement(
         Err(error) => Err(error.into()),
     }
 }
+
+pub async fn list_deliveries(
+    db: &Db,
+    filter: &ContractFilter,
+) -> Result<crate::domain::register::DeliveryPage, AppError> {
+    use crate::domain::register::{DeliveryEntry, DeliveryPage, Named};
+    use crate::domain::{CountryCode, filter::PER_PAGE};
+    let (rows, total, units) = deliveries::list(db, filter).await?;
+    let corrupt = |e: String| AppError::internal(format!("stored delivery is invalid: {e}"));
+    let rows = rows
+        .into_iter()
+        .map(|r| {
+            Ok(DeliveryEntry {
+                id: r.id,
+                delivered_on: PartialDate::parse(&r.delivered_on).map_err(corrupt)?,
+                units: Quantity::new(r.units).map_err(corrupt)?,
+                confidence: Confidence::parse(&r.confidence).map_err(corrupt)?,
+                notes: r.notes,
+                contract: Named {
+                    id: r.contract_id,
+                    name: r.contract_title,
+                },
+                buyer: CountryCode::parse(&r.buyer_code).map_err(corrupt)?,
+                system: r.designation,
+            })
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
+    Ok(DeliveryPage {
+        page: Page {
+            rows,
+            total,
+            page: filter.page.max(1),
+            per_page: PER_PAGE,
+        },
+        units,
+    })
+}

@@ -1,6 +1,6 @@
 //! Recording deliveries against contract lines.
 
-use super::{Db, Result, on_tx};
+use super::{Db, Result, on_db, on_tx};
 use crate::domain::register::DeliveryDraft;
 use chrono::{SubsecRound, Utc};
 
@@ -65,4 +65,62 @@ pub async fn record(db: &Db, draft: &DeliveryDraft) -> Result<Recorded> {
     });
     tx.commit().await?;
     Ok(Recorded::Done { id })
+}
+
+/// One row of the deliveries list.
+#[derive(Debug, sqlx::FromRow)]
+pub struct DeliveryRow {
+    pub id: i64,
+    pub delivered_on: String,
+    pub units: i64,
+    pub confidence: String,
+    pub notes: String,
+    pub contract_id: i64,
+    pub contract_title: String,
+    pub buyer_code: String,
+    pub designation: String,
+}
+
+/// Deliveries, newest first, for a buyer and/or a system (with its variants) and a range of
+/// delivery years, 25 to a page; with the number of matching deliveries and their units.
+#[tracing::instrument(name = "db.deliveries.list", skip(db))]
+pub async fn list(
+    db: &Db,
+    filter: &crate::domain::filter::ContractFilter,
+) -> Result<(Vec<DeliveryRow>, i64, i64)> {
+    use super::args::{Args, bind_all};
+    use crate::domain::filter::PER_PAGE;
+    let mut args = Args::default();
+    let mut clauses = vec!["1 = 1".to_owned()];
+    if let Some(buyer) = filter.buyer {
+        clauses.push(format!("c.buyer_code = {}", args.text(buyer.as_str())));
+    }
+    if let Some(system) = filter.system {
+        let p = args.int(system);
+        clauses.push(format!("(s.id = {p} OR s.variant_of_id = {p})"));
+    }
+    if let Some(from) = filter.year_from {
+        clauses.push(format!("d.delivered_year >= {}", args.int(from.into())));
+    }
+    if let Some(to) = filter.year_to {
+        clauses.push(format!("d.delivered_year <= {}", args.int(to.into())));
+    }
+    let from = format!(
+        "FROM deliveries d JOIN contract_lines l ON l.id = d.line_id JOIN contracts c ON c.id = l.contract_id \
+         JOIN systems s ON s.id = l.system_id WHERE {}",
+        clauses.join(" AND ")
+    );
+    let totals_sql = format!("SELECT COUNT(*), CAST(COALESCE(SUM(d.units), 0) AS BIGINT) {from}");
+    let totals_args = args.0.clone();
+    let limit = args.int(PER_PAGE.into());
+    let offset = args.int((i64::from(filter.page.max(1)) - 1) * i64::from(PER_PAGE));
+    let rows_sql = format!(
+        "SELECT d.id, d.delivered_on, d.units, d.confidence, d.notes, c.id AS contract_id, c.title AS contract_title, \
+         c.buyer_code, s.designation {from} ORDER BY d.delivered_on DESC, d.id DESC LIMIT {limit} OFFSET {offset}"
+    );
+    Ok(on_db!(db, pool => {
+        let (count, units): (i64, i64) = bind_all!(sqlx::query_as(&totals_sql), totals_args).fetch_one(pool).await?;
+        let rows = bind_all!(sqlx::query_as::<_, DeliveryRow>(&rows_sql), args.0).fetch_all(pool).await?;
+        (rows, count, units)
+    }))
 }

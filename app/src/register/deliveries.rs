@@ -1,0 +1,104 @@
+//! The deliveries list: what has arrived where, newest first.
+
+use super::api::{list_deliveries, list_systems};
+use super::contracts::query_pairs;
+use super::view::{ConfidenceBadge, Pager, with_query};
+use crate::components::{ErrorPanel, format};
+use crate::domain::CountryCode;
+use crate::domain::filter::ContractFilter;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn DeliveriesPage() -> impl IntoView {
+    let (filter, _) = ContractFilter::from_query(&query_pairs());
+    let data = Resource::new(
+        {
+            let filter = filter.clone();
+            move || filter.clone()
+        },
+        |filter| async move {
+            Ok::<_, crate::error::AppError>((list_deliveries(filter).await?, list_systems().await?))
+        },
+    );
+    view! {
+        <Title text="Deliveries" />
+        <h1>"Deliveries"</h1>
+        <p class="lead">"Units delivered, newest first. Record a delivery on its contract's page."</p>
+        <Suspense fallback=|| view! { <p class="placeholder">"Loading deliveries…"</p> }>
+            {move || {
+                let filter = filter.clone();
+                Suspend::new(async move {
+                    match data.await {
+                        Ok((deliveries, systems)) => {
+                            let pager_filter = filter.clone();
+                            view! {
+                                <form method="get" action="/deliveries" class="filters panel" role="search">
+                                    <div class="field">
+                                        <label for="dl-buyer">"Buyer"</label>
+                                        <select id="dl-buyer" name="buyer">
+                                            <option value="">"All buyers"</option>
+                                            {CountryCode::all_by_name().into_iter().map(|(code, name)| view! {
+                                                <option value=code.to_string() selected=filter.buyer == Some(code)>{name}</option>
+                                            }).collect_view()}
+                                        </select>
+                                    </div>
+                                    <div class="field">
+                                        <label for="dl-system">"System"</label>
+                                        <select id="dl-system" name="system">
+                                            <option value="">"All systems"</option>
+                                            {systems.into_iter().map(|s| view! {
+                                                <option value=s.id.to_string() selected=filter.system == Some(s.id)>{s.designation}</option>
+                                            }).collect_view()}
+                                        </select>
+                                    </div>
+                                    <div class="field">
+                                        <label for="dl-from">"Delivered from (year)"</label>
+                                        <input id="dl-from" name="year_from" type="number" min="1945" max="2100" value=filter.year_from.map(|y| y.to_string()).unwrap_or_default() />
+                                    </div>
+                                    <div class="field">
+                                        <label for="dl-to">"Delivered to (year)"</label>
+                                        <input id="dl-to" name="year_to" type="number" min="1945" max="2100" value=filter.year_to.map(|y| y.to_string()).unwrap_or_default() />
+                                    </div>
+                                    <div class="form-actions">
+                                        <button type="submit" class="button primary">"Apply filters"</button>
+                                        <a class="button" href="/deliveries">"Clear"</a>
+                                    </div>
+                                </form>
+                                <p>{format!("{} units in {} deliveries.", format::thousands(deliveries.units), format::thousands(deliveries.page.total))}</p>
+                                {if deliveries.page.rows.is_empty() {
+                                    view! { <p class="empty">"No delivery matches. Clear the filters, or record one on a contract's page."</p> }.into_any()
+                                } else {
+                                    view! {
+                                        <div class="table-wrap">
+                                            <table class="data" aria-label="Deliveries">
+                                                <thead>
+                                                    <tr><th scope="col">"Date"</th><th scope="col">"Contract"</th><th scope="col">"Buyer"</th><th scope="col">"System"</th><th scope="col" class="num">"Units"</th><th scope="col">"Confidence"</th><th scope="col">"Notes"</th></tr>
+                                                </thead>
+                                                <tbody>
+                                                    {deliveries.page.rows.clone().into_iter().map(|d| view! {
+                                                        <tr>
+                                                            <td class="date">{d.delivered_on.to_string()}</td>
+                                                            <td><a href=format!("/contracts/{}", d.contract.id)>{d.contract.name}</a></td>
+                                                            <td>{d.buyer.name()}</td>
+                                                            <td>{d.system}</td>
+                                                            <td class="num">{d.units.to_string()}</td>
+                                                            <td><ConfidenceBadge confidence=d.confidence /></td>
+                                                            <td>{d.notes}</td>
+                                                        </tr>
+                                                    }).collect_view()}
+                                                </tbody>
+                                            </table>
+                                        </div>
+                                    }.into_any()
+                                }}
+                                <Pager page=deliveries.page href=move |p| with_query("/deliveries", pager_filter.with_page(p).to_query()) />
+                            }.into_any()
+                        }
+                        Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
