@@ -72,13 +72,11 @@ fn Home() -> impl IntoView {
         || (),
         |_| async {
             let agreements = crate::register::api::list_agreements(AgreementFilter {
-                page: 1,
                 ..Default::default()
             })
             .await?
             .total;
             let contracts = crate::register::api::list_contracts(ContractFilter {
-                page: 1,
                 ..Default::default()
             })
             .await?

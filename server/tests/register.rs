@@ -52,7 +52,6 @@ async fn the_deliveries_list_adds_up(db: &Db) {
     let all = service::list_deliveries(
         db,
         &ContractFilter {
-            page: 1,
             ..Default::default()
         },
     )
@@ -79,7 +78,6 @@ async fn the_deliveries_list_adds_up(db: &Db) {
         .unwrap();
     let k2_only = ContractFilter {
         system: Some(k2.id),
-        page: 1,
         ..Default::default()
     };
     assert_eq!(
@@ -89,7 +87,6 @@ async fn the_deliveries_list_adds_up(db: &Db) {
     );
     let nobody = ContractFilter {
         buyer: Some(CountryCode::parse("US").unwrap()),
-        page: 1,
         ..Default::default()
     };
     assert_eq!(
@@ -243,13 +240,20 @@ async fn register_pages_over_http(db: &Db) {
     );
 }
 
+/// The contract list for `filter`.
+async fn listed(
+    db: &Db,
+    filter: impl std::borrow::Borrow<ContractFilter>,
+) -> app::domain::register::Page<app::domain::register::ContractSummary> {
+    contracts::list(db, filter.borrow()).await.unwrap()
+}
+
 async fn contract_id(db: &Db, title: &str) -> i64 {
     let filter = ContractFilter {
         q: Some(title.into()),
-        page: 1,
         ..ContractFilter::default()
     };
-    let page = contracts::list(db, &filter).await.unwrap();
+    let page = listed(db, filter).await;
     page.rows
         .iter()
         .find(|c| c.title == title)
@@ -261,7 +265,6 @@ async fn framework(db: &Db, needle: &str) -> app::domain::register::Agreement {
     let page = agreements::list(
         db,
         &app::domain::filter::AgreementFilter {
-            page: 1,
             ..Default::default()
         },
     )
@@ -536,30 +539,25 @@ async fn a_contract_under_a_framework_has_its_buyer(db: &Db) {
             agreement_buyer: CountryCode::parse("PL").unwrap()
         }
     );
-    let all = contracts::list(
+    let all = listed(
         db,
-        &ContractFilter {
+        ContractFilter {
             q: Some("Misfiled".into()),
-            page: 1,
             ..Default::default()
         },
     )
-    .await
-    .unwrap();
+    .await;
     assert_eq!(all.total, 0, "nothing was stored");
 }
 
 async fn filters_sort_and_pages(db: &Db) {
-    let everything = contracts::list(
+    let everything = listed(
         db,
-        &ContractFilter {
-            page: 1,
-            descending: true,
+        ContractFilter {
             ..Default::default()
         },
     )
-    .await
-    .unwrap();
+    .await;
     assert_eq!(everything.total, 23);
     assert_eq!(everything.rows.len(), 23);
     assert_eq!(everything.pages(), 1);
@@ -572,17 +570,15 @@ async fn filters_sort_and_pages(db: &Db) {
 
     let poland = ContractFilter {
         buyer: Some(CountryCode::parse("PL").unwrap()),
-        page: 1,
-        descending: true,
         ..Default::default()
     };
-    assert_eq!(contracts::list(db, &poland).await.unwrap().total, 8);
+    assert_eq!(listed(db, &poland).await.total, 8);
     let since_2024 = ContractFilter {
         year_from: Some(2024),
         ..poland.clone()
     };
     assert_eq!(
-        contracts::list(db, &since_2024).await.unwrap().total,
+        listed(db, &since_2024).await.total,
         3,
         "Homar-K #2, K2 #2, CGR-080"
     );
@@ -593,32 +589,28 @@ async fn filters_sort_and_pages(db: &Db) {
         .into_iter()
         .find(|s| s.designation == "K2")
         .unwrap();
-    let k2_family = contracts::list(
+    let k2_family = listed(
         db,
-        &ContractFilter {
+        ContractFilter {
             system: Some(k2.id),
-            page: 1,
             ..Default::default()
         },
     )
-    .await
-    .unwrap();
+    .await;
     let titles: Vec<&str> = k2_family.rows.iter().map(|c| c.title.as_str()).collect();
     assert_eq!(
         k2_family.total, 2,
         "the K2 filter finds the K2GF and K2PL contracts: {titles:?}"
     );
 
-    let aircraft = contracts::list(
+    let aircraft = listed(
         db,
-        &ContractFilter {
+        ContractFilter {
             category: Some(Category::Aircraft),
-            page: 1,
             ..Default::default()
         },
     )
-    .await
-    .unwrap();
+    .await;
     assert!(
         aircraft.rows.iter().all(|c| c.systems.contains("FA-50")),
         "{:?}",
@@ -626,66 +618,56 @@ async fn filters_sort_and_pages(db: &Db) {
     );
     assert_eq!(aircraft.total, 4, "Poland, Malaysia, Philippines twice");
 
-    let search = contracts::list(
+    let search = listed(
         db,
-        &ContractFilter {
+        ContractFilter {
             q: Some("homar".into()),
-            page: 1,
             ..Default::default()
         },
     )
-    .await
-    .unwrap();
+    .await;
     assert_eq!(search.total, 3, "Homar-K #1, #2 and #3");
-    let by_system = contracts::list(
+    let by_system = listed(
         db,
-        &ContractFilter {
+        ContractFilter {
             q: Some("ctm-290".into()),
-            page: 1,
             ..Default::default()
         },
     )
-    .await
-    .unwrap();
+    .await;
     assert_eq!(by_system.total, 1, "searches system designations too");
-    let literal = contracts::list(
+    let literal = listed(
         db,
-        &ContractFilter {
+        ContractFilter {
             q: Some("100%".into()),
-            page: 1,
             ..Default::default()
         },
     )
-    .await
-    .unwrap();
+    .await;
     assert_eq!(literal.total, 0, "% is matched literally");
 
-    let confirmed = contracts::list(
+    let confirmed = listed(
         db,
-        &ContractFilter {
+        ContractFilter {
             confidence: Some(Confidence::Confirmed),
-            page: 1,
             ..Default::default()
         },
     )
-    .await
-    .unwrap();
+    .await;
     assert!(
         confirmed
             .rows
             .iter()
             .all(|c| c.value_confidence == Some(Confidence::Confirmed))
     );
-    let reported = contracts::list(
+    let reported = listed(
         db,
-        &ContractFilter {
+        ContractFilter {
             confidence: Some(Confidence::Reported),
-            page: 1,
             ..Default::default()
         },
     )
-    .await
-    .unwrap();
+    .await;
     assert!(reported.total >= confirmed.total);
     assert!(
         reported
@@ -694,30 +676,26 @@ async fn filters_sort_and_pages(db: &Db) {
             .all(|c| c.value_confidence != Some(Confidence::Estimated))
     );
 
-    let by_units = contracts::list(
+    let by_units = listed(
         db,
-        &ContractFilter {
+        ContractFilter {
             sort: ContractSort::Units,
             descending: true,
-            page: 1,
             ..Default::default()
         },
     )
-    .await
-    .unwrap();
+    .await;
     let units: Vec<i64> = by_units.rows.iter().map(|c| c.units_ordered).collect();
     assert!(units.windows(2).all(|w| w[0] >= w[1]), "{units:?}");
-    let by_title = contracts::list(
+    let by_title = listed(
         db,
-        &ContractFilter {
+        ContractFilter {
             sort: ContractSort::Title,
             descending: false,
-            page: 1,
             ..Default::default()
         },
     )
-    .await
-    .unwrap();
+    .await;
     let titles: Vec<String> = by_title
         .rows
         .iter()
@@ -725,15 +703,14 @@ async fn filters_sort_and_pages(db: &Db) {
         .collect();
     assert!(titles.windows(2).all(|w| w[0] <= w[1]), "{titles:?}");
 
-    let beyond = contracts::list(
+    let beyond = listed(
         db,
-        &ContractFilter {
+        ContractFilter {
             page: 2,
             ..Default::default()
         },
     )
-    .await
-    .unwrap();
+    .await;
     assert!(beyond.rows.is_empty());
     assert_eq!(beyond.total, 23);
 }

@@ -50,7 +50,7 @@ impl ContractSort {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContractFilter {
     pub q: Option<String>,
     pub buyer: Option<CountryCode>,
@@ -68,14 +68,32 @@ pub struct ContractFilter {
     pub page: u32,
 }
 
+/// Everything, newest first, first page.
+impl Default for ContractFilter {
+    fn default() -> Self {
+        Self {
+            q: None,
+            buyer: None,
+            supplier: None,
+            system: None,
+            category: None,
+            status: None,
+            agreement: None,
+            year_from: None,
+            year_to: None,
+            confidence: None,
+            sort: ContractSort::default(),
+            descending: ContractSort::default().descending_by_default(),
+            page: 1,
+        }
+    }
+}
+
 impl ContractFilter {
     /// Reads the URL query. Values that do not parse are dropped (a stale or hand-edited link
     /// still shows a list), and reported back so the page can say so.
     pub fn from_query(pairs: &[(String, String)]) -> (Self, Vec<String>) {
-        let mut filter = Self {
-            page: 1,
-            ..Self::default()
-        };
+        let mut filter = Self { ..Self::default() };
         let mut ignored = Vec::new();
         let mut direction = None;
         for (key, value) in pairs {
@@ -256,8 +274,6 @@ mod tests {
         assert_eq!(
             filter,
             ContractFilter {
-                page: 1,
-                descending: true,
                 ..ContractFilter::default()
             }
         );
@@ -282,7 +298,7 @@ mod tests {
 }
 
 /// Filters of the agreement list (newest first).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AgreementFilter {
     pub q: Option<String>,
     pub buyer: Option<CountryCode>,
@@ -290,12 +306,20 @@ pub struct AgreementFilter {
     pub page: u32,
 }
 
+impl Default for AgreementFilter {
+    fn default() -> Self {
+        Self {
+            q: None,
+            buyer: None,
+            status: None,
+            page: 1,
+        }
+    }
+}
+
 impl AgreementFilter {
     pub fn from_query(pairs: &[(String, String)]) -> (Self, Vec<String>) {
-        let mut filter = Self {
-            page: 1,
-            ..Self::default()
-        };
+        let mut filter = Self { ..Self::default() };
         let mut ignored = Vec::new();
         for (key, value) in pairs {
             let value = value.trim();

@@ -4,12 +4,13 @@
 use super::api::{get_agreement, list_agreements};
 use super::contracts::query_pairs;
 use super::view::{
-    Alternatives, ConfidenceBadge, FigureView, Pager, SourceList, date_text, money_text,
+    Alternatives, BuyerFilter, ConfidenceBadge, FigureView, Pager, SourceList, date_text,
+    money_text,
 };
 use crate::components::{ErrorPanel, NotFound, format};
+use crate::domain::AgreementStatus;
 use crate::domain::filter::AgreementFilter;
 use crate::domain::register::Agreement;
-use crate::domain::{AgreementStatus, CountryCode};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -43,15 +44,7 @@ pub fn AgreementsPage() -> impl IntoView {
                 <label for="a-q">"Search"</label>
                 <input id="a-q" name="q" type="search" maxlength="200" value=filter.q.clone().unwrap_or_default() />
             </div>
-            <div class="field">
-                <label for="a-buyer">"Buyer"</label>
-                <select id="a-buyer" name="buyer">
-                    <option value="">"All buyers"</option>
-                    {CountryCode::all_by_name().into_iter().map(|(code, name)| view! {
-                        <option value=code.to_string() selected=filter.buyer == Some(code)>{name}</option>
-                    }).collect_view()}
-                </select>
-            </div>
+            <BuyerFilter id="a-buyer" selected=filter.buyer />
             <div class="field">
                 <label for="a-status">"Status"</label>
                 <select id="a-status" name="status">

@@ -2,13 +2,14 @@
 
 use super::api::{get_contract, list_contracts};
 use super::view::{
-    Alternatives, ConfidenceBadge, FigureView, Pager, SourceList, date_text, money_text,
+    Alternatives, BuyerFilter, ConfidenceBadge, FigureView, Pager, SourceList, SystemFilter,
+    YearFilter, date_text, money_text,
 };
 use super::{DeliveryEcho, DeliveryFields};
 use crate::components::{ErrorPanel, NotFound, format};
 use crate::domain::filter::{ContractFilter, ContractSort};
 use crate::domain::register::{Contract, ContractSummary, Page, SystemRecord};
-use crate::domain::{Category, Confidence, ContractStatus, CountryCode, FieldErrors, Firm, limits};
+use crate::domain::{Category, Confidence, ContractStatus, FieldErrors, Firm, limits};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_location, use_params_map};
@@ -76,22 +77,13 @@ fn ContractFilters(
     firms: Vec<Firm>,
     systems: Vec<SystemRecord>,
 ) -> impl IntoView {
-    let selected = |a: bool| a;
     view! {
         <form method="get" action="/contracts" class="filters panel" role="search">
             <div class="field">
                 <label for="f-q">"Search"</label>
                 <input id="f-q" name="q" type="search" maxlength="200" value=filter.q.clone().unwrap_or_default() placeholder="title, supplier, system, agency…" />
             </div>
-            <div class="field">
-                <label for="f-buyer">"Buyer"</label>
-                <select id="f-buyer" name="buyer">
-                    <option value="">"All buyers"</option>
-                    {CountryCode::all_by_name().into_iter().map(|(code, name)| view! {
-                        <option value=code.to_string() selected=selected(filter.buyer == Some(code))>{name}</option>
-                    }).collect_view()}
-                </select>
-            </div>
+            <BuyerFilter id="f-buyer" selected=filter.buyer />
             <div class="field">
                 <label for="f-supplier">"Supplier"</label>
                 <select id="f-supplier" name="supplier">
@@ -101,15 +93,7 @@ fn ContractFilters(
                     }).collect_view()}
                 </select>
             </div>
-            <div class="field">
-                <label for="f-system">"System"</label>
-                <select id="f-system" name="system">
-                    <option value="">"All systems"</option>
-                    {systems.into_iter().map(|s| view! {
-                        <option value=s.id.to_string() selected=filter.system == Some(s.id)>{s.designation}</option>
-                    }).collect_view()}
-                </select>
-            </div>
+            <SystemFilter id="f-system" systems selected=filter.system />
             <div class="field">
                 <label for="f-category">"Category"</label>
                 <select id="f-category" name="category">
@@ -128,14 +112,8 @@ fn ContractFilters(
                     }).collect_view()}
                 </select>
             </div>
-            <div class="field">
-                <label for="f-from">"Signed from (year)"</label>
-                <input id="f-from" name="year_from" type="number" min="1945" max="2100" value=filter.year_from.map(|y| y.to_string()).unwrap_or_default() />
-            </div>
-            <div class="field">
-                <label for="f-to">"Signed to (year)"</label>
-                <input id="f-to" name="year_to" type="number" min="1945" max="2100" value=filter.year_to.map(|y| y.to_string()).unwrap_or_default() />
-            </div>
+            <YearFilter id="f-from" name="year_from" label="Signed from (year)" value=filter.year_from />
+            <YearFilter id="f-to" name="year_to" label="Signed to (year)" value=filter.year_to />
             <div class="field">
                 <label for="f-confidence">"Values"</label>
                 <select id="f-confidence" name="confidence">

@@ -2,9 +2,8 @@
 
 use super::api::{list_deliveries, list_systems};
 use super::contracts::query_pairs;
-use super::view::{ConfidenceBadge, Pager, with_query};
+use super::view::{BuyerFilter, ConfidenceBadge, Pager, SystemFilter, YearFilter, with_query};
 use crate::components::{ErrorPanel, format};
-use crate::domain::CountryCode;
 use crate::domain::filter::ContractFilter;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -34,32 +33,10 @@ pub fn DeliveriesPage() -> impl IntoView {
                             let pager_filter = filter.clone();
                             view! {
                                 <form method="get" action="/deliveries" class="filters panel" role="search">
-                                    <div class="field">
-                                        <label for="dl-buyer">"Buyer"</label>
-                                        <select id="dl-buyer" name="buyer">
-                                            <option value="">"All buyers"</option>
-                                            {CountryCode::all_by_name().into_iter().map(|(code, name)| view! {
-                                                <option value=code.to_string() selected=filter.buyer == Some(code)>{name}</option>
-                                            }).collect_view()}
-                                        </select>
-                                    </div>
-                                    <div class="field">
-                                        <label for="dl-system">"System"</label>
-                                        <select id="dl-system" name="system">
-                                            <option value="">"All systems"</option>
-                                            {systems.into_iter().map(|s| view! {
-                                                <option value=s.id.to_string() selected=filter.system == Some(s.id)>{s.designation}</option>
-                                            }).collect_view()}
-                                        </select>
-                                    </div>
-                                    <div class="field">
-                                        <label for="dl-from">"Delivered from (year)"</label>
-                                        <input id="dl-from" name="year_from" type="number" min="1945" max="2100" value=filter.year_from.map(|y| y.to_string()).unwrap_or_default() />
-                                    </div>
-                                    <div class="field">
-                                        <label for="dl-to">"Delivered to (year)"</label>
-                                        <input id="dl-to" name="year_to" type="number" min="1945" max="2100" value=filter.year_to.map(|y| y.to_string()).unwrap_or_default() />
-                                    </div>
+                                    <BuyerFilter id="dl-buyer" selected=filter.buyer />
+                                    <SystemFilter id="dl-system" systems selected=filter.system />
+                                    <YearFilter id="dl-from" name="year_from" label="Delivered from (year)" value=filter.year_from />
+                                    <YearFilter id="dl-to" name="year_to" label="Delivered to (year)" value=filter.year_to />
                                     <div class="form-actions">
                                         <button type="submit" class="button primary">"Apply filters"</button>
                                         <a class="button" href="/deliveries">"Clear"</a>

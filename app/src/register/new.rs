@@ -146,7 +146,6 @@ pub fn NewContractPage() -> impl IntoView {
             let firms = crate::firms::api::list_firms().await?;
             let systems = super::api::list_systems().await?;
             let filter = crate::domain::filter::AgreementFilter {
-                page: 1,
                 ..Default::default()
             };
             let agreements = super::api::list_agreements(filter).await?.rows;

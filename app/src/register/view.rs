@@ -1,8 +1,8 @@
 //! Display pieces shared by the register's pages.
 
 use crate::components::format;
-use crate::domain::register::{Alternative, Figure, Page, SourceRef};
-use crate::domain::{Confidence, Money, PartialDate};
+use crate::domain::register::{Alternative, Figure, Page, SourceRef, SystemRecord};
+use crate::domain::{Confidence, CountryCode, Money, PartialDate};
 use leptos::prelude::*;
 
 /// `path?query`, or just `path` when the query is empty (a list's address with its filters).
@@ -121,5 +121,57 @@ pub fn Pager<T: Send + Sync + 'static>(
             {(pages > 1).then(|| view! { <span class="muted">{format!("page {} of {}", page.page, pages)}</span> })}
             {(page.page < pages).then(|| view! { <a rel="next" href=href(page.page + 1)>"Next →"</a> })}
         </nav>
+    }
+}
+
+/// The buyer filter of a list (`name="buyer"`).
+#[component]
+pub fn BuyerFilter(id: &'static str, selected: Option<CountryCode>) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=id>"Buyer"</label>
+            <select id=id name="buyer">
+                <option value="">"All buyers"</option>
+                {CountryCode::all_by_name().into_iter().map(|(code, name)| view! {
+                    <option value=code.to_string() selected=selected == Some(code)>{name}</option>
+                }).collect_view()}
+            </select>
+        </div>
+    }
+}
+
+/// The system filter of a list (`name="system"`; a system includes its variants).
+#[component]
+pub fn SystemFilter(
+    id: &'static str,
+    systems: Vec<SystemRecord>,
+    selected: Option<i64>,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=id>"System"</label>
+            <select id=id name="system">
+                <option value="">"All systems"</option>
+                {systems.into_iter().map(|s| view! {
+                    <option value=s.id.to_string() selected=selected == Some(s.id)>{s.designation}</option>
+                }).collect_view()}
+            </select>
+        </div>
+    }
+}
+
+/// A year bound of a list filter (`year_from` / `year_to`).
+#[component]
+pub fn YearFilter(
+    id: &'static str,
+    name: &'static str,
+    label: &'static str,
+    value: Option<i32>,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <input id=id name=name type="number" min="1945" max="2100" value=value.map(|y| y.to_string()).unwrap_or_default() />
+        </div>
     }
 }

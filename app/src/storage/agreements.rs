@@ -156,7 +156,6 @@ pub async fn get(db: &Db, id: i64) -> Result<Option<Agreement>> {
         db,
         &ContractFilter {
             agreement: Some(id),
-            page: 1,
             descending: false,
             ..ContractFilter::default()
         },
