@@ -5,7 +5,10 @@ use crate::firms::pages::{FirmDeletePage, FirmEditPage, FirmPage, FirmsPage};
 use crate::register::agreements::{AgreementPage, AgreementsPage};
 use crate::register::contracts::{ContractPage, ContractsPage};
 use crate::register::deliveries::DeliveriesPage;
-use crate::register::new::{NewAgreementPage, NewContractPage};
+use crate::register::editor::{
+    DeleteAgreementPage, DeleteContractPage, EditAgreementPage, EditContractPage, NewAgreementPage,
+    NewContractPage,
+};
 use crate::register::systems::SystemsPage;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
@@ -50,9 +53,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/agreements") view=AgreementsPage ssr=SsrMode::Async />
                     <Route path=path!("/agreements/new") view=NewAgreementPage ssr=SsrMode::Async />
                     <Route path=path!("/agreements/:id") view=AgreementPage ssr=SsrMode::Async />
+                    <Route path=path!("/agreements/:id/edit") view=EditAgreementPage ssr=SsrMode::Async />
+                    <Route path=path!("/agreements/:id/delete") view=DeleteAgreementPage ssr=SsrMode::Async />
                     <Route path=path!("/contracts") view=ContractsPage ssr=SsrMode::Async />
                     <Route path=path!("/contracts/new") view=NewContractPage ssr=SsrMode::Async />
                     <Route path=path!("/contracts/:id") view=ContractPage ssr=SsrMode::Async />
+                    <Route path=path!("/contracts/:id/edit") view=EditContractPage ssr=SsrMode::Async />
+                    <Route path=path!("/contracts/:id/delete") view=DeleteContractPage ssr=SsrMode::Async />
                     <Route path=path!("/deliveries") view=DeliveriesPage ssr=SsrMode::Async />
                     <Route path=path!("/systems") view=SystemsPage ssr=SsrMode::Async />
                     <Route path=path!("/firms") view=FirmsPage ssr=SsrMode::Async />

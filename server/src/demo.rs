@@ -319,6 +319,7 @@ pub async fn load(db: &Db) -> Result<Loaded, String> {
                     .iter()
                     .map(|l| {
                         Ok(LineDraft {
+                            id: None,
                             system_id: key(&system_ids, &l.system, "system")?,
                             quantity: l.quantity.map(Quantity::new).transpose()?,
                             quantity_confidence: Confidence::parse(&l.confidence)?,

@@ -9,7 +9,8 @@ use app::error::AppError;
 use app::firms::pages::DeleteConflict;
 use app::firms::{DeleteOutcome, FirmFormEcho, api::UpdateFirm, service};
 use app::register::entry::{EntryEcho, EntryFields};
-use app::register::{DeliveryEcho, DeliveryFields};
+use app::register::editor::DeleteRefused;
+use app::register::{DeliveryEcho, DeliveryFields, Removal};
 use axum::{
     Form,
     body::Body,
@@ -250,75 +251,212 @@ pub async fn record_delivery(
     }
 }
 
+/// What saving an entry form came to.
+enum Entry {
+    Saved(i64),
+    Invalid(FieldErrors),
+    /// Someone else saved the record since the form was opened: their record as form fields.
+    Conflict {
+        theirs: EntryFields,
+        saved_at: i64,
+    },
+}
+
+impl Entry {
+    fn from_outcome<T>(
+        outcome: FormOutcome<T>,
+        id: impl Fn(&T) -> i64,
+        fields_of: impl Fn(&T) -> (EntryFields, i64),
+    ) -> Self {
+        match outcome {
+            FormOutcome::Saved(record) => Entry::Saved(id(&record)),
+            FormOutcome::Invalid(errors) => Entry::Invalid(errors),
+            FormOutcome::Conflict { current } => {
+                let (theirs, saved_at) = fields_of(&current);
+                Entry::Conflict { theirs, saved_at }
+            }
+        }
+    }
+}
+
+fn contract_entry(outcome: FormOutcome<app::domain::register::Contract>) -> Entry {
+    Entry::from_outcome(
+        outcome,
+        |c| c.id,
+        |c| {
+            (
+                app::register::entry::contract_fields(c),
+                c.updated_at.timestamp_micros(),
+            )
+        },
+    )
+}
+
+fn agreement_entry(outcome: FormOutcome<app::domain::register::Agreement>) -> Entry {
+    Entry::from_outcome(
+        outcome,
+        |a| a.id,
+        |a| {
+            (
+                app::register::entry::agreement_fields(a),
+                a.updated_at.timestamp_micros(),
+            )
+        },
+    )
+}
+
 /// `POST /contracts/new`: store the contract, then show it.
 pub async fn create_contract(State(state): State<AppState>, request: Request<Body>) -> Response {
-    create_entry(state, request, "contracts", |db, fields| async move {
-        let outcome = app::register::service::create_contract(&db, &fields).await?;
-        Ok(outcome_id(outcome, |c| c.id))
+    save_entry(state, request, "contracts", "created", |db, fields| async move {
+        Ok(contract_entry(
+            app::register::service::create_contract(&db, &fields).await?,
+        ))
+    })
+    .await
+}
+
+/// `POST /contracts/{id}/edit`: save the contract over its stored version, then show it.
+pub async fn update_contract(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    request: Request<Body>,
+) -> Response {
+    save_entry(state, request, "contracts", "saved", move |db, fields| async move {
+        Ok(contract_entry(
+            app::register::service::update_contract(&db, id, &fields).await?,
+        ))
     })
     .await
 }
 
 /// `POST /agreements/new`: store the agreement, then show it.
 pub async fn create_agreement(State(state): State<AppState>, request: Request<Body>) -> Response {
-    create_entry(state, request, "agreements", |db, fields| async move {
-        let outcome = app::register::service::create_agreement(&db, &fields).await?;
-        Ok(outcome_id(outcome, |a| a.id))
+    save_entry(state, request, "agreements", "created", |db, fields| async move {
+        Ok(agreement_entry(
+            app::register::service::create_agreement(&db, &fields).await?,
+        ))
     })
     .await
 }
 
-/// The id of a saved record, or the messages of a rejected form.
-fn outcome_id<T>(outcome: FormOutcome<T>, id: impl Fn(&T) -> i64) -> Result<i64, FieldErrors> {
-    match outcome {
-        FormOutcome::Saved(record) => Ok(id(&record)),
-        FormOutcome::Invalid(errors) => Err(errors),
-        FormOutcome::Conflict { .. } => Err(FieldErrors::single(
-            "title",
-            "Someone else saved this meanwhile; reload the page.",
-        )),
-    }
+/// `POST /agreements/{id}/edit`: save the agreement over its stored version, then show it.
+pub async fn update_agreement(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    request: Request<Body>,
+) -> Response {
+    save_entry(state, request, "agreements", "saved", move |db, fields| async move {
+        Ok(agreement_entry(
+            app::register::service::update_agreement(&db, id, &fields).await?,
+        ))
+    })
+    .await
 }
 
-/// The shared path of the entry forms: parse the post, run `create`, then show the new record
-/// at `/{collection}/{id}?created=1`, or the form again with its messages (422).
-async fn create_entry<F, Fut>(
+/// The shared path of the entry forms: parse the post, run `save`, then show the record at
+/// `/{collection}/{id}?{notice}=1`; or the form again with its messages (422), or merged with
+/// the other user's save (409).
+async fn save_entry<F, Fut>(
     state: AppState,
     request: Request<Body>,
     collection: &str,
-    create: F,
+    notice: &str,
+    save: F,
 ) -> Response
 where
     F: FnOnce(app::storage::Db, EntryFields) -> Fut,
-    Fut: std::future::Future<Output = Result<Result<i64, FieldErrors>, AppError>>,
+    Fut: std::future::Future<Output = Result<Entry, AppError>>,
 {
     let (parts, fields) = match read_form::<EntryFields>(&state, request).await {
         Ok(read) => read,
         Err(rejection) => return rejection,
     };
-    match create(state.db.clone(), fields.clone()).await {
-        Ok(Ok(id)) => Redirect::to(&format!("/{collection}/{id}?created=1")).into_response(),
-        Ok(Err(errors)) => {
-            render_page(
-                &state,
-                parts,
-                EntryEcho { fields, errors },
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+    let (echo, status) = match save(state.db.clone(), fields.clone()).await {
+        Ok(Entry::Saved(id)) => {
+            return Redirect::to(&format!("/{collection}/{id}?{notice}=1")).into_response();
         }
-        Err(error) => {
-            let status = error.status();
-            render_page(
-                &state,
-                parts,
+        Ok(Entry::Invalid(errors)) => (
+            EntryEcho {
+                fields,
+                errors,
+                conflict: None,
+            },
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        Ok(Entry::Conflict { theirs, saved_at }) => {
+            let (fields, conflict) = app::register::entry::merge(&fields, &theirs, saved_at);
+            (
                 EntryEcho {
                     fields,
-                    errors: FieldErrors::single("title", error.to_string()),
+                    errors: FieldErrors::new(),
+                    conflict: Some(conflict),
                 },
-                status,
+                StatusCode::CONFLICT,
             )
-            .await
         }
+        Err(error) => (
+            EntryEcho {
+                errors: FieldErrors::single("title", error.to_string()),
+                fields,
+                conflict: None,
+            },
+            error.status(),
+        ),
+    };
+    render_page(&state, parts, echo, status).await
+}
+
+/// `POST /contracts/{id}/delete` and `/agreements/{id}/delete`: delete after the confirmation
+/// page, then go to the list; a refused delete shows the confirmation page again (409).
+pub async fn delete_contract(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    request: Request<Body>,
+) -> Response {
+    delete_entry(state, request, "contracts", move |db, version| async move {
+        let title = app::register::service::get_contract(&db, id).await?.title;
+        Ok((title, app::register::service::delete_contract(&db, id, version).await?))
+    })
+    .await
+}
+
+pub async fn delete_agreement(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    request: Request<Body>,
+) -> Response {
+    delete_entry(state, request, "agreements", move |db, version| async move {
+        let title = app::register::service::get_agreement(&db, id).await?.title;
+        Ok((title, app::register::service::delete_agreement(&db, id, version).await?))
+    })
+    .await
+}
+
+async fn delete_entry<F, Fut>(
+    state: AppState,
+    request: Request<Body>,
+    collection: &str,
+    delete: F,
+) -> Response
+where
+    F: FnOnce(app::storage::Db, i64) -> Fut,
+    Fut: std::future::Future<Output = Result<(String, Removal), AppError>>,
+{
+    let (parts, form) = match read_form::<DeleteForm>(&state, request).await {
+        Ok(read) => read,
+        Err(rejection) => return rejection,
+    };
+    match delete(state.db.clone(), form.version).await {
+        Ok((title, Removal::Deleted)) => {
+            let query: String = url::form_urlencoded::byte_serialize(title.as_bytes()).collect();
+            Redirect::to(&format!("/{collection}?deleted={query}")).into_response()
+        }
+        Ok((_, Removal::AlreadyGone)) | Err(AppError::NotFound { .. }) => {
+            Redirect::to(&format!("/{collection}")).into_response()
+        }
+        Ok((_, refused)) => {
+            render_page(&state, parts, DeleteRefused(refused), StatusCode::CONFLICT).await
+        }
+        Err(error) => render_page(&state, parts, (), error.status()).await,
     }
 }

@@ -88,7 +88,11 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
         .route("/firms/{id}/delete", post(forms::delete_firm))
         .route("/contracts/{id}/deliveries", post(forms::record_delivery))
         .route("/contracts/new", post(forms::create_contract))
+        .route("/contracts/{id}/edit", post(forms::update_contract))
+        .route("/contracts/{id}/delete", post(forms::delete_contract))
         .route("/agreements/new", post(forms::create_agreement))
+        .route("/agreements/{id}/edit", post(forms::update_agreement))
+        .route("/agreements/{id}/delete", post(forms::delete_agreement))
         .leptos_routes_with_context(
             &state,
             state.routes.clone(),

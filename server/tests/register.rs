@@ -462,6 +462,7 @@ async fn concurrent_deliveries_never_exceed_the_quantity(db: &Db) {
         delivery_period: String::new(),
         local_production: String::new(),
         lines: vec![LineDraft {
+            id: None,
             system_id: system.id,
             quantity: Some(Quantity::new(50).unwrap()),
             quantity_confidence: Confidence::Confirmed,

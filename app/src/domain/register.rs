@@ -138,6 +138,8 @@ pub struct Agreement {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LineDraft {
+    /// The stored line this row edits; `None` for a new line.
+    pub id: Option<i64>,
     pub system_id: i64,
     pub quantity: Option<Quantity>,
     pub quantity_confidence: Confidence,
@@ -250,6 +252,14 @@ pub struct AgreementSummary {
     pub value_confidence: Option<Confidence>,
     pub contracts: i64,
     pub ceiling_units: i64,
+}
+
+/// An agreement as a form offers it to choose from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgreementChoice {
+    pub id: i64,
+    pub title: String,
+    pub buyer: CountryCode,
 }
 
 /// A page of a list, with the total number of matching rows.

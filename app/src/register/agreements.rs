@@ -21,7 +21,8 @@ fn link(filter: &AgreementFilter) -> String {
 
 #[component]
 pub fn AgreementsPage() -> impl IntoView {
-    let (filter, ignored) = AgreementFilter::from_query(&query_pairs());
+    let (pairs, deleted) = super::view::take_deleted(query_pairs());
+    let (filter, ignored) = AgreementFilter::from_query(&pairs);
     let rows = Resource::new(
         {
             let filter = filter.clone();
@@ -36,6 +37,7 @@ pub fn AgreementsPage() -> impl IntoView {
             <a class="button primary" href="/agreements/new">"New agreement"</a>
         </div>
         <p class="lead">"Umbrella agreements with their ceilings; executive contracts are signed under them."</p>
+        <super::view::DeletedNotice name=deleted />
         {(!ignored.is_empty()).then(|| view! {
             <p class="alert alert-warning" role="status">{format!("Ignored in the address: {}.", ignored.join(", "))}</p>
         })}
@@ -112,7 +114,9 @@ pub fn AgreementPage() -> impl IntoView {
         return view! { <NotFound /> }.into_any();
     };
     let agreement = Resource::new(move || id, get_agreement);
-    let created = query_pairs().iter().any(|(k, _)| k == "created");
+    let created = query_pairs()
+        .iter()
+        .any(|(k, _)| k == "created" || k == "saved");
     view! {
         <Suspense fallback=|| view! { <p class="placeholder">"Loading…"</p> }>
             {move || Suspend::new(async move {
@@ -151,7 +155,10 @@ fn AgreementDetail(agreement: Agreement) -> impl IntoView {
                 None => view! { <span class="muted">"not disclosed (see the reported estimates below)"</span> }.into_any(),
             }}</dd>
             {(!a.notes.is_empty()).then(|| view! { <dt>"Notes"</dt><dd class="notes">{a.notes.clone()}</dd> })}
+            <dt>"Last changed"</dt>
+            <dd><time datetime=crate::components::format::iso8601(&a.updated_at)>{crate::components::format::timestamp(&a.updated_at)}</time>{format!(" (version {})", a.version)}</dd>
         </dl>
+        <super::view::RecordActions href=format!("/agreements/{}", a.id) />
         <Alternatives alternatives=a.provenance.alternatives.clone() />
 
         <h2>"Ceiling lines"</h2>

@@ -1,10 +1,11 @@
 //! Server functions of the deal register, under `/api/…`.
 
-use super::DeliveryFields;
+use super::entry::EntryFields;
+use super::{DeliveryFields, Removal};
 use crate::domain::FormOutcome;
 use crate::domain::filter::{AgreementFilter, ContractFilter};
 use crate::domain::register::{
-    Agreement, AgreementSummary, Contract, ContractSummary, Page, SystemRecord,
+    Agreement, AgreementChoice, AgreementSummary, Contract, ContractSummary, Page, SystemRecord,
 };
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -51,4 +52,46 @@ pub async fn list_deliveries(
     filter: ContractFilter,
 ) -> Result<crate::domain::register::DeliveryPage, AppError> {
     answer(async { super::service::list_deliveries(&db()?, &filter).await }.await)
+}
+
+#[server(endpoint = "contracts/create", input = Json)]
+pub async fn create_contract(fields: EntryFields) -> Result<FormOutcome<Contract>, AppError> {
+    answer(async { super::service::create_contract(&db()?, &fields).await }.await)
+}
+
+/// Saves an edit form (`fields` holds its `version`); a conflict answers with the stored one.
+#[server(endpoint = "contracts/update", input = Json)]
+pub async fn update_contract(
+    id: i64,
+    fields: EntryFields,
+) -> Result<FormOutcome<Contract>, AppError> {
+    answer(async { super::service::update_contract(&db()?, id, &fields).await }.await)
+}
+
+#[server(endpoint = "contracts/delete", input = Json)]
+pub async fn delete_contract(id: i64, version: i64) -> Result<Removal, AppError> {
+    answer(async { super::service::delete_contract(&db()?, id, version).await }.await)
+}
+
+#[server(endpoint = "agreements/create", input = Json)]
+pub async fn create_agreement(fields: EntryFields) -> Result<FormOutcome<Agreement>, AppError> {
+    answer(async { super::service::create_agreement(&db()?, &fields).await }.await)
+}
+
+#[server(endpoint = "agreements/update", input = Json)]
+pub async fn update_agreement(
+    id: i64,
+    fields: EntryFields,
+) -> Result<FormOutcome<Agreement>, AppError> {
+    answer(async { super::service::update_agreement(&db()?, id, &fields).await }.await)
+}
+
+#[server(endpoint = "agreements/delete", input = Json)]
+pub async fn delete_agreement(id: i64, version: i64) -> Result<Removal, AppError> {
+    answer(async { super::service::delete_agreement(&db()?, id, version).await }.await)
+}
+
+#[server(endpoint = "agreements/choices", input = GetUrl)]
+pub async fn agreement_choices() -> Result<Vec<AgreementChoice>, AppError> {
+    answer(async { Ok(crate::storage::agreements::choices(&db()?).await?) }.await)
 }

@@ -28,7 +28,8 @@ fn link(filter: &ContractFilter) -> String {
 
 #[component]
 pub fn ContractsPage() -> impl IntoView {
-    let (filter, ignored) = ContractFilter::from_query(&query_pairs());
+    let (pairs, deleted) = super::view::take_deleted(query_pairs());
+    let (filter, ignored) = ContractFilter::from_query(&pairs);
     let rows = Resource::new(
         {
             let filter = filter.clone();
@@ -51,6 +52,7 @@ pub fn ContractsPage() -> impl IntoView {
             <a class="button primary" href="/contracts/new">"New contract"</a>
         </div>
         <p class="lead">"Executed contracts, each with its lines, deliveries and sources. Filter, sort and share the address: it holds the view."</p>
+        <super::view::DeletedNotice name=deleted />
         {(!ignored.is_empty()).then(|| view! {
             <p class="alert alert-warning" role="status">{format!("Ignored in the address: {}.", ignored.join(", "))}</p>
         })}
@@ -224,7 +226,9 @@ pub fn ContractPage() -> impl IntoView {
     };
     let echo = use_context::<DeliveryEcho>();
     let delivered = query_pairs().iter().any(|(k, _)| k == "delivered");
-    let created = query_pairs().iter().any(|(k, _)| k == "created");
+    let created = query_pairs()
+        .iter()
+        .any(|(k, _)| k == "created" || k == "saved");
     let contract = Resource::new(move || id, get_contract);
     view! {
         <Suspense fallback=|| view! { <p class="placeholder">"Loading…"</p> }>
@@ -288,7 +292,10 @@ fn ContractDetail(
             {(!c.delivery_period.is_empty()).then(|| view! { <dt>"Delivery period"</dt><dd>{c.delivery_period.clone()}</dd> })}
             {(!c.local_production.is_empty()).then(|| view! { <dt>"Local production"</dt><dd class="notes">{c.local_production.clone()}</dd> })}
             {(!c.notes.is_empty()).then(|| view! { <dt>"Notes"</dt><dd class="notes">{c.notes.clone()}</dd> })}
+            <dt>"Last changed"</dt>
+            <dd><time datetime=format::iso8601(&c.updated_at)>{format::timestamp(&c.updated_at)}</time>{format!(" (version {})", c.version)}</dd>
         </dl>
+        <super::view::RecordActions href=format!("/contracts/{}", c.id) />
         <Alternatives alternatives=c.provenance.alternatives.clone() />
 
         <h2>"Lines"</h2>

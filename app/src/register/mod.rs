@@ -5,8 +5,8 @@ pub mod agreements;
 pub mod api;
 pub mod contracts;
 pub mod deliveries;
+pub mod editor;
 pub mod entry;
-pub mod new;
 #[cfg(feature = "ssr")]
 pub mod service;
 pub mod systems;
@@ -30,4 +30,16 @@ pub struct DeliveryFields {
 pub struct DeliveryEcho {
     pub fields: DeliveryFields,
     pub errors: FieldErrors,
+}
+
+/// What a delete from a confirmation page can come to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Removal {
+    Deleted,
+    /// It was already gone: the user's intent holds.
+    AlreadyGone,
+    /// Someone saved it after the confirmation page was opened; nothing was deleted.
+    Stale,
+    /// Records still refer to it; nothing was deleted.
+    Referenced { by: Vec<String> },
 }

@@ -1,6 +1,6 @@
 //! Use cases of the deal register, shared by server functions and plain form posts.
 
-use super::DeliveryFields;
+use super::{DeliveryFields, Removal};
 use crate::domain::filter::{AgreementFilter, ContractFilter};
 use crate::domain::register::{
     Agreement, AgreementSummary, Contract, ContractSummary, DeliveryDraft, Page, SystemRecord,
@@ -156,6 +156,176 @@ pub async fn create_contract(
             )))
         }
         Err(error) => Err(error.into()),
+    }
+}
+
+/// The form row (`line{n}`) that shows stored line `line_id`.
+fn line_row_of(fields: &super::entry::EntryFields, line_id: i64) -> String {
+    let id = line_id.to_string();
+    (0..fields.rows("line", 0))
+        .map(|row| format!("line{row}"))
+        .find(|row| fields.get(&format!("{row}_id")) == id)
+        .unwrap_or_else(|| "line0".to_owned())
+}
+
+fn units(n: i64) -> String {
+    if n == 1 {
+        "1 unit".to_owned()
+    } else {
+        format!("{n} units")
+    }
+}
+
+/// Saves the edit form of contract `id` over the stored contract, if nobody saved it since the
+/// form was opened (its `version` field); otherwise answers with their version.
+pub async fn update_contract(
+    db: &Db,
+    id: i64,
+    fields: &super::entry::EntryFields,
+) -> Result<FormOutcome<Contract>, AppError> {
+    use contracts::ContractEdit;
+    let mut draft = super::entry::contract_draft(fields);
+    let version = super::entry::version(fields);
+    let (draft, version) = match (&mut draft, version) {
+        (Ok(draft), Ok(version)) => (draft, version),
+        (Err(errors), version) => {
+            if let Err(message) = version {
+                errors.add("title", message);
+            }
+            return Ok(FormOutcome::Invalid(errors.clone()));
+        }
+        (Ok(_), Err(message)) => return Ok(FormOutcome::Invalid(FieldErrors::single("title", message))),
+    };
+    let invalid = |field: String, message: String| Ok(FormOutcome::Invalid(FieldErrors::single(&field, message)));
+    match contracts::update(db, id, version, draft).await {
+        Ok(ContractEdit::Done) => {
+            tracing::info!(contract.id = id, "contract updated");
+            Ok(FormOutcome::Saved(get_contract(db, id).await?))
+        }
+        Ok(ContractEdit::Stale) => Ok(FormOutcome::Conflict {
+            current: get_contract(db, id).await?,
+        }),
+        Ok(ContractEdit::Missing) => Err(AppError::not_found(format!("Contract {id}"))),
+        Ok(ContractEdit::BuyerMismatch { agreement_buyer }) => invalid(
+            "buyer".into(),
+            format!(
+                "A contract under this framework agreement has its buyer: {}.",
+                agreement_buyer.name()
+            ),
+        ),
+        Ok(ContractEdit::MissingAgreement) => invalid(
+            "agreement_id".into(),
+            "That framework agreement no longer exists; choose another or none.".into(),
+        ),
+        Ok(ContractEdit::BelowDelivered { line_id, delivered }) => invalid(
+            format!("{}_quantity", line_row_of(fields, line_id)),
+            format!(
+                "{} already delivered on this line: the quantity cannot be less.",
+                units(delivered)
+            ),
+        ),
+        Ok(ContractEdit::LineDelivered { line_id, delivered }) => invalid(
+            format!("{}_system", line_row_of(fields, line_id)),
+            format!(
+                "This line has {} delivered: it cannot be removed while its deliveries are recorded.",
+                units(delivered)
+            ),
+        ),
+        Ok(ContractEdit::UnknownLine { line_id }) => invalid(
+            format!("{}_system", line_row_of(fields, line_id)),
+            "This line is no longer part of the contract; open the contract again.".into(),
+        ),
+        // A delivery recorded between the check and the write: the database refused it.
+        Err(StorageError::CheckViolation(_)) => invalid(
+            "line0_quantity".into(),
+            "A quantity is below what has been delivered on its line.".into(),
+        ),
+        Err(StorageError::ForeignKeyViolation { .. }) => invalid(
+            "supplier_id".into(),
+            "A firm or system chosen here no longer exists; reload the page and choose again.".into(),
+        ),
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// Saves the edit form of agreement `id`, as `update_contract` does for contracts.
+pub async fn update_agreement(
+    db: &Db,
+    id: i64,
+    fields: &super::entry::EntryFields,
+) -> Result<FormOutcome<Agreement>, AppError> {
+    use agreements::AgreementEdit;
+    let draft = match (super::entry::agreement_draft(fields), super::entry::version(fields)) {
+        (Ok(draft), Ok(version)) => (draft, version),
+        (Err(mut errors), version) => {
+            if let Err(message) = version {
+                errors.add("title", message);
+            }
+            return Ok(FormOutcome::Invalid(errors));
+        }
+        (Ok(_), Err(message)) => return Ok(FormOutcome::Invalid(FieldErrors::single("title", message))),
+    };
+    match agreements::update(db, id, draft.1, &draft.0).await {
+        Ok(AgreementEdit::Done) => {
+            tracing::info!(agreement.id = id, "agreement updated");
+            Ok(FormOutcome::Saved(get_agreement(db, id).await?))
+        }
+        Ok(AgreementEdit::Stale) => Ok(FormOutcome::Conflict {
+            current: get_agreement(db, id).await?,
+        }),
+        Ok(AgreementEdit::Missing) => Err(AppError::not_found(format!("Agreement {id}"))),
+        Ok(AgreementEdit::BuyerInUse { contracts }) => Ok(FormOutcome::Invalid(FieldErrors::single(
+            "buyer",
+            format!(
+                "{} under this agreement {} the current buyer; a contract under a framework has the framework's buyer.",
+                if contracts == 1 { "1 contract".to_owned() } else { format!("{contracts} contracts") },
+                if contracts == 1 { "has" } else { "have" },
+            ),
+        ))),
+        Err(StorageError::ForeignKeyViolation { .. }) => Ok(FormOutcome::Invalid(FieldErrors::single(
+            "supplier0_id",
+            "A firm or system chosen here no longer exists; reload the page and choose again.",
+        ))),
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// Deletes contract `id` with its lines, deliveries and sources, if nobody saved it since the
+/// confirmation page was opened.
+pub async fn delete_contract(db: &Db, id: i64, version: i64) -> Result<Removal, AppError> {
+    let removal = removal(contracts::delete(db, id, version).await?, Vec::new());
+    if removal == Removal::Deleted {
+        tracing::info!(contract.id = id, "contract deleted");
+    }
+    Ok(removal)
+}
+
+/// Deletes agreement `id`, unless contracts are still under it (they are listed instead).
+pub async fn delete_agreement(db: &Db, id: i64, version: i64) -> Result<Removal, AppError> {
+    let by = agreements::references(db, id).await?;
+    if !by.is_empty() {
+        return Ok(Removal::Referenced { by });
+    }
+    match agreements::delete(db, id, version).await {
+        // A contract added under it since the check.
+        Err(StorageError::ForeignKeyViolation { .. }) => Ok(Removal::Referenced {
+            by: agreements::references(db, id).await?,
+        }),
+        deleted => {
+            let removal = removal(deleted?, Vec::new());
+            if removal == Removal::Deleted {
+                tracing::info!(agreement.id = id, "agreement deleted");
+            }
+            Ok(removal)
+        }
+    }
+}
+
+fn removal(deleted: crate::storage::Deleted, _by: Vec<String>) -> Removal {
+    match deleted {
+        crate::storage::Deleted::Done => Removal::Deleted,
+        crate::storage::Deleted::Stale => Removal::Stale,
+        crate::storage::Deleted::Missing => Removal::AlreadyGone,
     }
 }
 

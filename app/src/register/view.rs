@@ -14,6 +14,30 @@ pub fn with_query(path: &str, query: String) -> String {
     }
 }
 
+/// The query of a list's address without `deleted` (the name of a record just deleted, which
+/// the list announces), and that name.
+pub fn take_deleted(pairs: Vec<(String, String)>) -> (Vec<(String, String)>, Option<String>) {
+    let (deleted, rest): (Vec<_>, Vec<_>) = pairs.into_iter().partition(|(k, _)| k == "deleted");
+    (rest, deleted.into_iter().next().map(|(_, name)| name))
+}
+
+/// "Deleted “…”." after a delete, on the list the user lands on.
+#[component]
+pub fn DeletedNotice(name: Option<String>) -> impl IntoView {
+    name.map(|name| view! { <p class="alert alert-success" role="status">{format!("Deleted “{name}”.")}</p> })
+}
+
+/// Edit and delete buttons of a record page (`href` is the record's address).
+#[component]
+pub fn RecordActions(href: String) -> impl IntoView {
+    view! {
+        <p class="actions">
+            <a class="button primary" href=format!("{href}/edit")>"Edit"</a>
+            <a class="button danger" href=format!("{href}/delete")>"Delete…"</a>
+        </p>
+    }
+}
+
 pub fn date_text(date: Option<PartialDate>) -> String {
     date.map_or_else(|| "—".to_owned(), |d| d.to_string())
 }

@@ -2,7 +2,7 @@
 
 use super::args::{Args, bind_all, contains_pattern, labels_for};
 use super::provenance::{self, Owner, figure, money, partial_date};
-use super::{Db, Result, StorageError, on_db, on_tx};
+use super::{Db, Result, StorageError, Tx, on_db, on_tx};
 use crate::domain::filter::{AgreementFilter, ContractFilter, PER_PAGE};
 use crate::domain::register::{
     Agreement, AgreementDraft, AgreementSummary, CeilingLine, Named, Page,
@@ -38,8 +38,16 @@ pub async fn insert(db: &Db, draft: &AgreementDraft) -> Result<i64> {
         .fetch_one(conn)
         .await?
     });
+    insert_children(&mut tx, id, draft).await?;
+    provenance::insert(&mut tx, Owner::Agreement(id), &draft.provenance).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// The suppliers and ceiling lines of agreement `id`.
+async fn insert_children(tx: &mut Tx, id: i64, draft: &AgreementDraft) -> Result<()> {
     for firm_id in &draft.supplier_ids {
-        on_tx!(&mut tx, conn => {
+        on_tx!(tx, conn => {
             sqlx::query("INSERT INTO agreement_suppliers (agreement_id, firm_id) VALUES ($1, $2)")
                 .bind(id)
                 .bind(firm_id)
@@ -48,7 +56,7 @@ pub async fn insert(db: &Db, draft: &AgreementDraft) -> Result<i64> {
         });
     }
     for (position, line) in draft.ceilings.iter().enumerate() {
-        on_tx!(&mut tx, conn => {
+        on_tx!(tx, conn => {
             sqlx::query(
                 "INSERT INTO ceiling_lines (agreement_id, position, system_id, quantity, value_minor, value_currency, \
                  confidence, basis, notes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -66,9 +74,99 @@ pub async fn insert(db: &Db, draft: &AgreementDraft) -> Result<i64> {
             .await?;
         });
     }
-    provenance::insert(&mut tx, Owner::Agreement(id), &draft.provenance).await?;
+    Ok(())
+}
+
+/// What saving over a stored agreement can come to. Everything but `Done` stored nothing.
+#[derive(Debug, PartialEq, Eq)]
+pub enum AgreementEdit {
+    Done,
+    Stale,
+    Missing,
+    /// Contracts under the agreement have another buyer than the form's (they have the
+    /// framework's buyer, so the buyer cannot change under them).
+    BuyerInUse { contracts: i64 },
+}
+
+/// Saves `draft` over agreement `id` if it is still at `version`: the agreement, its suppliers,
+/// ceiling lines, sources and alternatives, in one transaction.
+#[tracing::instrument(name = "db.agreements.update", skip(db, draft))]
+pub async fn update(db: &Db, id: i64, version: i64, draft: &AgreementDraft) -> Result<AgreementEdit> {
+    let mut tx = db.begin().await?;
+    let now = Utc::now().trunc_subsecs(6);
+    let value = draft.provenance.value.as_ref();
+    let updated: Option<i64> = on_tx!(&mut tx, conn => {
+        sqlx::query_scalar(
+            "UPDATE agreements SET title = $1, buyer_code = $2, agency = $3, signed_on = $4, signed_year = $5, \
+             status = $6, value_minor = $7, value_currency = $8, value_confidence = $9, value_basis = $10, notes = $11, \
+             version = version + 1, updated_at = $12 WHERE id = $13 AND version = $14 RETURNING id",
+        )
+        .bind(&draft.title)
+        .bind(draft.buyer.as_str())
+        .bind(&draft.agency)
+        .bind(draft.signed_on.map(|d| d.to_string()))
+        .bind(draft.signed_on.map(|d| d.year()))
+        .bind(draft.status.as_str())
+        .bind(value.map(|f| f.money.to_minor()))
+        .bind(value.map(|f| f.money.currency().as_str()))
+        .bind(value.map(|f| f.confidence.as_str()))
+        .bind(value.map_or("", |f| f.basis.as_str()))
+        .bind(&draft.notes)
+        .bind(now)
+        .bind(id)
+        .bind(version)
+        .fetch_optional(conn)
+        .await?
+    });
+    if updated.is_none() {
+        let exists: Option<i64> = on_tx!(&mut tx, conn => {
+            sqlx::query_scalar("SELECT id FROM agreements WHERE id = $1").bind(id).fetch_optional(conn).await?
+        });
+        return Ok(if exists.is_some() { AgreementEdit::Stale } else { AgreementEdit::Missing });
+    }
+    let other_buyer: i64 = on_tx!(&mut tx, conn => {
+        sqlx::query_scalar("SELECT COUNT(*) FROM contracts WHERE agreement_id = $1 AND buyer_code <> $2")
+            .bind(id)
+            .bind(draft.buyer.as_str())
+            .fetch_one(conn)
+            .await?
+    });
+    if other_buyer > 0 {
+        return Ok(AgreementEdit::BuyerInUse { contracts: other_buyer });
+    }
+    // Ceiling lines and suppliers are referenced by nothing else: replace them.
+    for table in ["agreement_suppliers", "ceiling_lines"] {
+        let sql = format!("DELETE FROM {table} WHERE agreement_id = $1");
+        on_tx!(&mut tx, conn => {
+            sqlx::query(&sql).bind(id).execute(conn).await?;
+        });
+    }
+    insert_children(&mut tx, id, draft).await?;
+    provenance::replace(&mut tx, Owner::Agreement(id), &draft.provenance).await?;
     tx.commit().await?;
-    Ok(id)
+    Ok(AgreementEdit::Done)
+}
+
+/// The contracts still under agreement `id` ("Contract “K2 executive contract #1”"): an
+/// agreement with contracts cannot be deleted.
+#[tracing::instrument(name = "db.agreements.references", skip(db))]
+pub async fn references(db: &Db, id: i64) -> Result<Vec<String>> {
+    let rows: Vec<(String, String)> = on_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT 'Contract “' || title || '”', lower(title) FROM contracts WHERE agreement_id = $1 ORDER BY 2",
+        )
+        .bind(id)
+        .fetch_all(pool)
+        .await?
+    });
+    Ok(rows.into_iter().map(|(line, _)| line).collect())
+}
+
+/// Deletes agreement `id` (with its ceiling lines, suppliers and sources) if it is still at
+/// `version`. The caller checks `references` first; the foreign key refuses it otherwise.
+#[tracing::instrument(name = "db.agreements.delete", skip(db))]
+pub async fn delete(db: &Db, id: i64, version: i64) -> Result<super::Deleted> {
+    super::delete_versioned(db, "agreements", id, version).await
 }
 
 #[derive(sqlx::FromRow)]
@@ -292,4 +390,23 @@ async fn supplier_names(db: &Db, agreement_ids: &[i64]) -> Result<Vec<(i64, Stri
         agreement_ids,
     )
     .await
+}
+
+/// Every agreement by title, for the selects of the entry forms.
+#[tracing::instrument(name = "db.agreements.choices", skip(db))]
+pub async fn choices(db: &Db) -> Result<Vec<crate::domain::register::AgreementChoice>> {
+    let rows: Vec<(i64, String, String)> = on_db!(db, pool => {
+        sqlx::query_as("SELECT id, title, buyer_code FROM agreements ORDER BY lower(title), id")
+            .fetch_all(pool)
+            .await?
+    });
+    rows.into_iter()
+        .map(|(id, title, buyer)| {
+            Ok(crate::domain::register::AgreementChoice {
+                id,
+                title,
+                buyer: CountryCode::parse(&buyer).map_err(corrupt)?,
+            })
+        })
+        .collect()
 }

@@ -41,22 +41,8 @@ pub async fn insert(db: &Db, draft: &ContractDraft) -> Result<ContractWrite> {
 }
 
 pub async fn insert_in(tx: &mut Tx, draft: &ContractDraft) -> Result<ContractWrite> {
-    if let Some(agreement_id) = draft.agreement_id {
-        let buyer: Option<String> = on_tx!(tx, conn => {
-            sqlx::query_scalar("SELECT buyer_code FROM agreements WHERE id = $1")
-                .bind(agreement_id)
-                .fetch_optional(conn)
-                .await?
-        });
-        match buyer {
-            None => return Ok(ContractWrite::MissingAgreement),
-            Some(code) if code != draft.buyer.as_str() => {
-                return Ok(ContractWrite::BuyerMismatch {
-                    agreement_buyer: country(&code)?,
-                });
-            }
-            Some(_) => {}
-        }
+    if let Err(refused) = check_agreement_buyer(tx, draft.agreement_id, draft.buyer).await? {
+        return Ok(refused);
     }
     let now = Utc::now().trunc_subsecs(6);
     let value = draft.provenance.value.as_ref();
@@ -87,25 +73,216 @@ pub async fn insert_in(tx: &mut Tx, draft: &ContractDraft) -> Result<ContractWri
         .await?
     });
     for (position, line) in draft.lines.iter().enumerate() {
-        on_tx!(tx, conn => {
-            sqlx::query(
-                "INSERT INTO contract_lines (contract_id, position, system_id, quantity, quantity_confidence, value_minor, value_currency, notes) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            )
-            .bind(id)
-            .bind(position as i64)
-            .bind(line.system_id)
-            .bind(line.quantity.map(|q| q.get()))
-            .bind(line.quantity_confidence.as_str())
-            .bind(line.value.map(|m| m.to_minor()))
-            .bind(line.value.map(|m| m.currency().as_str()))
-            .bind(&line.notes)
-            .execute(conn)
-            .await?;
-        });
+        insert_line(tx, id, position, line).await?;
     }
     provenance::insert(tx, Owner::Contract(id), &draft.provenance).await?;
     Ok(ContractWrite::Done(id))
+}
+
+/// What saving over a stored contract can come to. Everything but `Done` stored nothing.
+#[derive(Debug, PartialEq, Eq)]
+pub enum ContractEdit {
+    Done,
+    /// Someone saved the contract after the form was opened at this version.
+    Stale,
+    Missing,
+    BuyerMismatch {
+        agreement_buyer: CountryCode,
+    },
+    MissingAgreement,
+    /// A line the form removed has deliveries recorded against it.
+    LineDelivered {
+        line_id: i64,
+        delivered: i64,
+    },
+    /// A line's new quantity is below what has already been delivered on it.
+    BelowDelivered {
+        line_id: i64,
+        delivered: i64,
+    },
+    /// The form names a line that is not (or no longer) this contract's.
+    UnknownLine {
+        line_id: i64,
+    },
+}
+
+/// The buyer of framework agreement `agreement_id`, checked against the contract's.
+async fn check_agreement_buyer(
+    tx: &mut Tx,
+    agreement_id: Option<i64>,
+    buyer: CountryCode,
+) -> Result<std::result::Result<(), ContractWrite>> {
+    let Some(agreement_id) = agreement_id else {
+        return Ok(Ok(()));
+    };
+    let agreement_buyer: Option<String> = on_tx!(tx, conn => {
+        sqlx::query_scalar("SELECT buyer_code FROM agreements WHERE id = $1")
+            .bind(agreement_id)
+            .fetch_optional(conn)
+            .await?
+    });
+    Ok(match agreement_buyer {
+        None => Err(ContractWrite::MissingAgreement),
+        Some(code) if code != buyer.as_str() => Err(ContractWrite::BuyerMismatch {
+            agreement_buyer: country(&code)?,
+        }),
+        Some(_) => Ok(()),
+    })
+}
+
+/// Saves `draft` over contract `id` if it is still at `version`: the contract, its lines
+/// (stored lines keep their id and deliveries; new rows are added, removed rows deleted) and
+/// its sources and alternatives, in one transaction.
+#[tracing::instrument(name = "db.contracts.update", skip(db, draft))]
+pub async fn update(db: &Db, id: i64, version: i64, draft: &ContractDraft) -> Result<ContractEdit> {
+    let mut tx = db.begin().await?;
+    match check_agreement_buyer(&mut tx, draft.agreement_id, draft.buyer).await? {
+        Ok(()) => {}
+        Err(ContractWrite::BuyerMismatch { agreement_buyer }) => {
+            return Ok(ContractEdit::BuyerMismatch { agreement_buyer });
+        }
+        Err(_) => return Ok(ContractEdit::MissingAgreement),
+    }
+    let now = Utc::now().trunc_subsecs(6);
+    let value = draft.provenance.value.as_ref();
+    let updated: Option<i64> = on_tx!(&mut tx, conn => {
+        sqlx::query_scalar(
+            "UPDATE contracts SET title = $1, agreement_id = $2, supplier_id = $3, buyer_code = $4, agency = $5, \
+             signed_on = $6, signed_year = $7, status = $8, value_minor = $9, value_currency = $10, \
+             value_confidence = $11, value_basis = $12, delivery_period = $13, local_production = $14, notes = $15, \
+             version = version + 1, updated_at = $16 WHERE id = $17 AND version = $18 RETURNING id",
+        )
+        .bind(&draft.title)
+        .bind(draft.agreement_id)
+        .bind(draft.supplier_id)
+        .bind(draft.buyer.as_str())
+        .bind(&draft.agency)
+        .bind(draft.signed_on.map(|d| d.to_string()))
+        .bind(draft.signed_on.map(|d| d.year()))
+        .bind(draft.status.as_str())
+        .bind(value.map(|f| f.money.to_minor()))
+        .bind(value.map(|f| f.money.currency().as_str()))
+        .bind(value.map(|f| f.confidence.as_str()))
+        .bind(value.map_or("", |f| f.basis.as_str()))
+        .bind(&draft.delivery_period)
+        .bind(&draft.local_production)
+        .bind(&draft.notes)
+        .bind(now)
+        .bind(id)
+        .bind(version)
+        .fetch_optional(conn)
+        .await?
+    });
+    if updated.is_none() {
+        let exists: Option<i64> = on_tx!(&mut tx, conn => {
+            sqlx::query_scalar("SELECT id FROM contracts WHERE id = $1").bind(id).fetch_optional(conn).await?
+        });
+        return Ok(if exists.is_some() {
+            ContractEdit::Stale
+        } else {
+            ContractEdit::Missing
+        });
+    }
+
+    // The stored lines and what has been delivered on each (read inside the transaction that
+    // now holds the contract's row, so a concurrent edit waits or fails).
+    let stored: Vec<(i64, i64)> = on_tx!(&mut tx, conn => {
+        sqlx::query_as("SELECT id, delivered_units FROM contract_lines WHERE contract_id = $1")
+            .bind(id)
+            .fetch_all(conn)
+            .await?
+    });
+    for line in &draft.lines {
+        let Some(line_id) = line.id else { continue };
+        let Some((_, delivered)) = stored.iter().find(|(stored_id, _)| *stored_id == line_id) else {
+            return Ok(ContractEdit::UnknownLine { line_id });
+        };
+        if let Some(quantity) = line.quantity
+            && quantity.get() < *delivered
+        {
+            return Ok(ContractEdit::BelowDelivered {
+                line_id,
+                delivered: *delivered,
+            });
+        }
+    }
+    for (line_id, delivered) in &stored {
+        let kept = draft.lines.iter().any(|l| l.id == Some(*line_id));
+        if kept {
+            continue;
+        }
+        if *delivered > 0 {
+            return Ok(ContractEdit::LineDelivered {
+                line_id: *line_id,
+                delivered: *delivered,
+            });
+        }
+        on_tx!(&mut tx, conn => {
+            sqlx::query("DELETE FROM contract_lines WHERE id = $1").bind(line_id).execute(conn).await?;
+        });
+    }
+    // Positions are unique per contract: move the kept lines out of the way first.
+    on_tx!(&mut tx, conn => {
+        sqlx::query("UPDATE contract_lines SET position = -1 - position WHERE contract_id = $1")
+            .bind(id)
+            .execute(conn)
+            .await?;
+    });
+    for (position, line) in draft.lines.iter().enumerate() {
+        match line.id {
+            Some(line_id) => on_tx!(&mut tx, conn => {
+                sqlx::query(
+                    "UPDATE contract_lines SET position = $1, system_id = $2, quantity = $3, quantity_confidence = $4, \
+                     value_minor = $5, value_currency = $6, notes = $7 WHERE id = $8",
+                )
+                .bind(position as i64)
+                .bind(line.system_id)
+                .bind(line.quantity.map(|q| q.get()))
+                .bind(line.quantity_confidence.as_str())
+                .bind(line.value.map(|m| m.to_minor()))
+                .bind(line.value.map(|m| m.currency().as_str()))
+                .bind(&line.notes)
+                .bind(line_id)
+                .execute(conn)
+                .await?;
+            }),
+            None => insert_line(&mut tx, id, position, line).await?,
+        }
+    }
+    provenance::replace(&mut tx, Owner::Contract(id), &draft.provenance).await?;
+    tx.commit().await?;
+    Ok(ContractEdit::Done)
+}
+
+async fn insert_line(
+    tx: &mut Tx,
+    contract_id: i64,
+    position: usize,
+    line: &crate::domain::register::LineDraft,
+) -> Result<()> {
+    on_tx!(tx, conn => {
+        sqlx::query(
+            "INSERT INTO contract_lines (contract_id, position, system_id, quantity, quantity_confidence, value_minor, value_currency, notes) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(contract_id)
+        .bind(position as i64)
+        .bind(line.system_id)
+        .bind(line.quantity.map(|q| q.get()))
+        .bind(line.quantity_confidence.as_str())
+        .bind(line.value.map(|m| m.to_minor()))
+        .bind(line.value.map(|m| m.currency().as_str()))
+        .bind(&line.notes)
+        .execute(conn)
+        .await?;
+    });
+    Ok(())
+}
+
+/// Deletes contract `id` (with its lines, deliveries and sources) if it is still at `version`.
+#[tracing::instrument(name = "db.contracts.delete", skip(db))]
+pub async fn delete(db: &Db, id: i64, version: i64) -> Result<super::Deleted> {
+    super::delete_versioned(db, "contracts", id, version).await
 }
 
 /// The ids of a contract's lines, in order (for recording deliveries against them).

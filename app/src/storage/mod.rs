@@ -124,6 +124,35 @@ impl From<sqlx::Error> for StorageError {
     }
 }
 
+/// What deleting a record that names its version can come to.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Deleted {
+    Done,
+    /// Saved by someone else since the confirmation page was opened.
+    Stale,
+    Missing,
+}
+
+/// Deletes row `id` of `table` only if it is still at `version`.
+pub(crate) async fn delete_versioned(db: &Db, table: &str, id: i64, version: i64) -> Result<Deleted> {
+    let delete = format!("DELETE FROM {table} WHERE id = $1 AND version = $2");
+    let exists = format!("SELECT id FROM {table} WHERE id = $1");
+    let deleted = on_db!(db, pool => {
+        sqlx::query(&delete).bind(id).bind(version).execute(pool).await?.rows_affected()
+    });
+    if deleted == 1 {
+        return Ok(Deleted::Done);
+    }
+    let found: Option<i64> = on_db!(db, pool => {
+        sqlx::query_scalar(&exists).bind(id).fetch_optional(pool).await?
+    });
+    Ok(if found.is_some() {
+        Deleted::Stale
+    } else {
+        Deleted::Missing
+    })
+}
+
 pub type Result<T, E = StorageError> = std::result::Result<T, E>;
 
 /// Settings every SQLite connection gets. WAL with `synchronous=FULL`: an acknowledged save
@@ -186,9 +215,12 @@ impl Db {
         Ok(Self::Postgres(pool))
     }
 
+    /// A write transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`): a
+    /// transaction that reads before it writes could otherwise fail at its first write when
+    /// another writer got in between, instead of waiting its turn.
     pub async fn begin(&self) -> Result<Tx> {
         Ok(match self {
-            Db::Sqlite(pool) => Tx::Sqlite(pool.begin().await?),
+            Db::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
             Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
         })
     }

@@ -125,6 +125,18 @@ pub async fn insert(tx: &mut Tx, owner: Owner, provenance: &Provenance) -> Resul
     Ok(())
 }
 
+/// Replaces the alternatives and sources of a record being edited, inside its transaction.
+pub async fn replace(tx: &mut Tx, owner: Owner, provenance: &Provenance) -> Result<()> {
+    // Sources of alternatives go with them (ON DELETE CASCADE); the rest are deleted here.
+    for table in ["sources", "alternative_values"] {
+        let sql = format!("DELETE FROM {table} WHERE {} = $1", owner.column());
+        on_tx!(tx, conn => {
+            sqlx::query(&sql).bind(owner.id()).execute(conn).await?;
+        });
+    }
+    insert(tx, owner, provenance).await
+}
+
 #[derive(sqlx::FromRow)]
 struct SourceRow {
     alternative_id: Option<i64>,

@@ -1,6 +1,6 @@
 //! Queries on `systems` (what is sold: K2, K9A1, FA-50PL…).
 
-use super::{Db, Result, StorageError, on_db};
+use super::{Db, Deleted, Result, StorageError, on_db};
 use crate::domain::Category;
 use crate::domain::register::{Named, SystemDraft, SystemRecord};
 use chrono::{DateTime, SubsecRound, Utc};
@@ -76,4 +76,52 @@ pub async fn insert(db: &Db, draft: &SystemDraft) -> Result<i64> {
         .fetch_one(pool)
         .await?
     }))
+}
+
+/// Saves `draft` over system `id` if it is still at `version`; `None` when it is not (stale or
+/// missing: `get` tells which).
+#[tracing::instrument(name = "db.systems.update", skip(db, draft))]
+pub async fn update(db: &Db, id: i64, version: i64, draft: &SystemDraft) -> Result<Option<i64>> {
+    let now = Utc::now().trunc_subsecs(6);
+    Ok(on_db!(db, pool => {
+        sqlx::query_scalar::<_, i64>(
+            "UPDATE systems SET designation = $1, description = $2, category = $3, maker_id = $4, variant_of_id = $5, \
+             version = version + 1, updated_at = $6 WHERE id = $7 AND version = $8 RETURNING id",
+        )
+        .bind(&draft.designation)
+        .bind(&draft.description)
+        .bind(draft.category.as_str())
+        .bind(draft.maker_id)
+        .bind(draft.variant_of_id)
+        .bind(now)
+        .bind(id)
+        .bind(version)
+        .fetch_optional(pool)
+        .await?
+    }))
+}
+
+/// What still refers to system `id`, as readable lines: a system with references cannot be
+/// deleted.
+#[tracing::instrument(name = "db.systems.references", skip(db))]
+pub async fn references(db: &Db, id: i64) -> Result<Vec<String>> {
+    let rows: Vec<(String, String)> = on_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT DISTINCT 'Contract “' || c.title || '” (a line)', lower(c.title) FROM contract_lines l \
+                 JOIN contracts c ON c.id = l.contract_id WHERE l.system_id = $1 \
+             UNION SELECT DISTINCT 'Framework agreement “' || a.title || '” (a ceiling line)', lower(a.title) FROM ceiling_lines l \
+                 JOIN agreements a ON a.id = l.agreement_id WHERE l.system_id = $1 \
+             UNION SELECT 'System “' || designation || '” (a variant of it)', lower(designation) FROM systems WHERE variant_of_id = $1 \
+             ORDER BY 1",
+        )
+        .bind(id)
+        .fetch_all(pool)
+        .await?
+    });
+    Ok(rows.into_iter().map(|(line, _)| line).collect())
+}
+
+#[tracing::instrument(name = "db.systems.delete", skip(db))]
+pub async fn delete(db: &Db, id: i64, version: i64) -> Result<Deleted> {
+    super::delete_versioned(db, "systems", id, version).await
 }

@@ -1,0 +1,715 @@
+//! The forms that enter and edit a framework agreement (with its suppliers and ceiling lines)
+//! and a contract (with its lines), each with its value, other reported figures and sources;
+//! and the confirmation pages that delete them. Server-rendered plain forms: they post to their
+//! own address and work the same with JavaScript on or off; a rejected form comes back with what
+//! was typed and a message at each field that needs fixing, an edit that met someone else's
+//! save comes back merged with their changes (see `entry::merge`).
+
+use super::entry::{
+    ALTERNATIVE_ROWS, BACKS_RECORD, BACKS_VALUE, EditConflict, EntryEcho, EntryFields, LINE_ROWS,
+    SOURCE_ROWS, agreement_fields, contract_fields, field_label, with_base,
+};
+use crate::components::{ErrorPanel, NotFound, format};
+use crate::domain::register::{AgreementChoice, SystemRecord};
+use crate::domain::{
+    AgreementStatus, Confidence, ContractStatus, CountryCode, CurrencyCode, FieldErrors, Firm,
+    limits,
+};
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+/// A labelled input with its hint and its error message.
+#[component]
+fn Entry(
+    label: &'static str,
+    name: String,
+    fields: EntryFields,
+    errors: FieldErrors,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional)] required: bool,
+    #[prop(default = 300)] max: usize,
+    #[prop(default = "text")] kind: &'static str,
+) -> impl IntoView {
+    let id = format!("e-{name}");
+    let error = errors.get(&name).unwrap_or_default().to_owned();
+    let invalid = !error.is_empty();
+    view! {
+        <div class="field" class:invalid=invalid>
+            <label for=id.clone()>{label}</label>
+            <input id=id.clone() name=name.clone() type=kind maxlength=max required=required value=fields.get(&name).to_owned()
+                aria-invalid=invalid.to_string() aria-describedby=format!("{id}-error") />
+            {hint.map(|hint| view! { <p class="hint">{hint}</p> })}
+            <p class="field-error" id=format!("{id}-error")>{error}</p>
+        </div>
+    }
+}
+
+/// A labelled select; `options` are `(value, label)`, with a leading empty choice `empty`.
+#[component]
+fn Choice(
+    label: &'static str,
+    name: String,
+    fields: EntryFields,
+    errors: FieldErrors,
+    options: Vec<(String, String)>,
+    #[prop(optional)] empty: Option<&'static str>,
+    #[prop(optional)] default: Option<&'static str>,
+) -> impl IntoView {
+    let id = format!("e-{name}");
+    let error = errors.get(&name).unwrap_or_default().to_owned();
+    let chosen = match fields.get(&name) {
+        "" => default.unwrap_or_default().to_owned(),
+        value => value.to_owned(),
+    };
+    let invalid = !error.is_empty();
+    view! {
+        <div class="field" class:invalid=invalid>
+            <label for=id.clone()>{label}</label>
+            <select id=id.clone() name=name.clone() aria-invalid=invalid.to_string() aria-describedby=format!("{id}-error")>
+                {empty.map(|text| view! { <option value="">{text}</option> })}
+                {options.into_iter().map(|(value, text)| {
+                    let selected = value == chosen;
+                    view! { <option value=value selected=selected>{text}</option> }
+                }).collect_view()}
+            </select>
+            <p class="field-error" id=format!("{id}-error")>{error}</p>
+        </div>
+    }
+}
+
+/// A hidden field, when the form has a value for it (an edit form's version and lines' ids).
+fn hidden(fields: &EntryFields, name: String) -> impl IntoView + use<> {
+    let value = fields.get(&name).to_owned();
+    (!value.is_empty()).then(|| view! { <input type="hidden" name=name value=value /> })
+}
+
+fn countries() -> Vec<(String, String)> {
+    CountryCode::all_by_name()
+        .into_iter()
+        .map(|(c, n)| (c.to_string(), n.to_owned()))
+        .collect()
+}
+
+fn currencies() -> Vec<(String, String)> {
+    CurrencyCode::all()
+        .map(|c| (c.to_string(), format!("{c} — {}", c.name())))
+        .collect()
+}
+
+fn confidences() -> Vec<(String, String)> {
+    Confidence::ALL
+        .iter()
+        .map(|c| (c.as_str().to_owned(), c.as_str().to_owned()))
+        .collect()
+}
+
+/// What the selects of the entry forms choose from.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+struct Choices {
+    firms: Vec<Firm>,
+    systems: Vec<SystemRecord>,
+    agreements: Vec<AgreementChoice>,
+}
+
+impl Choices {
+    async fn load() -> Result<Self, AppError> {
+        let firms = crate::firms::api::list_firms().await?;
+        let systems = super::api::list_systems().await?;
+        let agreements = super::api::agreement_choices().await?;
+        Ok(Self {
+            firms,
+            systems,
+            agreements,
+        })
+    }
+
+    fn firm_options(&self) -> Vec<(String, String)> {
+        self.firms
+            .iter()
+            .map(|f| (f.id.to_string(), f.name.clone()))
+            .collect()
+    }
+
+    fn system_options(&self) -> Vec<(String, String)> {
+        self.systems
+            .iter()
+            .map(|s| {
+                (
+                    s.id.to_string(),
+                    format!("{} ({})", s.designation, s.category),
+                )
+            })
+            .collect()
+    }
+
+    fn agreement_options(&self) -> Vec<(String, String)> {
+        self.agreements
+            .iter()
+            .map(|a| {
+                (
+                    a.id.to_string(),
+                    format!("{} ({})", a.title, a.buyer.name()),
+                )
+            })
+            .collect()
+    }
+
+    /// A field's value as the form's select shows it (a firm's name rather than its id).
+    fn shown(&self, key: &str, value: &str) -> String {
+        let field = key.rsplit('_').next().unwrap_or(key);
+        let pick = |options: Vec<(String, String)>| {
+            options
+                .into_iter()
+                .find(|(v, _)| v == value)
+                .map(|(_, label)| label)
+        };
+        let label = if value.is_empty() {
+            Some("(empty)".to_owned())
+        } else if key == "agreement_id" {
+            pick(self.agreement_options())
+        } else if key == "buyer" {
+            pick(countries())
+        } else if key.starts_with("supplier") {
+            pick(self.firm_options())
+        } else if key.starts_with("line") && field == "system" {
+            pick(self.system_options())
+        } else if field == "backs" {
+            Some(backs_label(value))
+        } else {
+            None
+        };
+        label.unwrap_or_else(|| value.to_owned())
+    }
+}
+
+fn backs_label(value: &str) -> String {
+    match value {
+        BACKS_VALUE => "The value above".to_owned(),
+        BACKS_RECORD => "The record as a whole".to_owned(),
+        other => other
+            .strip_prefix("alt")
+            .and_then(|n| n.parse::<usize>().ok())
+            .map_or_else(|| other.to_owned(), |n| format!("Other figure {}", n + 1)),
+    }
+}
+
+/// The chosen value with its confidence and basis.
+#[component]
+fn ValueFields(fields: EntryFields, errors: FieldErrors) -> impl IntoView {
+    view! {
+        <fieldset class="form-grid">
+            <legend>"Value"</legend>
+            <Entry label="Value" name="value_amount".into() fields=fields.clone() errors=errors.clone() max=30
+                hint="Optional. Digits as signed, e.g. 3,370,000,000 or 3370000000.50" />
+            <Choice label="Currency" name="value_currency".into() fields=fields.clone() errors=errors.clone() options=currencies() default="USD" />
+            <Choice label="Confidence" name="value_confidence".into() fields=fields.clone() errors=errors.clone() options=confidences() default="reported" />
+            <Entry label="Basis" name="value_basis".into() fields=fields errors=errors hint="What the value includes, e.g. net of VAT, incl. logistics and training" />
+        </fieldset>
+    }
+}
+
+/// Figures other sources give ("$6.7bn, Polish side"); blank rows are ignored.
+#[component]
+fn AlternativeRows(fields: EntryFields, errors: FieldErrors) -> impl IntoView {
+    let rows = fields.rows("alt", ALTERNATIVE_ROWS);
+    view! {
+        <fieldset class="lines">
+            <legend>"Other reported figures"</legend>
+            <p class="hint">"When sources disagree: the figures not chosen above, each with what it includes. Give their sources below."</p>
+            {(0..rows).map(|row| {
+                let name = |n: &str| format!("alt{row}_{n}");
+                view! {
+                    <div class="form-grid line-row" role="group" aria-label=format!("Other figure {}", row + 1)>
+                        <Entry label="Other value" name=name("amount") fields=fields.clone() errors=errors.clone() max=30 />
+                        <Choice label="Currency" name=name("currency") fields=fields.clone() errors=errors.clone() options=currencies() default="USD" />
+                        <Choice label="Confidence" name=name("confidence") fields=fields.clone() errors=errors.clone() options=confidences() default="reported" />
+                        <Entry label="Basis" name=name("basis") fields=fields.clone() errors=errors.clone() />
+                    </div>
+                }
+            }).collect_view()}
+        </fieldset>
+    }
+}
+
+/// Sources, each supporting the value, one of the other figures or the record as a whole.
+#[component]
+fn SourceRows(fields: EntryFields, errors: FieldErrors) -> impl IntoView {
+    let rows = fields.rows("source", SOURCE_ROWS);
+    let mut backs = vec![
+        (BACKS_VALUE.to_owned(), backs_label(BACKS_VALUE)),
+        (BACKS_RECORD.to_owned(), backs_label(BACKS_RECORD)),
+    ];
+    for alt in 0..fields.rows("alt", ALTERNATIVE_ROWS) {
+        let value = format!("alt{alt}");
+        backs.push((value.clone(), backs_label(&value)));
+    }
+    view! {
+        <fieldset class="lines">
+            <legend>"Sources"</legend>
+            <p class="hint">"Where the figures come from. Leave unused rows empty; save and edit again for more rows."</p>
+            {(0..rows).map(|row| {
+                let name = |n: &str| format!("source{row}_{n}");
+                view! {
+                    <div class="form-grid line-row" role="group" aria-label=format!("Source {}", row + 1)>
+                        <Entry label="Source title" name=name("title") fields=fields.clone() errors=errors.clone() hint="The article or document" />
+                        <Entry label="Publisher" name=name("publisher") fields=fields.clone() errors=errors.clone() max=200 />
+                        <Entry label="Source address" name=name("url") fields=fields.clone() errors=errors.clone() max=limits::WEBSITE_MAX kind="url" />
+                        <Entry label="Source date" name=name("date") fields=fields.clone() errors=errors.clone() max=10 hint="YYYY-MM-DD, YYYY-MM or YYYY" />
+                        <Choice label="Supports" name=name("backs") fields=fields.clone() errors=errors.clone() options=backs.clone() default=BACKS_VALUE />
+                    </div>
+                }
+            }).collect_view()}
+        </fieldset>
+    }
+}
+
+/// Rows of (system, quantity, confidence, value, notes); blank rows are ignored.
+#[component]
+fn LineRows(
+    fields: EntryFields,
+    errors: FieldErrors,
+    systems: Vec<(String, String)>,
+    ceiling: bool,
+) -> impl IntoView {
+    let legend = if ceiling { "Ceiling lines" } else { "Lines" };
+    let hint = if ceiling {
+        "The most each system may be ordered under the agreement. Leave unused rows empty."
+    } else {
+        "What is sold: the system and how many (leave the quantity empty when it was not disclosed). Clear a row to remove the line."
+    };
+    let rows = fields.rows("line", LINE_ROWS);
+    view! {
+        <fieldset class="lines">
+            <legend>{legend}</legend>
+            <p class="hint">{hint}</p>
+            {(0..rows).map(|row| {
+                let name = |n: &str| format!("line{row}_{n}");
+                view! {
+                    <div class="form-grid line-row" role="group" aria-label=format!("{} {}", if ceiling { "Ceiling line" } else { "Line" }, row + 1)>
+                        {hidden(&fields, name("id"))}
+                        <Choice label="System" name=name("system") fields=fields.clone() errors=errors.clone() options=systems.clone() empty="—" />
+                        <Entry label=if ceiling { "Ceiling quantity" } else { "Quantity" } name=name("quantity") fields=fields.clone() errors=errors.clone() max=9 />
+                        <Choice label="Confidence" name=name("confidence") fields=fields.clone() errors=errors.clone() options=confidences() default="reported" />
+                        <Entry label="Value (currency above)" name=name("value") fields=fields.clone() errors=errors.clone() max=30 />
+                        {ceiling.then(|| view! { <Entry label="Basis" name=name("basis") fields=fields.clone() errors=errors.clone() /> })}
+                        <Entry label="Line notes" name=name("notes") fields=fields.clone() errors=errors.clone() max=1000 />
+                    </div>
+                }
+            }).collect_view()}
+        </fieldset>
+    }
+}
+
+fn summary(errors: &FieldErrors) -> Option<impl IntoView + use<>> {
+    (!errors.is_empty()).then(|| view! {
+        <p class="alert alert-error" role="alert">"Nothing was saved. Correct the fields marked below."</p>
+    })
+}
+
+/// What happened when someone else saved the record while this form was open.
+#[component]
+fn ConflictPanel(conflict: EditConflict, choices: Choices, what: &'static str) -> impl IntoView {
+    let saved_at = chrono::DateTime::from_timestamp_micros(conflict.saved_at)
+        .map(|at| format::timestamp(&at))
+        .unwrap_or_default();
+    let row = |(key, value): (String, String)| {
+        let shown = choices.shown(&key, &value);
+        view! { <li><strong>{field_label(&key)}</strong>": "{shown}</li> }
+    };
+    view! {
+        <div class="alert alert-warning conflict" role="alert">
+            <p><strong>{format!("Not saved: someone else saved this {what} at {saved_at}, after you opened it.")}</strong></p>
+            {(!conflict.taken.is_empty()).then(|| view! {
+                <p>"Their changes to fields you had not touched are now in the form:"</p>
+                <ul class="taken">{conflict.taken.clone().into_iter().map(row).collect_view()}</ul>
+            })}
+            {(!conflict.clashes.is_empty()).then(|| view! {
+                <p>"You both changed these fields. The form keeps yours; their values were:"</p>
+                <ul class="clashes">{conflict.clashes.clone().into_iter().map(row).collect_view()}</ul>
+            })}
+            <p>"Check the form, then save again to store it as it is now."</p>
+        </div>
+    }
+}
+
+fn route_id() -> Option<i64> {
+    use_params_map()
+        .with_untracked(|p| p.get("id"))
+        .and_then(|id| id.parse().ok())
+}
+
+/// The contract form; `action` is where it posts (`/contracts/new`, `/contracts/7/edit`).
+#[component]
+fn ContractForm(
+    fields: EntryFields,
+    errors: FieldErrors,
+    choices: Choices,
+    action: String,
+    cancel: String,
+) -> impl IntoView {
+    let statuses: Vec<(String, String)> = ContractStatus::ALL
+        .iter()
+        .map(|s| (s.as_str().into(), s.as_str().into()))
+        .collect();
+    let f = fields.clone();
+    let e = errors.clone();
+    view! {
+        {summary(&errors)}
+        <form method="post" action=action class="panel entry">
+            {hidden(&f, "version".into())}
+            {hidden(&f, "base".into())}
+            <fieldset class="form-grid">
+                <legend>"The contract"</legend>
+                <Entry label="Title" name="title".into() fields=f.clone() errors=e.clone() required=true hint="e.g. K2 executive contract #2" />
+                <Choice label="Framework agreement" name="agreement_id".into() fields=f.clone() errors=e.clone() options=choices.agreement_options() empty="None (a stand-alone contract)" />
+                <Choice label="Supplier" name="supplier_id".into() fields=f.clone() errors=e.clone() options=choices.firm_options() empty="Not recorded" />
+                <Choice label="Buyer" name="buyer".into() fields=f.clone() errors=e.clone() options=countries() empty="Choose a country…" />
+                <Entry label="Buying agency" name="agency".into() fields=f.clone() errors=e.clone() max=200 hint="e.g. Armament Agency (Agencja Uzbrojenia)" />
+                <Entry label="Signed on" name="signed_on".into() fields=f.clone() errors=e.clone() max=10 hint="YYYY-MM-DD, or YYYY-MM or YYYY as the source gives it" />
+                <Choice label="Status" name="status".into() fields=f.clone() errors=e.clone() options=statuses default="signed" />
+                <Entry label="Delivery period" name="delivery_period".into() fields=f.clone() errors=e.clone() max=100 hint="e.g. 2026–2027" />
+                <Entry label="Local production" name="local_production".into() fields=f.clone() errors=e.clone() max=2000 />
+                <Entry label="Notes" name="notes".into() fields=f.clone() errors=e.clone() max=limits::NOTES_MAX />
+            </fieldset>
+            <ValueFields fields=f.clone() errors=e.clone() />
+            <LineRows fields=f.clone() errors=e.clone() systems=choices.system_options() ceiling=false />
+            <AlternativeRows fields=f.clone() errors=e.clone() />
+            <SourceRows fields=f errors=e />
+            <div class="form-actions">
+                <button type="submit" class="button primary">"Save contract"</button>
+                <a class="button" href=cancel>"Cancel"</a>
+            </div>
+        </form>
+    }
+}
+
+/// The agreement form; `action` is where it posts.
+#[component]
+fn AgreementForm(
+    fields: EntryFields,
+    errors: FieldErrors,
+    choices: Choices,
+    action: String,
+    cancel: String,
+) -> impl IntoView {
+    let statuses: Vec<(String, String)> = AgreementStatus::ALL
+        .iter()
+        .map(|s| (s.as_str().into(), s.as_str().into()))
+        .collect();
+    let f = fields.clone();
+    let e = errors.clone();
+    let firms = choices.firm_options();
+    view! {
+        {summary(&errors)}
+        <form method="post" action=action class="panel entry">
+            {hidden(&f, "version".into())}
+            {hidden(&f, "base".into())}
+            <fieldset class="form-grid">
+                <legend>"The agreement"</legend>
+                <Entry label="Title" name="title".into() fields=f.clone() errors=e.clone() required=true />
+                <Choice label="Buyer" name="buyer".into() fields=f.clone() errors=e.clone() options=countries() empty="Choose a country…" />
+                <Entry label="Buying agency" name="agency".into() fields=f.clone() errors=e.clone() max=200 />
+                <Entry label="Signed on" name="signed_on".into() fields=f.clone() errors=e.clone() max=10 hint="YYYY-MM-DD, or YYYY-MM or YYYY" />
+                <Choice label="Status" name="status".into() fields=f.clone() errors=e.clone() options=statuses default="signed" />
+                <Entry label="Notes" name="notes".into() fields=f.clone() errors=e.clone() max=limits::NOTES_MAX />
+                {(0..f.rows("supplier", LINE_ROWS)).map(|i| view! {
+                    <Choice label=if i == 0 { "Supplier" } else { "Another supplier" } name=format!("supplier{i}_id") fields=f.clone() errors=e.clone() options=firms.clone() empty="—" />
+                }).collect_view()}
+            </fieldset>
+            <ValueFields fields=f.clone() errors=e.clone() />
+            <LineRows fields=f.clone() errors=e.clone() systems=choices.system_options() ceiling=true />
+            <AlternativeRows fields=f.clone() errors=e.clone() />
+            <SourceRows fields=f errors=e />
+            <div class="form-actions">
+                <button type="submit" class="button primary">"Save agreement"</button>
+                <a class="button" href=cancel>"Cancel"</a>
+            </div>
+        </form>
+    }
+}
+
+#[component]
+pub fn NewContractPage() -> impl IntoView {
+    let echo = use_context::<EntryEcho>().unwrap_or_default();
+    let preset = super::contracts::query_pairs();
+    let choices = Resource::new(|| (), |_| Choices::load());
+    view! {
+        <Title text="New contract" />
+        <p class="breadcrumb"><a href="/contracts">"Contracts"</a>" /"</p>
+        <h1>"New contract"</h1>
+        <Suspense fallback=|| view! { <p class="placeholder">"Loading…"</p> }>
+            {move || {
+                let mut fields = echo.fields.clone();
+                // A link can preset the framework (`/contracts/new?agreement=3`).
+                for (key, value) in &preset {
+                    if key == "agreement" && fields.get("agreement_id").is_empty() {
+                        fields.set("agreement_id", value.clone());
+                    }
+                }
+                let errors = echo.errors.clone();
+                Suspend::new(async move {
+                    match choices.await {
+                        Ok(choices) => {
+                            // Under a framework, the buyer is the framework's.
+                            let framework = choices.agreements.iter().find(|a| a.id.to_string() == fields.get("agreement_id"));
+                            if let Some(framework) = framework
+                                && fields.get("buyer").is_empty()
+                            {
+                                fields.set("buyer", framework.buyer.to_string());
+                            }
+                            view! { <ContractForm fields errors choices action="/contracts/new".into() cancel="/contracts".into() /> }.into_any()
+                        }
+                        Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn EditContractPage() -> impl IntoView {
+    let Some(id) = route_id() else {
+        return view! { <NotFound /> }.into_any();
+    };
+    let echo = use_context::<EntryEcho>();
+    let data = Resource::new(
+        move || id,
+        |id| async move {
+            let contract = super::api::get_contract(id).await?;
+            Ok::<_, AppError>((contract, Choices::load().await?))
+        },
+    );
+    view! {
+        <Suspense fallback=|| view! { <p class="placeholder">"Loading…"</p> }>
+            {move || {
+                let echo = echo.clone();
+                Suspend::new(async move {
+                    let (contract, choices) = match data.await {
+                        Ok(data) => data,
+                        Err(error) => return view! { <ErrorPanel error /> }.into_any(),
+                    };
+                    let echo = echo.unwrap_or_else(|| EntryEcho {
+                        fields: with_base(contract_fields(&contract)),
+                        ..EntryEcho::default()
+                    });
+                    let href = format!("/contracts/{id}");
+                    view! {
+                        <Title text=format!("Edit {}", contract.title) />
+                        <p class="breadcrumb"><a href="/contracts">"Contracts"</a>" / "<a href=href.clone()>{contract.title.clone()}</a>" /"</p>
+                        <h1>{format!("Edit “{}”", contract.title)}</h1>
+                        {echo.conflict.clone().map(|conflict| view! { <ConflictPanel conflict choices=choices.clone() what="contract" /> })}
+                        <ContractForm fields=echo.fields errors=echo.errors choices action=format!("/contracts/{id}/edit") cancel=href />
+                    }.into_any()
+                })
+            }}
+        </Suspense>
+    }
+    .into_any()
+}
+
+#[component]
+pub fn NewAgreementPage() -> impl IntoView {
+    let echo = use_context::<EntryEcho>().unwrap_or_default();
+    let choices = Resource::new(|| (), |_| Choices::load());
+    view! {
+        <Title text="New framework agreement" />
+        <p class="breadcrumb"><a href="/agreements">"Framework agreements"</a>" /"</p>
+        <h1>"New framework agreement"</h1>
+        <Suspense fallback=|| view! { <p class="placeholder">"Loading…"</p> }>
+            {move || {
+                let fields = echo.fields.clone();
+                let errors = echo.errors.clone();
+                Suspend::new(async move {
+                    match choices.await {
+                        Ok(choices) => view! {
+                            <AgreementForm fields errors choices action="/agreements/new".into() cancel="/agreements".into() />
+                        }.into_any(),
+                        Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn EditAgreementPage() -> impl IntoView {
+    let Some(id) = route_id() else {
+        return view! { <NotFound /> }.into_any();
+    };
+    let echo = use_context::<EntryEcho>();
+    let data = Resource::new(
+        move || id,
+        |id| async move {
+            let agreement = super::api::get_agreement(id).await?;
+            Ok::<_, AppError>((agreement, Choices::load().await?))
+        },
+    );
+    view! {
+        <Suspense fallback=|| view! { <p class="placeholder">"Loading…"</p> }>
+            {move || {
+                let echo = echo.clone();
+                Suspend::new(async move {
+                    let (agreement, choices) = match data.await {
+                        Ok(data) => data,
+                        Err(error) => return view! { <ErrorPanel error /> }.into_any(),
+                    };
+                    let echo = echo.unwrap_or_else(|| EntryEcho {
+                        fields: with_base(agreement_fields(&agreement)),
+                        ..EntryEcho::default()
+                    });
+                    let href = format!("/agreements/{id}");
+                    view! {
+                        <Title text=format!("Edit {}", agreement.title) />
+                        <p class="breadcrumb"><a href="/agreements">"Framework agreements"</a>" / "<a href=href.clone()>{agreement.title.clone()}</a>" /"</p>
+                        <h1>{format!("Edit “{}”", agreement.title)}</h1>
+                        {echo.conflict.clone().map(|conflict| view! { <ConflictPanel conflict choices=choices.clone() what="agreement" /> })}
+                        <AgreementForm fields=echo.fields errors=echo.errors choices action=format!("/agreements/{id}/edit") cancel=href />
+                    }.into_any()
+                })
+            }}
+        </Suspense>
+    }
+    .into_any()
+}
+
+/// A delete refused after the page was opened: someone saved the record meanwhile, or records
+/// now refer to it. Handed to the confirmation page when it re-renders.
+#[derive(Debug, Clone)]
+pub struct DeleteRefused(pub super::Removal);
+
+/// What a confirmation page shows about the record it deletes.
+struct Doomed {
+    kind: &'static str,
+    title: String,
+    href: String,
+    list_href: &'static str,
+    list_name: &'static str,
+    version: i64,
+    /// What goes with it ("its 3 lines and 2 deliveries").
+    consequence: String,
+}
+
+/// The confirmation page of a delete: what goes with the record, or what still refers to it.
+fn confirm_delete(doomed: Doomed, references: Vec<String>) -> impl IntoView {
+    let refused = use_context::<DeleteRefused>();
+    let Doomed {
+        kind,
+        title,
+        href,
+        list_href,
+        list_name,
+        version,
+        consequence,
+    } = doomed;
+    let stale = matches!(refused, Some(DeleteRefused(super::Removal::Stale)));
+    let decision = if references.is_empty() {
+        view! {
+            <p>{format!("Deleting removes the {kind} for everyone, with {consequence}. This cannot be undone.")}</p>
+            <form method="post" action=format!("{href}/delete") class="actions">
+                <input type="hidden" name="version" value=version />
+                <button type="submit" class="button danger">{format!("Delete {kind}")}</button>
+                <a class="button" href=href.clone()>"Cancel"</a>
+            </form>
+        }
+        .into_any()
+    } else {
+        view! {
+            <div class="alert alert-warning" role="alert">
+                <p><strong>{format!("This {kind} cannot be deleted while other records refer to it.")}</strong>" Change or delete these first:"</p>
+                <ul>{references.into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}</ul>
+            </div>
+            <p class="actions"><a class="button" href=href.clone()>{format!("Back to the {kind}")}</a></p>
+        }
+        .into_any()
+    };
+    view! {
+        <Title text=format!("Delete {title}") />
+        <p class="breadcrumb"><a href=list_href>{list_name}</a>" / "<a href=href.clone()>{title.clone()}</a>" /"</p>
+        <h1>{format!("Delete “{title}”?")}</h1>
+        {stale.then(|| view! {
+            <p class="alert alert-warning" role="alert">
+                {format!("Not deleted: someone else changed this {kind} after you opened this page. Check it, then confirm again.")}
+            </p>
+        })}
+        {decision}
+    }
+}
+
+#[component]
+pub fn DeleteContractPage() -> impl IntoView {
+    let Some(id) = route_id() else {
+        return view! { <NotFound /> }.into_any();
+    };
+    let contract = Resource::new(move || id, super::api::get_contract);
+    view! {
+        <Suspense fallback=|| view! { <p class="placeholder">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match contract.await {
+                    Ok(c) => {
+                        let lines = c.lines.len();
+                        let deliveries = c.deliveries.len();
+                        let consequence = format!(
+                            "its {} and {}",
+                            plural(lines, "line"),
+                            plural(deliveries, "recorded delivery"),
+                        );
+                        confirm_delete(Doomed {
+                            kind: "contract",
+                            title: c.title,
+                            href: format!("/contracts/{id}"),
+                            list_href: "/contracts",
+                            list_name: "Contracts",
+                            version: c.version,
+                            consequence,
+                        }, Vec::new()).into_any()
+                    }
+                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+    .into_any()
+}
+
+#[component]
+pub fn DeleteAgreementPage() -> impl IntoView {
+    let Some(id) = route_id() else {
+        return view! { <NotFound /> }.into_any();
+    };
+    let agreement = Resource::new(move || id, super::api::get_agreement);
+    view! {
+        <Suspense fallback=|| view! { <p class="placeholder">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match agreement.await {
+                    Ok(a) => {
+                        let references = a.contracts.iter().map(|c| format!("Contract “{}”", c.title)).collect();
+                        let consequence = format!("its {} and sources", plural(a.ceilings.len(), "ceiling line"));
+                        confirm_delete(Doomed {
+                            kind: "framework agreement",
+                            title: a.title,
+                            href: format!("/agreements/{id}"),
+                            list_href: "/agreements",
+                            list_name: "Framework agreements",
+                            version: a.version,
+                            consequence,
+                        }, references).into_any()
+                    }
+                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+    .into_any()
+}
+
+fn plural(n: usize, what: &str) -> String {
+    match (n, what) {
+        (1, _) => format!("1 {what}"),
+        (n, w) if w.ends_with('y') => format!("{n} {}ies", &w[..w.len() - 1]),
+        (n, w) => format!("{n} {w}s"),
+    }
+}
