@@ -6,10 +6,10 @@ use crate::register::agreements::{AgreementPage, AgreementsPage};
 use crate::register::contracts::{ContractPage, ContractsPage};
 use crate::register::deliveries::DeliveriesPage;
 use crate::register::editor::{
-    DeleteAgreementPage, DeleteContractPage, EditAgreementPage, EditContractPage, NewAgreementPage,
-    NewContractPage,
+    DeleteAgreementPage, DeleteContractPage, DeleteSystemPage, EditAgreementPage,
+    EditContractPage, EditSystemPage, NewAgreementPage, NewContractPage, NewSystemPage,
 };
-use crate::register::systems::SystemsPage;
+use crate::register::systems::{SystemPage, SystemsPage};
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::{
@@ -62,6 +62,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/contracts/:id/delete") view=DeleteContractPage ssr=SsrMode::Async />
                     <Route path=path!("/deliveries") view=DeliveriesPage ssr=SsrMode::Async />
                     <Route path=path!("/systems") view=SystemsPage ssr=SsrMode::Async />
+                    <Route path=path!("/systems/new") view=NewSystemPage ssr=SsrMode::Async />
+                    <Route path=path!("/systems/:id") view=SystemPage ssr=SsrMode::Async />
+                    <Route path=path!("/systems/:id/edit") view=EditSystemPage ssr=SsrMode::Async />
+                    <Route path=path!("/systems/:id/delete") view=DeleteSystemPage ssr=SsrMode::Async />
                     <Route path=path!("/firms") view=FirmsPage ssr=SsrMode::Async />
                     <Route path=path!("/firms/:id") view=FirmPage ssr=SsrMode::Async />
                     <Route path=path!("/firms/:id/edit") view=FirmEditPage ssr=SsrMode::Async />

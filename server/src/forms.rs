@@ -353,6 +353,56 @@ pub async fn update_agreement(
     .await
 }
 
+fn system_entry(outcome: FormOutcome<app::domain::register::SystemRecord>) -> Entry {
+    Entry::from_outcome(
+        outcome,
+        |s| s.id,
+        |s| {
+            (
+                app::register::entry::system_fields(s),
+                s.updated_at.timestamp_micros(),
+            )
+        },
+    )
+}
+
+/// `POST /systems/new`.
+pub async fn create_system(State(state): State<AppState>, request: Request<Body>) -> Response {
+    save_entry(state, request, "systems", "created", |db, fields| async move {
+        Ok(system_entry(
+            app::register::service::create_system(&db, &fields).await?,
+        ))
+    })
+    .await
+}
+
+/// `POST /systems/{id}/edit`.
+pub async fn update_system(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    request: Request<Body>,
+) -> Response {
+    save_entry(state, request, "systems", "saved", move |db, fields| async move {
+        Ok(system_entry(
+            app::register::service::update_system(&db, id, &fields).await?,
+        ))
+    })
+    .await
+}
+
+/// `POST /systems/{id}/delete`.
+pub async fn delete_system(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    request: Request<Body>,
+) -> Response {
+    delete_entry(state, request, "systems", move |db, version| async move {
+        let name = app::register::service::get_system(&db, id).await?.designation;
+        Ok((name, app::register::service::delete_system(&db, id, version).await?))
+    })
+    .await
+}
+
 /// The shared path of the entry forms: parse the post, run `save`, then show the record at
 /// `/{collection}/{id}?{notice}=1`; or the form again with its messages (422), or merged with
 /// the other user's save (409).

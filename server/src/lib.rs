@@ -93,6 +93,9 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
         .route("/agreements/new", post(forms::create_agreement))
         .route("/agreements/{id}/edit", post(forms::update_agreement))
         .route("/agreements/{id}/delete", post(forms::delete_agreement))
+        .route("/systems/new", post(forms::create_system))
+        .route("/systems/{id}/edit", post(forms::update_system))
+        .route("/systems/{id}/delete", post(forms::delete_system))
         .leptos_routes_with_context(
             &state,
             state.routes.clone(),

@@ -23,7 +23,96 @@ app::on_both_backends!(
     agreements_edit_and_delete_by_the_rules,
     a_deleted_contract_takes_its_lines_and_deliveries,
     edit_and_delete_pages_over_http,
+    systems_follow_their_rules,
 );
+
+fn entry(pairs: &[(&str, &str)]) -> EntryFields {
+    EntryFields(
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+    )
+}
+
+async fn systems_follow_their_rules(db: &Db) {
+    let all = app::storage::systems::list(db).await.unwrap();
+    let id_of = |designation: &str| {
+        all.iter()
+            .find(|s| s.designation == designation)
+            .unwrap()
+            .id
+            .to_string()
+    };
+    let maker = all[0].maker.id.to_string();
+    let new = |designation: &'static str, base: String| {
+        entry(&[
+            ("designation", designation),
+            ("category", "artillery"),
+            ("maker_id", maker.as_str()),
+            ("variant_of_id", base.as_str()),
+        ])
+    };
+
+    let errors = invalid(service::create_system(db, &new("k2", String::new())).await.unwrap());
+    assert!(errors.get("designation").unwrap().contains("already exists"));
+    let errors = invalid(service::create_system(db, &new("K9A2", id_of("K9PL"))).await.unwrap());
+    assert_eq!(
+        errors.get("variant_of_id"),
+        Some("K9PL is itself a variant of K9; choose K9 instead.")
+    );
+    let errors = invalid(service::create_system(db, &entry(&[("designation", "X")])).await.unwrap());
+    assert!(errors.get("category").is_some() && errors.get("maker_id").is_some());
+
+    let k9a2 = saved(service::create_system(db, &new("K9A2", id_of("K9"))).await.unwrap());
+    assert_eq!(k9a2.variant_of.as_ref().unwrap().name, "K9");
+
+    // Two forms at one version: the second save is a conflict, not an overwrite.
+    let opened = with_base(app::register::entry::system_fields(&k9a2));
+    let mut first = opened.clone();
+    set(&mut first, "description", "Automated loader");
+    saved(service::update_system(db, k9a2.id, &first).await.unwrap());
+    let mut second = opened.clone();
+    set(&mut second, "description", "Unmanned turret");
+    assert!(matches!(
+        service::update_system(db, k9a2.id, &second).await.unwrap(),
+        FormOutcome::Conflict { .. }
+    ));
+
+    let k9 = service::get_system(db, id_of("K9").parse().unwrap()).await.unwrap();
+    let mut own_base = with_base(app::register::entry::system_fields(&k9));
+    set(&mut own_base, "variant_of_id", &id_of("K2"));
+    let errors = invalid(service::update_system(db, k9.id, &own_base).await.unwrap());
+    assert!(errors.get("variant_of_id").unwrap().contains("has variants of its own"));
+
+    match service::delete_system(db, k9.id, k9.version).await.unwrap() {
+        Removal::Referenced { by } => {
+            assert!(by.contains(&"System “K9A2” (a variant of it)".to_owned()), "{by:?}");
+            assert!(by.iter().any(|b| b.contains("(a ceiling line)")), "{by:?}");
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    let current = service::get_system(db, k9a2.id).await.unwrap();
+    assert_eq!(
+        service::delete_system(db, k9a2.id, current.version).await.unwrap(),
+        Removal::Deleted
+    );
+
+    let app = support::spawn_app(db.clone()).await;
+    let (status, page) = app.get("/systems?q=k9&sort=maker&dir=desc").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains(">K9A1<") && !page.contains(">K2<"), "searched");
+    let (_, page) = app.get("/systems?category=aircraft").await;
+    assert!(page.contains(">FA-50<") && !page.contains(">K9<"), "filtered");
+    let response = app
+        .post_form(
+            "/systems/new",
+            &[("designation", "K2"), ("category", "armoured vehicles"), ("maker_id", &maker)],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(response.text().await.unwrap().contains("already exists"));
+}
 
 async fn contract(db: &Db, title: &str) -> app::domain::register::Contract {
     let page = contracts::list(

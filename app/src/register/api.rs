@@ -95,3 +95,31 @@ pub async fn delete_agreement(id: i64, version: i64) -> Result<Removal, AppError
 pub async fn agreement_choices() -> Result<Vec<AgreementChoice>, AppError> {
     answer(async { Ok(crate::storage::agreements::choices(&db()?).await?) }.await)
 }
+
+#[server(endpoint = "systems/get", input = GetUrl)]
+pub async fn get_system(id: i64) -> Result<SystemRecord, AppError> {
+    answer(async { super::service::get_system(&db()?, id).await }.await)
+}
+
+#[server(endpoint = "systems/references", input = GetUrl)]
+pub async fn system_references(id: i64) -> Result<Vec<String>, AppError> {
+    answer(async { Ok(crate::storage::systems::references(&db()?, id).await?) }.await)
+}
+
+#[server(endpoint = "systems/create", input = Json)]
+pub async fn create_system(fields: EntryFields) -> Result<FormOutcome<SystemRecord>, AppError> {
+    answer(async { super::service::create_system(&db()?, &fields).await }.await)
+}
+
+#[server(endpoint = "systems/update", input = Json)]
+pub async fn update_system(
+    id: i64,
+    fields: EntryFields,
+) -> Result<FormOutcome<SystemRecord>, AppError> {
+    answer(async { super::service::update_system(&db()?, id, &fields).await }.await)
+}
+
+#[server(endpoint = "systems/delete", input = Json)]
+pub async fn delete_system(id: i64, version: i64) -> Result<Removal, AppError> {
+    answer(async { super::service::delete_system(&db()?, id, version).await }.await)
+}

@@ -7,12 +7,12 @@
 
 use super::entry::{
     ALTERNATIVE_ROWS, BACKS_RECORD, BACKS_VALUE, EditConflict, EntryEcho, EntryFields, LINE_ROWS,
-    SOURCE_ROWS, agreement_fields, contract_fields, field_label, with_base,
+    SOURCE_ROWS, agreement_fields, contract_fields, field_label, system_fields, with_base,
 };
 use crate::components::{ErrorPanel, NotFound, format};
 use crate::domain::register::{AgreementChoice, SystemRecord};
 use crate::domain::{
-    AgreementStatus, Confidence, ContractStatus, CountryCode, CurrencyCode, FieldErrors, Firm,
+    AgreementStatus, Category, Confidence, ContractStatus, CountryCode, CurrencyCode, FieldErrors, Firm,
     limits,
 };
 use crate::error::AppError;
@@ -171,9 +171,9 @@ impl Choices {
             pick(self.agreement_options())
         } else if key == "buyer" {
             pick(countries())
-        } else if key.starts_with("supplier") {
+        } else if key.starts_with("supplier") || key == "maker_id" {
             pick(self.firm_options())
-        } else if key.starts_with("line") && field == "system" {
+        } else if (key.starts_with("line") && field == "system") || key == "variant_of_id" {
             pick(self.system_options())
         } else if field == "backs" {
             Some(backs_label(value))
@@ -712,4 +712,149 @@ fn plural(n: usize, what: &str) -> String {
         (n, w) if w.ends_with('y') => format!("{n} {}ies", &w[..w.len() - 1]),
         (n, w) => format!("{n} {w}s"),
     }
+}
+
+/// The system form; `action` is where it posts. `id` is the system being edited (it cannot
+/// be its own base).
+#[component]
+fn SystemForm(
+    fields: EntryFields,
+    errors: FieldErrors,
+    choices: Choices,
+    action: String,
+    cancel: String,
+    #[prop(optional)] id: Option<i64>,
+) -> impl IntoView {
+    let categories: Vec<(String, String)> = Category::ALL
+        .iter()
+        .map(|c| (c.as_str().into(), c.as_str().into()))
+        .collect();
+    // Variants are one level deep: only base systems can be chosen.
+    let bases: Vec<(String, String)> = choices
+        .systems
+        .iter()
+        .filter(|s| s.variant_of.is_none() && Some(s.id) != id)
+        .map(|s| (s.id.to_string(), s.designation.clone()))
+        .collect();
+    let f = fields.clone();
+    let e = errors.clone();
+    view! {
+        {summary(&errors)}
+        <form method="post" action=action class="panel entry">
+            {hidden(&f, "version".into())}
+            {hidden(&f, "base".into())}
+            <fieldset class="form-grid">
+                <legend>"The system"</legend>
+                <Entry label="Designation" name="designation".into() fields=f.clone() errors=e.clone() required=true max=100 hint="As it is sold: K2, K9A1, FA-50PL, K239 Chunmoo" />
+                <Choice label="Category" name="category".into() fields=f.clone() errors=e.clone() options=categories empty="Choose a category…" />
+                <Choice label="Maker" name="maker_id".into() fields=f.clone() errors=e.clone() options=choices.firm_options() empty="Choose a firm…" />
+                <Choice label="Variant of" name="variant_of_id".into() fields=f.clone() errors=e.clone() options=bases empty="None (a base system)" />
+                <Entry label="Description" name="description".into() fields=f errors=e max=2000 />
+            </fieldset>
+            <div class="form-actions">
+                <button type="submit" class="button primary">"Save system"</button>
+                <a class="button" href=cancel>"Cancel"</a>
+            </div>
+        </form>
+    }
+}
+
+#[component]
+pub fn NewSystemPage() -> impl IntoView {
+    let echo = use_context::<EntryEcho>().unwrap_or_default();
+    let choices = Resource::new(|| (), |_| Choices::load());
+    view! {
+        <Title text="New system" />
+        <p class="breadcrumb"><a href="/systems">"Systems"</a>" /"</p>
+        <h1>"New system"</h1>
+        <Suspense fallback=|| view! { <p class="placeholder">"Loading…"</p> }>
+            {move || {
+                let fields = echo.fields.clone();
+                let errors = echo.errors.clone();
+                Suspend::new(async move {
+                    match choices.await {
+                        Ok(choices) => view! {
+                            <SystemForm fields errors choices action="/systems/new".into() cancel="/systems".into() />
+                        }.into_any(),
+                        Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn EditSystemPage() -> impl IntoView {
+    let Some(id) = route_id() else {
+        return view! { <NotFound /> }.into_any();
+    };
+    let echo = use_context::<EntryEcho>();
+    let data = Resource::new(
+        move || id,
+        |id| async move {
+            let system = super::api::get_system(id).await?;
+            Ok::<_, AppError>((system, Choices::load().await?))
+        },
+    );
+    view! {
+        <Suspense fallback=|| view! { <p class="placeholder">"Loading…"</p> }>
+            {move || {
+                let echo = echo.clone();
+                Suspend::new(async move {
+                    let (system, choices) = match data.await {
+                        Ok(data) => data,
+                        Err(error) => return view! { <ErrorPanel error /> }.into_any(),
+                    };
+                    let echo = echo.unwrap_or_else(|| EntryEcho {
+                        fields: with_base(system_fields(&system)),
+                        ..EntryEcho::default()
+                    });
+                    let href = format!("/systems/{id}");
+                    view! {
+                        <Title text=format!("Edit {}", system.designation) />
+                        <p class="breadcrumb"><a href="/systems">"Systems"</a>" / "<a href=href.clone()>{system.designation.clone()}</a>" /"</p>
+                        <h1>{format!("Edit “{}”", system.designation)}</h1>
+                        {echo.conflict.clone().map(|conflict| view! { <ConflictPanel conflict choices=choices.clone() what="system" /> })}
+                        <SystemForm fields=echo.fields errors=echo.errors choices action=format!("/systems/{id}/edit") cancel=href id=id />
+                    }.into_any()
+                })
+            }}
+        </Suspense>
+    }
+    .into_any()
+}
+
+#[component]
+pub fn DeleteSystemPage() -> impl IntoView {
+    let Some(id) = route_id() else {
+        return view! { <NotFound /> }.into_any();
+    };
+    let data = Resource::new(
+        move || id,
+        |id| async move {
+            let system = super::api::get_system(id).await?;
+            let references = super::api::system_references(id).await?;
+            Ok::<_, AppError>((system, references))
+        },
+    );
+    view! {
+        <Suspense fallback=|| view! { <p class="placeholder">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok((s, references)) => confirm_delete(Doomed {
+                        kind: "system",
+                        title: s.designation,
+                        href: format!("/systems/{id}"),
+                        list_href: "/systems",
+                        list_name: "Systems",
+                        version: s.version,
+                        consequence: "nothing else (no deal refers to it)".into(),
+                    }, references).into_any(),
+                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+    .into_any()
 }

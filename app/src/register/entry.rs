@@ -3,10 +3,10 @@
 
 use crate::domain::register::{
     Agreement, AgreementDraft, Alternative, CeilingDraft, Contract, ContractDraft, Figure,
-    LineDraft, Provenance, SourceRef,
+    LineDraft, Provenance, SourceRef, SystemDraft, SystemRecord,
 };
 use crate::domain::{
-    AgreementStatus, Confidence, ContractStatus, CountryCode, CurrencyCode, FieldErrors, Money,
+    AgreementStatus, Category, Confidence, ContractStatus, CountryCode, CurrencyCode, FieldErrors, Money,
     Notes, PartialDate, Quantity,
 };
 use serde::{Deserialize, Serialize};
@@ -739,6 +739,58 @@ pub fn agreement_draft(fields: &EntryFields) -> Result<AgreementDraft, FieldErro
         }),
         _ => Err(errors),
     }
+}
+
+/// Parses the system form (`designation`, `description`, `category`, `maker_id`,
+/// `variant_of_id`).
+pub fn system_draft(fields: &EntryFields) -> Result<SystemDraft, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let designation = errors.check(
+        "designation",
+        text(fields, "designation", "designation (K9A1, FA-50PL…)", 100, true),
+    );
+    let description = errors.check(
+        "description",
+        text(fields, "description", "description", 2000, false),
+    );
+    let category = errors.check("category", Category::parse(fields.get("category")));
+    let maker_id = errors.check(
+        "maker_id",
+        optional_id(fields, "maker_id", "maker")
+            .and_then(|m| m.ok_or_else(|| "Choose the firm that makes it.".to_owned())),
+    );
+    let variant_of_id = errors
+        .check(
+            "variant_of_id",
+            optional_id(fields, "variant_of_id", "base system"),
+        )
+        .flatten();
+    match (designation, description, category, maker_id, errors.is_empty()) {
+        (Some(designation), Some(description), Some(category), Some(maker_id), true) => {
+            Ok(SystemDraft {
+                designation,
+                description,
+                category,
+                maker_id,
+                variant_of_id,
+            })
+        }
+        _ => Err(errors),
+    }
+}
+
+/// The fields of a stored system, as its edit form starts.
+pub fn system_fields(system: &SystemRecord) -> EntryFields {
+    let mut fields = EntryFields::default();
+    fields.set("version", system.version.to_string());
+    fields.set("designation", system.designation.clone());
+    fields.set("description", system.description.clone());
+    fields.set("category", system.category.as_str());
+    fields.set("maker_id", system.maker.id.to_string());
+    if let Some(base) = &system.variant_of {
+        fields.set("variant_of_id", base.id.to_string());
+    }
+    fields
 }
 
 #[cfg(test)]
