@@ -6,7 +6,7 @@
 use crate::AppState;
 use app::domain::{FieldErrors, FirmFields, FormOutcome};
 use app::error::AppError;
-use app::firms::pages::DeleteConflict;
+use app::firms::pages::{DeleteConflict, GroupEcho};
 use app::firms::{DeleteOutcome, FirmFormEcho, api::UpdateFirm, service};
 use app::register::entry::{EntryEcho, EntryFields};
 use app::register::editor::DeleteRefused;
@@ -165,6 +165,49 @@ pub async fn update_firm(
             render_page(&state, parts, echo, status).await
         }
     }
+}
+
+#[derive(Deserialize)]
+pub struct GroupForm {
+    version: i64,
+    #[serde(default)]
+    parent_id: String,
+}
+
+/// `POST /firms/{id}/group`: puts the firm in a group, then shows its edit page again.
+pub async fn set_firm_group(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    request: Request<Body>,
+) -> Response {
+    let (mut parts, form) = match read_form::<GroupForm>(&state, request).await {
+        Ok(read) => read,
+        Err(rejection) => return rejection,
+    };
+    if let Ok(uri) = format!("/firms/{id}/edit").parse() {
+        parts.uri = uri;
+    }
+    let (echo, status) = match service::set_group(&state.db, id, form.version, &form.parent_id).await {
+        Ok(FormOutcome::Saved(_)) => {
+            return Redirect::to(&format!("/firms/{id}/edit?grouped=1")).into_response();
+        }
+        Ok(FormOutcome::Invalid(errors)) => (
+            GroupEcho {
+                errors,
+                conflict: false,
+            },
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        Ok(FormOutcome::Conflict { .. }) => (
+            GroupEcho {
+                errors: FieldErrors::new(),
+                conflict: true,
+            },
+            StatusCode::CONFLICT,
+        ),
+        Err(error) => return render_page(&state, parts, (), error.status()).await,
+    };
+    render_page(&state, parts, echo, status).await
 }
 
 #[derive(Deserialize)]

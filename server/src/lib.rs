@@ -86,6 +86,7 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
         .route("/firms", post(forms::create_firm))
         .route("/firms/{id}/edit", post(forms::update_firm))
         .route("/firms/{id}/delete", post(forms::delete_firm))
+        .route("/firms/{id}/group", post(forms::set_firm_group))
         .route("/contracts/{id}/deliveries", post(forms::record_delivery))
         .route("/contracts/new", post(forms::create_contract))
         .route("/contracts/{id}/edit", post(forms::update_contract))

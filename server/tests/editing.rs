@@ -24,7 +24,50 @@ app::on_both_backends!(
     a_deleted_contract_takes_its_lines_and_deliveries,
     edit_and_delete_pages_over_http,
     systems_follow_their_rules,
+    firms_join_groups_without_loops,
 );
+
+async fn firms_join_groups_without_loops(db: &Db) {
+    use app::firms::service as firms;
+    let all = firms::list(db).await.unwrap();
+    let firm = |name: &str| all.iter().find(|f| f.name == name).unwrap().clone();
+    let (hanwha, aerospace) = (firm("Hanwha"), firm("Hanwha Aerospace"));
+
+    let errors = invalid(
+        firms::set_group(db, hanwha.id, hanwha.version, &aerospace.id.to_string())
+            .await
+            .unwrap(),
+    );
+    assert_eq!(
+        errors.get("parent_id"),
+        Some("A firm cannot belong to itself or to one of its own members.")
+    );
+    assert!(matches!(
+        firms::set_group(db, aerospace.id, aerospace.version - 1, "").await.unwrap(),
+        FormOutcome::Conflict { .. }
+    ));
+    let alone = saved(firms::set_group(db, aerospace.id, aerospace.version, "").await.unwrap());
+    assert_eq!(alone.version, aerospace.version + 1);
+    assert!(app::storage::firms::family(db, aerospace.id).await.unwrap().parent.is_none());
+
+    let app = support::spawn_app(db.clone()).await;
+    let version = alone.version.to_string();
+    let parent = hanwha.id.to_string();
+    let response = app
+        .post_form(
+            &format!("/firms/{}/group", aerospace.id),
+            &[("version", version.as_str()), ("parent_id", parent.as_str())],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let family = app::storage::firms::family(db, aerospace.id).await.unwrap();
+    assert_eq!(family.parent.unwrap().id, hanwha.id);
+
+    let (status, page) = app.get("/firms?q=hanwha&sort=country&dir=desc").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains(">Hanwha Aerospace<") && !page.contains(">Hyundai Rotem<"), "searched");
+    assert!(page.contains("aria-sort=\"descending\""), "the sorted column says so");
+}
 
 fn entry(pairs: &[(&str, &str)]) -> EntryFields {
     EntryFields(

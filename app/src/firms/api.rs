@@ -77,3 +77,13 @@ pub async fn firm_references(id: i64) -> Result<Vec<String>, AppError> {
 pub async fn delete_firm(id: i64, version: i64) -> Result<DeleteOutcome, AppError> {
     answer(async { super::service::delete(&db()?, id, version).await }.await)
 }
+
+/// Puts a firm in a group (`parent_id` empty for none).
+#[server(endpoint = "firms/group", input = Json)]
+pub async fn set_firm_group(
+    id: i64,
+    version: i64,
+    parent_id: String,
+) -> Result<FormOutcome<Firm>, AppError> {
+    answer(async { super::service::set_group(&db()?, id, version, &parent_id).await }.await)
+}

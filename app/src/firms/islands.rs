@@ -21,9 +21,14 @@ pub fn FirmRegister(
     echo: Option<FirmFormEcho>,
     notice: Option<String>,
     highlight: Option<i64>,
+    /// The list's sortable column headers (links rendered by the page) and how many firms
+    /// match its search in all pages.
+    headers: Vec<crate::components::SortLink>,
+    total: i64,
 ) -> impl IntoView {
     let echo = echo.unwrap_or_default();
     let (rows, set_rows) = signal(firms);
+    let (total, set_total) = signal(total);
     let (errors, set_errors) = signal(echo.errors);
     let (notice, set_notice) = signal(notice);
     let (failure, set_failure) = signal(echo.failure.map(|e| e.to_string()));
@@ -51,6 +56,7 @@ pub fn FirmRegister(
                 set_errors.set(FieldErrors::new());
                 set_notice.set(Some(format!("Added “{}”.", firm.name)));
                 set_highlight.set(Some(firm.id));
+                set_total.update(|t| *t += 1);
                 set_rows.update(|rows| {
                     rows.push(firm);
                     sort_firms(rows);
@@ -108,7 +114,7 @@ pub fn FirmRegister(
         </section>
         <section aria-labelledby="firm-list">
             <h2 id="firm-list">
-                "All firms "<span class="count">{move || format!("({})", format::thousands(rows.with(Vec::len) as i64))}</span>
+                "Firms "<span class="count">{move || format!("({})", format::thousands(total.get()))}</span>
             </h2>
             <Show
                 when=move || rows.with(|r| !r.is_empty())
@@ -120,10 +126,10 @@ pub fn FirmRegister(
                     <table class="data">
                         <thead>
                             <tr>
-                                <th scope="col">"Name"</th>
-                                <th scope="col">"Home country"</th>
-                                <th scope="col">"Website"</th>
-                                <th scope="col">"Last changed"</th>
+                                {headers.iter().map(|h| match h.href.clone() {
+                                    Some(href) => view! { <th scope="col" aria-sort=h.aria.clone()><a href=href>{h.label.clone()}</a></th> }.into_any(),
+                                    None => view! { <th scope="col">{h.label.clone()}</th> }.into_any(),
+                                }).collect_view()}
                                 <th scope="col"><span class="visually-hidden">"Actions"</span></th>
                             </tr>
                         </thead>

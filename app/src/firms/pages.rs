@@ -3,7 +3,7 @@
 use super::FirmFormEcho;
 use super::api::{get_firm, list_firms};
 use super::islands::{FirmEditor, FirmRegister};
-use crate::components::{ErrorPanel, NotFound, format};
+use crate::components::{ErrorPanel, NotFound, SortLink, format};
 use crate::domain::Firm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -24,19 +24,67 @@ fn firm_id() -> Option<i64> {
         .and_then(|id| id.parse().ok())
 }
 
+const FIRM_COLUMNS: [(&str, Option<&str>); 4] = [
+    ("Name", Some("name")),
+    ("Home country", Some("country")),
+    ("Website", None),
+    ("Last changed", Some("changed")),
+];
+
 #[component]
 pub fn FirmsPage() -> impl IntoView {
+    use crate::domain::filter::ListQuery;
     let echo = use_context::<FirmFormEcho>();
     let created: Option<i64> = query_value("created").and_then(|v| v.parse().ok());
     let deleted = query_value("deleted");
+    let pairs: Vec<(String, String)> = use_query_map().with_untracked(|q| {
+        q.clone()
+            .into_iter()
+            .filter(|(k, _)| k != "created" && k != "deleted")
+            .map(|(k, v)| (k.to_string(), v))
+            .collect()
+    });
+    let columns: Vec<&str> = FIRM_COLUMNS.iter().filter_map(|(_, c)| *c).collect();
+    let (query, ignored) = ListQuery::from_query(&pairs, &columns);
+    let headers: Vec<SortLink> = FIRM_COLUMNS
+        .iter()
+        .map(|(label, column)| SortLink::of(label, *column, "/firms", &query))
+        .collect();
     let firms = Resource::new(|| (), |_| list_firms());
+    let search = query.q.clone().unwrap_or_default();
+    let country = query.country;
     view! {
         <Title text="Firms" />
         <h1>"Supplier firms"</h1>
+        {(!ignored.is_empty()).then(|| view! {
+            <p class="alert alert-warning" role="status">{format!("Ignored in the address: {}.", ignored.join(", "))}</p>
+        })}
+        <form method="get" action="/firms" class="filters panel" role="search">
+            <div class="field">
+                <label for="f-q">"Search firms"</label>
+                <input id="f-q" name="q" type="search" value=search placeholder="Name, website or notes" />
+            </div>
+            <div class="field">
+                <label for="f-country">"Home country"</label>
+                <select id="f-country" name="country">
+                    <option value="">"All countries"</option>
+                    {crate::domain::CountryCode::all_by_name().into_iter().map(|(code, name)| view! {
+                        <option value=code.to_string() selected=country == Some(code)>{name}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <input type="hidden" name="sort" value=query.sort.clone() />
+            <div class="form-actions">
+                <button type="submit" class="button">"Find"</button>
+                <a class="button" href="/firms">"Clear"</a>
+            </div>
+        </form>
         <Suspense fallback=|| view! { <p class="placeholder">"Loading firms…"</p> }>
             {move || {
                 let echo = echo.clone();
                 let deleted = deleted.clone();
+                let query = query.clone();
+                let headers = headers.clone();
                 Suspend::new(async move {
                     match firms.await {
                         Ok(list) => {
@@ -44,7 +92,15 @@ pub fn FirmsPage() -> impl IntoView {
                                 .and_then(|id| list.iter().find(|f| f.id == id))
                                 .map(|f| format!("Added “{}”.", f.name))
                                 .or(deleted.map(|name| format!("Deleted “{name}”.")));
-                            view! { <FirmRegister firms=list echo notice highlight=created /> }.into_any()
+                            let page = firms_page(list, &query);
+                            let total = page.total;
+                            let pager_query = query.clone();
+                            view! {
+                                <FirmRegister firms=page.rows.clone() echo notice highlight=created headers total />
+                                {(page.pages() > 1).then(|| view! {
+                                    <crate::register::Pager page href=move |p| format!("/firms?{}", pager_query.with_page(p).to_query()) />
+                                })}
+                            }.into_any()
                         }
                         Err(error) => view! { <ErrorPanel error /> }.into_any(),
                     }
@@ -52,6 +108,29 @@ pub fn FirmsPage() -> impl IntoView {
             }}
         </Suspense>
     }
+}
+
+/// The firms matching the search (name, website, notes) and country, sorted and paged.
+fn firms_page(
+    all: Vec<Firm>,
+    query: &crate::domain::filter::ListQuery,
+) -> crate::domain::register::Page<Firm> {
+    let rows = all
+        .into_iter()
+        .filter(|f| query.country.is_none_or(|c| c == f.country))
+        .filter(|f| {
+            query.matches(&[
+                &f.name,
+                f.website.as_deref().unwrap_or_default(),
+                &f.notes,
+            ])
+        })
+        .collect();
+    query.page_of(rows, |f: &Firm, column| match column {
+        "country" => format!("{}\u{0}{}", f.country.name(), f.name),
+        "changed" => format!("{:020}", f.updated_at.timestamp_micros()),
+        _ => f.name.clone(),
+    })
 }
 
 /// Loads the firm of the route and renders `page` with it, or the 404 page.
@@ -142,11 +221,64 @@ pub fn FirmPage() -> impl IntoView {
     })
 }
 
+/// A group form that did not save, handed back to the edit page it re-renders.
+#[derive(Debug, Clone, Default)]
+pub struct GroupEcho {
+    pub errors: crate::domain::FieldErrors,
+    /// Someone saved the firm meanwhile: the form now shows the stored group.
+    pub conflict: bool,
+}
+
 #[component]
 pub fn FirmEditPage() -> impl IntoView {
     let echo = use_context::<FirmFormEcho>();
     let saved = query_value("saved").is_some();
+    let grouped = query_value("grouped").is_some();
+    let group_echo = use_context::<GroupEcho>().unwrap_or_default();
+    let group = Resource::new(firm_id, |id| async move {
+        let id = id.unwrap_or_default();
+        let family = super::api::firm_family(id).await?;
+        let firms = list_firms().await?;
+        Ok::<_, crate::error::AppError>((family, firms))
+    });
     with_firm(move |firm: Firm| {
+        let id = firm.id;
+        let version = firm.version;
+        let group_echo = group_echo.clone();
+        let group_form = move || {
+            let group_echo = group_echo.clone();
+            Suspend::new(async move {
+                let (family, firms) = match group.await {
+                    Ok(data) => data,
+                    Err(error) => return view! { <ErrorPanel error /> }.into_any(),
+                };
+                let current = family.parent.map(|p| p.id);
+                let members: Vec<i64> = family.members.iter().map(|m| m.id).collect();
+                let error = group_echo.errors.get("parent_id").unwrap_or_default().to_owned();
+                let invalid = !error.is_empty();
+                view! {
+                    {grouped.then(|| view! { <p class="alert alert-success" role="status">"Group saved."</p> })}
+                    {group_echo.conflict.then(|| view! {
+                        <p class="alert alert-warning" role="alert">"Not saved: someone else saved this firm after you opened the page. The group below is the stored one; choose again."</p>
+                    })}
+                    <form method="post" action=format!("/firms/{id}/group") class="panel entry">
+                        <input type="hidden" name="version" value=version />
+                        <div class="field" class:invalid=invalid>
+                            <label for="g-parent">"Part of the group"</label>
+                            <select id="g-parent" name="parent_id" aria-describedby="g-parent-error">
+                                <option value="">"None (an independent firm or a group of its own)"</option>
+                                {firms.into_iter().filter(|f| f.id != id && !members.contains(&f.id)).map(|f| view! {
+                                    <option value=f.id.to_string() selected=current == Some(f.id)>{f.name}</option>
+                                }).collect_view()}
+                            </select>
+                            <p class="hint">"Hanwha Aerospace belongs to Hanwha. A joint venture names its partners in its notes."</p>
+                            <p class="field-error" id="g-parent-error">{error}</p>
+                        </div>
+                        <div class="form-actions"><button type="submit" class="button">"Save group"</button></div>
+                    </form>
+                }.into_any()
+            })
+        };
         view! {
             <Title text=format!("Edit {}", firm.name) />
             <p class="breadcrumb">
@@ -154,6 +286,8 @@ pub fn FirmEditPage() -> impl IntoView {
             </p>
             <h1>{format!("Edit “{}”", firm.name)}</h1>
             <FirmEditor firm echo=echo.clone() saved />
+            <h2>"Group"</h2>
+            <Suspense fallback=|| view! { <p class="placeholder">"Loading…"</p> }>{group_form}</Suspense>
         }
     })
 }

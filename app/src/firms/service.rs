@@ -100,3 +100,56 @@ pub async fn delete(db: &Db, id: i64, version: i64) -> Result<DeleteOutcome, App
         Versioned::Missing => DeleteOutcome::AlreadyGone,
     })
 }
+
+/// Puts firm `id` in the group of `parent` ("" for none), if nobody saved the firm since the
+/// form was opened at `version`. A firm cannot be its own group, directly or through others.
+pub async fn set_group(
+    db: &Db,
+    id: i64,
+    version: i64,
+    parent: &str,
+) -> Result<FormOutcome<Firm>, AppError> {
+    let parent_id = match parent.trim() {
+        "" => None,
+        text => match text.parse::<i64>() {
+            Ok(parent_id) => Some(parent_id),
+            Err(_) => {
+                return Ok(FormOutcome::Invalid(FieldErrors::single(
+                    "parent_id",
+                    "Choose a firm from the list.",
+                )));
+            }
+        },
+    };
+    if let Some(parent_id) = parent_id {
+        // Walk up from the chosen parent: meeting this firm would close a loop.
+        let parents = firms::parents(db).await?;
+        let mut at = Some(parent_id);
+        let mut steps = 0;
+        while let Some(current) = at {
+            if current == id {
+                return Ok(FormOutcome::Invalid(FieldErrors::single(
+                    "parent_id",
+                    "A firm cannot belong to itself or to one of its own members.",
+                )));
+            }
+            steps += 1;
+            if steps > parents.len() + 1 {
+                break;
+            }
+            at = parents.iter().find(|(f, _)| *f == current).map(|(_, p)| *p);
+        }
+    }
+    match firms::change_parent(db, id, version, parent_id).await {
+        Ok(Versioned::Done(firm)) => {
+            tracing::info!(firm.id = id, parent.id = parent_id, "firm group changed");
+            Ok(FormOutcome::Saved(firm))
+        }
+        Ok(Versioned::Stale(current)) => Ok(FormOutcome::Conflict { current }),
+        Ok(Versioned::Missing) => Err(AppError::not_found(format!("Firm {id}"))),
+        Err(StorageError::ForeignKeyViolation { .. }) => Ok(FormOutcome::Invalid(
+            FieldErrors::single("parent_id", "That firm no longer exists; choose another."),
+        )),
+        Err(error) => Err(error.into()),
+    }
+}

@@ -12,6 +12,8 @@ pub mod service;
 pub mod systems;
 mod view;
 
+pub use view::Pager;
+
 use crate::domain::FieldErrors;
 use serde::{Deserialize, Serialize};
 

@@ -2,7 +2,7 @@
 
 use super::api::{get_system, list_systems};
 use super::view::{DeletedNotice, Pager, RecordActions, take_deleted, with_query};
-use crate::components::{ErrorPanel, NotFound, format};
+use crate::components::{ErrorPanel, NotFound, SortLink, format};
 use crate::domain::Category;
 use crate::domain::filter::ListQuery;
 use crate::domain::register::{Page, SystemRecord};
@@ -94,18 +94,8 @@ fn SystemTable(query: ListQuery, page: Page<SystemRecord>) -> impl IntoView {
                 <thead>
                     <tr>
                         {COLUMNS.iter().map(|(column, label)| {
-                            let active = query.sort == *column;
-                            let aria = match (active, query.descending) {
-                                (false, _) => "none",
-                                (true, true) => "descending",
-                                (true, false) => "ascending",
-                            };
-                            let arrow = match (active, query.descending) {
-                                (false, _) => "",
-                                (true, true) => " ▼",
-                                (true, false) => " ▲",
-                            };
-                            view! { <th scope="col" aria-sort=aria><a href=link(&query.sorted_by(column))>{*label}{arrow}</a></th> }
+                            let header = SortLink::of(label, Some(column), "/systems", &query);
+                            view! { <th scope="col" aria-sort=header.aria><a href=header.href>{header.label}</a></th> }
                         }).collect_view()}
                         <th scope="col">"Description"</th>
                     </tr>

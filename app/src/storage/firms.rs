@@ -164,6 +164,43 @@ pub async fn set_parent(db: &Db, id: i64, parent_id: Option<i64>) -> Result<()> 
     Ok(())
 }
 
+/// Sets the parent group of firm `id` only if it is still at `version`.
+#[tracing::instrument(name = "db.firms.change_parent", skip(db))]
+pub async fn change_parent(
+    db: &Db,
+    id: i64,
+    version: i64,
+    parent_id: Option<i64>,
+) -> Result<Versioned<Firm>> {
+    let changed = on_db!(db, pool => {
+        sqlx::query("UPDATE firms SET parent_id = $1, version = version + 1, updated_at = $2 WHERE id = $3 AND version = $4")
+            .bind(parent_id)
+            .bind(now())
+            .bind(id)
+            .bind(version)
+            .execute(pool)
+            .await?
+            .rows_affected()
+    });
+    if changed == 1 {
+        match get(db, id).await? {
+            Some(firm) => Ok(Versioned::Done(firm)),
+            None => Ok(Versioned::Missing),
+        }
+    } else {
+        stale_or_missing(db, id).await
+    }
+}
+
+/// The parent of each firm that has one, as `(firm, parent)`.
+pub async fn parents(db: &Db) -> Result<Vec<(i64, i64)>> {
+    Ok(on_db!(db, pool => {
+        sqlx::query_as("SELECT id, parent_id FROM firms WHERE parent_id IS NOT NULL")
+            .fetch_all(pool)
+            .await?
+    }))
+}
+
 /// What still refers to firm `id`, as readable lines ("Contract “K2 executive contract #1”
 /// (supplier)"): a firm with references cannot be deleted.
 #[tracing::instrument(name = "db.firms.references", skip(db))]
