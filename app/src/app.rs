@@ -6,8 +6,8 @@ use crate::register::agreements::{AgreementPage, AgreementsPage};
 use crate::register::contracts::{ContractPage, ContractsPage};
 use crate::register::deliveries::DeliveriesPage;
 use crate::register::editor::{
-    DeleteAgreementPage, DeleteContractPage, DeleteSystemPage, EditAgreementPage,
-    EditContractPage, EditSystemPage, NewAgreementPage, NewContractPage, NewSystemPage,
+    DeleteAgreementPage, DeleteContractPage, DeleteSystemPage, EditAgreementPage, EditContractPage,
+    EditSystemPage, NewAgreementPage, NewContractPage, NewSystemPage,
 };
 use crate::register::systems::{SystemPage, SystemsPage};
 use leptos::prelude::*;

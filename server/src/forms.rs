@@ -8,8 +8,8 @@ use app::domain::{FieldErrors, FirmFields, FormOutcome};
 use app::error::AppError;
 use app::firms::pages::{DeleteConflict, GroupEcho};
 use app::firms::{DeleteOutcome, FirmFormEcho, api::UpdateFirm, service};
-use app::register::entry::{EntryEcho, EntryFields};
 use app::register::editor::DeleteRefused;
+use app::register::entry::{EntryEcho, EntryFields};
 use app::register::{DeliveryEcho, DeliveryFields, Removal};
 use axum::{
     Form,
@@ -187,26 +187,27 @@ pub async fn set_firm_group(
     if let Ok(uri) = format!("/firms/{id}/edit").parse() {
         parts.uri = uri;
     }
-    let (echo, status) = match service::set_group(&state.db, id, form.version, &form.parent_id).await {
-        Ok(FormOutcome::Saved(_)) => {
-            return Redirect::to(&format!("/firms/{id}/edit?grouped=1")).into_response();
-        }
-        Ok(FormOutcome::Invalid(errors)) => (
-            GroupEcho {
-                errors,
-                conflict: false,
-            },
-            StatusCode::UNPROCESSABLE_ENTITY,
-        ),
-        Ok(FormOutcome::Conflict { .. }) => (
-            GroupEcho {
-                errors: FieldErrors::new(),
-                conflict: true,
-            },
-            StatusCode::CONFLICT,
-        ),
-        Err(error) => return render_page(&state, parts, (), error.status()).await,
-    };
+    let (echo, status) =
+        match service::set_group(&state.db, id, form.version, &form.parent_id).await {
+            Ok(FormOutcome::Saved(_)) => {
+                return Redirect::to(&format!("/firms/{id}/edit?grouped=1")).into_response();
+            }
+            Ok(FormOutcome::Invalid(errors)) => (
+                GroupEcho {
+                    errors,
+                    conflict: false,
+                },
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+            Ok(FormOutcome::Conflict { .. }) => (
+                GroupEcho {
+                    errors: FieldErrors::new(),
+                    conflict: true,
+                },
+                StatusCode::CONFLICT,
+            ),
+            Err(error) => return render_page(&state, parts, (), error.status()).await,
+        };
     render_page(&state, parts, echo, status).await
 }
 
@@ -350,11 +351,17 @@ fn agreement_entry(outcome: FormOutcome<app::domain::register::Agreement>) -> En
 
 /// `POST /contracts/new`: store the contract, then show it.
 pub async fn create_contract(State(state): State<AppState>, request: Request<Body>) -> Response {
-    save_entry(state, request, "contracts", "created", |db, fields| async move {
-        Ok(contract_entry(
-            app::register::service::create_contract(&db, &fields).await?,
-        ))
-    })
+    save_entry(
+        state,
+        request,
+        "contracts",
+        "created",
+        |db, fields| async move {
+            Ok(contract_entry(
+                app::register::service::create_contract(&db, &fields).await?,
+            ))
+        },
+    )
     .await
 }
 
@@ -364,21 +371,33 @@ pub async fn update_contract(
     Path(id): Path<i64>,
     request: Request<Body>,
 ) -> Response {
-    save_entry(state, request, "contracts", "saved", move |db, fields| async move {
-        Ok(contract_entry(
-            app::register::service::update_contract(&db, id, &fields).await?,
-        ))
-    })
+    save_entry(
+        state,
+        request,
+        "contracts",
+        "saved",
+        move |db, fields| async move {
+            Ok(contract_entry(
+                app::register::service::update_contract(&db, id, &fields).await?,
+            ))
+        },
+    )
     .await
 }
 
 /// `POST /agreements/new`: store the agreement, then show it.
 pub async fn create_agreement(State(state): State<AppState>, request: Request<Body>) -> Response {
-    save_entry(state, request, "agreements", "created", |db, fields| async move {
-        Ok(agreement_entry(
-            app::register::service::create_agreement(&db, &fields).await?,
-        ))
-    })
+    save_entry(
+        state,
+        request,
+        "agreements",
+        "created",
+        |db, fields| async move {
+            Ok(agreement_entry(
+                app::register::service::create_agreement(&db, &fields).await?,
+            ))
+        },
+    )
     .await
 }
 
@@ -388,11 +407,17 @@ pub async fn update_agreement(
     Path(id): Path<i64>,
     request: Request<Body>,
 ) -> Response {
-    save_entry(state, request, "agreements", "saved", move |db, fields| async move {
-        Ok(agreement_entry(
-            app::register::service::update_agreement(&db, id, &fields).await?,
-        ))
-    })
+    save_entry(
+        state,
+        request,
+        "agreements",
+        "saved",
+        move |db, fields| async move {
+            Ok(agreement_entry(
+                app::register::service::update_agreement(&db, id, &fields).await?,
+            ))
+        },
+    )
     .await
 }
 
@@ -411,11 +436,17 @@ fn system_entry(outcome: FormOutcome<app::domain::register::SystemRecord>) -> En
 
 /// `POST /systems/new`.
 pub async fn create_system(State(state): State<AppState>, request: Request<Body>) -> Response {
-    save_entry(state, request, "systems", "created", |db, fields| async move {
-        Ok(system_entry(
-            app::register::service::create_system(&db, &fields).await?,
-        ))
-    })
+    save_entry(
+        state,
+        request,
+        "systems",
+        "created",
+        |db, fields| async move {
+            Ok(system_entry(
+                app::register::service::create_system(&db, &fields).await?,
+            ))
+        },
+    )
     .await
 }
 
@@ -425,11 +456,17 @@ pub async fn update_system(
     Path(id): Path<i64>,
     request: Request<Body>,
 ) -> Response {
-    save_entry(state, request, "systems", "saved", move |db, fields| async move {
-        Ok(system_entry(
-            app::register::service::update_system(&db, id, &fields).await?,
-        ))
-    })
+    save_entry(
+        state,
+        request,
+        "systems",
+        "saved",
+        move |db, fields| async move {
+            Ok(system_entry(
+                app::register::service::update_system(&db, id, &fields).await?,
+            ))
+        },
+    )
     .await
 }
 
@@ -440,8 +477,13 @@ pub async fn delete_system(
     request: Request<Body>,
 ) -> Response {
     delete_entry(state, request, "systems", move |db, version| async move {
-        let name = app::register::service::get_system(&db, id).await?.designation;
-        Ok((name, app::register::service::delete_system(&db, id, version).await?))
+        let name = app::register::service::get_system(&db, id)
+            .await?
+            .designation;
+        Ok((
+            name,
+            app::register::service::delete_system(&db, id, version).await?,
+        ))
     })
     .await
 }
@@ -508,7 +550,10 @@ pub async fn delete_contract(
 ) -> Response {
     delete_entry(state, request, "contracts", move |db, version| async move {
         let title = app::register::service::get_contract(&db, id).await?.title;
-        Ok((title, app::register::service::delete_contract(&db, id, version).await?))
+        Ok((
+            title,
+            app::register::service::delete_contract(&db, id, version).await?,
+        ))
     })
     .await
 }
@@ -518,10 +563,18 @@ pub async fn delete_agreement(
     Path(id): Path<i64>,
     request: Request<Body>,
 ) -> Response {
-    delete_entry(state, request, "agreements", move |db, version| async move {
-        let title = app::register::service::get_agreement(&db, id).await?.title;
-        Ok((title, app::register::service::delete_agreement(&db, id, version).await?))
-    })
+    delete_entry(
+        state,
+        request,
+        "agreements",
+        move |db, version| async move {
+            let title = app::register::service::get_agreement(&db, id).await?.title;
+            Ok((
+                title,
+                app::register::service::delete_agreement(&db, id, version).await?,
+            ))
+        },
+    )
     .await
 }
 

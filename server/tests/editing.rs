@@ -43,12 +43,24 @@ async fn firms_join_groups_without_loops(db: &Db) {
         Some("A firm cannot belong to itself or to one of its own members.")
     );
     assert!(matches!(
-        firms::set_group(db, aerospace.id, aerospace.version - 1, "").await.unwrap(),
+        firms::set_group(db, aerospace.id, aerospace.version - 1, "")
+            .await
+            .unwrap(),
         FormOutcome::Conflict { .. }
     ));
-    let alone = saved(firms::set_group(db, aerospace.id, aerospace.version, "").await.unwrap());
+    let alone = saved(
+        firms::set_group(db, aerospace.id, aerospace.version, "")
+            .await
+            .unwrap(),
+    );
     assert_eq!(alone.version, aerospace.version + 1);
-    assert!(app::storage::firms::family(db, aerospace.id).await.unwrap().parent.is_none());
+    assert!(
+        app::storage::firms::family(db, aerospace.id)
+            .await
+            .unwrap()
+            .parent
+            .is_none()
+    );
 
     let app = support::spawn_app(db.clone()).await;
     let version = alone.version.to_string();
@@ -56,7 +68,10 @@ async fn firms_join_groups_without_loops(db: &Db) {
     let response = app
         .post_form(
             &format!("/firms/{}/group", aerospace.id),
-            &[("version", version.as_str()), ("parent_id", parent.as_str())],
+            &[
+                ("version", version.as_str()),
+                ("parent_id", parent.as_str()),
+            ],
         )
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
@@ -65,8 +80,14 @@ async fn firms_join_groups_without_loops(db: &Db) {
 
     let (status, page) = app.get("/firms?q=hanwha&sort=country&dir=desc").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(page.contains(">Hanwha Aerospace<") && !page.contains(">Hyundai Rotem<"), "searched");
-    assert!(page.contains("aria-sort=\"descending\""), "the sorted column says so");
+    assert!(
+        page.contains(">Hanwha Aerospace<") && !page.contains(">Hyundai Rotem<"),
+        "searched"
+    );
+    assert!(
+        page.contains("aria-sort=\"descending\""),
+        "the sorted column says so"
+    );
 }
 
 fn entry(pairs: &[(&str, &str)]) -> EntryFields {
@@ -97,17 +118,38 @@ async fn systems_follow_their_rules(db: &Db) {
         ])
     };
 
-    let errors = invalid(service::create_system(db, &new("k2", String::new())).await.unwrap());
-    assert!(errors.get("designation").unwrap().contains("already exists"));
-    let errors = invalid(service::create_system(db, &new("K9A2", id_of("K9PL"))).await.unwrap());
+    let errors = invalid(
+        service::create_system(db, &new("k2", String::new()))
+            .await
+            .unwrap(),
+    );
+    assert!(
+        errors
+            .get("designation")
+            .unwrap()
+            .contains("already exists")
+    );
+    let errors = invalid(
+        service::create_system(db, &new("K9A2", id_of("K9PL")))
+            .await
+            .unwrap(),
+    );
     assert_eq!(
         errors.get("variant_of_id"),
         Some("K9PL is itself a variant of K9; choose K9 instead.")
     );
-    let errors = invalid(service::create_system(db, &entry(&[("designation", "X")])).await.unwrap());
+    let errors = invalid(
+        service::create_system(db, &entry(&[("designation", "X")]))
+            .await
+            .unwrap(),
+    );
     assert!(errors.get("category").is_some() && errors.get("maker_id").is_some());
 
-    let k9a2 = saved(service::create_system(db, &new("K9A2", id_of("K9"))).await.unwrap());
+    let k9a2 = saved(
+        service::create_system(db, &new("K9A2", id_of("K9")))
+            .await
+            .unwrap(),
+    );
     assert_eq!(k9a2.variant_of.as_ref().unwrap().name, "K9");
 
     // Two forms at one version: the second save is a conflict, not an overwrite.
@@ -122,35 +164,57 @@ async fn systems_follow_their_rules(db: &Db) {
         FormOutcome::Conflict { .. }
     ));
 
-    let k9 = service::get_system(db, id_of("K9").parse().unwrap()).await.unwrap();
+    let k9 = service::get_system(db, id_of("K9").parse().unwrap())
+        .await
+        .unwrap();
     let mut own_base = with_base(app::register::entry::system_fields(&k9));
     set(&mut own_base, "variant_of_id", &id_of("K2"));
     let errors = invalid(service::update_system(db, k9.id, &own_base).await.unwrap());
-    assert!(errors.get("variant_of_id").unwrap().contains("has variants of its own"));
+    assert!(
+        errors
+            .get("variant_of_id")
+            .unwrap()
+            .contains("has variants of its own")
+    );
 
     match service::delete_system(db, k9.id, k9.version).await.unwrap() {
         Removal::Referenced { by } => {
-            assert!(by.contains(&"System “K9A2” (a variant of it)".to_owned()), "{by:?}");
+            assert!(
+                by.contains(&"System “K9A2” (a variant of it)".to_owned()),
+                "{by:?}"
+            );
             assert!(by.iter().any(|b| b.contains("(a ceiling line)")), "{by:?}");
         }
         other => panic!("expected a refusal, got {other:?}"),
     }
     let current = service::get_system(db, k9a2.id).await.unwrap();
     assert_eq!(
-        service::delete_system(db, k9a2.id, current.version).await.unwrap(),
+        service::delete_system(db, k9a2.id, current.version)
+            .await
+            .unwrap(),
         Removal::Deleted
     );
 
     let app = support::spawn_app(db.clone()).await;
     let (status, page) = app.get("/systems?q=k9&sort=maker&dir=desc").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(page.contains(">K9A1<") && !page.contains(">K2<"), "searched");
+    assert!(
+        page.contains(">K9A1<") && !page.contains(">K2<"),
+        "searched"
+    );
     let (_, page) = app.get("/systems?category=aircraft").await;
-    assert!(page.contains(">FA-50<") && !page.contains(">K9<"), "filtered");
+    assert!(
+        page.contains(">FA-50<") && !page.contains(">K9<"),
+        "filtered"
+    );
     let response = app
         .post_form(
             "/systems/new",
-            &[("designation", "K2"), ("category", "armoured vehicles"), ("maker_id", &maker)],
+            &[
+                ("designation", "K2"),
+                ("category", "armoured vehicles"),
+                ("maker_id", &maker),
+            ],
         )
         .await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -198,7 +262,11 @@ async fn an_edited_contract_keeps_its_lines_and_deliveries(db: &Db) {
 
     let mut fewer = opened.clone();
     set(&mut fewer, "line0_quantity", "170");
-    let errors = invalid(service::update_contract(db, before.id, &fewer).await.unwrap());
+    let errors = invalid(
+        service::update_contract(db, before.id, &fewer)
+            .await
+            .unwrap(),
+    );
     assert_eq!(
         errors.get("line0_quantity"),
         Some("180 units already delivered on this line: the quantity cannot be less.")
@@ -208,10 +276,18 @@ async fn an_edited_contract_keeps_its_lines_and_deliveries(db: &Db) {
     for field in ["system", "quantity", "value", "notes"] {
         removed.0.remove(&format!("line0_{field}"));
     }
-    set(&mut removed, "line1_system", &before.lines[0].system.id.to_string());
+    set(
+        &mut removed,
+        "line1_system",
+        &before.lines[0].system.id.to_string(),
+    );
     set(&mut removed, "line1_quantity", "5");
     set(&mut removed, "line1_confidence", "reported");
-    let errors = invalid(service::update_contract(db, before.id, &removed).await.unwrap());
+    let errors = invalid(
+        service::update_contract(db, before.id, &removed)
+            .await
+            .unwrap(),
+    );
     assert!(
         errors
             .get("line0_system")
@@ -225,26 +301,47 @@ async fn an_edited_contract_keeps_its_lines_and_deliveries(db: &Db) {
         "nothing of a refused edit is stored"
     );
 
-    let unchanged = saved(service::update_contract(db, before.id, &opened).await.unwrap());
+    let unchanged = saved(
+        service::update_contract(db, before.id, &opened)
+            .await
+            .unwrap(),
+    );
     assert_eq!(unchanged.version, before.version + 1);
-    assert_eq!(unchanged.provenance, before.provenance, "sources survive a save");
+    assert_eq!(
+        unchanged.provenance, before.provenance,
+        "sources survive a save"
+    );
     assert_eq!(unchanged.lines, before.lines);
 
     let mut more = with_base(contract_fields(&unchanged));
-    set(&mut more, "line1_system", &before.lines[0].system.id.to_string());
+    set(
+        &mut more,
+        "line1_system",
+        &before.lines[0].system.id.to_string(),
+    );
     set(&mut more, "line1_quantity", "20");
     set(&mut more, "line1_confidence", "estimated");
     set(&mut more, "line1_notes", "options");
     set(&mut more, "source9_title", "Defence24");
     set(&mut more, "source9_backs", "record");
-    let after = saved(service::update_contract(db, before.id, &more).await.unwrap());
+    let after = saved(
+        service::update_contract(db, before.id, &more)
+            .await
+            .unwrap(),
+    );
     assert_eq!(after.lines.len(), 2);
     assert_eq!(after.lines[0].id, line_id, "the stored line keeps its id");
     assert_eq!(after.lines[0].delivered, 180, "and its deliveries");
     assert_eq!(after.deliveries, before.deliveries);
     assert_eq!(after.lines[1].quantity.unwrap().get(), 20);
     assert_eq!(after.lines[1].notes, "options");
-    assert!(after.provenance.sources.iter().any(|s| s.title == "Defence24"));
+    assert!(
+        after
+            .provenance
+            .sources
+            .iter()
+            .any(|s| s.title == "Defence24")
+    );
 }
 
 /// Two analysts open K2 contract #2. The first renames it and saves; the second, who changed
@@ -256,16 +353,26 @@ async fn a_late_save_is_merged_not_overwritten(db: &Db) {
 
     let mut first = opened.clone();
     set(&mut first, "title", "K2 executive contract #2 (K2PL)");
-    saved(service::update_contract(db, original.id, &first).await.unwrap());
+    saved(
+        service::update_contract(db, original.id, &first)
+            .await
+            .unwrap(),
+    );
 
     let mut second = opened.clone();
     set(&mut second, "agency", "Agencja Uzbrojenia");
-    let current = match service::update_contract(db, original.id, &second).await.unwrap() {
+    let current = match service::update_contract(db, original.id, &second)
+        .await
+        .unwrap()
+    {
         FormOutcome::Conflict { current } => current,
         other => panic!("expected a conflict, got {other:?}"),
     };
     assert_eq!(current.title, "K2 executive contract #2 (K2PL)");
-    assert_eq!(current.agency, original.agency, "the late save stored nothing");
+    assert_eq!(
+        current.agency, original.agency,
+        "the late save stored nothing"
+    );
 
     let (merged, conflict) = merge(
         &second,
@@ -280,15 +387,26 @@ async fn a_late_save_is_merged_not_overwritten(db: &Db) {
         )]
     );
     assert!(conflict.clashes.is_empty());
-    let both = saved(service::update_contract(db, original.id, &merged).await.unwrap());
+    let both = saved(
+        service::update_contract(db, original.id, &merged)
+            .await
+            .unwrap(),
+    );
     assert_eq!(both.title, "K2 executive contract #2 (K2PL)");
     assert_eq!(both.agency, "Agencja Uzbrojenia");
     assert_eq!(both.version, original.version + 2);
 }
 
 async fn agreements_edit_and_delete_by_the_rules(db: &Db) {
-    let page = service::list_agreements(db, &Default::default()).await.unwrap();
-    let id = page.rows.iter().find(|a| a.title.contains("K2 tanks")).unwrap().id;
+    let page = service::list_agreements(db, &Default::default())
+        .await
+        .unwrap();
+    let id = page
+        .rows
+        .iter()
+        .find(|a| a.title.contains("K2 tanks"))
+        .unwrap()
+        .id;
     let agreement = service::get_agreement(db, id).await.unwrap();
     let opened = with_base(agreement_fields(&agreement));
 
@@ -296,7 +414,10 @@ async fn agreements_edit_and_delete_by_the_rules(db: &Db) {
     set(&mut moved, "buyer", "RO");
     let errors = invalid(service::update_agreement(db, id, &moved).await.unwrap());
     assert!(
-        errors.get("buyer").unwrap_or_else(|| panic!("{errors:?}")).contains("contracts under this agreement have the current buyer"),
+        errors
+            .get("buyer")
+            .unwrap_or_else(|| panic!("{errors:?}"))
+            .contains("contracts under this agreement have the current buyer"),
         "{errors:?}"
     );
 
@@ -309,9 +430,15 @@ async fn agreements_edit_and_delete_by_the_rules(db: &Db) {
     assert_eq!(after.suppliers, agreement.suppliers);
     assert_eq!(after.provenance, agreement.provenance);
 
-    match service::delete_agreement(db, id, after.version).await.unwrap() {
+    match service::delete_agreement(db, id, after.version)
+        .await
+        .unwrap()
+    {
         Removal::Referenced { by } => {
-            assert!(by.contains(&"Contract “K2 executive contract #1”".to_owned()), "{by:?}")
+            assert!(
+                by.contains(&"Contract “K2 executive contract #1”".to_owned()),
+                "{by:?}"
+            )
         }
         other => panic!("expected a refusal, got {other:?}"),
     }
@@ -336,15 +463,21 @@ async fn agreements_edit_and_delete_by_the_rules(db: &Db) {
         .unwrap(),
     );
     assert_eq!(
-        service::delete_agreement(db, fresh.id, fresh.version + 1).await.unwrap(),
+        service::delete_agreement(db, fresh.id, fresh.version + 1)
+            .await
+            .unwrap(),
         Removal::Stale
     );
     assert_eq!(
-        service::delete_agreement(db, fresh.id, fresh.version).await.unwrap(),
+        service::delete_agreement(db, fresh.id, fresh.version)
+            .await
+            .unwrap(),
         Removal::Deleted
     );
     assert_eq!(
-        service::delete_agreement(db, fresh.id, fresh.version).await.unwrap(),
+        service::delete_agreement(db, fresh.id, fresh.version)
+            .await
+            .unwrap(),
         Removal::AlreadyGone
     );
 }
@@ -355,11 +488,15 @@ async fn a_deleted_contract_takes_its_lines_and_deliveries(db: &Db) {
     let before = all().await.unwrap().units;
     let k2 = contract(db, "K2 executive contract #1").await;
     assert_eq!(
-        service::delete_contract(db, k2.id, k2.version - 1).await.unwrap(),
+        service::delete_contract(db, k2.id, k2.version - 1)
+            .await
+            .unwrap(),
         Removal::Stale
     );
     assert_eq!(
-        service::delete_contract(db, k2.id, k2.version).await.unwrap(),
+        service::delete_contract(db, k2.id, k2.version)
+            .await
+            .unwrap(),
         Removal::Deleted
     );
     assert!(contracts::get(db, k2.id).await.unwrap().is_none());
@@ -371,26 +508,47 @@ async fn edit_and_delete_pages_over_http(db: &Db) {
     let k9 = contract(db, "K9 executive contract #1").await;
     let (status, page) = app.get(&format!("/contracts/{}/edit", k9.id)).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(page.contains(&format!("value=\"{}\"", k9.title)), "the form starts filled");
+    assert!(
+        page.contains(&format!("value=\"{}\"", k9.title)),
+        "the form starts filled"
+    );
 
     // A save at an old version: 409, the form merged with the stored record.
     let mut form = with_base(contract_fields(&k9));
     set(&mut form, "version", &(k9.version - 1).to_string());
     set(&mut form, "notes", "typed while someone else saved");
-    let pairs: Vec<(&str, &str)> = form.0.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let response = app.post_form(&format!("/contracts/{}/edit", k9.id), &pairs).await;
+    let pairs: Vec<(&str, &str)> = form
+        .0
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let response = app
+        .post_form(&format!("/contracts/{}/edit", k9.id), &pairs)
+        .await;
     assert_eq!(response.status(), StatusCode::CONFLICT);
     let page = response.text().await.unwrap();
-    assert!(page.contains("Not saved: someone else saved this contract"), "{page}");
-    assert!(page.contains("typed while someone else saved"), "what was typed is kept");
+    assert!(
+        page.contains("Not saved: someone else saved this contract"),
+        "{page}"
+    );
+    assert!(
+        page.contains("typed while someone else saved"),
+        "what was typed is kept"
+    );
     assert!(
         page.contains(&format!("name=\"version\" value=\"{}\"", k9.version)),
         "saving again saves over the version shown"
     );
 
     set(&mut form, "version", &k9.version.to_string());
-    let pairs: Vec<(&str, &str)> = form.0.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let response = app.post_form(&format!("/contracts/{}/edit", k9.id), &pairs).await;
+    let pairs: Vec<(&str, &str)> = form
+        .0
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let response = app
+        .post_form(&format!("/contracts/{}/edit", k9.id), &pairs)
+        .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         service::get_contract(db, k9.id).await.unwrap().notes,
@@ -403,7 +561,10 @@ async fn edit_and_delete_pages_over_http(db: &Db) {
     assert!(page.contains("This cannot be undone."));
     let version = (k9.version + 1).to_string();
     let response = app
-        .post_form(&format!("/contracts/{}/delete", k9.id), &[("version", &version)])
+        .post_form(
+            &format!("/contracts/{}/delete", k9.id),
+            &[("version", &version)],
+        )
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let (_, list) = app
@@ -412,12 +573,21 @@ async fn edit_and_delete_pages_over_http(db: &Db) {
     assert!(list.contains("Deleted “K9 executive contract #1”."));
 
     // An agreement with contracts under it is not deleted; the page says what refers to it.
-    let page = service::list_agreements(db, &Default::default()).await.unwrap();
-    let main = page.rows.iter().find(|a| a.title.contains("K2 tanks")).unwrap();
+    let page = service::list_agreements(db, &Default::default())
+        .await
+        .unwrap();
+    let main = page
+        .rows
+        .iter()
+        .find(|a| a.title.contains("K2 tanks"))
+        .unwrap();
     let (_, confirm) = app.get(&format!("/agreements/{}/delete", main.id)).await;
     assert!(confirm.contains("cannot be deleted while other records refer to it"));
     let response = app
-        .post_form(&format!("/agreements/{}/delete", main.id), &[("version", "1")])
+        .post_form(
+            &format!("/agreements/{}/delete", main.id),
+            &[("version", "1")],
+        )
         .await;
     assert_eq!(response.status(), StatusCode::CONFLICT);
     assert!(service::get_agreement(db, main.id).await.is_ok());

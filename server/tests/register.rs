@@ -1,7 +1,7 @@
 //! The deal register on both backends: the demo data against the reference figures, the
 //! rules (deliveries, framework buyer, ceilings, references), filters and concurrency.
 
-use app::domain::filter::{ContractFilter, ContractSort};
+use app::domain::filter::{ContractFilter, DealSort};
 use app::domain::register::{ContractDraft, DeliveryDraft, LineDraft, Provenance};
 use app::domain::{
     Category, Confidence, ContractStatus, CountryCode, FormOutcome, PartialDate, Quantity,
@@ -33,7 +33,71 @@ app::on_both_backends!(
     entered_contracts_follow_the_rules,
     firms_belong_to_their_groups,
     the_deliveries_list_adds_up,
+    agreements_and_deliveries_sort_by_their_columns,
 );
+
+async fn agreements_and_deliveries_sort_by_their_columns(db: &Db) {
+    use app::domain::filter::{AgreementFilter, DealSort};
+    let titles = |page: app::domain::register::Page<app::domain::register::AgreementSummary>| {
+        page.rows.into_iter().map(|a| a.title).collect::<Vec<_>>()
+    };
+    let (by_title, _) = AgreementFilter::from_query(&[("sort".into(), "title".into())]);
+    assert!(!by_title.descending, "names A to Z first");
+    let ascending = titles(agreements::list(db, &by_title).await.unwrap());
+    let mut sorted = ascending.clone();
+    sorted.sort_by_key(|t| t.to_lowercase());
+    assert_eq!(ascending, sorted);
+    let descending = titles(
+        agreements::list(db, &by_title.sorted_by(DealSort::Title))
+            .await
+            .unwrap(),
+    );
+    assert_eq!(
+        descending,
+        ascending.iter().rev().cloned().collect::<Vec<_>>()
+    );
+    let by_units = AgreementFilter {
+        sort: DealSort::Units,
+        descending: true,
+        ..Default::default()
+    };
+    let units: Vec<i64> = agreements::list(db, &by_units)
+        .await
+        .unwrap()
+        .rows
+        .iter()
+        .map(|a| a.ceiling_units)
+        .collect();
+    assert!(units.windows(2).all(|w| w[0] >= w[1]), "{units:?}");
+
+    let by_delivered_units = ContractFilter {
+        sort: DealSort::Units,
+        descending: false,
+        ..Default::default()
+    };
+    let units: Vec<i64> = service::list_deliveries(db, &by_delivered_units)
+        .await
+        .unwrap()
+        .page
+        .rows
+        .iter()
+        .map(|d| d.units.get())
+        .collect();
+    assert!(
+        units.len() > 1 && units.windows(2).all(|w| w[0] <= w[1]),
+        "{units:?}"
+    );
+
+    let app = support::spawn_app(db.clone()).await;
+    let (status, page) = app.get("/agreements?sort=title&dir=desc").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("aria-sort=\"descending\""),
+        "the sorted column says so"
+    );
+    let (status, _) = app.get("/deliveries?sort=units").await;
+    assert_eq!(status, StatusCode::OK);
+}
 
 async fn the_deliveries_list_adds_up(db: &Db) {
     let seed: serde_json::Value = serde_json::from_str(include_str!("../seed/deals.json")).unwrap();
@@ -680,7 +744,7 @@ async fn filters_sort_and_pages(db: &Db) {
     let by_units = listed(
         db,
         ContractFilter {
-            sort: ContractSort::Units,
+            sort: DealSort::Units,
             descending: true,
             ..Default::default()
         },
@@ -691,7 +755,7 @@ async fn filters_sort_and_pages(db: &Db) {
     let by_title = listed(
         db,
         ContractFilter {
-            sort: ContractSort::Title,
+            sort: DealSort::Title,
             descending: false,
             ..Default::default()
         },

@@ -41,17 +41,35 @@ impl SortLink {
                 aria: "none".into(),
             };
         };
-        let active = query.sort == column;
-        let (arrow, aria) = match (active, query.descending) {
+        let sorted = query.sorted_by(column).to_query();
+        Self::new(
+            label,
+            format!("{path}?{sorted}"),
+            query.sort == column,
+            query.descending,
+        )
+    }
+
+    /// A sortable header linking to `href`; `active` when the list is sorted by it.
+    pub fn new(label: &str, href: String, active: bool, descending: bool) -> Self {
+        let (arrow, aria) = match (active, descending) {
             (false, _) => ("", "none"),
             (true, true) => (" ▼", "descending"),
             (true, false) => (" ▲", "ascending"),
         };
-        let sorted = query.sorted_by(column).to_query();
         Self {
             label: format!("{label}{arrow}"),
-            href: Some(format!("{path}?{sorted}")),
+            href: Some(href),
             aria: aria.into(),
         }
+    }
+}
+
+/// A table header cell for `link`: a sorting link, or plain text for a column that does not sort.
+#[component]
+pub fn SortHeader(link: SortLink, #[prop(optional)] numeric: bool) -> impl IntoView {
+    match link.href {
+        Some(href) => view! { <th scope="col" class:num=numeric aria-sort=link.aria><a href=href>{link.label}</a></th> }.into_any(),
+        None => view! { <th scope="col" class:num=numeric>{link.label}</th> }.into_any(),
     }
 }

@@ -6,9 +6,10 @@ use serde::{Deserialize, Serialize};
 
 pub const PER_PAGE: u32 = 25;
 
-/// Columns the contract list sorts by.
+/// Columns the contract, agreement and delivery lists sort by (`signed` is a delivery's date
+/// there, `title` its contract's, `units` its units).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum ContractSort {
+pub enum DealSort {
     #[default]
     Signed,
     Title,
@@ -19,15 +20,15 @@ pub enum ContractSort {
     Units,
 }
 
-impl ContractSort {
-    pub const ALL: &'static [(ContractSort, &'static str)] = &[
-        (ContractSort::Signed, "signed"),
-        (ContractSort::Title, "title"),
-        (ContractSort::Buyer, "buyer"),
-        (ContractSort::Supplier, "supplier"),
-        (ContractSort::Status, "status"),
-        (ContractSort::Value, "value"),
-        (ContractSort::Units, "units"),
+impl DealSort {
+    pub const ALL: &'static [(DealSort, &'static str)] = &[
+        (DealSort::Signed, "signed"),
+        (DealSort::Title, "title"),
+        (DealSort::Buyer, "buyer"),
+        (DealSort::Supplier, "supplier"),
+        (DealSort::Status, "status"),
+        (DealSort::Value, "value"),
+        (DealSort::Units, "units"),
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -43,10 +44,7 @@ impl ContractSort {
 
     /// Newest and largest first by default; names A to Z.
     pub fn descending_by_default(self) -> bool {
-        matches!(
-            self,
-            ContractSort::Signed | ContractSort::Value | ContractSort::Units
-        )
+        matches!(self, DealSort::Signed | DealSort::Value | DealSort::Units)
     }
 }
 
@@ -63,7 +61,7 @@ pub struct ContractFilter {
     pub year_to: Option<i32>,
     /// Only values at least this sure ("confirmed", or "reported" = confirmed + reported).
     pub confidence: Option<Confidence>,
-    pub sort: ContractSort,
+    pub sort: DealSort,
     pub descending: bool,
     pub page: u32,
 }
@@ -82,8 +80,8 @@ impl Default for ContractFilter {
             year_from: None,
             year_to: None,
             confidence: None,
-            sort: ContractSort::default(),
-            descending: ContractSort::default().descending_by_default(),
+            sort: DealSort::default(),
+            descending: DealSort::default().descending_by_default(),
             page: 1,
         }
     }
@@ -123,9 +121,7 @@ impl ContractFilter {
                     .is_ok(),
                 "year_from" => value.parse().map(|y| filter.year_from = Some(y)).is_ok(),
                 "year_to" => value.parse().map(|y| filter.year_to = Some(y)).is_ok(),
-                "sort" => ContractSort::parse(value)
-                    .map(|s| filter.sort = s)
-                    .is_some(),
+                "sort" => DealSort::parse(value).map(|s| filter.sort = s).is_some(),
                 "dir" => match value {
                     "asc" => {
                         direction = Some(false);
@@ -192,7 +188,7 @@ impl ContractFilter {
         if let Some(v) = self.confidence {
             pairs.push(("confidence", v.to_string()));
         }
-        if self.sort != ContractSort::default() {
+        if self.sort != DealSort::default() {
             pairs.push(("sort", self.sort.as_str().to_owned()));
         }
         if self.descending != self.sort.descending_by_default() {
@@ -218,7 +214,7 @@ impl ContractFilter {
     }
 
     /// The same filter sorted by `sort`: a second click on the current column reverses it.
-    pub fn sorted_by(&self, sort: ContractSort) -> Self {
+    pub fn sorted_by(&self, sort: DealSort) -> Self {
         let descending = if self.sort == sort {
             !self.descending
         } else {
@@ -259,7 +255,7 @@ mod tests {
         assert!(ignored.is_empty());
         assert_eq!(filter.buyer.unwrap().as_str(), "PL");
         assert_eq!(filter.category, Some(Category::ArmouredVehicles));
-        assert_eq!(filter.sort, ContractSort::Value);
+        assert_eq!(filter.sort, DealSort::Value);
         assert!(!filter.descending);
         assert_eq!(
             ContractFilter::from_query(&pairs(&filter.to_query())).0,
@@ -284,9 +280,9 @@ mod tests {
     fn reversed_year_range_is_swapped_and_sorting_toggles() {
         let (filter, _) = ContractFilter::from_query(&pairs("year_from=2025&year_to=2022"));
         assert_eq!((filter.year_from, filter.year_to), (Some(2022), Some(2025)));
-        let by_title = filter.sorted_by(ContractSort::Title);
+        let by_title = filter.sorted_by(DealSort::Title);
         assert!(!by_title.descending);
-        assert!(by_title.sorted_by(ContractSort::Title).descending);
+        assert!(by_title.sorted_by(DealSort::Title).descending);
         assert_eq!(filter.to_query(), "year_from=2022&year_to=2025");
         assert!(filter.is_filtered());
         assert!(
@@ -303,6 +299,8 @@ pub struct AgreementFilter {
     pub q: Option<String>,
     pub buyer: Option<CountryCode>,
     pub status: Option<super::AgreementStatus>,
+    pub sort: DealSort,
+    pub descending: bool,
     pub page: u32,
 }
 
@@ -312,6 +310,8 @@ impl Default for AgreementFilter {
             q: None,
             buyer: None,
             status: None,
+            sort: DealSort::default(),
+            descending: DealSort::default().descending_by_default(),
             page: 1,
         }
     }
@@ -321,6 +321,7 @@ impl AgreementFilter {
     pub fn from_query(pairs: &[(String, String)]) -> (Self, Vec<String>) {
         let mut filter = Self { ..Self::default() };
         let mut ignored = Vec::new();
+        let mut direction = None;
         for (key, value) in pairs {
             let value = value.trim();
             if value.is_empty() {
@@ -337,6 +338,14 @@ impl AgreementFilter {
                 "status" => super::AgreementStatus::parse(value)
                     .map(|s| filter.status = Some(s))
                     .is_ok(),
+                "sort" => DealSort::parse(value).map(|s| filter.sort = s).is_some(),
+                "dir" => match value {
+                    "asc" | "desc" => {
+                        direction = Some(value == "desc");
+                        true
+                    }
+                    _ => false,
+                },
                 "page" => value
                     .parse::<u32>()
                     .ok()
@@ -349,7 +358,22 @@ impl AgreementFilter {
                 ignored.push(format!("{key}={value}"));
             }
         }
+        filter.descending = direction.unwrap_or(filter.sort.descending_by_default());
         (filter, ignored)
+    }
+
+    /// The same list sorted by `sort`: reversed when it is already the sort, from page 1.
+    pub fn sorted_by(&self, sort: DealSort) -> Self {
+        Self {
+            descending: if self.sort == sort {
+                !self.descending
+            } else {
+                sort.descending_by_default()
+            },
+            sort,
+            page: 1,
+            ..self.clone()
+        }
     }
 
     pub fn to_query(&self) -> String {
@@ -362,6 +386,12 @@ impl AgreementFilter {
         }
         if let Some(status) = self.status {
             serializer.append_pair("status", status.as_str());
+        }
+        if self.sort != DealSort::default() {
+            serializer.append_pair("sort", self.sort.as_str());
+        }
+        if self.descending != self.sort.descending_by_default() {
+            serializer.append_pair("dir", if self.descending { "desc" } else { "asc" });
         }
         if self.page > 1 {
             serializer.append_pair("page", &self.page.to_string());
@@ -540,8 +570,10 @@ mod list_query_tests {
     #[test]
     fn a_list_query_round_trips_and_reports_what_it_ignores() {
         let columns = ["designation", "category", "maker"];
-        let (query, ignored) =
-            ListQuery::from_query(&pairs("q=k9&category=artillery&sort=maker&dir=desc&page=2&sort=size"), &columns);
+        let (query, ignored) = ListQuery::from_query(
+            &pairs("q=k9&category=artillery&sort=maker&dir=desc&page=2&sort=size"),
+            &columns,
+        );
         assert_eq!(ignored, vec!["sort=size".to_owned()]);
         assert_eq!(query.sort, "maker");
         assert!(query.descending);

@@ -118,13 +118,7 @@ fn firms_page(
     let rows = all
         .into_iter()
         .filter(|f| query.country.is_none_or(|c| c == f.country))
-        .filter(|f| {
-            query.matches(&[
-                &f.name,
-                f.website.as_deref().unwrap_or_default(),
-                &f.notes,
-            ])
-        })
+        .filter(|f| query.matches(&[&f.name, f.website.as_deref().unwrap_or_default(), &f.notes]))
         .collect();
     query.page_of(rows, |f: &Firm, column| match column {
         "country" => format!("{}\u{0}{}", f.country.name(), f.name),
@@ -254,7 +248,11 @@ pub fn FirmEditPage() -> impl IntoView {
                 };
                 let current = family.parent.map(|p| p.id);
                 let members: Vec<i64> = family.members.iter().map(|m| m.id).collect();
-                let error = group_echo.errors.get("parent_id").unwrap_or_default().to_owned();
+                let error = group_echo
+                    .errors
+                    .get("parent_id")
+                    .unwrap_or_default()
+                    .to_owned();
                 let invalid = !error.is_empty();
                 view! {
                     {grouped.then(|| view! { <p class="alert alert-success" role="status">"Group saved."</p> })}

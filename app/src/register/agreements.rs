@@ -7,9 +7,9 @@ use super::view::{
     Alternatives, BuyerFilter, ConfidenceBadge, FigureView, Pager, SourceList, date_text,
     money_text,
 };
-use crate::components::{ErrorPanel, NotFound, format};
+use crate::components::{ErrorPanel, NotFound, SortHeader, SortLink, format};
 use crate::domain::AgreementStatus;
-use crate::domain::filter::AgreementFilter;
+use crate::domain::filter::{AgreementFilter, DealSort};
 use crate::domain::register::Agreement;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -64,6 +64,12 @@ pub fn AgreementsPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="placeholder">"Loading agreements…"</p> }>
             {move || {
                 let filter = filter.clone();
+                let header = {
+                    let filter = filter.clone();
+                    move |sort: DealSort, label: &str| {
+                        SortLink::new(label, link(&filter.sorted_by(sort)), filter.sort == sort, filter.descending)
+                    }
+                };
                 Suspend::new(async move {
                     match rows.await {
                         Ok(page) if page.rows.is_empty() => view! {
@@ -74,9 +80,14 @@ pub fn AgreementsPage() -> impl IntoView {
                                 <table class="data">
                                     <thead>
                                         <tr>
-                                            <th scope="col">"Signed"</th><th scope="col">"Agreement"</th><th scope="col">"Buyer"</th>
-                                            <th scope="col">"Suppliers"</th><th scope="col">"Status"</th><th scope="col" class="num">"Value"</th>
-                                            <th scope="col" class="num">"Ceiling units"</th><th scope="col" class="num">"Contracts"</th>
+                                            <SortHeader link=header(DealSort::Signed, "Signed") />
+                                            <SortHeader link=header(DealSort::Title, "Agreement") />
+                                            <SortHeader link=header(DealSort::Buyer, "Buyer") />
+                                            <SortHeader link=header(DealSort::Supplier, "Suppliers") />
+                                            <SortHeader link=header(DealSort::Status, "Status") />
+                                            <SortHeader link=header(DealSort::Value, "Value") numeric=true />
+                                            <SortHeader link=header(DealSort::Units, "Ceiling units") numeric=true />
+                                            <th scope="col" class="num">"Contracts"</th>
                                         </tr>
                                     </thead>
                                     <tbody>

@@ -7,7 +7,7 @@ use super::view::{
 };
 use super::{DeliveryEcho, DeliveryFields};
 use crate::components::{ErrorPanel, NotFound, format};
-use crate::domain::filter::{ContractFilter, ContractSort};
+use crate::domain::filter::{ContractFilter, DealSort};
 use crate::domain::register::{Contract, ContractSummary, Page, SystemRecord};
 use crate::domain::{Category, Confidence, ContractStatus, FieldErrors, Firm, limits};
 use leptos::prelude::*;
@@ -124,7 +124,7 @@ fn ContractFilters(
                     <option value="confirmed" selected=filter.confidence == Some(Confidence::Confirmed)>"Confirmed only"</option>
                 </select>
             </div>
-            {(filter.sort != ContractSort::default()).then(|| view! { <input type="hidden" name="sort" value=filter.sort.as_str() /> })}
+            {(filter.sort != DealSort::default()).then(|| view! { <input type="hidden" name="sort" value=filter.sort.as_str() /> })}
             <div class="form-actions">
                 <button type="submit" class="button primary">"Apply filters"</button>
                 <a class="button" href="/contracts">"Clear"</a>
@@ -145,7 +145,7 @@ fn ContractTable(filter: ContractFilter, page: Page<ContractSummary>) -> impl In
     }
     let header = {
         let filter = filter.clone();
-        move |sort: ContractSort, label: &'static str, numeric: bool| {
+        move |sort: DealSort, label: &'static str, numeric: bool| {
             let active = filter.sort == sort;
             let aria = if active {
                 if filter.descending {
@@ -174,14 +174,14 @@ fn ContractTable(filter: ContractFilter, page: Page<ContractSummary>) -> impl In
             <table class="data">
                 <thead>
                     <tr>
-                        {header(ContractSort::Signed, "Signed", false)}
-                        {header(ContractSort::Title, "Contract", false)}
-                        {header(ContractSort::Buyer, "Buyer", false)}
-                        {header(ContractSort::Supplier, "Supplier", false)}
+                        {header(DealSort::Signed, "Signed", false)}
+                        {header(DealSort::Title, "Contract", false)}
+                        {header(DealSort::Buyer, "Buyer", false)}
+                        {header(DealSort::Supplier, "Supplier", false)}
                         <th scope="col">"Systems"</th>
-                        {header(ContractSort::Status, "Status", false)}
-                        {header(ContractSort::Value, "Value", true)}
-                        {header(ContractSort::Units, "Units ordered / delivered", true)}
+                        {header(DealSort::Status, "Status", false)}
+                        {header(DealSort::Value, "Value", true)}
+                        {header(DealSort::Units, "Units ordered / delivered", true)}
                     </tr>
                 </thead>
                 <tbody>

@@ -3,8 +3,8 @@
 use super::api::{list_deliveries, list_systems};
 use super::contracts::query_pairs;
 use super::view::{BuyerFilter, ConfidenceBadge, Pager, SystemFilter, YearFilter, with_query};
-use crate::components::{ErrorPanel, format};
-use crate::domain::filter::ContractFilter;
+use crate::components::{ErrorPanel, SortHeader, SortLink, format};
+use crate::domain::filter::{ContractFilter, DealSort};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -31,6 +31,15 @@ pub fn DeliveriesPage() -> impl IntoView {
                     match data.await {
                         Ok((deliveries, systems)) => {
                             let pager_filter = filter.clone();
+                            let header = {
+                                let filter = filter.clone();
+                                move |sort: DealSort, label: &str| {
+                                    // The list's own default is by date; other sorts are the shared filter's.
+                                    let active = filter.sort == sort
+                                        || (sort == DealSort::Signed && !matches!(filter.sort, DealSort::Title | DealSort::Buyer | DealSort::Units));
+                                    SortLink::new(label, with_query("/deliveries", filter.sorted_by(sort).to_query()), active, filter.descending)
+                                }
+                            };
                             view! {
                                 <form method="get" action="/deliveries" class="filters panel" role="search">
                                     <BuyerFilter id="dl-buyer" selected=filter.buyer />
@@ -50,7 +59,14 @@ pub fn DeliveriesPage() -> impl IntoView {
                                         <div class="table-wrap">
                                             <table class="data" aria-label="Deliveries">
                                                 <thead>
-                                                    <tr><th scope="col">"Date"</th><th scope="col">"Contract"</th><th scope="col">"Buyer"</th><th scope="col">"System"</th><th scope="col" class="num">"Units"</th><th scope="col">"Confidence"</th><th scope="col">"Notes"</th></tr>
+                                                    <tr>
+                                                        <SortHeader link=header(DealSort::Signed, "Date") />
+                                                        <SortHeader link=header(DealSort::Title, "Contract") />
+                                                        <SortHeader link=header(DealSort::Buyer, "Buyer") />
+                                                        <th scope="col">"System"</th>
+                                                        <SortHeader link=header(DealSort::Units, "Units") numeric=true />
+                                                        <th scope="col">"Confidence"</th><th scope="col">"Notes"</th>
+                                                    </tr>
                                                 </thead>
                                                 <tbody>
                                                     {deliveries.page.rows.clone().into_iter().map(|d| view! {

@@ -12,8 +12,8 @@ use super::entry::{
 use crate::components::{ErrorPanel, NotFound, format};
 use crate::domain::register::{AgreementChoice, SystemRecord};
 use crate::domain::{
-    AgreementStatus, Category, Confidence, ContractStatus, CountryCode, CurrencyCode, FieldErrors, Firm,
-    limits,
+    AgreementStatus, Category, Confidence, ContractStatus, CountryCode, CurrencyCode, FieldErrors,
+    Firm, limits,
 };
 use crate::error::AppError;
 use leptos::prelude::*;

@@ -6,8 +6,8 @@ use crate::domain::register::{
     LineDraft, Provenance, SourceRef, SystemDraft, SystemRecord,
 };
 use crate::domain::{
-    AgreementStatus, Category, Confidence, ContractStatus, CountryCode, CurrencyCode, FieldErrors, Money,
-    Notes, PartialDate, Quantity,
+    AgreementStatus, Category, Confidence, ContractStatus, CountryCode, CurrencyCode, FieldErrors,
+    Money, Notes, PartialDate, Quantity,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -95,7 +95,11 @@ pub fn with_base(mut fields: EntryFields) -> EntryFields {
 
 /// Three-way merge of an edit form (`mine`) that met a newer stored version (`theirs`, as
 /// `contract_fields`/`agreement_fields` give it): see `EditConflict`.
-pub fn merge(mine: &EntryFields, theirs: &EntryFields, saved_at: i64) -> (EntryFields, EditConflict) {
+pub fn merge(
+    mine: &EntryFields,
+    theirs: &EntryFields,
+    saved_at: i64,
+) -> (EntryFields, EditConflict) {
     // Without the form's starting point, every difference is the user's to decide.
     let base: Option<EntryFields> = serde_json::from_str(mine.get("base")).ok();
     let mut merged = mine.clone();
@@ -278,7 +282,10 @@ fn provenance(fields: &EntryFields, errors: &mut FieldErrors) -> Provenance {
         let money = errors.check(&field("amount"), money).flatten();
         errors.check(&field("currency"), currency);
         if money.is_none() && errors.get(&field("amount")).is_none() {
-            errors.add(&field("amount"), "Enter the other figure, or clear this row.");
+            errors.add(
+                &field("amount"),
+                "Enter the other figure, or clear this row.",
+            );
         }
         let confidence = errors.check(
             &field("confidence"),
@@ -527,7 +534,11 @@ fn line_row(
     quantity_required: bool,
     errors: &mut FieldErrors,
 ) -> Option<Row> {
-    if row_is_blank(fields, row, &["system", "quantity", "value", "basis", "notes"]) {
+    if row_is_blank(
+        fields,
+        row,
+        &["system", "quantity", "value", "basis", "notes"],
+    ) {
         return None;
     }
     let field = |n: &str| format!("line{row}_{n}");
@@ -747,7 +758,13 @@ pub fn system_draft(fields: &EntryFields) -> Result<SystemDraft, FieldErrors> {
     let mut errors = FieldErrors::new();
     let designation = errors.check(
         "designation",
-        text(fields, "designation", "designation (K9A1, FA-50PL…)", 100, true),
+        text(
+            fields,
+            "designation",
+            "designation (K9A1, FA-50PL…)",
+            100,
+            true,
+        ),
     );
     let description = errors.check(
         "description",
@@ -765,7 +782,13 @@ pub fn system_draft(fields: &EntryFields) -> Result<SystemDraft, FieldErrors> {
             optional_id(fields, "variant_of_id", "base system"),
         )
         .flatten();
-    match (designation, description, category, maker_id, errors.is_empty()) {
+    match (
+        designation,
+        description,
+        category,
+        maker_id,
+        errors.is_empty(),
+    ) {
         (Some(designation), Some(description), Some(category), Some(maker_id), true) => {
             Ok(SystemDraft {
                 designation,
@@ -901,7 +924,10 @@ mod tests {
             id: 9,
             title: draft.title.clone(),
             agreement: None,
-            supplier: Some(Named { id: 2, name: "Hyundai Rotem".into() }),
+            supplier: Some(Named {
+                id: 2,
+                name: "Hyundai Rotem".into(),
+            }),
             buyer: draft.buyer,
             agency: String::new(),
             signed_on: draft.signed_on,
@@ -911,7 +937,10 @@ mod tests {
             local_production: String::new(),
             lines: vec![ContractLine {
                 id: 41,
-                system: Named { id: 3, name: "K2".into() },
+                system: Named {
+                    id: 3,
+                    name: "K2".into(),
+                },
                 category: crate::domain::Category::ArmouredVehicles,
                 quantity: draft.lines[0].quantity,
                 quantity_confidence: draft.lines[0].quantity_confidence,

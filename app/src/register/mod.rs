@@ -43,5 +43,7 @@ pub enum Removal {
     /// Someone saved it after the confirmation page was opened; nothing was deleted.
     Stale,
     /// Records still refer to it; nothing was deleted.
-    Referenced { by: Vec<String> },
+    Referenced {
+        by: Vec<String>,
+    },
 }

@@ -194,9 +194,13 @@ pub async fn update_contract(
             }
             return Ok(FormOutcome::Invalid(errors.clone()));
         }
-        (Ok(_), Err(message)) => return Ok(FormOutcome::Invalid(FieldErrors::single("title", message))),
+        (Ok(_), Err(message)) => {
+            return Ok(FormOutcome::Invalid(FieldErrors::single("title", message)));
+        }
     };
-    let invalid = |field: String, message: String| Ok(FormOutcome::Invalid(FieldErrors::single(&field, message)));
+    let invalid = |field: String, message: String| {
+        Ok(FormOutcome::Invalid(FieldErrors::single(&field, message)))
+    };
     match contracts::update(db, id, version, draft).await {
         Ok(ContractEdit::Done) => {
             tracing::info!(contract.id = id, "contract updated");
@@ -242,7 +246,8 @@ pub async fn update_contract(
         ),
         Err(StorageError::ForeignKeyViolation { .. }) => invalid(
             "supplier_id".into(),
-            "A firm or system chosen here no longer exists; reload the page and choose again.".into(),
+            "A firm or system chosen here no longer exists; reload the page and choose again."
+                .into(),
         ),
         Err(error) => Err(error.into()),
     }
@@ -255,7 +260,10 @@ pub async fn update_agreement(
     fields: &super::entry::EntryFields,
 ) -> Result<FormOutcome<Agreement>, AppError> {
     use agreements::AgreementEdit;
-    let draft = match (super::entry::agreement_draft(fields), super::entry::version(fields)) {
+    let draft = match (
+        super::entry::agreement_draft(fields),
+        super::entry::version(fields),
+    ) {
         (Ok(draft), Ok(version)) => (draft, version),
         (Err(mut errors), version) => {
             if let Err(message) = version {
@@ -263,7 +271,9 @@ pub async fn update_agreement(
             }
             return Ok(FormOutcome::Invalid(errors));
         }
-        (Ok(_), Err(message)) => return Ok(FormOutcome::Invalid(FieldErrors::single("title", message))),
+        (Ok(_), Err(message)) => {
+            return Ok(FormOutcome::Invalid(FieldErrors::single("title", message)));
+        }
     };
     match agreements::update(db, id, draft.1, &draft.0).await {
         Ok(AgreementEdit::Done) => {
@@ -274,18 +284,26 @@ pub async fn update_agreement(
             current: get_agreement(db, id).await?,
         }),
         Ok(AgreementEdit::Missing) => Err(AppError::not_found(format!("Agreement {id}"))),
-        Ok(AgreementEdit::BuyerInUse { contracts }) => Ok(FormOutcome::Invalid(FieldErrors::single(
-            "buyer",
-            format!(
-                "{} under this agreement {} the current buyer; a contract under a framework has the framework's buyer.",
-                if contracts == 1 { "1 contract".to_owned() } else { format!("{contracts} contracts") },
-                if contracts == 1 { "has" } else { "have" },
-            ),
-        ))),
-        Err(StorageError::ForeignKeyViolation { .. }) => Ok(FormOutcome::Invalid(FieldErrors::single(
-            "supplier0_id",
-            "A firm or system chosen here no longer exists; reload the page and choose again.",
-        ))),
+        Ok(AgreementEdit::BuyerInUse { contracts }) => {
+            Ok(FormOutcome::Invalid(FieldErrors::single(
+                "buyer",
+                format!(
+                    "{} under this agreement {} the current buyer; a contract under a framework has the framework's buyer.",
+                    if contracts == 1 {
+                        "1 contract".to_owned()
+                    } else {
+                        format!("{contracts} contracts")
+                    },
+                    if contracts == 1 { "has" } else { "have" },
+                ),
+            )))
+        }
+        Err(StorageError::ForeignKeyViolation { .. }) => {
+            Ok(FormOutcome::Invalid(FieldErrors::single(
+                "supplier0_id",
+                "A firm or system chosen here no longer exists; reload the page and choose again.",
+            )))
+        }
         Err(error) => Err(error.into()),
     }
 }
@@ -417,8 +435,16 @@ async fn check_base(
                     base.designation, its_base.name, its_base.name
                 )),
                 None => match id {
-                    Some(id) if systems::list(db).await?.iter().any(|s| s.variant_of.as_ref().is_some_and(|v| v.id == id)) => {
-                        Some("This system has variants of its own, so it cannot become a variant.".to_owned())
+                    Some(id)
+                        if systems::list(db)
+                            .await?
+                            .iter()
+                            .any(|s| s.variant_of.as_ref().is_some_and(|v| v.id == id)) =>
+                    {
+                        Some(
+                            "This system has variants of its own, so it cannot become a variant."
+                                .to_owned(),
+                        )
                     }
                     _ => None,
                 },
@@ -467,7 +493,10 @@ pub async fn update_system(
     id: i64,
     fields: &super::entry::EntryFields,
 ) -> Result<FormOutcome<SystemRecord>, AppError> {
-    let (draft, version) = match (super::entry::system_draft(fields), super::entry::version(fields)) {
+    let (draft, version) = match (
+        super::entry::system_draft(fields),
+        super::entry::version(fields),
+    ) {
         (Ok(draft), Ok(version)) => (draft, version),
         (Err(mut errors), version) => {
             if let Err(message) = version {
@@ -476,7 +505,10 @@ pub async fn update_system(
             return Ok(FormOutcome::Invalid(errors));
         }
         (Ok(_), Err(message)) => {
-            return Ok(FormOutcome::Invalid(FieldErrors::single("designation", message)));
+            return Ok(FormOutcome::Invalid(FieldErrors::single(
+                "designation",
+                message,
+            )));
         }
     };
     if let Some(errors) = check_base(db, Some(id), &draft).await? {

@@ -195,10 +195,11 @@ fn systems_page(
         "maker" => format!("{}\u{0}{}", s.maker.name, s.designation),
         "variant" => format!(
             "{}\u{0}{}",
-            s.variant_of.as_ref().map_or("\u{10FFFF}", |v| v.name.as_str()),
+            s.variant_of
+                .as_ref()
+                .map_or("\u{10FFFF}", |v| v.name.as_str()),
             s.designation
         ),
         _ => s.designation.clone(),
     })
 }
-

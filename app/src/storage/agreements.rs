@@ -85,13 +85,20 @@ pub enum AgreementEdit {
     Missing,
     /// Contracts under the agreement have another buyer than the form's (they have the
     /// framework's buyer, so the buyer cannot change under them).
-    BuyerInUse { contracts: i64 },
+    BuyerInUse {
+        contracts: i64,
+    },
 }
 
 /// Saves `draft` over agreement `id` if it is still at `version`: the agreement, its suppliers,
 /// ceiling lines, sources and alternatives, in one transaction.
 #[tracing::instrument(name = "db.agreements.update", skip(db, draft))]
-pub async fn update(db: &Db, id: i64, version: i64, draft: &AgreementDraft) -> Result<AgreementEdit> {
+pub async fn update(
+    db: &Db,
+    id: i64,
+    version: i64,
+    draft: &AgreementDraft,
+) -> Result<AgreementEdit> {
     let mut tx = db.begin().await?;
     let now = Utc::now().trunc_subsecs(6);
     let value = draft.provenance.value.as_ref();
@@ -122,7 +129,11 @@ pub async fn update(db: &Db, id: i64, version: i64, draft: &AgreementDraft) -> R
         let exists: Option<i64> = on_tx!(&mut tx, conn => {
             sqlx::query_scalar("SELECT id FROM agreements WHERE id = $1").bind(id).fetch_optional(conn).await?
         });
-        return Ok(if exists.is_some() { AgreementEdit::Stale } else { AgreementEdit::Missing });
+        return Ok(if exists.is_some() {
+            AgreementEdit::Stale
+        } else {
+            AgreementEdit::Missing
+        });
     }
     let other_buyer: i64 = on_tx!(&mut tx, conn => {
         sqlx::query_scalar("SELECT COUNT(*) FROM contracts WHERE agreement_id = $1 AND buyer_code <> $2")
@@ -132,7 +143,9 @@ pub async fn update(db: &Db, id: i64, version: i64, draft: &AgreementDraft) -> R
             .await?
     });
     if other_buyer > 0 {
-        return Ok(AgreementEdit::BuyerInUse { contracts: other_buyer });
+        return Ok(AgreementEdit::BuyerInUse {
+            contracts: other_buyer,
+        });
     }
     // Ceiling lines and suppliers are referenced by nothing else: replace them.
     for table in ["agreement_suppliers", "ceiling_lines"] {
@@ -338,7 +351,8 @@ pub async fn list(db: &Db, filter: &AgreementFilter) -> Result<Page<AgreementSum
         "SELECT a.id, a.title, a.buyer_code, a.signed_on, a.status, a.value_minor, a.value_currency, a.value_confidence, \
          CAST((SELECT COUNT(*) FROM contracts c WHERE c.agreement_id = a.id) AS BIGINT) AS contracts, \
          CAST(COALESCE((SELECT SUM(cl.quantity) FROM ceiling_lines cl WHERE cl.agreement_id = a.id), 0) AS BIGINT) AS ceiling_units \
-         FROM agreements a WHERE {where_sql} ORDER BY (a.signed_on IS NULL), a.signed_on DESC, a.id DESC LIMIT {limit} OFFSET {offset}"
+         FROM agreements a WHERE {where_sql} ORDER BY {order} LIMIT {limit} OFFSET {offset}",
+        order = order_by(filter)
     );
     let (total, rows) = on_db!(db, pool => {
         let total: i64 = bind_all!(sqlx::query_scalar(&count_sql), count_args).fetch_one(pool).await?;
@@ -390,6 +404,29 @@ async fn supplier_names(db: &Db, agreement_ids: &[i64]) -> Result<Vec<(i64, Stri
         agreement_ids,
     )
     .await
+}
+
+fn order_by(filter: &AgreementFilter) -> String {
+    use crate::domain::filter::DealSort;
+    let dir = if filter.descending { "DESC" } else { "ASC" };
+    // NULLs last in both directions: `(x IS NULL)` sorts false first.
+    let key = match filter.sort {
+        DealSort::Signed => format!("(a.signed_on IS NULL), a.signed_on {dir}"),
+        DealSort::Title => format!("lower(a.title) {dir}"),
+        DealSort::Buyer => {
+            format!("(SELECT name FROM countries WHERE code = a.buyer_code) {dir}")
+        }
+        DealSort::Supplier => format!(
+            "(SELECT MIN(lower(f.name)) FROM agreement_suppliers s JOIN firms f ON f.id = s.firm_id \
+             WHERE s.agreement_id = a.id) {dir}"
+        ),
+        DealSort::Status => format!("a.status {dir}"),
+        DealSort::Value => {
+            format!("(a.value_minor IS NULL), a.value_currency, a.value_minor {dir}")
+        }
+        DealSort::Units => format!("ceiling_units {dir}"),
+    };
+    format!("{key}, a.id {dir}")
 }
 
 /// Every agreement by title, for the selects of the entry forms.

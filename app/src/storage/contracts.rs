@@ -3,7 +3,7 @@
 use super::args::{Args, bind_all, contains_pattern, labels_for};
 use super::provenance::{self, Owner, figure, money, partial_date};
 use super::{Db, Result, StorageError, Tx, on_db, on_tx};
-use crate::domain::filter::{ContractFilter, ContractSort, PER_PAGE};
+use crate::domain::filter::{ContractFilter, DealSort, PER_PAGE};
 use crate::domain::register::{
     Contract, ContractDraft, ContractLine, ContractSummary, Delivery, Named, Page,
 };
@@ -194,7 +194,8 @@ pub async fn update(db: &Db, id: i64, version: i64, draft: &ContractDraft) -> Re
     });
     for line in &draft.lines {
         let Some(line_id) = line.id else { continue };
-        let Some((_, delivered)) = stored.iter().find(|(stored_id, _)| *stored_id == line_id) else {
+        let Some((_, delivered)) = stored.iter().find(|(stored_id, _)| *stored_id == line_id)
+        else {
             return Ok(ContractEdit::UnknownLine { line_id });
         };
         if let Some(quantity) = line.quantity
@@ -517,16 +518,16 @@ fn order_by(filter: &ContractFilter) -> String {
     let dir = if filter.descending { "DESC" } else { "ASC" };
     // NULLs last in both directions, on both backends: `(x IS NULL)` sorts false first.
     let key = match filter.sort {
-        ContractSort::Signed => format!("(c.signed_on IS NULL), c.signed_on {dir}"),
-        ContractSort::Title => format!("lower(c.title) {dir}"),
-        ContractSort::Buyer => format!("bc.name {dir}"),
-        ContractSort::Supplier => format!("(f.name IS NULL), lower(f.name) {dir}"),
-        ContractSort::Status => format!("c.status {dir}"),
+        DealSort::Signed => format!("(c.signed_on IS NULL), c.signed_on {dir}"),
+        DealSort::Title => format!("lower(c.title) {dir}"),
+        DealSort::Buyer => format!("bc.name {dir}"),
+        DealSort::Supplier => format!("(f.name IS NULL), lower(f.name) {dir}"),
+        DealSort::Status => format!("c.status {dir}"),
         // Amounts compare only within a currency (USD equivalents come with the summaries).
-        ContractSort::Value => {
+        DealSort::Value => {
             format!("(c.value_minor IS NULL), c.value_currency, c.value_minor {dir}")
         }
-        ContractSort::Units => format!("units_ordered {dir}"),
+        DealSort::Units => format!("units_ordered {dir}"),
     };
     format!("{key}, c.id {dir}")
 }

@@ -116,11 +116,26 @@ pub async fn list(
     let offset = args.int((i64::from(filter.page.max(1)) - 1) * i64::from(PER_PAGE));
     let rows_sql = format!(
         "SELECT d.id, d.delivered_on, d.units, d.confidence, d.notes, c.id AS contract_id, c.title AS contract_title, \
-         c.buyer_code, s.designation {from} ORDER BY d.delivered_on DESC, d.id DESC LIMIT {limit} OFFSET {offset}"
+         c.buyer_code, s.designation {from} ORDER BY {order} LIMIT {limit} OFFSET {offset}",
+        order = order_by(filter)
     );
     Ok(on_db!(db, pool => {
         let (count, units): (i64, i64) = bind_all!(sqlx::query_as(&totals_sql), totals_args).fetch_one(pool).await?;
         let rows = bind_all!(sqlx::query_as::<_, DeliveryRow>(&rows_sql), args.0).fetch_all(pool).await?;
         (rows, count, units)
     }))
+}
+
+/// The order of the deliveries list: by date (the default, newest first), contract, buyer or
+/// units; the other sorts of the shared list filter fall back to the date.
+fn order_by(filter: &crate::domain::filter::ContractFilter) -> String {
+    use crate::domain::filter::DealSort;
+    let dir = if filter.descending { "DESC" } else { "ASC" };
+    let key = match filter.sort {
+        DealSort::Title => format!("lower(c.title) {dir}"),
+        DealSort::Buyer => format!("(SELECT name FROM countries WHERE code = c.buyer_code) {dir}"),
+        DealSort::Units => format!("d.units {dir}"),
+        _ => format!("d.delivered_on {dir}"),
+    };
+    format!("{key}, d.id {dir}")
 }

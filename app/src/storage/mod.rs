@@ -134,7 +134,12 @@ pub enum Deleted {
 }
 
 /// Deletes row `id` of `table` only if it is still at `version`.
-pub(crate) async fn delete_versioned(db: &Db, table: &str, id: i64, version: i64) -> Result<Deleted> {
+pub(crate) async fn delete_versioned(
+    db: &Db,
+    table: &str,
+    id: i64,
+    version: i64,
+) -> Result<Deleted> {
     let delete = format!("DELETE FROM {table} WHERE id = $1 AND version = $2");
     let exists = format!("SELECT id FROM {table} WHERE id = $1");
     let deleted = on_db!(db, pool => {
