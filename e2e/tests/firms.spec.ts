@@ -7,7 +7,7 @@ test.describe('supplier firms', () => {
     expect(response?.status()).toBe(200);
     await expect(page).toHaveTitle('Firms · Defense Export Tracker');
     const table = page.locator('table.data');
-    await expect(table.locator('thead th').first()).toHaveText('Name');
+    await expect(table.locator('thead th').first()).toHaveText('Name ▲');
     const row = table.locator('tbody tr', { hasText: 'Hyundai Rotem' });
     await expect(row).toContainText('South Korea');
     await expect(row.getByRole('link', { name: 'www.hyundai-rotem.co.kr' })).toBeVisible();
@@ -16,7 +16,7 @@ test.describe('supplier firms', () => {
   test('adding a firm shows it in the list', async ({ page }, testInfo) => {
     const name = uniqueName('Hanwha Ocean', testInfo);
     await page.goto('/firms');
-    const form = page.locator('form[action="/firms"]');
+    const form = page.locator('form[method="post"][action="/firms"]');
     await formReady(page, form, testInfo);
     if (jsEnabled(testInfo)) await markDocument(page);
 
@@ -45,7 +45,7 @@ test.describe('supplier firms', () => {
   test('bad input gets a message at the field, keeps what was typed, and can be fixed', async ({ page }, testInfo) => {
     const name = uniqueName('PGZ', testInfo);
     await page.goto('/firms');
-    const form = page.locator('form[action="/firms"]');
+    const form = page.locator('form[method="post"][action="/firms"]');
     await formReady(page, form, testInfo);
 
     await form.getByLabel('Name').fill(name);
@@ -71,7 +71,7 @@ test.describe('supplier firms', () => {
 
   test('a duplicate name is refused at the name field', async ({ page }, testInfo) => {
     await page.goto('/firms');
-    const form = page.locator('form[action="/firms"]');
+    const form = page.locator('form[method="post"][action="/firms"]');
     await formReady(page, form, testInfo);
     await form.getByLabel('Name').fill('HYUNDAI ROTEM');
     await form.getByLabel('Home country').selectOption('KR');
@@ -83,7 +83,7 @@ test.describe('supplier firms', () => {
     // Create the firm both people will edit.
     const name = uniqueName('Poongsan', testInfo);
     await page.goto('/firms');
-    const createForm = page.locator('form[action="/firms"]');
+    const createForm = page.locator('form[method="post"][action="/firms"]');
     await formReady(page, createForm, testInfo);
     await createForm.getByLabel('Name').fill(name);
     await createForm.getByLabel('Home country').selectOption('KR');
@@ -125,7 +125,7 @@ test.describe('supplier firms', () => {
   test('deleting asks for confirmation first', async ({ page }, testInfo) => {
     const name = uniqueName('Doomed Defence', testInfo);
     await page.goto('/firms');
-    const form = page.locator('form[action="/firms"]');
+    const form = page.locator('form[method="post"][action="/firms"]');
     await formReady(page, form, testInfo);
     await form.getByLabel('Name').fill(name);
     await form.getByLabel('Home country').selectOption('TR');

@@ -534,15 +534,30 @@ impl ListQuery {
     /// Sorts `rows` by the key of the chosen column and cuts out the page.
     pub fn page_of<T>(
         &self,
+        rows: Vec<T>,
+        key: impl Fn(&T, &str) -> String,
+    ) -> crate::domain::register::Page<T> {
+        self.page_showing(rows, key, |_| false)
+    }
+
+    /// As `page_of`, but on the first page of the address shows instead the page that holds
+    /// the row `focus` picks (a record just added, so the user sees it in the list).
+    pub fn page_showing<T>(
+        &self,
         mut rows: Vec<T>,
         key: impl Fn(&T, &str) -> String,
+        focus: impl Fn(&T) -> bool,
     ) -> crate::domain::register::Page<T> {
         rows.sort_by_cached_key(|row| key(row, &self.sort).to_lowercase());
         if self.descending {
             rows.reverse();
         }
         let total = rows.len() as i64;
-        let page = self.page.max(1);
+        let focused = rows.iter().position(focus).map(|i| i as u32 / PER_PAGE + 1);
+        let page = match (self.page, focused) {
+            (1, Some(page)) => page,
+            (page, _) => page.max(1),
+        };
         let rows = rows
             .into_iter()
             .skip(((page - 1) * PER_PAGE) as usize)
@@ -592,5 +607,10 @@ mod list_query_tests {
         let page = query.page_of(rows, |n, _| format!("{n:03}"));
         assert_eq!(page.total, 30);
         assert_eq!(page.rows, vec![5, 4, 3, 2, 1]);
+        let (first, _) = ListQuery::from_query(&[], &["n"]);
+        let rows: Vec<i64> = (1..=30).collect();
+        let shown = first.page_showing(rows, |n, _| format!("{n:03}"), |n| *n == 27);
+        assert_eq!(shown.page, 2, "the page that holds the new row");
+        assert!(shown.rows.contains(&27));
     }
 }

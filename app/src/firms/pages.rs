@@ -92,7 +92,7 @@ pub fn FirmsPage() -> impl IntoView {
                                 .and_then(|id| list.iter().find(|f| f.id == id))
                                 .map(|f| format!("Added “{}”.", f.name))
                                 .or(deleted.map(|name| format!("Deleted “{name}”.")));
-                            let page = firms_page(list, &query);
+                            let page = firms_page(list, &query, created);
                             let total = page.total;
                             let pager_query = query.clone();
                             view! {
@@ -114,17 +114,22 @@ pub fn FirmsPage() -> impl IntoView {
 fn firms_page(
     all: Vec<Firm>,
     query: &crate::domain::filter::ListQuery,
+    created: Option<i64>,
 ) -> crate::domain::register::Page<Firm> {
     let rows = all
         .into_iter()
         .filter(|f| query.country.is_none_or(|c| c == f.country))
         .filter(|f| query.matches(&[&f.name, f.website.as_deref().unwrap_or_default(), &f.notes]))
         .collect();
-    query.page_of(rows, |f: &Firm, column| match column {
-        "country" => format!("{}\u{0}{}", f.country.name(), f.name),
-        "changed" => format!("{:020}", f.updated_at.timestamp_micros()),
-        _ => f.name.clone(),
-    })
+    query.page_showing(
+        rows,
+        |f: &Firm, column| match column {
+            "country" => format!("{}\u{0}{}", f.country.name(), f.name),
+            "changed" => format!("{:020}", f.updated_at.timestamp_micros()),
+            _ => f.name.clone(),
+        },
+        |f| Some(f.id) == created,
+    )
 }
 
 /// Loads the firm of the route and renders `page` with it, or the 404 page.
