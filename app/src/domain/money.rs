@@ -186,6 +186,16 @@ impl Money {
     }
 }
 
+impl Money {
+    /// The amount with thousands separators and all the currency's decimals, without the
+    /// currency: `3,370,000,000.00` (what an edit form shows; `parse` reads it back).
+    pub fn grouped(&self) -> String {
+        let text = self.to_string();
+        text.split_once(' ')
+            .map_or(text.clone(), |(_, amount)| amount.to_owned())
+    }
+}
+
 /// `USD 3,370,000,000.00`, `KRW 5,040,000,000,000`.
 impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -210,6 +220,14 @@ impl fmt::Display for Money {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn grouped_amounts_parse_back() {
+        let usd = CurrencyCode::parse("USD").unwrap();
+        let money = Money::parse("3370000000.5", usd).unwrap();
+        assert_eq!(money.grouped(), "3,370,000,000.50");
+        assert_eq!(Money::parse(&money.grouped(), usd), Ok(money));
+    }
 
     fn usd() -> CurrencyCode {
         CurrencyCode::parse("usd").unwrap()

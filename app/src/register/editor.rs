@@ -30,16 +30,31 @@ fn Entry(
     #[prop(optional)] hint: Option<&'static str>,
     #[prop(optional)] required: bool,
     #[prop(default = 300)] max: usize,
-    #[prop(default = "text")] kind: &'static str,
+    /// A textarea, for text that runs to sentences (notes, descriptions).
+    #[prop(optional)]
+    multiline: bool,
 ) -> impl IntoView {
     let id = format!("e-{name}");
     let error = errors.get(&name).unwrap_or_default().to_owned();
     let invalid = !error.is_empty();
+    let value = fields.get(&name).to_owned();
+    let input = if multiline {
+        view! {
+            <textarea id=id.clone() name=name.clone() maxlength=max rows="3"
+                aria-invalid=invalid.to_string() aria-describedby=format!("{id}-error")>{value}</textarea>
+        }
+        .into_any()
+    } else {
+        view! {
+            <input id=id.clone() name=name.clone() type="text" maxlength=max required=required value=value
+                aria-invalid=invalid.to_string() aria-describedby=format!("{id}-error") />
+        }
+        .into_any()
+    };
     view! {
         <div class="field" class:invalid=invalid>
             <label for=id.clone()>{label}</label>
-            <input id=id.clone() name=name.clone() type=kind maxlength=max required=required value=fields.get(&name).to_owned()
-                aria-invalid=invalid.to_string() aria-describedby=format!("{id}-error") />
+            {input}
             {hint.map(|hint| view! { <p class="hint">{hint}</p> })}
             <p class="field-error" id=format!("{id}-error")>{error}</p>
         </div>
@@ -255,7 +270,7 @@ fn SourceRows(fields: EntryFields, errors: FieldErrors) -> impl IntoView {
                     <div class="form-grid line-row" role="group" aria-label=format!("Source {}", row + 1)>
                         <Entry label="Source title" name=name("title") fields=fields.clone() errors=errors.clone() hint="The article or document" />
                         <Entry label="Publisher" name=name("publisher") fields=fields.clone() errors=errors.clone() max=200 />
-                        <Entry label="Source address" name=name("url") fields=fields.clone() errors=errors.clone() max=limits::WEBSITE_MAX kind="url" />
+                        <Entry label="Source address" name=name("url") fields=fields.clone() errors=errors.clone() max=limits::WEBSITE_MAX />
                         <Entry label="Source date" name=name("date") fields=fields.clone() errors=errors.clone() max=10 hint="YYYY-MM-DD, YYYY-MM or YYYY" />
                         <Choice label="Supports" name=name("backs") fields=fields.clone() errors=errors.clone() options=backs.clone() default=BACKS_VALUE />
                     </div>
@@ -370,8 +385,8 @@ fn ContractForm(
                 <Entry label="Signed on" name="signed_on".into() fields=f.clone() errors=e.clone() max=10 hint="YYYY-MM-DD, or YYYY-MM or YYYY as the source gives it" />
                 <Choice label="Status" name="status".into() fields=f.clone() errors=e.clone() options=statuses default="signed" />
                 <Entry label="Delivery period" name="delivery_period".into() fields=f.clone() errors=e.clone() max=100 hint="e.g. 2026–2027" />
-                <Entry label="Local production" name="local_production".into() fields=f.clone() errors=e.clone() max=2000 />
-                <Entry label="Notes" name="notes".into() fields=f.clone() errors=e.clone() max=limits::NOTES_MAX />
+                <Entry label="Local production" name="local_production".into() fields=f.clone() errors=e.clone() max=2000 multiline=true />
+                <Entry label="Notes" name="notes".into() fields=f.clone() errors=e.clone() max=limits::NOTES_MAX multiline=true />
             </fieldset>
             <ValueFields fields=f.clone() errors=e.clone() />
             <LineRows fields=f.clone() errors=e.clone() systems=choices.system_options() ceiling=false />
@@ -413,7 +428,7 @@ fn AgreementForm(
                 <Entry label="Buying agency" name="agency".into() fields=f.clone() errors=e.clone() max=200 />
                 <Entry label="Signed on" name="signed_on".into() fields=f.clone() errors=e.clone() max=10 hint="YYYY-MM-DD, or YYYY-MM or YYYY" />
                 <Choice label="Status" name="status".into() fields=f.clone() errors=e.clone() options=statuses default="signed" />
-                <Entry label="Notes" name="notes".into() fields=f.clone() errors=e.clone() max=limits::NOTES_MAX />
+                <Entry label="Notes" name="notes".into() fields=f.clone() errors=e.clone() max=limits::NOTES_MAX multiline=true />
                 {(0..f.rows("supplier", LINE_ROWS)).map(|i| view! {
                     <Choice label=if i == 0 { "Supplier" } else { "Another supplier" } name=format!("supplier{i}_id") fields=f.clone() errors=e.clone() options=firms.clone() empty="—" />
                 }).collect_view()}
@@ -749,7 +764,7 @@ fn SystemForm(
                 <Choice label="Category" name="category".into() fields=f.clone() errors=e.clone() options=categories empty="Choose a category…" />
                 <Choice label="Maker" name="maker_id".into() fields=f.clone() errors=e.clone() options=choices.firm_options() empty="Choose a firm…" />
                 <Choice label="Variant of" name="variant_of_id".into() fields=f.clone() errors=e.clone() options=bases empty="None (a base system)" />
-                <Entry label="Description" name="description".into() fields=f errors=e max=2000 />
+                <Entry label="Description" name="description".into() fields=f errors=e max=2000 multiline=true />
             </fieldset>
             <div class="form-actions">
                 <button type="submit" class="button primary">"Save system"</button>

@@ -375,7 +375,7 @@ fn provenance(fields: &EntryFields, errors: &mut FieldErrors) -> Provenance {
 /// The form fields of a stored value and its sources and alternatives (for an edit form).
 fn provenance_fields(fields: &mut EntryFields, provenance: &Provenance) {
     if let Some(value) = &provenance.value {
-        fields.set("value_amount", value.money.plain());
+        fields.set("value_amount", value.money.grouped());
         fields.set("value_currency", value.money.currency().as_str());
         fields.set("value_confidence", value.confidence.as_str());
         fields.set("value_basis", value.basis.clone());
@@ -389,7 +389,7 @@ fn provenance_fields(fields: &mut EntryFields, provenance: &Provenance) {
     );
     for (row, alternative) in provenance.alternatives.iter().enumerate() {
         let field = |n: &str| format!("alt{row}_{n}");
-        fields.set(field("amount"), alternative.figure.money.plain());
+        fields.set(field("amount"), alternative.figure.money.grouped());
         fields.set(
             field("currency"),
             alternative.figure.money.currency().as_str(),
@@ -458,7 +458,7 @@ pub fn contract_fields(contract: &Contract) -> EntryFields {
         fields.set(field("confidence"), line.quantity_confidence.as_str());
         fields.set(
             field("value"),
-            line.value.map(|m| m.plain()).unwrap_or_default(),
+            line.value.map(|m| m.grouped()).unwrap_or_default(),
         );
         fields.set(field("notes"), line.notes.clone());
     }
@@ -492,7 +492,7 @@ pub fn agreement_fields(agreement: &Agreement) -> EntryFields {
         fields.set(field("confidence"), line.confidence.as_str());
         fields.set(
             field("value"),
-            line.value.map(|m| m.plain()).unwrap_or_default(),
+            line.value.map(|m| m.grouped()).unwrap_or_default(),
         );
         fields.set(field("basis"), line.basis.clone());
         fields.set(field("notes"), line.notes.clone());
