@@ -9,6 +9,7 @@ use crate::register::editor::{
     DeleteAgreementPage, DeleteContractPage, DeleteSystemPage, EditAgreementPage, EditContractPage,
     EditSystemPage, NewAgreementPage, NewContractPage, NewSystemPage,
 };
+use crate::register::summary::{HeadroomPage, SummaryPage};
 use crate::register::systems::{SystemPage, SystemsPage};
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
@@ -50,6 +51,8 @@ pub fn App() -> impl IntoView {
             <Layout>
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=Home ssr=SsrMode::Async />
+                    <Route path=path!("/summary") view=SummaryPage ssr=SsrMode::Async />
+                    <Route path=path!("/headroom") view=HeadroomPage ssr=SsrMode::Async />
                     <Route path=path!("/agreements") view=AgreementsPage ssr=SsrMode::Async />
                     <Route path=path!("/agreements/new") view=NewAgreementPage ssr=SsrMode::Async />
                     <Route path=path!("/agreements/:id") view=AgreementPage ssr=SsrMode::Async />

@@ -10,6 +10,8 @@ pub fn Layout(children: Children) -> impl IntoView {
             <nav aria-label="Main">
                 <a class="brand" href="/">"Defense Export Tracker"</a>
                 <ul>
+                    <li><a href="/summary">"Summary"</a></li>
+                    <li><a href="/headroom">"Headroom"</a></li>
                     <li><a href="/agreements">"Agreements"</a></li>
                     <li><a href="/contracts">"Contracts"</a></li>
                     <li><a href="/deliveries">"Deliveries"</a></li>

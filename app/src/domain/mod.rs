@@ -11,6 +11,7 @@ pub mod limits;
 pub mod money;
 pub mod quantity;
 pub mod register;
+pub mod summary;
 
 pub use country::CountryCode;
 pub use date::PartialDate;

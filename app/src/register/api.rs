@@ -123,3 +123,17 @@ pub async fn update_system(
 pub async fn delete_system(id: i64, version: i64) -> Result<Removal, AppError> {
     answer(async { super::service::delete_system(&db()?, id, version).await }.await)
 }
+
+/// The portfolio totals for the contract filter (its `confidence` is the level counted).
+#[server(endpoint = "summary/portfolio", input = Json)]
+pub async fn portfolio(
+    filter: ContractFilter,
+) -> Result<crate::domain::summary::Portfolio, AppError> {
+    answer(async { super::service::portfolio(&db()?, &filter).await }.await)
+}
+
+/// A page of framework agreements with their ceiling lines' headroom.
+#[server(endpoint = "summary/headroom", input = Json)]
+pub async fn headroom(filter: AgreementFilter) -> Result<Page<Agreement>, AppError> {
+    answer(async { super::service::headroom(&db()?, &filter).await }.await)
+}

@@ -9,6 +9,7 @@ pub mod editor;
 pub mod entry;
 #[cfg(feature = "ssr")]
 pub mod service;
+pub mod summary;
 pub mod systems;
 mod view;
 

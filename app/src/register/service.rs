@@ -540,3 +540,112 @@ pub async fn delete_system(db: &Db, id: i64, version: i64) -> Result<Removal, Ap
         deleted => Ok(removal(deleted?, Vec::new())),
     }
 }
+
+/// The portfolio for `filter`: the grand total and every dimension's groups, counting figures
+/// at the filter's confidence level. Each group carries the contract filter behind it.
+pub async fn portfolio(
+    db: &Db,
+    filter: &ContractFilter,
+) -> Result<crate::domain::summary::Portfolio, AppError> {
+    use crate::domain::summary::{Dimension, Portfolio};
+    let level = filter.confidence;
+    let base = ContractFilter {
+        page: 1,
+        ..filter.clone()
+    };
+    let total = group_totals(db, &base, None)
+        .await?
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| empty_total(&base));
+    let mut groups = Vec::new();
+    for dimension in Dimension::ALL {
+        groups.push((dimension, group_totals(db, &base, Some(dimension)).await?));
+    }
+    Ok(Portfolio {
+        filter: base,
+        level,
+        total,
+        groups,
+    })
+}
+
+fn empty_total(filter: &ContractFilter) -> crate::domain::summary::GroupTotal {
+    crate::domain::summary::GroupTotal {
+        label: "All contracts".into(),
+        drill: filter.clone(),
+        contracts: 0,
+        valued: 0,
+        values: Vec::new(),
+        units_ordered: 0,
+        units_delivered: 0,
+    }
+}
+
+/// The groups of one dimension, with their values per currency and drill-down filters.
+async fn group_totals(
+    db: &Db,
+    filter: &ContractFilter,
+    dimension: Option<crate::domain::summary::Dimension>,
+) -> Result<Vec<crate::domain::summary::GroupTotal>, AppError> {
+    use crate::domain::summary::{Dimension, GroupTotal};
+    use crate::domain::{Category, CountryCode, CurrencyCode, Money};
+    let (counts, values) =
+        crate::storage::summary::groups(db, filter, dimension, filter.confidence).await?;
+    let corrupt = |e: String| AppError::internal(format!("stored total is invalid: {e}"));
+    counts
+        .into_iter()
+        .map(|row| {
+            let key = row.key.clone().unwrap_or_default();
+            let mut drill = filter.clone();
+            match dimension {
+                Some(Dimension::Buyer) => drill.buyer = CountryCode::parse(&key).ok(),
+                Some(Dimension::Supplier) => drill.supplier = key.parse().ok(),
+                Some(Dimension::System) => drill.system = key.parse().ok(),
+                Some(Dimension::Category) => drill.category = Category::parse(&key).ok(),
+                Some(Dimension::Year) => {
+                    drill.year_from = key.parse().ok();
+                    drill.year_to = key.parse().ok();
+                }
+                None => {}
+            }
+            let mine: Vec<_> = values.iter().filter(|v| v.key == row.key).collect();
+            let money = mine
+                .iter()
+                .map(|v| {
+                    let currency = CurrencyCode::parse(&v.currency).map_err(corrupt)?;
+                    Ok(Money::from_minor(v.value_minor, currency))
+                })
+                .collect::<Result<Vec<_>, AppError>>()?;
+            let label = match (dimension, row.label) {
+                (Some(Dimension::Supplier), None) => "Supplier not recorded".to_owned(),
+                (Some(Dimension::Year), None) => "Date not recorded".to_owned(),
+                (_, label) => label.unwrap_or_default(),
+            };
+            Ok(GroupTotal {
+                label,
+                drill,
+                contracts: row.contracts,
+                valued: mine.iter().map(|v| v.valued).sum(),
+                values: money,
+                units_ordered: row.ordered,
+                units_delivered: row.delivered,
+            })
+        })
+        .collect()
+}
+
+/// A page of agreements, each with its ceiling lines' headroom.
+pub async fn headroom(db: &Db, filter: &AgreementFilter) -> Result<Page<Agreement>, AppError> {
+    let page = agreements::list(db, filter).await?;
+    let mut rows = Vec::with_capacity(page.rows.len());
+    for summary in &page.rows {
+        rows.push(get_agreement(db, summary.id).await?);
+    }
+    Ok(Page {
+        rows,
+        total: page.total,
+        page: page.page,
+        per_page: page.per_page,
+    })
+}

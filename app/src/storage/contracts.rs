@@ -460,7 +460,7 @@ struct SummaryRow {
 }
 
 /// The WHERE clause of a filtered contract list, with its arguments.
-fn where_clause(filter: &ContractFilter, args: &mut Args) -> String {
+pub(super) fn where_clause(filter: &ContractFilter, args: &mut Args) -> String {
     let mut clauses = vec!["1 = 1".to_owned()];
     if let Some(q) = &filter.q {
         let p = args.text(contains_pattern(q));

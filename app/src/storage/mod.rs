@@ -12,6 +12,7 @@ pub mod deliveries;
 pub mod firms;
 mod provenance;
 pub mod scratch;
+pub mod summary;
 pub mod systems;
 
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};

@@ -1,0 +1,85 @@
+//! Totals of the deal register: the portfolio by buyer, supplier, system, category and signed
+//! year, each row with the contract filter that lists what it adds up.
+
+use super::filter::ContractFilter;
+use super::{Confidence, Money};
+use serde::{Deserialize, Serialize};
+
+/// What a portfolio is grouped by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Dimension {
+    Buyer,
+    Supplier,
+    System,
+    Category,
+    Year,
+}
+
+impl Dimension {
+    pub const ALL: [Dimension; 5] = [
+        Dimension::Buyer,
+        Dimension::Supplier,
+        Dimension::System,
+        Dimension::Category,
+        Dimension::Year,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Dimension::Buyer => "By buyer",
+            Dimension::Supplier => "By supplier",
+            Dimension::System => "By system (with its variants)",
+            Dimension::Category => "By category",
+            Dimension::Year => "By signed year",
+        }
+    }
+
+    pub fn column(self) -> &'static str {
+        match self {
+            Dimension::Buyer => "Buyer",
+            Dimension::Supplier => "Supplier",
+            Dimension::System => "System",
+            Dimension::Category => "Category",
+            Dimension::Year => "Year",
+        }
+    }
+}
+
+/// One group's totals. Values are summed per currency (amounts in different currencies are
+/// never added); `valued` counts the contracts whose value is counted at the chosen confidence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupTotal {
+    pub label: String,
+    /// The contract list behind this row.
+    pub drill: ContractFilter,
+    pub contracts: i64,
+    pub valued: i64,
+    pub values: Vec<Money>,
+    pub units_ordered: i64,
+    pub units_delivered: i64,
+}
+
+impl GroupTotal {
+    pub fn units_outstanding(&self) -> i64 {
+        (self.units_ordered - self.units_delivered).max(0)
+    }
+}
+
+/// The portfolio: every dimension's groups and the grand total, for one filter and confidence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Portfolio {
+    pub filter: ContractFilter,
+    /// `None`: everything, estimates included.
+    pub level: Option<Confidence>,
+    pub total: GroupTotal,
+    pub groups: Vec<(Dimension, Vec<GroupTotal>)>,
+}
+
+/// What a summary counts at `level`, in words ("confirmed and reported figures").
+pub fn level_text(level: Option<Confidence>) -> &'static str {
+    match level {
+        Some(Confidence::Confirmed) => "confirmed figures only",
+        Some(Confidence::Reported) => "confirmed and reported figures (estimates left out)",
+        _ => "every figure, estimates included",
+    }
+}

@@ -1,0 +1,345 @@
+//! Portfolio totals and framework headroom on both backends, against a small hand-computed
+//! register (two currencies, a variant counted under its base system, a framework executed
+//! above one ceiling, a cancelled contract left out), and against the demo data's reference
+//! figures.
+
+use app::domain::filter::{AgreementFilter, ContractFilter};
+use app::domain::summary::{Dimension, GroupTotal, Portfolio};
+use app::domain::{Confidence, FirmFields, FormOutcome};
+use app::register::entry::EntryFields;
+use app::register::{DeliveryFields, service};
+use app::storage::Db;
+use reqwest::StatusCode;
+
+mod support;
+
+app::on_both_backends!(
+    totals_add_up_by_hand,
+    the_demo_portfolio_matches_the_reference,
+);
+
+fn fields(pairs: &[(&str, String)]) -> EntryFields {
+    EntryFields(
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect(),
+    )
+}
+
+fn saved<T: std::fmt::Debug>(outcome: FormOutcome<T>) -> T {
+    match outcome {
+        FormOutcome::Saved(record) => record,
+        other => panic!("expected a save, got {other:?}"),
+    }
+}
+
+async fn firm(db: &Db, name: &str) -> i64 {
+    let fields = FirmFields {
+        name: name.into(),
+        country: "KR".into(),
+        website: String::new(),
+        notes: String::new(),
+    };
+    saved(app::firms::service::create(db, &fields).await.unwrap()).id
+}
+
+async fn system(db: &Db, designation: &str, category: &str, maker: i64, base: Option<i64>) -> i64 {
+    let form = fields(&[
+        ("designation", designation.into()),
+        ("category", category.into()),
+        ("maker_id", maker.to_string()),
+        (
+            "variant_of_id",
+            base.map(|b| b.to_string()).unwrap_or_default(),
+        ),
+    ]);
+    saved(service::create_system(db, &form).await.unwrap()).id
+}
+
+/// `(field, value)` pairs of a contract with `lines` of (system, quantity, confidence).
+#[allow(clippy::too_many_arguments)]
+async fn contract(
+    db: &Db,
+    title: &str,
+    agreement: Option<i64>,
+    supplier: i64,
+    buyer: &str,
+    signed: &str,
+    status: &str,
+    value: (&str, &str, &str),
+    lines: &[(i64, u32, &str)],
+) -> app::domain::register::Contract {
+    let mut pairs = vec![
+        ("title", title.to_owned()),
+        (
+            "agreement_id",
+            agreement.map(|a| a.to_string()).unwrap_or_default(),
+        ),
+        ("supplier_id", supplier.to_string()),
+        ("buyer", buyer.into()),
+        ("signed_on", signed.into()),
+        ("status", status.into()),
+        ("value_amount", value.0.into()),
+        ("value_currency", value.1.into()),
+        ("value_confidence", value.2.into()),
+    ];
+    let names: Vec<[String; 3]> = (0..lines.len())
+        .map(|i| {
+            [
+                format!("line{i}_system"),
+                format!("line{i}_quantity"),
+                format!("line{i}_confidence"),
+            ]
+        })
+        .collect();
+    for (i, (system, quantity, confidence)) in lines.iter().enumerate() {
+        pairs.push((names[i][0].as_str(), system.to_string()));
+        pairs.push((names[i][1].as_str(), quantity.to_string()));
+        pairs.push((names[i][2].as_str(), (*confidence).to_owned()));
+    }
+    saved(service::create_contract(db, &fields(&pairs)).await.unwrap())
+}
+
+async fn deliver(db: &Db, contract: &app::domain::register::Contract, line: usize, units: u32) {
+    let form = DeliveryFields {
+        line_id: contract.lines[line].id.to_string(),
+        delivered_on: "2024".into(),
+        units: units.to_string(),
+        confidence: "confirmed".into(),
+        notes: String::new(),
+    };
+    saved(
+        service::record_delivery(db, contract.id, &form)
+            .await
+            .unwrap(),
+    );
+}
+
+fn group<'a>(portfolio: &'a Portfolio, dimension: Dimension, label: &str) -> &'a GroupTotal {
+    portfolio
+        .groups
+        .iter()
+        .find(|(d, _)| *d == dimension)
+        .unwrap()
+        .1
+        .iter()
+        .find(|g| g.label == label)
+        .unwrap_or_else(|| panic!("no {label} in {dimension:?}"))
+}
+
+fn values(total: &GroupTotal) -> Vec<String> {
+    total.values.iter().map(|m| m.to_string()).collect()
+}
+
+async fn at(db: &Db, level: Option<Confidence>) -> Portfolio {
+    let filter = ContractFilter {
+        confidence: level,
+        ..Default::default()
+    };
+    service::portfolio(db, &filter).await.unwrap()
+}
+
+async fn totals_add_up_by_hand(db: &Db) {
+    let (alpha, beta) = (firm(db, "Alpha").await, firm(db, "Beta").await);
+    let t1 = system(db, "T1", "armoured vehicles", alpha, None).await;
+    let t1pl = system(db, "T1-PL", "armoured vehicles", alpha, Some(t1)).await;
+    let h9 = system(db, "H9", "artillery", beta, None).await;
+    let framework = saved(
+        service::create_agreement(
+            db,
+            &fields(&[
+                ("title", "Framework A".into()),
+                ("buyer", "PL".into()),
+                ("status", "active".into()),
+                ("supplier0_id", alpha.to_string()),
+                ("line0_system", t1.to_string()),
+                ("line0_quantity", "100".into()),
+                ("line0_confidence", "confirmed".into()),
+                ("line1_system", h9.to_string()),
+                ("line1_quantity", "50".into()),
+                ("line1_confidence", "confirmed".into()),
+            ]),
+        )
+        .await
+        .unwrap(),
+    );
+    let a = Some(framework.id);
+    let c1 = contract(
+        db,
+        "C1",
+        a,
+        alpha,
+        "PL",
+        "2022-08",
+        "signed",
+        ("1,000,000.50", "USD", "reported"),
+        &[(t1, 60, "confirmed")],
+    )
+    .await;
+    let c2 = contract(
+        db,
+        "C2",
+        a,
+        alpha,
+        "PL",
+        "2023",
+        "signed",
+        ("5,000,000,000", "KRW", "confirmed"),
+        &[(t1pl, 50, "reported"), (h9, 20, "confirmed")],
+    )
+    .await;
+    contract(
+        db,
+        "C3",
+        None,
+        beta,
+        "RO",
+        "2024-01-15",
+        "signed",
+        ("250,000.25", "USD", "estimated"),
+        &[(h9, 10, "estimated")],
+    )
+    .await;
+    contract(
+        db,
+        "C4",
+        a,
+        alpha,
+        "PL",
+        "2024",
+        "cancelled",
+        ("999", "USD", "confirmed"),
+        &[(t1, 5, "confirmed")],
+    )
+    .await;
+    deliver(db, &c1, 0, 30).await;
+    deliver(db, &c2, 1, 5).await;
+
+    // Everything, estimates included; the cancelled C4 left out.
+    let all = at(db, None).await;
+    assert_eq!(all.total.contracts, 3);
+    assert_eq!(
+        values(&all.total),
+        ["KRW 5,000,000,000", "USD 1,250,000.75"]
+    );
+    assert_eq!(
+        (all.total.units_ordered, all.total.units_delivered),
+        (140, 35)
+    );
+    let poland = group(&all, Dimension::Buyer, "Poland");
+    assert_eq!(poland.contracts, 2);
+    assert_eq!(values(poland), ["KRW 5,000,000,000", "USD 1,000,000.50"]);
+    assert_eq!((poland.units_ordered, poland.units_delivered), (130, 35));
+    assert_eq!(poland.drill.buyer.unwrap().as_str(), "PL");
+    let romania = group(&all, Dimension::Buyer, "Romania");
+    assert_eq!((romania.contracts, romania.units_ordered), (1, 10));
+    // T1-PL counts under T1; a contract's value goes to a system only when it has one line.
+    let tanks = group(&all, Dimension::System, "T1");
+    assert_eq!(
+        (tanks.contracts, tanks.units_ordered, tanks.units_delivered),
+        (2, 110, 30)
+    );
+    assert_eq!(values(tanks), ["USD 1,000,000.50"]);
+    assert_eq!(tanks.drill.system, Some(t1));
+    let guns = group(&all, Dimension::Category, "artillery");
+    assert_eq!(
+        (guns.contracts, guns.units_ordered, guns.units_delivered),
+        (2, 30, 5)
+    );
+    assert_eq!(values(guns), ["USD 250,000.25"]);
+    let y2023 = group(&all, Dimension::Year, "2023");
+    assert_eq!(
+        (y2023.drill.year_from, y2023.drill.year_to),
+        (Some(2023), Some(2023))
+    );
+    assert_eq!(
+        values(group(&all, Dimension::Supplier, "Beta")),
+        ["USD 250,000.25"]
+    );
+
+    // Confirmed and reported: C3's estimated value and units drop out.
+    let reported = at(db, Some(Confidence::Reported)).await;
+    assert_eq!(
+        values(&reported.total),
+        ["KRW 5,000,000,000", "USD 1,000,000.50"]
+    );
+    assert_eq!(reported.total.units_ordered, 130);
+    // Confirmed only: C1's reported value and C2's reported T1-PL line drop out too.
+    let confirmed = at(db, Some(Confidence::Confirmed)).await;
+    assert_eq!(values(&confirmed.total), ["KRW 5,000,000,000"]);
+    assert_eq!(
+        (
+            confirmed.total.units_ordered,
+            confirmed.total.units_delivered
+        ),
+        (80, 35)
+    );
+
+    // Filters narrow the totals like the contract list.
+    let since_2023 = ContractFilter {
+        year_from: Some(2023),
+        ..Default::default()
+    };
+    let narrowed = service::portfolio(db, &since_2023).await.unwrap();
+    assert_eq!(narrowed.total.contracts, 2);
+
+    // Headroom: T1 executed 60 + 50 (its variant) of 100, 10 over; H9 20 of 50.
+    let page = service::headroom(db, &AgreementFilter::default())
+        .await
+        .unwrap();
+    let lines = &page.rows[0].ceilings;
+    assert_eq!((lines[0].executed, lines[0].delivered), (110, 30));
+    assert!(lines[0].over_ceiling());
+    assert_eq!((lines[1].executed, lines[1].delivered), (20, 5));
+    assert!(!lines[1].over_ceiling());
+
+    let app = support::spawn_app(db.clone()).await;
+    let (status, page) = app.get("/summary?confidence=confirmed").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("Counting confirmed figures only."),
+        "the page says what it counts"
+    );
+    assert!(page.contains("KRW 5,000,000,000"));
+    let (status, page) = app.get("/headroom").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("10 over the ceiling"));
+}
+
+/// deals.md: Poland's executive contracts under the 2022 framework order 180 + 180 K2 (K2GF
+/// and K2PL) and 212 + 152 K9; all 180 K2GF of contract #1 are delivered.
+async fn the_demo_portfolio_matches_the_reference(db: &Db) {
+    server::demo::load(db).await.unwrap();
+    let all = at(db, None).await;
+    let k2 = group(&all, Dimension::System, "K2");
+    assert_eq!(k2.units_ordered, 360);
+    assert_eq!(k2.units_delivered, 180);
+    let k9 = group(&all, Dimension::System, "K9");
+    assert!(k9.units_ordered >= 364, "{}", k9.units_ordered);
+    let poland = group(&all, Dimension::Buyer, "Poland");
+    assert!(
+        values(poland).iter().any(|v| v.starts_with("USD ")),
+        "{:?}",
+        values(poland)
+    );
+    let contracts = app::storage::contracts::list(
+        db,
+        &ContractFilter {
+            buyer: poland.drill.buyer,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let cancelled = contracts
+        .rows
+        .iter()
+        .filter(|c| c.status == app::domain::ContractStatus::Cancelled)
+        .count() as i64;
+    assert_eq!(
+        poland.contracts,
+        contracts.total - cancelled,
+        "the drill-down lists what the total adds up"
+    );
+}
