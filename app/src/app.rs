@@ -9,6 +9,7 @@ use crate::register::editor::{
     DeleteAgreementPage, DeleteContractPage, DeleteSystemPage, EditAgreementPage, EditContractPage,
     EditSystemPage, NewAgreementPage, NewContractPage, NewSystemPage,
 };
+use crate::register::rates::{DeleteRatePage, RatePage, RatesPage};
 use crate::register::summary::{HeadroomPage, SummaryPage};
 use crate::register::systems::{SystemPage, SystemsPage};
 use leptos::prelude::*;
@@ -52,6 +53,9 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=Home ssr=SsrMode::Async />
                     <Route path=path!("/summary") view=SummaryPage ssr=SsrMode::Async />
+                    <Route path=path!("/rates") view=RatesPage ssr=SsrMode::Async />
+                    <Route path=path!("/rates/:id") view=RatePage ssr=SsrMode::Async />
+                    <Route path=path!("/rates/:id/delete") view=DeleteRatePage ssr=SsrMode::Async />
                     <Route path=path!("/headroom") view=HeadroomPage ssr=SsrMode::Async />
                     <Route path=path!("/agreements") view=AgreementsPage ssr=SsrMode::Async />
                     <Route path=path!("/agreements/new") view=NewAgreementPage ssr=SsrMode::Async />

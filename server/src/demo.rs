@@ -18,6 +18,20 @@ use serde::Deserialize;
 use std::collections::HashMap;
 
 const DEALS: &str = include_str!("../seed/deals.json");
+const RATES: &str = include_str!("../seed/rates.json");
+
+#[derive(Deserialize)]
+struct RateSeed {
+    rates: Vec<SeedRate>,
+}
+
+#[derive(Deserialize)]
+struct SeedRate {
+    currency: String,
+    date: String,
+    usd_per_unit: String,
+    source: String,
+}
 
 #[derive(Deserialize)]
 struct Seed {
@@ -129,6 +143,7 @@ struct SeedContract {
 /// How much was loaded.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Loaded {
+    pub rates: usize,
     pub firms: usize,
     pub systems: usize,
     pub agreements: usize,
@@ -197,6 +212,26 @@ pub async fn load(db: &Db) -> Result<Loaded, String> {
     let seed: Seed = serde_json::from_str(DEALS).map_err(|e| format!("seed/deals.json: {e}"))?;
     let mut loaded = Loaded::default();
     let fail = |what: &str, key: &str, e: String| format!("seed/deals.json, {what} {key:?}: {e}");
+
+    // Rates first: each contract takes its USD equivalent as it is stored.
+    let rates: RateSeed =
+        serde_json::from_str(RATES).map_err(|e| format!("seed/rates.json: {e}"))?;
+    for rate in &rates.rates {
+        let name = format!("{} {}", rate.currency, rate.date);
+        let draft = (|| {
+            Ok::<_, String>(app::domain::rate::RateDraft {
+                currency: CurrencyCode::parse(&rate.currency)?,
+                date: PartialDate::parse(&rate.date)?,
+                usd_per_unit: app::domain::rate::parse_usd_per_unit(&rate.usd_per_unit)?,
+                source: rate.source.clone(),
+            })
+        })()
+        .map_err(|e| format!("seed/rates.json, rate {name}: {e}"))?;
+        app::storage::rates::insert(db, &draft)
+            .await
+            .map_err(|e| format!("seed/rates.json, rate {name}: {e}"))?;
+        loaded.rates += 1;
+    }
 
     let mut firm_ids = HashMap::new();
     for firm in &seed.firms {

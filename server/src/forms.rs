@@ -488,6 +488,79 @@ pub async fn delete_system(
     .await
 }
 
+fn rate_entry(outcome: FormOutcome<app::domain::rate::ExchangeRate>) -> Entry {
+    Entry::from_outcome(
+        outcome,
+        |r| r.id,
+        |r| {
+            (
+                app::register::entry::rate_fields(r),
+                r.updated_at.timestamp_micros(),
+            )
+        },
+    )
+}
+
+/// `POST /rates/new`: a rate re-rendered on the rates page when it does not save.
+pub async fn create_rate(State(state): State<AppState>, mut request: Request<Body>) -> Response {
+    // A rejected form shows the list page again, where the form is.
+    if let Ok(uri) = "/rates".parse() {
+        *request.uri_mut() = uri;
+    }
+    save_entry(
+        state,
+        request,
+        "rates",
+        "created",
+        |db, fields| async move {
+            Ok(rate_entry(
+                app::register::service::create_rate(&db, &fields).await?,
+            ))
+        },
+    )
+    .await
+}
+
+/// `POST /rates/{id}/edit`: re-rendered on the rate's page when it does not save.
+pub async fn update_rate(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    mut request: Request<Body>,
+) -> Response {
+    if let Ok(uri) = format!("/rates/{id}").parse() {
+        *request.uri_mut() = uri;
+    }
+    save_entry(
+        state,
+        request,
+        "rates",
+        "saved",
+        move |db, fields| async move {
+            Ok(rate_entry(
+                app::register::service::update_rate(&db, id, &fields).await?,
+            ))
+        },
+    )
+    .await
+}
+
+/// `POST /rates/{id}/delete`.
+pub async fn delete_rate(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    request: Request<Body>,
+) -> Response {
+    delete_entry(state, request, "rates", move |db, version| async move {
+        let rate = app::register::service::get_rate(&db, id).await?;
+        let name = format!("rate {} {}", rate.currency, rate.date);
+        Ok((
+            name,
+            app::register::service::delete_rate(&db, id, version).await?,
+        ))
+    })
+    .await
+}
+
 /// The shared path of the entry forms: parse the post, run `save`, then show the record at
 /// `/{collection}/{id}?{notice}=1`; or the form again with its messages (422), or merged with
 /// the other user's save (409).

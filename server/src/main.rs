@@ -43,6 +43,7 @@ async fn run(cli: Cli) -> Result<(), String> {
     if brand_new && !cli.no_demo_data {
         let loaded = demo::load(&db).await?;
         tracing::info!(
+            rates = loaded.rates,
             firms = loaded.firms,
             systems = loaded.systems,
             agreements = loaded.agreements,

@@ -16,7 +16,173 @@ mod support;
 app::on_both_backends!(
     totals_add_up_by_hand,
     the_demo_portfolio_matches_the_reference,
+    usd_equivalents_follow_the_rates,
 );
+
+fn usd(total: &GroupTotal) -> String {
+    total.usd.map(|m| m.to_string()).unwrap_or_default()
+}
+
+/// One KRW contract and two USD ones: the USD total takes the KRW value at the rate of its
+/// signing date, follows every change of that rate, and says what it leaves out.
+async fn usd_equivalents_follow_the_rates(db: &Db) {
+    let alpha = firm(db, "Alpha").await;
+    let t1 = system(db, "T1", "armoured vehicles", alpha, None).await;
+    let krw = contract(
+        db,
+        "K",
+        None,
+        alpha,
+        "PL",
+        "2023-12-01",
+        "signed",
+        ("5,000,000,000", "KRW", "confirmed"),
+        &[(t1, 1, "confirmed")],
+    )
+    .await;
+    contract(
+        db,
+        "U1",
+        None,
+        alpha,
+        "PL",
+        "2022",
+        "signed",
+        ("1,000,000.50", "USD", "reported"),
+        &[(t1, 1, "confirmed")],
+    )
+    .await;
+    contract(
+        db,
+        "U2",
+        None,
+        alpha,
+        "RO",
+        "2024",
+        "signed",
+        ("250,000.25", "USD", "confirmed"),
+        &[(t1, 1, "confirmed")],
+    )
+    .await;
+
+    let before = at(db, None).await;
+    assert_eq!(usd(&before.total), "USD 1,250,000.75");
+    assert_eq!(before.total.without_usd, 1, "the KRW value has no rate yet");
+
+    let rate = |date: &str, value: &str| {
+        fields(&[
+            ("currency", "KRW".into()),
+            ("date", date.into()),
+            ("usd_per_unit", value.into()),
+            ("source", "Bank of Korea, annual average".into()),
+        ])
+    };
+    // A later rate does not apply to an earlier signing; the nearest earlier one does.
+    saved(
+        service::create_rate(db, &rate("2024-01-01", "0.000733149"))
+            .await
+            .unwrap(),
+    );
+    assert_eq!(at(db, None).await.total.without_usd, 1);
+    let r2023 = saved(
+        service::create_rate(db, &rate("2023-01-01", "0.000766043"))
+            .await
+            .unwrap(),
+    );
+    let after = at(db, None).await;
+    // 5,000,000,000 × 0.000766043 = 3,830,215.00
+    assert_eq!(usd(&after.total), "USD 5,080,215.75");
+    assert_eq!(after.total.without_usd, 0);
+    assert_eq!(
+        usd(group(&after, Dimension::Buyer, "Poland")),
+        "USD 4,830,215.50"
+    );
+    let stored = service::get_contract(db, krw.id)
+        .await
+        .unwrap()
+        .usd
+        .unwrap();
+    assert_eq!(stored.money.to_string(), "USD 3,830,215.00");
+    assert_eq!(
+        stored.rate.unwrap().id,
+        r2023.id,
+        "the rate used is on record"
+    );
+
+    // Editing the rate moves every figure that depends on it.
+    let mut form = app::register::entry::with_base(app::register::entry::rate_fields(&r2023));
+    form.0.insert("usd_per_unit".into(), "0.0008".into());
+    saved(service::update_rate(db, r2023.id, &form).await.unwrap());
+    assert_eq!(usd(&at(db, None).await.total), "USD 5,250,000.75");
+    // A stale edit is a conflict, not an overwrite.
+    assert!(matches!(
+        service::update_rate(db, r2023.id, &form).await.unwrap(),
+        FormOutcome::Conflict { .. }
+    ));
+    // Deleting it leaves the contract without a USD figure again.
+    let current = service::get_rate(db, r2023.id).await.unwrap();
+    assert_eq!(
+        service::delete_rate(db, r2023.id, current.version)
+            .await
+            .unwrap(),
+        app::register::Removal::Deleted
+    );
+    assert_eq!(at(db, None).await.total.without_usd, 1);
+
+    // Rules at their fields.
+    let refused = |outcome: FormOutcome<app::domain::rate::ExchangeRate>| match outcome {
+        FormOutcome::Invalid(errors) => errors,
+        other => panic!("expected messages, got {other:?}"),
+    };
+    let errors = refused(
+        service::create_rate(db, &rate("2024-01-01", "0.0007"))
+            .await
+            .unwrap(),
+    );
+    assert!(errors.get("date").unwrap().contains("already has a rate"));
+    let errors = refused(
+        service::create_rate(db, &rate("2024-02", "-3"))
+            .await
+            .unwrap(),
+    );
+    assert!(errors.get("date").unwrap().contains("whole date"));
+    assert!(
+        errors
+            .get("usd_per_unit")
+            .unwrap()
+            .contains("more than zero")
+    );
+
+    let app = support::spawn_app(db.clone()).await;
+    let (status, page) = app.get(&format!("/contracts/{}", krw.id)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("no KRW rate on or before the signing date"),
+        "the page says why there is no USD figure"
+    );
+    let (status, page) = app.get("/rates").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("0.000733149"));
+    let response = app
+        .post_form(
+            "/rates/new",
+            &[
+                ("currency", "KRW"),
+                ("date", "2023-01-01"),
+                ("usd_per_unit", "0.000766043"),
+                ("source", "BoK"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (_, page) = app.get(&format!("/contracts/{}", krw.id)).await;
+    assert!(
+        page.contains(
+            "USD 3,830,215.00 at 0.000766043 US dollars per KRW (rate of 2023-01-01: BoK)"
+        ),
+        "{page}"
+    );
+}
 
 fn fields(pairs: &[(&str, String)]) -> EntryFields {
     EntryFields(
@@ -317,6 +483,8 @@ async fn the_demo_portfolio_matches_the_reference(db: &Db) {
     assert_eq!(k2.units_delivered, 180);
     let k9 = group(&all, Dimension::System, "K9");
     assert!(k9.units_ordered >= 364, "{}", k9.units_ordered);
+    // Every demo value has a USD equivalent but the one EUR contract without a signing date.
+    assert_eq!(all.total.without_usd, 1);
     let poland = group(&all, Dimension::Buyer, "Poland");
     assert!(
         values(poland).iter().any(|v| v.starts_with("USD ")),

@@ -17,6 +17,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <li><a href="/deliveries">"Deliveries"</a></li>
                     <li><a href="/systems">"Systems"</a></li>
                     <li><a href="/firms">"Firms"</a></li>
+                    <li><a href="/rates">"Rates"</a></li>
                 </ul>
             </nav>
         </header>

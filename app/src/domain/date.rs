@@ -82,6 +82,10 @@ impl PartialDate {
         self.month
     }
 
+    pub fn day(&self) -> Option<u32> {
+        self.day
+    }
+
     /// The first day the date could mean (2025-06 → 2025-06-01).
     pub fn earliest(&self) -> NaiveDate {
         NaiveDate::from_ymd_opt(self.year, self.month.unwrap_or(1), self.day.unwrap_or(1))

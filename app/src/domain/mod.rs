@@ -10,6 +10,7 @@ pub mod form;
 pub mod limits;
 pub mod money;
 pub mod quantity;
+pub mod rate;
 pub mod register;
 pub mod summary;
 

@@ -216,6 +216,8 @@ pub struct Contract {
     pub local_production: String,
     pub lines: Vec<ContractLine>,
     pub deliveries: Vec<Delivery>,
+    /// The value in US dollars and the rate it was taken at.
+    pub usd: Option<super::rate::UsdValue>,
     pub notes: String,
     pub version: i64,
     #[serde(with = "chrono::serde::ts_microseconds")]
@@ -234,6 +236,7 @@ pub struct ContractSummary {
     pub status: ContractStatus,
     pub value: Option<Money>,
     pub value_confidence: Option<Confidence>,
+    pub usd: Option<Money>,
     pub systems: String,
     pub units_ordered: i64,
     pub units_delivered: i64,

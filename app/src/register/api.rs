@@ -96,6 +96,36 @@ pub async fn agreement_choices() -> Result<Vec<AgreementChoice>, AppError> {
     answer(async { Ok(crate::storage::agreements::choices(&db()?).await?) }.await)
 }
 
+#[server(endpoint = "rates/list", input = GetUrl)]
+pub async fn list_rates() -> Result<Vec<crate::domain::rate::ExchangeRate>, AppError> {
+    answer(async { super::service::list_rates(&db()?).await }.await)
+}
+
+#[server(endpoint = "rates/get", input = GetUrl)]
+pub async fn get_rate(id: i64) -> Result<crate::domain::rate::ExchangeRate, AppError> {
+    answer(async { super::service::get_rate(&db()?, id).await }.await)
+}
+
+#[server(endpoint = "rates/create", input = Json)]
+pub async fn create_rate(
+    fields: EntryFields,
+) -> Result<FormOutcome<crate::domain::rate::ExchangeRate>, AppError> {
+    answer(async { super::service::create_rate(&db()?, &fields).await }.await)
+}
+
+#[server(endpoint = "rates/update", input = Json)]
+pub async fn update_rate(
+    id: i64,
+    fields: EntryFields,
+) -> Result<FormOutcome<crate::domain::rate::ExchangeRate>, AppError> {
+    answer(async { super::service::update_rate(&db()?, id, &fields).await }.await)
+}
+
+#[server(endpoint = "rates/delete", input = Json)]
+pub async fn delete_rate(id: i64, version: i64) -> Result<Removal, AppError> {
+    answer(async { super::service::delete_rate(&db()?, id, version).await }.await)
+}
+
 #[server(endpoint = "systems/get", input = GetUrl)]
 pub async fn get_system(id: i64) -> Result<SystemRecord, AppError> {
     answer(async { super::service::get_system(&db()?, id).await }.await)

@@ -200,6 +200,7 @@ fn ContractTable(filter: ContractFilter, page: Page<ContractSummary>) -> impl In
                             <td>{c.status.as_str()}</td>
                             <td class="num">
                                 {money_text(c.value)}
+                                {c.usd.filter(|_| c.value.is_some_and(|v| v.currency().as_str() != "USD")).map(|usd| view! { <br /><span class="muted">{format!("≈ {usd}")}</span> })}
                                 {c.value_confidence.map(|confidence| view! { <br /><ConfidenceBadge confidence /> })}
                             </td>
                             <td class="num">{format::thousands(c.units_ordered)}" / "{format::thousands(c.units_delivered)}</td>
@@ -288,6 +289,8 @@ fn ContractDetail(
                 Some(figure) => view! { <FigureView figure /> }.into_any(),
                 None => view! { <span class="muted">"not disclosed"</span> }.into_any(),
             }}</dd>
+            <dt>"In US dollars"</dt>
+            <dd>{usd_text(&c)}</dd>
             <dt>"Value sources"</dt><dd><SourceList sources=c.provenance.value_sources.clone() /></dd>
             {(!c.delivery_period.is_empty()).then(|| view! { <dt>"Delivery period"</dt><dd>{c.delivery_period.clone()}</dd> })}
             {(!c.local_production.is_empty()).then(|| view! { <dt>"Local production"</dt><dd class="notes">{c.local_production.clone()}</dd> })}
@@ -460,5 +463,32 @@ fn DeliveryForm(contract: Contract, echo: Option<DeliveryEcho>) -> impl IntoView
                 </div>
             </form>
         </section>
+    }
+}
+
+/// The USD equivalent and the rate it was taken at, in words.
+fn usd_text(contract: &Contract) -> String {
+    let Some(value) = contract.provenance.value.as_ref() else {
+        return "—".into();
+    };
+    match &contract.usd {
+        Some(usd) => match &usd.rate {
+            Some(rate) => format!(
+                "{} at {} US dollars per {} (rate of {}: {})",
+                usd.money,
+                rate.usd_per_unit,
+                value.money.currency(),
+                rate.date,
+                rate.source
+            ),
+            None => usd.money.to_string(),
+        },
+        None if contract.signed_on.is_none() => {
+            "none: the signing date is not recorded, so no rate applies".into()
+        }
+        None => format!(
+            "none: no {} rate on or before the signing date (add one under Rates)",
+            value.money.currency()
+        ),
     }
 }

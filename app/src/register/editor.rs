@@ -22,7 +22,7 @@ use leptos_router::hooks::use_params_map;
 
 /// A labelled input with its hint and its error message.
 #[component]
-fn Entry(
+pub(super) fn Entry(
     label: &'static str,
     name: String,
     fields: EntryFields,
@@ -63,7 +63,7 @@ fn Entry(
 
 /// A labelled select; `options` are `(value, label)`, with a leading empty choice `empty`.
 #[component]
-fn Choice(
+pub(super) fn Choice(
     label: &'static str,
     name: String,
     fields: EntryFields,
@@ -95,7 +95,7 @@ fn Choice(
 }
 
 /// A hidden field, when the form has a value for it (an edit form's version and lines' ids).
-fn hidden(fields: &EntryFields, name: String) -> impl IntoView + use<> {
+pub(super) fn hidden(fields: &EntryFields, name: String) -> impl IntoView + use<> {
     let value = fields.get(&name).to_owned();
     (!value.is_empty()).then(|| view! { <input type="hidden" name=name value=value /> })
 }
@@ -107,7 +107,7 @@ fn countries() -> Vec<(String, String)> {
         .collect()
 }
 
-fn currencies() -> Vec<(String, String)> {
+pub(super) fn currencies() -> Vec<(String, String)> {
     CurrencyCode::all()
         .map(|c| (c.to_string(), format!("{c} — {}", c.name())))
         .collect()
@@ -122,7 +122,7 @@ fn confidences() -> Vec<(String, String)> {
 
 /// What the selects of the entry forms choose from.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
-struct Choices {
+pub struct Choices {
     firms: Vec<Firm>,
     systems: Vec<SystemRecord>,
     agreements: Vec<AgreementChoice>,
@@ -317,7 +317,7 @@ fn LineRows(
     }
 }
 
-fn summary(errors: &FieldErrors) -> Option<impl IntoView + use<>> {
+pub(super) fn summary(errors: &FieldErrors) -> Option<impl IntoView + use<>> {
     (!errors.is_empty()).then(|| view! {
         <p class="alert alert-error" role="alert">"Nothing was saved. Correct the fields marked below."</p>
     })
@@ -325,7 +325,11 @@ fn summary(errors: &FieldErrors) -> Option<impl IntoView + use<>> {
 
 /// What happened when someone else saved the record while this form was open.
 #[component]
-fn ConflictPanel(conflict: EditConflict, choices: Choices, what: &'static str) -> impl IntoView {
+pub(super) fn ConflictPanel(
+    conflict: EditConflict,
+    choices: Choices,
+    what: &'static str,
+) -> impl IntoView {
     let saved_at = chrono::DateTime::from_timestamp_micros(conflict.saved_at)
         .map(|at| format::timestamp(&at))
         .unwrap_or_default();
@@ -349,7 +353,7 @@ fn ConflictPanel(conflict: EditConflict, choices: Choices, what: &'static str) -
     }
 }
 
-fn route_id() -> Option<i64> {
+pub(super) fn route_id() -> Option<i64> {
     use_params_map()
         .with_untracked(|p| p.get("id"))
         .and_then(|id| id.parse().ok())
@@ -597,19 +601,19 @@ pub fn EditAgreementPage() -> impl IntoView {
 pub struct DeleteRefused(pub super::Removal);
 
 /// What a confirmation page shows about the record it deletes.
-struct Doomed {
-    kind: &'static str,
-    title: String,
-    href: String,
-    list_href: &'static str,
-    list_name: &'static str,
-    version: i64,
+pub(super) struct Doomed {
+    pub(super) kind: &'static str,
+    pub(super) title: String,
+    pub(super) href: String,
+    pub(super) list_href: &'static str,
+    pub(super) list_name: &'static str,
+    pub(super) version: i64,
     /// What goes with it ("its 3 lines and 2 deliveries").
-    consequence: String,
+    pub(super) consequence: String,
 }
 
 /// The confirmation page of a delete: what goes with the record, or what still refers to it.
-fn confirm_delete(doomed: Doomed, references: Vec<String>) -> impl IntoView {
+pub(super) fn confirm_delete(doomed: Doomed, references: Vec<String>) -> impl IntoView {
     let refused = use_context::<DeleteRefused>();
     let Doomed {
         kind,

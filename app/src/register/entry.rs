@@ -816,6 +816,46 @@ pub fn system_fields(system: &SystemRecord) -> EntryFields {
     fields
 }
 
+/// Parses the exchange-rate form (`currency`, `date`, `usd_per_unit`, `source`).
+pub fn rate_draft(fields: &EntryFields) -> Result<crate::domain::rate::RateDraft, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let currency = errors.check("currency", CurrencyCode::parse(fields.get("currency")));
+    let date = errors.check(
+        "date",
+        PartialDate::parse_past(fields.get("date")).and_then(|d| match d.day() {
+            Some(_) => Ok(d),
+            None => Err("A rate is of a day: write the whole date, YYYY-MM-DD.".to_owned()),
+        }),
+    );
+    let usd_per_unit = errors.check(
+        "usd_per_unit",
+        crate::domain::rate::parse_usd_per_unit(fields.get("usd_per_unit")),
+    );
+    let source = errors.check("source", text(fields, "source", "source", 300, true));
+    match (currency, date, usd_per_unit, source) {
+        (Some(currency), Some(date), Some(usd_per_unit), Some(source)) if errors.is_empty() => {
+            Ok(crate::domain::rate::RateDraft {
+                currency,
+                date,
+                usd_per_unit,
+                source,
+            })
+        }
+        _ => Err(errors),
+    }
+}
+
+/// The fields of a stored rate, as its edit form starts.
+pub fn rate_fields(rate: &crate::domain::rate::ExchangeRate) -> EntryFields {
+    let mut fields = EntryFields::default();
+    fields.set("version", rate.version.to_string());
+    fields.set("currency", rate.currency.as_str());
+    fields.set("date", rate.date.to_string());
+    fields.set("usd_per_unit", rate.usd_per_unit.to_string());
+    fields.set("source", rate.source.clone());
+    fields
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -949,6 +989,7 @@ mod tests {
                 delivered: 0,
             }],
             deliveries: vec![],
+            usd: None,
             notes: String::new(),
             version: 2,
             updated_at: chrono::Utc::now(),

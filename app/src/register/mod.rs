@@ -7,6 +7,7 @@ pub mod contracts;
 pub mod deliveries;
 pub mod editor;
 pub mod entry;
+pub mod rates;
 #[cfg(feature = "ssr")]
 pub mod service;
 pub mod summary;

@@ -347,6 +347,92 @@ fn removal(deleted: crate::storage::Deleted, _by: Vec<String>) -> Removal {
     }
 }
 
+pub async fn list_rates(db: &Db) -> Result<Vec<crate::domain::rate::ExchangeRate>, AppError> {
+    Ok(crate::storage::rates::list(db).await?)
+}
+
+pub async fn get_rate(db: &Db, id: i64) -> Result<crate::domain::rate::ExchangeRate, AppError> {
+    crate::storage::rates::get(db, id)
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("Exchange rate {id}")))
+}
+
+fn duplicate_rate() -> FieldErrors {
+    FieldErrors::single(
+        "date",
+        "This currency already has a rate on that date; edit that one instead.",
+    )
+}
+
+/// Stores a new exchange rate; the USD equivalents of its currency follow in the same
+/// transaction.
+pub async fn create_rate(
+    db: &Db,
+    fields: &super::entry::EntryFields,
+) -> Result<FormOutcome<crate::domain::rate::ExchangeRate>, AppError> {
+    let draft = match super::entry::rate_draft(fields) {
+        Ok(draft) => draft,
+        Err(errors) => return Ok(FormOutcome::Invalid(errors)),
+    };
+    match crate::storage::rates::insert(db, &draft).await {
+        Ok(id) => {
+            tracing::info!(
+                rate.id = id,
+                currency = draft.currency.as_str(),
+                "exchange rate added"
+            );
+            Ok(FormOutcome::Saved(get_rate(db, id).await?))
+        }
+        Err(StorageError::UniqueViolation { .. }) => Ok(FormOutcome::Invalid(duplicate_rate())),
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// Saves the edit form of rate `id` if nobody saved it since the form was opened.
+pub async fn update_rate(
+    db: &Db,
+    id: i64,
+    fields: &super::entry::EntryFields,
+) -> Result<FormOutcome<crate::domain::rate::ExchangeRate>, AppError> {
+    let (draft, version) = match (
+        super::entry::rate_draft(fields),
+        super::entry::version(fields),
+    ) {
+        (Ok(draft), Ok(version)) => (draft, version),
+        (Err(mut errors), version) => {
+            if let Err(message) = version {
+                errors.add("usd_per_unit", message);
+            }
+            return Ok(FormOutcome::Invalid(errors));
+        }
+        (Ok(_), Err(message)) => {
+            return Ok(FormOutcome::Invalid(FieldErrors::single(
+                "usd_per_unit",
+                message,
+            )));
+        }
+    };
+    match crate::storage::rates::update(db, id, version, &draft).await {
+        Ok(true) => {
+            tracing::info!(rate.id = id, "exchange rate updated");
+            Ok(FormOutcome::Saved(get_rate(db, id).await?))
+        }
+        Ok(false) => Ok(FormOutcome::Conflict {
+            current: get_rate(db, id).await?,
+        }),
+        Err(StorageError::UniqueViolation { .. }) => Ok(FormOutcome::Invalid(duplicate_rate())),
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// Deletes rate `id`; the contracts that used it take the nearest other rate.
+pub async fn delete_rate(db: &Db, id: i64, version: i64) -> Result<Removal, AppError> {
+    Ok(removal(
+        crate::storage::rates::delete(db, id, version).await?,
+        Vec::new(),
+    ))
+}
+
 /// Stores a new framework agreement with its ceiling lines from the entry form.
 pub async fn create_agreement(
     db: &Db,
@@ -577,6 +663,8 @@ fn empty_total(filter: &ContractFilter) -> crate::domain::summary::GroupTotal {
         contracts: 0,
         valued: 0,
         values: Vec::new(),
+        usd: None,
+        without_usd: 0,
         units_ordered: 0,
         units_delivered: 0,
     }
@@ -590,8 +678,9 @@ async fn group_totals(
 ) -> Result<Vec<crate::domain::summary::GroupTotal>, AppError> {
     use crate::domain::summary::{Dimension, GroupTotal};
     use crate::domain::{Category, CountryCode, CurrencyCode, Money};
-    let (counts, values) =
+    let (counts, values, usd) =
         crate::storage::summary::groups(db, filter, dimension, filter.confidence).await?;
+    let dollars = CurrencyCode::parse("USD").map_err(AppError::internal)?;
     let corrupt = |e: String| AppError::internal(format!("stored total is invalid: {e}"));
     counts
         .into_iter()
@@ -622,7 +711,13 @@ async fn group_totals(
                 (Some(Dimension::Year), None) => "Date not recorded".to_owned(),
                 (_, label) => label.unwrap_or_default(),
             };
+            let in_usd = usd.iter().find(|u| u.key == row.key);
+            let contract_values =
+                !matches!(dimension, Some(Dimension::System | Dimension::Category));
             Ok(GroupTotal {
+                usd: contract_values
+                    .then(|| Money::from_minor(in_usd.map_or(0, |u| u.usd_minor), dollars)),
+                without_usd: in_usd.map_or(0, |u| u.without_usd),
                 label,
                 drill,
                 contracts: row.contracts,

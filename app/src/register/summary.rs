@@ -24,6 +24,21 @@ fn values_view(values: &[Money]) -> impl IntoView + use<> {
         .into_any()
 }
 
+/// The USD total, and how many counted values it leaves out for want of a rate.
+fn usd_view(total: &GroupTotal) -> impl IntoView + use<> {
+    let missing = (total.without_usd > 0).then(|| {
+        let text = match total.without_usd {
+            1 => "1 value has no rate on or before its signing date".to_owned(),
+            n => format!("{n} values have no rate on or before their signing date"),
+        };
+        view! { <span class="muted note">{format!("(without {text}: see Rates)")}</span> }
+    });
+    view! {
+        {total.usd.map(|usd| view! { <span class="num-line">{usd.to_string()}</span> })}
+        {missing}
+    }
+}
+
 /// A bar of `part` out of `whole` (with `more` stacked after `part`), for progress at a glance;
 /// the numbers are always written beside it.
 #[component]
@@ -118,7 +133,8 @@ fn PortfolioView(portfolio: Portfolio) -> impl IntoView {
         <p class="counting" role="status">{format!("Counting {}. Cancelled contracts are left out unless the status filter asks for them.", level_text(portfolio.level))}</p>
         <dl class="totals">
             <div><dt>"Contracts"</dt><dd><a href=with_query("/contracts", total.drill.to_query())>{format::thousands(total.contracts)}</a></dd></div>
-            <div><dt>"Value"</dt><dd>{values_view(&total.values)}</dd></div>
+            <div><dt>"In US dollars"</dt><dd>{usd_view(&total)}</dd></div>
+            <div><dt>"Value in original currencies"</dt><dd>{values_view(&total.values)}</dd></div>
             <div><dt>"Units ordered"</dt><dd>{format::thousands(total.units_ordered)}</dd></div>
             <div><dt>"Units delivered"</dt><dd>{format::thousands(total.units_delivered)}</dd></div>
         </dl>
@@ -131,6 +147,7 @@ fn PortfolioView(portfolio: Portfolio) -> impl IntoView {
 
 #[component]
 fn GroupTable(column: &'static str, rows: Vec<GroupTotal>) -> impl IntoView {
+    let with_usd = rows.iter().any(|r| r.usd.is_some());
     if rows.is_empty() {
         return view! { <p class="empty">"Nothing matches. Clear the filters to see the whole portfolio."</p> }.into_any();
     }
@@ -139,7 +156,9 @@ fn GroupTable(column: &'static str, rows: Vec<GroupTotal>) -> impl IntoView {
             <table class="data" aria-label=format!("Totals by {}", column.to_lowercase())>
                 <thead>
                     <tr>
-                        <th scope="col">{column}</th><th scope="col" class="num">"Contracts"</th><th scope="col" class="num">"Value"</th>
+                        <th scope="col">{column}</th><th scope="col" class="num">"Contracts"</th>
+                        {with_usd.then(|| view! { <th scope="col" class="num">"In US dollars"</th> })}
+                        <th scope="col" class="num">"Value"</th>
                         <th scope="col" class="num">"Units ordered"</th><th scope="col" class="num">"Delivered"</th><th scope="col">"Delivery progress"</th>
                     </tr>
                 </thead>
@@ -151,6 +170,7 @@ fn GroupTable(column: &'static str, rows: Vec<GroupTotal>) -> impl IntoView {
                             <tr>
                                 <th scope="row"><a href=href.clone()>{row.label.clone()}</a></th>
                                 <td class="num"><a href=href>{format::thousands(row.contracts)}</a></td>
+                                {with_usd.then(|| view! { <td class="num">{usd_view(&row)}</td> })}
                                 <td class="num">{values_view(&row.values)}</td>
                                 <td class="num">{format::thousands(row.units_ordered)}</td>
                                 <td class="num">{format::thousands(row.units_delivered)}</td>

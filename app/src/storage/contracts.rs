@@ -76,6 +76,7 @@ pub async fn insert_in(tx: &mut Tx, draft: &ContractDraft) -> Result<ContractWri
         insert_line(tx, id, position, line).await?;
     }
     provenance::insert(tx, Owner::Contract(id), &draft.provenance).await?;
+    super::rates::refresh_contract(tx, id).await?;
     Ok(ContractWrite::Done(id))
 }
 
@@ -251,6 +252,7 @@ pub async fn update(db: &Db, id: i64, version: i64, draft: &ContractDraft) -> Re
         }
     }
     provenance::replace(&mut tx, Owner::Contract(id), &draft.provenance).await?;
+    super::rates::refresh_contract(&mut tx, id).await?;
     tx.commit().await?;
     Ok(ContractEdit::Done)
 }
@@ -317,6 +319,11 @@ struct ContractRow {
     notes: String,
     version: i64,
     updated_at: DateTime<Utc>,
+    usd_minor: Option<i64>,
+    rate_id: Option<i64>,
+    rate_date: Option<String>,
+    rate_nanos: Option<i64>,
+    rate_source: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -357,9 +364,10 @@ pub async fn get(db: &Db, id: i64) -> Result<Option<Contract>> {
         sqlx::query_as::<_, ContractRow>(
             "SELECT c.id, c.title, c.agreement_id, a.title AS agreement_title, c.supplier_id, f.name AS supplier_name, \
              c.buyer_code, c.agency, c.signed_on, c.status, c.value_minor, c.value_currency, c.value_confidence, \
-             c.value_basis, c.delivery_period, c.local_production, c.notes, c.version, c.updated_at \
+             c.value_basis, c.delivery_period, c.local_production, c.notes, c.version, c.updated_at, \
+             c.usd_minor, r.id AS rate_id, r.rate_date, r.usd_nanos AS rate_nanos, r.source AS rate_source \
              FROM contracts c LEFT JOIN agreements a ON a.id = c.agreement_id LEFT JOIN firms f ON f.id = c.supplier_id \
-             WHERE c.id = $1",
+             LEFT JOIN exchange_rates r ON r.id = c.usd_rate_id WHERE c.id = $1",
         )
         .bind(id)
         .fetch_optional(pool)
@@ -391,6 +399,25 @@ pub async fn get(db: &Db, id: i64) -> Result<Option<Contract>> {
         row.value_basis,
     )?;
     let provenance = provenance::load(db, Owner::Contract(id), value).await?;
+    let usd = match row.usd_minor {
+        None => None,
+        Some(minor) => Some(crate::domain::rate::UsdValue {
+            money: crate::domain::Money::from_minor(
+                minor,
+                crate::domain::CurrencyCode::parse("USD").map_err(StorageError::Corrupt)?,
+            ),
+            rate: match (row.rate_id, row.rate_date, row.rate_nanos) {
+                (Some(id), Some(date), Some(nanos)) => Some(crate::domain::rate::RateRef {
+                    id,
+                    date: crate::domain::PartialDate::parse(&date)
+                        .map_err(StorageError::Corrupt)?,
+                    usd_per_unit: crate::domain::rate::from_nanos(nanos),
+                    source: row.rate_source.unwrap_or_default(),
+                }),
+                _ => None,
+            },
+        }),
+    };
     Ok(Some(Contract {
         id: row.id,
         title: row.title,
@@ -435,6 +462,7 @@ pub async fn get(db: &Db, id: i64) -> Result<Option<Contract>> {
                 })
             })
             .collect::<Result<_>>()?,
+        usd,
         notes: row.notes,
         version: row.version,
         updated_at: row.updated_at,
@@ -455,6 +483,7 @@ struct SummaryRow {
     value_minor: Option<i64>,
     value_currency: Option<String>,
     value_confidence: Option<String>,
+    usd_minor: Option<i64>,
     units_ordered: i64,
     units_delivered: i64,
 }
@@ -523,10 +552,8 @@ fn order_by(filter: &ContractFilter) -> String {
         DealSort::Buyer => format!("bc.name {dir}"),
         DealSort::Supplier => format!("(f.name IS NULL), lower(f.name) {dir}"),
         DealSort::Status => format!("c.status {dir}"),
-        // Amounts compare only within a currency (USD equivalents come with the summaries).
-        DealSort::Value => {
-            format!("(c.value_minor IS NULL), c.value_currency, c.value_minor {dir}")
-        }
+        // By the USD equivalent: amounts in different currencies compare at their rates.
+        DealSort::Value => format!("(c.usd_minor IS NULL), c.usd_minor {dir}"),
         DealSort::Units => format!("units_ordered {dir}"),
     };
     format!("{key}, c.id {dir}")
@@ -546,7 +573,7 @@ pub async fn list(db: &Db, filter: &ContractFilter) -> Result<Page<ContractSumma
     let offset = args.int((i64::from(filter.page.max(1)) - 1) * i64::from(PER_PAGE));
     let rows_sql = format!(
         "SELECT c.id, c.title, c.buyer_code, c.supplier_id, f.name AS supplier_name, c.agreement_id, \
-         a.title AS agreement_title, c.signed_on, c.status, c.value_minor, c.value_currency, c.value_confidence, \
+         a.title AS agreement_title, c.signed_on, c.status, c.value_minor, c.value_currency, c.value_confidence, c.usd_minor, \
          CAST(COALESCE((SELECT SUM(l.quantity) FROM contract_lines l WHERE l.contract_id = c.id), 0) AS BIGINT) AS units_ordered, \
          CAST(COALESCE((SELECT SUM(l.delivered_units) FROM contract_lines l WHERE l.contract_id = c.id), 0) AS BIGINT) AS units_delivered \
          {from} WHERE {where_sql} ORDER BY {order} LIMIT {limit} OFFSET {offset}",
@@ -577,6 +604,7 @@ pub async fn list(db: &Db, filter: &ContractFilter) -> Result<Page<ContractSumma
                 status: ContractStatus::parse(&r.status).map_err(StorageError::Corrupt)?,
                 value: money(r.value_minor, r.value_currency.as_deref())?,
                 value_confidence: r.value_confidence.as_deref().map(confidence).transpose()?,
+                usd: money(r.usd_minor, r.usd_minor.map(|_| "USD"))?,
                 units_ordered: r.units_ordered,
                 units_delivered: r.units_delivered,
             })

@@ -11,6 +11,7 @@ pub mod countries;
 pub mod deliveries;
 pub mod firms;
 mod provenance;
+pub mod rates;
 pub mod scratch;
 pub mod summary;
 pub mod systems;

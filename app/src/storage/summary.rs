@@ -27,6 +27,15 @@ pub struct ValueRow {
     pub value_minor: i64,
 }
 
+/// A group's values in US dollars (at each contract's rate) and how many counted values have
+/// no USD equivalent (no rate on or before their signing date).
+#[derive(Debug, sqlx::FromRow)]
+pub struct UsdRow {
+    pub key: Option<String>,
+    pub usd_minor: i64,
+    pub without_usd: i64,
+}
+
 /// `column IN (levels)` for the confidences counted at `level` (`IS NOT NULL` when everything
 /// counts).
 fn counted(column: &str, level: Option<Confidence>, args: &mut Args) -> String {
@@ -56,7 +65,7 @@ pub async fn groups(
     filter: &ContractFilter,
     dimension: Option<Dimension>,
     level: Option<Confidence>,
-) -> Result<(Vec<GroupRow>, Vec<ValueRow>)> {
+) -> Result<(Vec<GroupRow>, Vec<ValueRow>, Vec<UsdRow>)> {
     // Confidence is a level here, not a row filter: it picks which figures add up.
     let unfiltered = ContractFilter {
         confidence: None,
@@ -83,7 +92,7 @@ pub async fn groups(
         Some(Dimension::Category) => ("s.category", "s.category"),
         None => ("'all'", "'All contracts'"),
     };
-    let (counts_sql, values_sql) = if by_line {
+    let (counts_sql, values_sql, usd_sql) = if by_line {
         let lines = "JOIN contract_lines l ON l.contract_id = c.id JOIN systems s ON s.id = l.system_id \
              JOIN systems b ON b.id = COALESCE(s.variant_of_id, s.id)";
         // A line has no value confidence of its own: its contract's, else its quantity's.
@@ -112,6 +121,8 @@ pub async fn groups(
                  CAST(SUM({value}) AS BIGINT) AS value_minor \
                  {FROM} {lines} WHERE {value_where} AND {value_ok} AND ({value}) IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2"
             ),
+            // Line values have no USD equivalents of their own: no USD totals by system.
+            None,
         )
     } else {
         let value_ok = counted("c.value_confidence", level, &mut value_args);
@@ -131,11 +142,20 @@ pub async fn groups(
                  CAST(SUM(c.value_minor) AS BIGINT) AS value_minor \
                  {FROM} WHERE {value_where} AND {value_ok} GROUP BY 1, 2 ORDER BY 1, 2"
             ),
+            Some(format!(
+                "SELECT {key} AS key, CAST(COALESCE(SUM(c.usd_minor), 0) AS BIGINT) AS usd_minor, \
+                 CAST(COUNT(CASE WHEN c.usd_minor IS NULL THEN 1 END) AS BIGINT) AS without_usd \
+                 {FROM} WHERE {value_where} AND {value_ok} GROUP BY 1 ORDER BY 1"
+            )),
         )
     };
     Ok(on_db!(db, pool => {
         let counts = bind_all!(sqlx::query_as::<_, GroupRow>(&counts_sql), count_args.0.clone()).fetch_all(pool).await?;
         let values = bind_all!(sqlx::query_as::<_, ValueRow>(&values_sql), value_args.0.clone()).fetch_all(pool).await?;
-        (counts, values)
+        let usd = match &usd_sql {
+            Some(sql) => bind_all!(sqlx::query_as::<_, UsdRow>(sql), value_args.0.clone()).fetch_all(pool).await?,
+            None => Vec::new(),
+        };
+        (counts, values, usd)
     }))
 }

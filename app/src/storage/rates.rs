@@ -1,0 +1,235 @@
+//! Exchange rates, and the USD equivalents of contract values that depend on them. Every write
+//! of a rate or a contract refreshes the equivalents it affects in the same transaction, so a
+//! total in USD is a plain integer sum and always matches the rates on file.
+
+use super::{Db, Deleted, Result, StorageError, Tx, on_db, on_tx};
+use crate::domain::rate::{ExchangeRate, RateDraft, from_nanos, to_nanos, usd_equivalent};
+use crate::domain::{CurrencyCode, Money, PartialDate};
+use chrono::{DateTime, SubsecRound, Utc};
+
+#[derive(sqlx::FromRow)]
+struct RateRow {
+    id: i64,
+    currency: String,
+    rate_date: String,
+    usd_nanos: i64,
+    source: String,
+    contracts: i64,
+    version: i64,
+    updated_at: DateTime<Utc>,
+}
+
+impl TryFrom<RateRow> for ExchangeRate {
+    type Error = StorageError;
+    fn try_from(row: RateRow) -> Result<Self> {
+        Ok(ExchangeRate {
+            id: row.id,
+            currency: CurrencyCode::parse(&row.currency).map_err(StorageError::Corrupt)?,
+            date: PartialDate::parse(&row.rate_date).map_err(StorageError::Corrupt)?,
+            usd_per_unit: from_nanos(row.usd_nanos),
+            source: row.source,
+            contracts: row.contracts,
+            version: row.version,
+            updated_at: row.updated_at,
+        })
+    }
+}
+
+const SELECT: &str = "SELECT r.id, r.currency, r.rate_date, r.usd_nanos, r.source, \
+     CAST((SELECT COUNT(*) FROM contracts c WHERE c.usd_rate_id = r.id) AS BIGINT) AS contracts, \
+     r.version, r.updated_at FROM exchange_rates r";
+
+/// Every rate, by currency and newest first.
+#[tracing::instrument(name = "db.rates.list", skip(db))]
+pub async fn list(db: &Db) -> Result<Vec<ExchangeRate>> {
+    let sql = format!("{SELECT} ORDER BY r.currency, r.rate_date DESC");
+    let rows = on_db!(db, pool => sqlx::query_as::<_, RateRow>(&sql).fetch_all(pool).await?);
+    rows.into_iter().map(ExchangeRate::try_from).collect()
+}
+
+#[tracing::instrument(name = "db.rates.get", skip(db))]
+pub async fn get(db: &Db, id: i64) -> Result<Option<ExchangeRate>> {
+    let sql = format!("{SELECT} WHERE r.id = $1");
+    let row =
+        on_db!(db, pool => sqlx::query_as::<_, RateRow>(&sql).bind(id).fetch_optional(pool).await?);
+    row.map(ExchangeRate::try_from).transpose()
+}
+
+fn date_text(date: PartialDate) -> String {
+    date.earliest().format("%Y-%m-%d").to_string()
+}
+
+/// Stores a rate and refreshes the USD equivalents of its currency.
+#[tracing::instrument(name = "db.rates.insert", skip(db))]
+pub async fn insert(db: &Db, draft: &RateDraft) -> Result<i64> {
+    let mut tx = db.begin().await?;
+    let now = Utc::now().trunc_subsecs(6);
+    let id: i64 = on_tx!(&mut tx, conn => {
+        sqlx::query_scalar(
+            "INSERT INTO exchange_rates (currency, rate_date, usd_nanos, source, version, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, 1, $5, $5) RETURNING id",
+        )
+        .bind(draft.currency.as_str())
+        .bind(date_text(draft.date))
+        .bind(to_nanos(draft.usd_per_unit))
+        .bind(&draft.source)
+        .bind(now)
+        .fetch_one(conn)
+        .await?
+    });
+    refresh_usd(&mut tx, draft.currency, None).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Saves `draft` over rate `id` if it is still at `version` (`false` when it is not), and
+/// refreshes the USD equivalents of the currencies involved.
+#[tracing::instrument(name = "db.rates.update", skip(db))]
+pub async fn update(db: &Db, id: i64, version: i64, draft: &RateDraft) -> Result<bool> {
+    let mut tx = db.begin().await?;
+    let before: Option<String> = on_tx!(&mut tx, conn => {
+        sqlx::query_scalar("SELECT currency FROM exchange_rates WHERE id = $1 AND version = $2")
+            .bind(id)
+            .bind(version)
+            .fetch_optional(conn)
+            .await?
+    });
+    let Some(before) = before else {
+        return Ok(false);
+    };
+    let now = Utc::now().trunc_subsecs(6);
+    on_tx!(&mut tx, conn => {
+        sqlx::query(
+            "UPDATE exchange_rates SET currency = $1, rate_date = $2, usd_nanos = $3, source = $4, \
+             version = version + 1, updated_at = $5 WHERE id = $6",
+        )
+        .bind(draft.currency.as_str())
+        .bind(date_text(draft.date))
+        .bind(to_nanos(draft.usd_per_unit))
+        .bind(&draft.source)
+        .bind(now)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    });
+    if let Ok(before) = CurrencyCode::parse(&before)
+        && before != draft.currency
+    {
+        refresh_usd(&mut tx, before, None).await?;
+    }
+    refresh_usd(&mut tx, draft.currency, None).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Deletes rate `id` if it is still at `version`; the contracts that used it move to the
+/// nearest other rate (or have no USD equivalent).
+#[tracing::instrument(name = "db.rates.delete", skip(db))]
+pub async fn delete(db: &Db, id: i64, version: i64) -> Result<Deleted> {
+    let mut tx = db.begin().await?;
+    let currency: Option<String> = on_tx!(&mut tx, conn => {
+        sqlx::query_scalar("DELETE FROM exchange_rates WHERE id = $1 AND version = $2 RETURNING currency")
+            .bind(id)
+            .bind(version)
+            .fetch_optional(conn)
+            .await?
+    });
+    let Some(currency) = currency else {
+        drop(tx);
+        let exists = get(db, id).await?.is_some();
+        return Ok(if exists {
+            Deleted::Stale
+        } else {
+            Deleted::Missing
+        });
+    };
+    refresh_usd(
+        &mut tx,
+        CurrencyCode::parse(&currency).map_err(StorageError::Corrupt)?,
+        None,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Deleted::Done)
+}
+
+/// Recomputes the USD equivalent of the contracts valued in `currency` (only contract `only`
+/// when given): at the rate of the signing date, or the nearest earlier one. A value in USD is
+/// its own equivalent; a contract without a signing date or an earlier rate has none.
+pub(super) async fn refresh_usd(
+    tx: &mut Tx,
+    currency: CurrencyCode,
+    only: Option<i64>,
+) -> Result<()> {
+    let rates: Vec<(i64, String, i64)> = on_tx!(tx, conn => {
+        sqlx::query_as("SELECT id, rate_date, usd_nanos FROM exchange_rates WHERE currency = $1 ORDER BY rate_date")
+            .bind(currency.as_str())
+            .fetch_all(conn)
+            .await?
+    });
+    let contracts: Vec<(i64, i64, Option<String>)> = on_tx!(tx, conn => {
+        sqlx::query_as(
+            "SELECT id, value_minor, signed_on FROM contracts \
+             WHERE value_currency = $1 AND value_minor IS NOT NULL AND ($2 IS NULL OR id = $2)",
+        )
+        .bind(currency.as_str())
+        .bind(only)
+        .fetch_all(conn)
+        .await?
+    });
+    let usd = currency.as_str() == "USD";
+    for (id, value_minor, signed_on) in contracts {
+        let (usd_minor, rate_id) = if usd {
+            (Some(value_minor), None)
+        } else {
+            let signed = signed_on
+                .as_deref()
+                .map(PartialDate::parse)
+                .transpose()
+                .map_err(StorageError::Corrupt)?
+                .map(date_text);
+            let rate = signed.and_then(|day| rates.iter().rev().find(|(_, date, _)| *date <= day));
+            match rate {
+                Some((rate_id, _, nanos)) => {
+                    let money = Money::from_minor(value_minor, currency);
+                    (
+                        Some(usd_equivalent(money, from_nanos(*nanos)).to_minor()),
+                        Some(*rate_id),
+                    )
+                }
+                None => (None, None),
+            }
+        };
+        on_tx!(tx, conn => {
+            sqlx::query("UPDATE contracts SET usd_minor = $1, usd_rate_id = $2 WHERE id = $3")
+                .bind(usd_minor)
+                .bind(rate_id)
+                .bind(id)
+                .execute(conn)
+                .await?;
+        });
+    }
+    Ok(())
+}
+
+/// Refreshes the USD equivalent of contract `id` after it was written (its value may have
+/// gone, or changed currency).
+pub(super) async fn refresh_contract(tx: &mut Tx, id: i64) -> Result<()> {
+    let currency: Option<Option<String>> = on_tx!(tx, conn => {
+        sqlx::query_scalar("SELECT value_currency FROM contracts WHERE id = $1")
+            .bind(id)
+            .fetch_optional(conn)
+            .await?
+    });
+    on_tx!(tx, conn => {
+        sqlx::query("UPDATE contracts SET usd_minor = NULL, usd_rate_id = NULL WHERE id = $1")
+            .bind(id)
+            .execute(conn)
+            .await?;
+    });
+    if let Some(Some(code)) = currency {
+        let code = CurrencyCode::parse(&code).map_err(StorageError::Corrupt)?;
+        refresh_usd(tx, code, Some(id)).await?;
+    }
+    Ok(())
+}
