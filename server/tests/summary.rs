@@ -303,7 +303,9 @@ async fn at(db: &Db, level: Option<Confidence>) -> Portfolio {
         confidence: level,
         ..Default::default()
     };
-    service::portfolio(db, &filter).await.unwrap()
+    service::portfolio(db, &filter, Dimension::Supplier)
+        .await
+        .unwrap()
 }
 
 async fn totals_add_up_by_hand(db: &Db) {
@@ -424,6 +426,16 @@ async fn totals_add_up_by_hand(db: &Db) {
         ["USD 250,000.25"]
     );
 
+    // The value chart: USD by year and supplier (C2 in KRW has no rate here, so no USD).
+    assert_eq!(all.by_year.years, [2022, 2024]);
+    assert_eq!(
+        all.by_year.series,
+        [
+            ("Alpha".to_owned(), vec![100_000_050, 0]),
+            ("Beta".to_owned(), vec![0, 25_000_025]),
+        ]
+    );
+
     // Confirmed and reported: C3's estimated value and units drop out.
     let reported = at(db, Some(Confidence::Reported)).await;
     assert_eq!(
@@ -447,7 +459,9 @@ async fn totals_add_up_by_hand(db: &Db) {
         year_from: Some(2023),
         ..Default::default()
     };
-    let narrowed = service::portfolio(db, &since_2023).await.unwrap();
+    let narrowed = service::portfolio(db, &since_2023, Dimension::Supplier)
+        .await
+        .unwrap();
     assert_eq!(narrowed.total.contracts, 2);
 
     // Headroom: T1 executed 60 + 50 (its variant) of 100, 10 over; H9 20 of 50.
@@ -468,6 +482,12 @@ async fn totals_add_up_by_hand(db: &Db) {
         "the page says what it counts"
     );
     assert!(page.contains("KRW 5,000,000,000"));
+    let (_, page) = app.get("/summary?stack=buyer").await;
+    assert!(
+        page.contains("<svg")
+            && page.contains("Contract value in US dollars by signed year, by buyer")
+    );
+    assert!(page.contains("Stack by supplier instead"));
     let (status, page) = app.get("/headroom").await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("10 over the ceiling"));

@@ -1,5 +1,6 @@
 //! Page furniture shared by every page: layout, 404, error panel, number formatting.
 
+pub mod chart;
 pub mod format;
 mod layout;
 mod submitted;

@@ -70,6 +70,15 @@ impl GroupTotal {
     }
 }
 
+/// Values by year, stacked by buyer or supplier: the years, and each series' value per year
+/// (US dollars, in cents).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct YearStacks {
+    pub stacked_by: String,
+    pub years: Vec<i32>,
+    pub series: Vec<(String, Vec<i64>)>,
+}
+
 /// The portfolio: every dimension's groups and the grand total, for one filter and confidence.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Portfolio {
@@ -78,6 +87,7 @@ pub struct Portfolio {
     pub level: Option<Confidence>,
     pub total: GroupTotal,
     pub groups: Vec<(Dimension, Vec<GroupTotal>)>,
+    pub by_year: YearStacks,
 }
 
 /// What a summary counts at `level`, in words ("confirmed and reported figures").

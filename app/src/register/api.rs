@@ -158,8 +158,9 @@ pub async fn delete_system(id: i64, version: i64) -> Result<Removal, AppError> {
 #[server(endpoint = "summary/portfolio", input = Json)]
 pub async fn portfolio(
     filter: ContractFilter,
+    stack: crate::domain::summary::Dimension,
 ) -> Result<crate::domain::summary::Portfolio, AppError> {
-    answer(async { super::service::portfolio(&db()?, &filter).await }.await)
+    answer(async { super::service::portfolio(&db()?, &filter, stack).await }.await)
 }
 
 /// A page of framework agreements with their ceiling lines' headroom.

@@ -632,6 +632,7 @@ pub async fn delete_system(db: &Db, id: i64, version: i64) -> Result<Removal, Ap
 pub async fn portfolio(
     db: &Db,
     filter: &ContractFilter,
+    stack: crate::domain::summary::Dimension,
 ) -> Result<crate::domain::summary::Portfolio, AppError> {
     use crate::domain::summary::{Dimension, Portfolio};
     let level = filter.confidence;
@@ -648,11 +649,72 @@ pub async fn portfolio(
     for dimension in Dimension::ALL {
         groups.push((dimension, group_totals(db, &base, Some(dimension)).await?));
     }
+    let by_year = year_stacks(db, &base, stack).await?;
     Ok(Portfolio {
         filter: base,
         level,
         total,
         groups,
+        by_year,
+    })
+}
+
+/// The most series a stacked chart shows; the rest are added up as "Others".
+const MAX_SERIES: usize = 6;
+
+async fn year_stacks(
+    db: &Db,
+    filter: &ContractFilter,
+    stack: crate::domain::summary::Dimension,
+) -> Result<crate::domain::summary::YearStacks, AppError> {
+    use crate::domain::summary::{Dimension, YearStacks};
+    let rows = crate::storage::summary::usd_by_year(db, filter, stack, filter.confidence).await?;
+    let mut years: Vec<i32> = rows.iter().map(|(y, _, _)| *y).collect();
+    years.sort_unstable();
+    years.dedup();
+    let name = |label: &Option<String>| {
+        label.clone().unwrap_or_else(|| match stack {
+            Dimension::Buyer => "Buyer not recorded".into(),
+            _ => "Supplier not recorded".into(),
+        })
+    };
+    // Series by their whole value, largest first.
+    let mut totals: Vec<(String, i64)> = Vec::new();
+    for (_, label, cents) in &rows {
+        let label = name(label);
+        match totals.iter_mut().find(|(l, _)| *l == label) {
+            Some((_, sum)) => *sum += cents,
+            None => totals.push((label, *cents)),
+        }
+    }
+    totals.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let shown: Vec<String> = totals
+        .iter()
+        .take(MAX_SERIES)
+        .map(|(l, _)| l.clone())
+        .collect();
+    let mut series: Vec<(String, Vec<i64>)> = shown
+        .iter()
+        .map(|l| (l.clone(), vec![0; years.len()]))
+        .collect();
+    let mut others = vec![0; years.len()];
+    for (year, label, cents) in &rows {
+        let at = years.iter().position(|y| y == year).unwrap_or_default();
+        match series.iter_mut().find(|(l, _)| *l == name(label)) {
+            Some((_, values)) => values[at] += cents,
+            None => others[at] += cents,
+        }
+    }
+    if others.iter().any(|v| *v > 0) {
+        series.push(("Others".into(), others));
+    }
+    Ok(YearStacks {
+        stacked_by: match stack {
+            Dimension::Buyer => "buyer".into(),
+            _ => "supplier".into(),
+        },
+        years,
+        series,
     })
 }
 

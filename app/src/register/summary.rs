@@ -4,10 +4,11 @@
 
 use super::contracts::query_pairs;
 use super::view::{BuyerFilter, Pager, YearFilter, with_query};
+use crate::components::chart::{BarChart, compact_usd};
 use crate::components::{ErrorPanel, format};
 use crate::domain::filter::{AgreementFilter, ContractFilter};
 use crate::domain::register::{Agreement, CeilingLine};
-use crate::domain::summary::{GroupTotal, Portfolio, level_text};
+use crate::domain::summary::{Dimension, GroupTotal, Portfolio, YearStacks, level_text};
 use crate::domain::{Confidence, Money};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -67,13 +68,23 @@ pub fn ProgressBar(
 
 #[component]
 pub fn SummaryPage() -> impl IntoView {
-    let (filter, ignored) = ContractFilter::from_query(&query_pairs());
+    let pairs = query_pairs();
+    let (filter, ignored) = ContractFilter::from_query(&pairs);
+    // The value chart stacks by supplier unless the address asks for buyers.
+    let stack = match pairs
+        .iter()
+        .find(|(k, _)| k == "stack")
+        .map(|(_, v)| v.as_str())
+    {
+        Some("buyer") => Dimension::Buyer,
+        _ => Dimension::Supplier,
+    };
     let portfolio = Resource::new(
         {
             let filter = filter.clone();
-            move || filter.clone()
+            move || (filter.clone(), stack)
         },
-        super::api::portfolio,
+        |(filter, stack)| super::api::portfolio(filter, stack),
     );
     let choices = Resource::new(|| (), |_| crate::firms::api::list_firms());
     let level = filter.confidence;
@@ -138,6 +149,18 @@ fn PortfolioView(portfolio: Portfolio) -> impl IntoView {
             <div><dt>"Units ordered"</dt><dd>{format::thousands(total.units_ordered)}</dd></div>
             <div><dt>"Units delivered"</dt><dd>{format::thousands(total.units_delivered)}</dd></div>
         </dl>
+        <ValueChart stacks=portfolio.by_year.clone() filter=portfolio.filter.clone() />
+        {portfolio.groups.iter().find(|(d, _)| *d == Dimension::Year).map(|(_, years)| {
+            let categories: Vec<String> = years.iter().map(|y| y.label.clone()).collect();
+            let series = vec![
+                ("Units ordered".to_owned(), years.iter().map(|y| y.units_ordered).collect()),
+                ("Units delivered".to_owned(), years.iter().map(|y| y.units_delivered).collect()),
+            ];
+            view! {
+                <BarChart id="units-chart".into() title="Units ordered and delivered, by signed year (numbers in the table “By signed year” below)".into()
+                    categories series grouped=true label=|n| format::thousands(n) />
+            }
+        })}
         {portfolio.groups.into_iter().map(|(dimension, rows)| view! {
             <h2>{dimension.title()}</h2>
             <GroupTable column=dimension.column() rows />
@@ -291,4 +314,62 @@ pub fn CeilingTable(title: String, lines: Vec<CeilingLine>) -> impl IntoView {
             </table>
         </div>
     }
+}
+
+/// Contract value in US dollars by signed year, stacked by supplier or buyer, with the numbers
+/// as a table.
+#[component]
+fn ValueChart(stacks: YearStacks, filter: ContractFilter) -> impl IntoView {
+    if stacks.years.is_empty() {
+        return view! { <p class="empty">"No value with a signing year and a USD equivalent to chart."</p> }.into_any();
+    }
+    let other = if stacks.stacked_by == "buyer" {
+        "supplier"
+    } else {
+        "buyer"
+    };
+    let switch = {
+        let query = filter.to_query();
+        let separator = if query.is_empty() { "" } else { "&" };
+        format!("/summary?{query}{separator}stack={other}")
+    };
+    let categories: Vec<String> = stacks.years.iter().map(|y| y.to_string()).collect();
+    let title = format!(
+        "Contract value in US dollars by signed year, by {}",
+        stacks.stacked_by
+    );
+    let usd = |cents: i64| {
+        crate::domain::Money::from_minor(
+            cents,
+            crate::domain::CurrencyCode::parse("USD").unwrap_or_else(|_| unreachable!()),
+        )
+        .to_string()
+    };
+    view! {
+        <h2>"Value by signed year"</h2>
+        <p><a href=switch>{format!("Stack by {other} instead")}</a></p>
+        <BarChart id="value-chart".into() title=title.clone() categories=categories.clone() series=stacks.series.clone() label=compact_usd />
+        <details class="chart-data">
+            <summary>"The numbers behind the chart"</summary>
+            <div class="table-wrap">
+                <table class="data" aria-label=title>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Year"</th>
+                            {stacks.series.iter().map(|(name, _)| view! { <th scope="col" class="num">{name.clone()}</th> }).collect_view()}
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {categories.iter().enumerate().map(|(i, year)| view! {
+                            <tr>
+                                <th scope="row">{year.clone()}</th>
+                                {stacks.series.iter().map(|(_, values)| view! { <td class="num">{usd(values[i])}</td> }).collect_view()}
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </details>
+    }
+    .into_any()
 }

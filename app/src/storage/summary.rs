@@ -159,3 +159,37 @@ pub async fn groups(
         (counts, values, usd)
     }))
 }
+
+/// The USD value of the contracts matching `filter`, by signed year and by buyer or supplier
+/// (`stack`): `(year, label, US cents)`, for the stacked chart. Values without a year or a USD
+/// equivalent are left out (the page says how many).
+#[tracing::instrument(name = "db.summary.by_year", skip(db))]
+pub async fn usd_by_year(
+    db: &Db,
+    filter: &ContractFilter,
+    stack: Dimension,
+    level: Option<Confidence>,
+) -> Result<Vec<(i32, Option<String>, i64)>> {
+    let unfiltered = ContractFilter {
+        confidence: None,
+        ..filter.clone()
+    };
+    let mut args = Args::default();
+    let mut where_sql = super::contracts::where_clause(&unfiltered, &mut args);
+    if filter.status.is_none() {
+        where_sql.push_str(" AND c.status <> 'cancelled'");
+    }
+    let value_ok = counted("c.value_confidence", level, &mut args);
+    let label = match stack {
+        Dimension::Buyer => "bc.name",
+        _ => "f.name",
+    };
+    let sql = format!(
+        "SELECT c.signed_year, {label}, CAST(SUM(c.usd_minor) AS BIGINT) {FROM} \
+         WHERE {where_sql} AND {value_ok} AND c.signed_year IS NOT NULL AND c.usd_minor IS NOT NULL \
+         GROUP BY 1, 2 ORDER BY 1, 2"
+    );
+    Ok(on_db!(db, pool => {
+        bind_all!(sqlx::query_as::<_, (i32, Option<String>, i64)>(&sql), args.0).fetch_all(pool).await?
+    }))
+}
