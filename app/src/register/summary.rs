@@ -29,10 +29,10 @@ fn values_view(values: &[Money]) -> impl IntoView + use<> {
 fn usd_view(total: &GroupTotal) -> impl IntoView + use<> {
     let missing = (total.without_usd > 0).then(|| {
         let text = match total.without_usd {
-            1 => "1 value has no rate on or before its signing date".to_owned(),
-            n => format!("{n} values have no rate on or before their signing date"),
+            1 => "1 value left out: it has no rate on or before its signing date".to_owned(),
+            n => format!("{n} values left out: no rate on or before their signing date"),
         };
-        view! { <span class="muted note">{format!("(without {text}: see Rates)")}</span> }
+        view! { <span class="muted note">{text}" ("<a href="/rates">"Rates"</a>")"</span> }
     });
     view! {
         {total.usd.map(|usd| view! { <span class="num-line">{usd.to_string()}</span> })}
