@@ -1,6 +1,6 @@
 //! Command-line flags, each with an environment-variable fallback.
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -15,6 +15,8 @@ PostgreSQL instead. Migrations run at every start.",
     after_help = "Examples:\n  \
 scripts/run.sh                    build, then serve on SQLite (data/dealtracker.db)\n  \
 scripts/run.sh --no-demo-data     the same, starting an empty database\n  \
+target/release/server generate --contracts 1000000    add synthetic contracts (benchmarks)\n  \
+target/release/server measure     time the summary queries on the database\n  \
 DATABASE_URL=postgres://postgres@127.0.0.1:5432/deals target/release/server\n  \
 RUST_LOG=debug target/release/server     more detailed logs\n\n\
 Health check: GET /healthz answers 200 when the database answers, 503 otherwise.\n\
@@ -44,4 +46,32 @@ pub struct Cli {
     /// Do not load the demo data into a new, empty database.
     #[arg(long, env = "NO_DEMO_DATA")]
     pub no_demo_data: bool,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the app (what happens without a command).
+    Serve,
+    /// Add synthetic contracts to the database, for benchmarks: realistic buyers, suppliers,
+    /// systems (those of the demo data, loaded first into an empty database), dates from 1996,
+    /// values in USD, EUR, KRW and PLN with their USD equivalents, confidence and deliveries.
+    /// Shows a progress bar; the same --seed gives the same data.
+    Generate {
+        /// How many contracts to add (each with one or two lines).
+        #[arg(long)]
+        contracts: u64,
+        /// Seed of the generator.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Time the summary queries on the database (a filtered total, the plain SQL count for the
+    /// same filter, and the whole dashboard) and print medians and 90th percentiles.
+    Measure {
+        /// Timed runs of each query, after two warm-up runs.
+        #[arg(long, default_value_t = 15)]
+        runs: usize,
+    },
 }

@@ -4,6 +4,7 @@
 pub mod cli;
 pub mod demo;
 mod forms;
+pub mod generate;
 mod health;
 
 use app::storage::Db;

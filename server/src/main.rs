@@ -1,7 +1,8 @@
 use app::storage::Db;
 use clap::Parser;
 use leptos::config::LeptosOptions;
-use server::{AppState, cli::Cli, demo, router};
+use server::cli::{Cli, Command};
+use server::{AppState, demo, router};
 use std::process::ExitCode;
 use std::time::Duration;
 use tracing_subscriber::EnvFilter;
@@ -35,6 +36,13 @@ async fn run(cli: Cli) -> Result<(), String> {
         .migrate()
         .await
         .map_err(|e| format!("cannot migrate the database: {e}"))?;
+    match cli.command {
+        Some(Command::Generate { contracts, seed }) => {
+            return server::generate::generate(&db, contracts, seed).await;
+        }
+        Some(Command::Measure { runs }) => return server::generate::measure(&db, runs).await,
+        Some(Command::Serve) | None => {}
+    }
     let brand_new = new_migrations > 0
         && app::storage::firms::count(&db)
             .await

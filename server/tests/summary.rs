@@ -17,7 +17,56 @@ app::on_both_backends!(
     totals_add_up_by_hand,
     the_demo_portfolio_matches_the_reference,
     usd_equivalents_follow_the_rates,
+    generated_contracts_add_up,
 );
+
+/// The benchmark generator's data goes through the same summaries, and the register keeps
+/// working after it (on PostgreSQL its explicit ids must not collide with new ones).
+async fn generated_contracts_add_up(db: &Db) {
+    server::generate::generate(db, 300, 7).await.unwrap();
+    let count = app::storage::scalar_i64(db, "SELECT CAST(COUNT(*) AS BIGINT) FROM contracts")
+        .await
+        .unwrap();
+    let demo = app::storage::scalar_i64(
+        db,
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM contracts WHERE title NOT LIKE 'Synthetic%'",
+    )
+    .await
+    .unwrap();
+    assert_eq!(count - demo, 300);
+    let cancelled = app::storage::scalar_i64(
+        db,
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM contracts WHERE status = 'cancelled'",
+    )
+    .await
+    .unwrap();
+    let all = at(db, None).await;
+    assert_eq!(all.total.contracts, count - cancelled);
+    let line_units = app::storage::scalar_i64(
+        db,
+        "SELECT CAST(COALESCE(SUM(l.quantity), 0) AS BIGINT) FROM contract_lines l JOIN contracts c ON c.id = l.contract_id WHERE c.status <> 'cancelled'",
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        all.total.units_ordered, line_units,
+        "the summary adds up every line"
+    );
+    let alpha = firm(db, "Alpha").await;
+    let t1 = system(db, "T1", "armoured vehicles", alpha, None).await;
+    contract(
+        db,
+        "After",
+        None,
+        alpha,
+        "PL",
+        "2024",
+        "signed",
+        ("1", "USD", "confirmed"),
+        &[(t1, 1, "confirmed")],
+    )
+    .await;
+}
 
 fn usd(total: &GroupTotal) -> String {
     total.usd.map(|m| m.to_string()).unwrap_or_default()

@@ -289,8 +289,11 @@ fn ContractDetail(
                 Some(figure) => view! { <FigureView figure /> }.into_any(),
                 None => view! { <span class="muted">"not disclosed"</span> }.into_any(),
             }}</dd>
-            <dt>"In US dollars"</dt>
-            <dd>{usd_text(&c)}</dd>
+            // A value in US dollars is its own equivalent: the row is for other currencies.
+            {c.provenance.value.as_ref().is_some_and(|v| v.money.currency().as_str() != "USD").then(|| view! {
+                <dt>"In US dollars"</dt>
+                <dd>{usd_text(&c)}</dd>
+            })}
             <dt>"Value sources"</dt><dd><SourceList sources=c.provenance.value_sources.clone() /></dd>
             {(!c.delivery_period.is_empty()).then(|| view! { <dt>"Delivery period"</dt><dd>{c.delivery_period.clone()}</dd> })}
             {(!c.local_production.is_empty()).then(|| view! { <dt>"Local production"</dt><dd class="notes">{c.local_production.clone()}</dd> })}

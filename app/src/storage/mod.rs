@@ -126,6 +126,20 @@ impl From<sqlx::Error> for StorageError {
     }
 }
 
+/// Runs a query that answers one integer (a count, a next id). For tools such as the data
+/// generator; the app's own queries live in their modules.
+pub async fn scalar_i64(db: &Db, sql: &str) -> Result<i64> {
+    Ok(on_db!(db, pool => sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await?))
+}
+
+/// Runs a statement without parameters inside `tx` (the data generator's batch inserts).
+pub async fn execute_in(tx: &mut Tx, sql: &str) -> Result<()> {
+    on_tx!(tx, conn => {
+        sqlx::query(sql).execute(conn).await?;
+    });
+    Ok(())
+}
+
 /// What deleting a record that names its version can come to.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Deleted {

@@ -1,0 +1,329 @@
+//! `server generate`: fills a database with synthetic contracts (realistic buyers, suppliers,
+//! systems, dates, currencies, confidence and deliveries) for benchmarks, and `server measure`:
+//! times the summary queries on it.
+//!
+//! Contracts go in with multi-row INSERTs in batches, one transaction per batch, with explicit
+//! ids so their lines can refer to them; PostgreSQL needs `OVERRIDING SYSTEM VALUE` for that
+//! and its identity sequences moved past them afterwards (the one dialect difference here).
+
+use app::domain::filter::ContractFilter;
+use app::domain::rate::{from_nanos, usd_equivalent};
+use app::domain::summary::Dimension;
+use app::domain::{CountryCode, CurrencyCode, Money};
+use app::storage::{Backend, Db, Tx};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::time::Instant;
+
+/// A small deterministic generator (SplitMix64): the same `--seed` gives the same data.
+struct Random(u64);
+
+impl Random {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A number in `low..=high`.
+    fn range(&mut self, low: i64, high: i64) -> i64 {
+        low + (self.next() % (high - low + 1) as u64) as i64
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.next() as usize % items.len()]
+    }
+
+    /// `true` with probability `percent` / 100.
+    fn chance(&mut self, percent: u64) -> bool {
+        self.next() % 100 < percent
+    }
+}
+
+const BUYERS: [&str; 24] = [
+    "PL", "RO", "EE", "FI", "NO", "AU", "EG", "MY", "PH", "IN", "ID", "TR", "AE", "SA", "QA", "TH",
+    "VN", "PE", "CO", "BR", "CZ", "SK", "HU", "LT",
+];
+/// (currency, lowest and highest value in minor units)
+const CURRENCIES: [(&str, i64, i64); 5] = [
+    ("USD", 100_000_000, 500_000_000_000),
+    ("USD", 100_000_000, 500_000_000_000),
+    ("EUR", 100_000_000, 300_000_000_000),
+    ("KRW", 1_000_000_000, 5_000_000_000_000),
+    ("PLN", 400_000_000, 1_000_000_000_000),
+];
+const CONFIDENCE: [&str; 6] = [
+    "confirmed",
+    "confirmed",
+    "confirmed",
+    "reported",
+    "reported",
+    "estimated",
+];
+const BATCH: usize = 1000;
+
+/// A currency's rates: (rate date, rate id, USD nanos per unit), oldest first.
+type Rates = Vec<(String, i64, i64)>;
+
+struct Reference {
+    firms: Vec<i64>,
+    systems: Vec<i64>,
+    rates: Vec<(String, Rates)>,
+}
+
+async fn reference(db: &Db) -> Result<Reference, String> {
+    if app::storage::firms::count(db)
+        .await
+        .map_err(|e| e.to_string())?
+        == 0
+    {
+        crate::demo::load(db).await?;
+    }
+    let firms = app::storage::firms::list(db)
+        .await
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .map(|f| f.id)
+        .collect();
+    let systems = app::storage::systems::list(db)
+        .await
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .map(|s| s.id)
+        .collect();
+    let mut rates: Vec<(String, Rates)> = Vec::new();
+    for rate in app::storage::rates::list(db)
+        .await
+        .map_err(|e| e.to_string())?
+    {
+        let code = rate.currency.to_string();
+        let entry = (
+            rate.date.to_string(),
+            rate.id,
+            app::domain::rate::to_nanos(rate.usd_per_unit),
+        );
+        match rates.iter_mut().find(|(c, _)| *c == code) {
+            Some((_, list)) => list.push(entry),
+            None => rates.push((code, vec![entry])),
+        }
+    }
+    for (_, list) in &mut rates {
+        list.sort();
+    }
+    Ok(Reference {
+        firms,
+        systems,
+        rates,
+    })
+}
+
+/// Adds `count` synthetic contracts (with one or two lines each) to `db`.
+pub async fn generate(db: &Db, count: u64, seed: u64) -> Result<(), String> {
+    let reference = reference(db).await?;
+    let postgres = db.backend() == Backend::Postgres;
+    let mut random = Random(seed);
+    let next_id = |table: &'static str| async move {
+        let sql = format!("SELECT CAST(COALESCE(MAX(id), 0) + 1 AS BIGINT) FROM {table}");
+        app::storage::scalar_i64(db, &sql)
+            .await
+            .map_err(|e| e.to_string())
+    };
+    let mut contract_id = next_id("contracts").await?;
+    let mut line_id = next_id("contract_lines").await?;
+    let bar = ProgressBar::new(count);
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} {wide_bar} {human_pos}/{human_len} contracts ({per_sec}, {eta} left)",
+        )
+        .map_err(|e| e.to_string())?,
+    );
+    let override_ids = if postgres {
+        " OVERRIDING SYSTEM VALUE"
+    } else {
+        ""
+    };
+    let now = chrono::Utc::now();
+    let mut left = count;
+    while left > 0 {
+        let size = left.min(BATCH as u64) as usize;
+        let mut contracts = String::new();
+        let mut lines = String::new();
+        for _ in 0..size {
+            let year = random.range(1996, 2025);
+            let signed = format!(
+                "{year}-{:02}-{:02}",
+                random.range(1, 12),
+                random.range(1, 28)
+            );
+            let (currency, low, high) = *random.pick(&CURRENCIES);
+            let valued = !random.chance(10);
+            let minor = random.range(low, high);
+            let confidence = *random.pick(&CONFIDENCE);
+            let usd = if !valued {
+                None
+            } else if currency == "USD" {
+                Some((minor, None))
+            } else {
+                reference
+                    .rates
+                    .iter()
+                    .find(|(c, _)| c == currency)
+                    .and_then(|(_, list)| list.iter().rev().find(|(date, _, _)| *date <= signed))
+                    .map(|(_, id, nanos)| {
+                        let code = CurrencyCode::parse(currency).expect("listed currency");
+                        let usd =
+                            usd_equivalent(Money::from_minor(minor, code), from_nanos(*nanos));
+                        (usd.to_minor(), Some(*id))
+                    })
+            };
+            let status = match random.range(0, 9) {
+                0 => "cancelled",
+                1 | 2 => "completed",
+                3..=5 => "in delivery",
+                _ => "signed",
+            };
+            let buyer = *random.pick(&BUYERS);
+            debug_assert!(CountryCode::parse(buyer).is_ok());
+            let sql_text = |v: Option<String>| v.map_or("NULL".to_owned(), |v| format!("'{v}'"));
+            let sql_int = |v: Option<i64>| v.map_or("NULL".to_owned(), |v| v.to_string());
+            if !contracts.is_empty() {
+                contracts.push(',');
+            }
+            contracts.push_str(&format!(
+                "({contract_id}, 'Synthetic contract {contract_id}', {supplier}, '{buyer}', '{signed}', {year}, '{status}', \
+                 {value}, {currency}, {confidence}, '{now}', '{now}', {usd}, {rate})",
+                supplier = random.pick(&reference.firms),
+                value = sql_int(valued.then_some(minor)),
+                currency = sql_text(valued.then(|| currency.to_owned())),
+                confidence = sql_text(valued.then(|| confidence.to_owned())),
+                now = now.to_rfc3339(),
+                usd = sql_int(usd.map(|(cents, _)| cents)),
+                rate = sql_int(usd.and_then(|(_, rate)| rate)),
+            ));
+            for position in 0..random.range(1, 2) {
+                let quantity = random.range(1, 300);
+                let delivered = match status {
+                    "completed" => quantity,
+                    "in delivery" => random.range(0, quantity),
+                    _ => 0,
+                };
+                if !lines.is_empty() {
+                    lines.push(',');
+                }
+                lines.push_str(&format!(
+                    "({line_id}, {contract_id}, {position}, {system}, {quantity}, '{confidence}', {delivered})",
+                    system = random.pick(&reference.systems),
+                    confidence = random.pick(&CONFIDENCE),
+                ));
+                line_id += 1;
+            }
+            contract_id += 1;
+        }
+        // Every value above is a number or generated text without quotes: nothing to escape.
+        let insert_contracts = format!(
+            "INSERT INTO contracts (id, title, supplier_id, buyer_code, signed_on, signed_year, status, \
+             value_minor, value_currency, value_confidence, created_at, updated_at, usd_minor, usd_rate_id){override_ids} \
+             VALUES {contracts}"
+        );
+        let insert_lines = format!(
+            "INSERT INTO contract_lines (id, contract_id, position, system_id, quantity, quantity_confidence, delivered_units){override_ids} \
+             VALUES {lines}"
+        );
+        let mut tx = db.begin().await.map_err(|e| e.to_string())?;
+        execute(&mut tx, &insert_contracts).await?;
+        execute(&mut tx, &insert_lines).await?;
+        tx.commit().await.map_err(|e| e.to_string())?;
+        left -= size as u64;
+        bar.inc(size as u64);
+    }
+    if postgres {
+        for table in ["contracts", "contract_lines"] {
+            let sql = format!(
+                "SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
+            );
+            app::storage::scalar_i64(db, &sql)
+                .await
+                .map_err(|e| e.to_string())?;
+        }
+    }
+    bar.finish_with_message("done");
+    Ok(())
+}
+
+async fn execute(tx: &mut Tx, sql: &str) -> Result<(), String> {
+    app::storage::execute_in(tx, sql)
+        .await
+        .map_err(|e| e.to_string())
+}
+
+/// The median and 90th percentile of `runs` timings of `work`, in milliseconds, after two
+/// warm-up runs.
+async fn time<F, Fut>(runs: usize, mut work: F) -> Result<(f64, f64), String>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<(), String>>,
+{
+    for _ in 0..2 {
+        work().await?;
+    }
+    let mut millis = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let start = Instant::now();
+        work().await?;
+        millis.push(start.elapsed().as_secs_f64() * 1000.0);
+    }
+    millis.sort_by(f64::total_cmp);
+    let at = |q: f64| millis[((millis.len() - 1) as f64 * q).round() as usize];
+    Ok((at(0.5), at(0.9)))
+}
+
+/// Times the summary queries on `db` and prints one line per measurement.
+pub async fn measure(db: &Db, runs: usize) -> Result<(), String> {
+    let contracts = app::storage::scalar_i64(db, "SELECT CAST(COUNT(*) AS BIGINT) FROM contracts")
+        .await
+        .map_err(|e| e.to_string())?;
+    let backend = match db.backend() {
+        Backend::Sqlite => "sqlite",
+        Backend::Postgres => "postgres",
+    };
+    let one_buyer = ContractFilter {
+        buyer: CountryCode::parse("PL").ok(),
+        year_from: Some(2015),
+        year_to: Some(2024),
+        ..Default::default()
+    };
+    let (median, p90) = time(runs, || async {
+        app::storage::summary::groups(db, &one_buyer, None, None)
+            .await
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    })
+    .await?;
+    println!(
+        "{backend}\t{contracts}\tfiltered total (one buyer, ten years)\tmedian {median:.1} ms\tp90 {p90:.1} ms"
+    );
+    let plain = "SELECT CAST(COUNT(*) AS BIGINT) FROM contracts WHERE buyer_code = 'PL' AND signed_year BETWEEN 2015 AND 2024";
+    let (median, p90) = time(runs, || async {
+        app::storage::scalar_i64(db, plain)
+            .await
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    })
+    .await?;
+    println!(
+        "{backend}\t{contracts}\tplain SQL count for the same filter\tmedian {median:.1} ms\tp90 {p90:.1} ms"
+    );
+    let everything = ContractFilter::default();
+    let (median, p90) = time(runs, || async {
+        app::register::service::portfolio(db, &everything, Dimension::Supplier)
+            .await
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    })
+    .await?;
+    println!(
+        "{backend}\t{contracts}\twhole dashboard (all groups and charts)\tmedian {median:.1} ms\tp90 {p90:.1} ms"
+    );
+    Ok(())
+}
