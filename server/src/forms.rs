@@ -9,7 +9,7 @@ use app::error::AppError;
 use app::firms::pages::{DeleteConflict, GroupEcho};
 use app::firms::{DeleteOutcome, FirmFormEcho, api::UpdateFirm, service};
 use app::register::editor::DeleteRefused;
-use app::register::entry::{EntryEcho, EntryFields};
+use app::register::entry::{Editable, EntryEcho, EntryFields};
 use app::register::{DeliveryEcho, DeliveryFields, Removal};
 use axum::{
     Form,
@@ -295,60 +295,6 @@ pub async fn record_delivery(
     }
 }
 
-/// What saving an entry form came to.
-enum Entry {
-    Saved(i64),
-    Invalid(FieldErrors),
-    /// Someone else saved the record since the form was opened: their record as form fields.
-    Conflict {
-        theirs: EntryFields,
-        saved_at: i64,
-    },
-}
-
-impl Entry {
-    fn from_outcome<T>(
-        outcome: FormOutcome<T>,
-        id: impl Fn(&T) -> i64,
-        fields_of: impl Fn(&T) -> (EntryFields, i64),
-    ) -> Self {
-        match outcome {
-            FormOutcome::Saved(record) => Entry::Saved(id(&record)),
-            FormOutcome::Invalid(errors) => Entry::Invalid(errors),
-            FormOutcome::Conflict { current } => {
-                let (theirs, saved_at) = fields_of(&current);
-                Entry::Conflict { theirs, saved_at }
-            }
-        }
-    }
-}
-
-fn contract_entry(outcome: FormOutcome<app::domain::register::Contract>) -> Entry {
-    Entry::from_outcome(
-        outcome,
-        |c| c.id,
-        |c| {
-            (
-                app::register::entry::contract_fields(c),
-                c.updated_at.timestamp_micros(),
-            )
-        },
-    )
-}
-
-fn agreement_entry(outcome: FormOutcome<app::domain::register::Agreement>) -> Entry {
-    Entry::from_outcome(
-        outcome,
-        |a| a.id,
-        |a| {
-            (
-                app::register::entry::agreement_fields(a),
-                a.updated_at.timestamp_micros(),
-            )
-        },
-    )
-}
-
 /// `POST /contracts/new`: store the contract, then show it.
 pub async fn create_contract(State(state): State<AppState>, request: Request<Body>) -> Response {
     save_entry(
@@ -356,11 +302,7 @@ pub async fn create_contract(State(state): State<AppState>, request: Request<Bod
         request,
         "contracts",
         "created",
-        |db, fields| async move {
-            Ok(contract_entry(
-                app::register::service::create_contract(&db, &fields).await?,
-            ))
-        },
+        |db, fields| async move { app::register::service::create_contract(&db, &fields).await },
     )
     .await
 }
@@ -377,9 +319,7 @@ pub async fn update_contract(
         "contracts",
         "saved",
         move |db, fields| async move {
-            Ok(contract_entry(
-                app::register::service::update_contract(&db, id, &fields).await?,
-            ))
+            app::register::service::update_contract(&db, id, &fields).await
         },
     )
     .await
@@ -392,11 +332,7 @@ pub async fn create_agreement(State(state): State<AppState>, request: Request<Bo
         request,
         "agreements",
         "created",
-        |db, fields| async move {
-            Ok(agreement_entry(
-                app::register::service::create_agreement(&db, &fields).await?,
-            ))
-        },
+        |db, fields| async move { app::register::service::create_agreement(&db, &fields).await },
     )
     .await
 }
@@ -413,25 +349,10 @@ pub async fn update_agreement(
         "agreements",
         "saved",
         move |db, fields| async move {
-            Ok(agreement_entry(
-                app::register::service::update_agreement(&db, id, &fields).await?,
-            ))
+            app::register::service::update_agreement(&db, id, &fields).await
         },
     )
     .await
-}
-
-fn system_entry(outcome: FormOutcome<app::domain::register::SystemRecord>) -> Entry {
-    Entry::from_outcome(
-        outcome,
-        |s| s.id,
-        |s| {
-            (
-                app::register::entry::system_fields(s),
-                s.updated_at.timestamp_micros(),
-            )
-        },
-    )
 }
 
 /// `POST /systems/new`.
@@ -441,11 +362,7 @@ pub async fn create_system(State(state): State<AppState>, request: Request<Body>
         request,
         "systems",
         "created",
-        |db, fields| async move {
-            Ok(system_entry(
-                app::register::service::create_system(&db, &fields).await?,
-            ))
-        },
+        |db, fields| async move { app::register::service::create_system(&db, &fields).await },
     )
     .await
 }
@@ -462,9 +379,7 @@ pub async fn update_system(
         "systems",
         "saved",
         move |db, fields| async move {
-            Ok(system_entry(
-                app::register::service::update_system(&db, id, &fields).await?,
-            ))
+            app::register::service::update_system(&db, id, &fields).await
         },
     )
     .await
@@ -488,19 +403,6 @@ pub async fn delete_system(
     .await
 }
 
-fn rate_entry(outcome: FormOutcome<app::domain::rate::ExchangeRate>) -> Entry {
-    Entry::from_outcome(
-        outcome,
-        |r| r.id,
-        |r| {
-            (
-                app::register::entry::rate_fields(r),
-                r.updated_at.timestamp_micros(),
-            )
-        },
-    )
-}
-
 /// `POST /rates/new`: a rate re-rendered on the rates page when it does not save.
 pub async fn create_rate(State(state): State<AppState>, mut request: Request<Body>) -> Response {
     // A rejected form shows the list page again, where the form is.
@@ -512,11 +414,7 @@ pub async fn create_rate(State(state): State<AppState>, mut request: Request<Bod
         request,
         "rates",
         "created",
-        |db, fields| async move {
-            Ok(rate_entry(
-                app::register::service::create_rate(&db, &fields).await?,
-            ))
-        },
+        |db, fields| async move { app::register::service::create_rate(&db, &fields).await },
     )
     .await
 }
@@ -536,9 +434,7 @@ pub async fn update_rate(
         "rates",
         "saved",
         move |db, fields| async move {
-            Ok(rate_entry(
-                app::register::service::update_rate(&db, id, &fields).await?,
-            ))
+            app::register::service::update_rate(&db, id, &fields).await
         },
     )
     .await
@@ -564,7 +460,7 @@ pub async fn delete_rate(
 /// The shared path of the entry forms: parse the post, run `save`, then show the record at
 /// `/{collection}/{id}?{notice}=1`; or the form again with its messages (422), or merged with
 /// the other user's save (409).
-async fn save_entry<F, Fut>(
+async fn save_entry<R, F, Fut>(
     state: AppState,
     request: Request<Body>,
     collection: &str,
@@ -572,18 +468,20 @@ async fn save_entry<F, Fut>(
     save: F,
 ) -> Response
 where
+    R: Editable,
     F: FnOnce(app::storage::Db, EntryFields) -> Fut,
-    Fut: std::future::Future<Output = Result<Entry, AppError>>,
+    Fut: std::future::Future<Output = Result<FormOutcome<R>, AppError>>,
 {
     let (parts, fields) = match read_form::<EntryFields>(&state, request).await {
         Ok(read) => read,
         Err(rejection) => return rejection,
     };
     let (echo, status) = match save(state.db.clone(), fields.clone()).await {
-        Ok(Entry::Saved(id)) => {
+        Ok(FormOutcome::Saved(record)) => {
+            let id = record.id();
             return Redirect::to(&format!("/{collection}/{id}?{notice}=1")).into_response();
         }
-        Ok(Entry::Invalid(errors)) => (
+        Ok(FormOutcome::Invalid(errors)) => (
             EntryEcho {
                 fields,
                 errors,
@@ -591,8 +489,9 @@ where
             },
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
-        Ok(Entry::Conflict { theirs, saved_at }) => {
-            let (fields, conflict) = app::register::entry::merge(&fields, &theirs, saved_at);
+        Ok(FormOutcome::Conflict { current }) => {
+            let (fields, conflict) =
+                app::register::entry::merge(&fields, &current.fields(), current.saved_at());
             (
                 EntryEcho {
                     fields,

@@ -6,8 +6,8 @@
 //! save comes back merged with their changes (see `entry::merge`).
 
 use super::entry::{
-    ALTERNATIVE_ROWS, BACKS_RECORD, BACKS_VALUE, EditConflict, EntryEcho, EntryFields, LINE_ROWS,
-    SOURCE_ROWS, agreement_fields, contract_fields, field_label, system_fields, with_base,
+    ALTERNATIVE_ROWS, BACKS_RECORD, BACKS_VALUE, EditConflict, Editable, EntryEcho, EntryFields,
+    LINE_ROWS, SOURCE_ROWS, field_label, with_base,
 };
 use crate::components::{ErrorPanel, NotFound, format};
 use crate::domain::register::{AgreementChoice, SystemRecord};
@@ -488,113 +488,6 @@ pub fn NewContractPage() -> impl IntoView {
     }
 }
 
-#[component]
-pub fn EditContractPage() -> impl IntoView {
-    let Some(id) = route_id() else {
-        return view! { <NotFound /> }.into_any();
-    };
-    let echo = use_context::<EntryEcho>();
-    let data = Resource::new(
-        move || id,
-        |id| async move {
-            let contract = super::api::get_contract(id).await?;
-            Ok::<_, AppError>((contract, Choices::load().await?))
-        },
-    );
-    view! {
-        <Suspense fallback=|| view! { <p class="placeholder">"Loading…"</p> }>
-            {move || {
-                let echo = echo.clone();
-                Suspend::new(async move {
-                    let (contract, choices) = match data.await {
-                        Ok(data) => data,
-                        Err(error) => return view! { <ErrorPanel error /> }.into_any(),
-                    };
-                    let echo = echo.unwrap_or_else(|| EntryEcho {
-                        fields: with_base(contract_fields(&contract)),
-                        ..EntryEcho::default()
-                    });
-                    let href = format!("/contracts/{id}");
-                    view! {
-                        <Title text=format!("Edit {}", contract.title) />
-                        <p class="breadcrumb"><a href="/contracts">"Contracts"</a>" / "<a href=href.clone()>{contract.title.clone()}</a>" /"</p>
-                        <h1>{format!("Edit “{}”", contract.title)}</h1>
-                        {echo.conflict.clone().map(|conflict| view! { <ConflictPanel conflict choices=choices.clone() what="contract" /> })}
-                        <ContractForm fields=echo.fields errors=echo.errors choices action=format!("/contracts/{id}/edit") cancel=href />
-                    }.into_any()
-                })
-            }}
-        </Suspense>
-    }
-    .into_any()
-}
-
-#[component]
-pub fn NewAgreementPage() -> impl IntoView {
-    let echo = use_context::<EntryEcho>().unwrap_or_default();
-    let choices = Resource::new(|| (), |_| Choices::load());
-    view! {
-        <Title text="New framework agreement" />
-        <p class="breadcrumb"><a href="/agreements">"Framework agreements"</a>" /"</p>
-        <h1>"New framework agreement"</h1>
-        <Suspense fallback=|| view! { <p class="placeholder">"Loading…"</p> }>
-            {move || {
-                let fields = echo.fields.clone();
-                let errors = echo.errors.clone();
-                Suspend::new(async move {
-                    match choices.await {
-                        Ok(choices) => view! {
-                            <AgreementForm fields errors choices action="/agreements/new".into() cancel="/agreements".into() />
-                        }.into_any(),
-                        Err(error) => view! { <ErrorPanel error /> }.into_any(),
-                    }
-                })
-            }}
-        </Suspense>
-    }
-}
-
-#[component]
-pub fn EditAgreementPage() -> impl IntoView {
-    let Some(id) = route_id() else {
-        return view! { <NotFound /> }.into_any();
-    };
-    let echo = use_context::<EntryEcho>();
-    let data = Resource::new(
-        move || id,
-        |id| async move {
-            let agreement = super::api::get_agreement(id).await?;
-            Ok::<_, AppError>((agreement, Choices::load().await?))
-        },
-    );
-    view! {
-        <Suspense fallback=|| view! { <p class="placeholder">"Loading…"</p> }>
-            {move || {
-                let echo = echo.clone();
-                Suspend::new(async move {
-                    let (agreement, choices) = match data.await {
-                        Ok(data) => data,
-                        Err(error) => return view! { <ErrorPanel error /> }.into_any(),
-                    };
-                    let echo = echo.unwrap_or_else(|| EntryEcho {
-                        fields: with_base(agreement_fields(&agreement)),
-                        ..EntryEcho::default()
-                    });
-                    let href = format!("/agreements/{id}");
-                    view! {
-                        <Title text=format!("Edit {}", agreement.title) />
-                        <p class="breadcrumb"><a href="/agreements">"Framework agreements"</a>" / "<a href=href.clone()>{agreement.title.clone()}</a>" /"</p>
-                        <h1>{format!("Edit “{}”", agreement.title)}</h1>
-                        {echo.conflict.clone().map(|conflict| view! { <ConflictPanel conflict choices=choices.clone() what="agreement" /> })}
-                        <AgreementForm fields=echo.fields errors=echo.errors choices action=format!("/agreements/{id}/edit") cancel=href />
-                    }.into_any()
-                })
-            }}
-        </Suspense>
-    }
-    .into_any()
-}
-
 /// A delete refused after the page was opened: someone saved the record meanwhile, or records
 /// now refer to it. Handed to the confirmation page when it re-renders.
 #[derive(Debug, Clone)]
@@ -610,6 +503,20 @@ pub(super) struct Doomed {
     pub(super) version: i64,
     /// What goes with it ("its 3 lines and 2 deliveries").
     pub(super) consequence: String,
+}
+
+impl Doomed {
+    fn of(kind: Kind, id: i64, title: String, version: i64, consequence: String) -> Self {
+        Self {
+            kind: kind.what,
+            title,
+            href: format!("{}/{id}", kind.list_href),
+            list_href: kind.list_href,
+            list_name: kind.list_name,
+            version,
+            consequence,
+        }
+    }
 }
 
 /// The confirmation page of a delete: what goes with the record, or what still refers to it.
@@ -656,73 +563,6 @@ pub(super) fn confirm_delete(doomed: Doomed, references: Vec<String>) -> impl In
         })}
         {decision}
     }
-}
-
-#[component]
-pub fn DeleteContractPage() -> impl IntoView {
-    let Some(id) = route_id() else {
-        return view! { <NotFound /> }.into_any();
-    };
-    let contract = Resource::new(move || id, super::api::get_contract);
-    view! {
-        <Suspense fallback=|| view! { <p class="placeholder">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match contract.await {
-                    Ok(c) => {
-                        let lines = c.lines.len();
-                        let deliveries = c.deliveries.len();
-                        let consequence = format!(
-                            "its {} and {}",
-                            plural(lines, "line"),
-                            plural(deliveries, "recorded delivery"),
-                        );
-                        confirm_delete(Doomed {
-                            kind: "contract",
-                            title: c.title,
-                            href: format!("/contracts/{id}"),
-                            list_href: "/contracts",
-                            list_name: "Contracts",
-                            version: c.version,
-                            consequence,
-                        }, Vec::new()).into_any()
-                    }
-                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
-    .into_any()
-}
-
-#[component]
-pub fn DeleteAgreementPage() -> impl IntoView {
-    let Some(id) = route_id() else {
-        return view! { <NotFound /> }.into_any();
-    };
-    let agreement = Resource::new(move || id, super::api::get_agreement);
-    view! {
-        <Suspense fallback=|| view! { <p class="placeholder">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match agreement.await {
-                    Ok(a) => {
-                        let references = a.contracts.iter().map(|c| format!("Contract “{}”", c.title)).collect();
-                        let consequence = format!("its {} and sources", plural(a.ceilings.len(), "ceiling line"));
-                        confirm_delete(Doomed {
-                            kind: "framework agreement",
-                            title: a.title,
-                            href: format!("/agreements/{id}"),
-                            list_href: "/agreements",
-                            list_name: "Framework agreements",
-                            version: a.version,
-                            consequence,
-                        }, references).into_any()
-                    }
-                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
-    .into_any()
 }
 
 fn plural(n: usize, what: &str) -> String {
@@ -778,23 +618,84 @@ fn SystemForm(
     }
 }
 
-#[component]
-pub fn NewSystemPage() -> impl IntoView {
+/// The form of one kind of record: `(fields, errors, choices, action, cancel, record id)`.
+type FormView = fn(EntryFields, FieldErrors, Choices, String, String, Option<i64>) -> AnyView;
+
+/// Which records a page is about: their list's address and name, and what one is called.
+#[derive(Clone, Copy)]
+struct Kind {
+    list_href: &'static str,
+    list_name: &'static str,
+    what: &'static str,
+}
+
+const CONTRACTS: Kind = Kind {
+    list_href: "/contracts",
+    list_name: "Contracts",
+    what: "contract",
+};
+const AGREEMENTS: Kind = Kind {
+    list_href: "/agreements",
+    list_name: "Framework agreements",
+    what: "framework agreement",
+};
+const SYSTEMS: Kind = Kind {
+    list_href: "/systems",
+    list_name: "Systems",
+    what: "system",
+};
+
+fn contract_form(
+    fields: EntryFields,
+    errors: FieldErrors,
+    choices: Choices,
+    action: String,
+    cancel: String,
+    _: Option<i64>,
+) -> AnyView {
+    view! { <ContractForm fields errors choices action cancel /> }.into_any()
+}
+
+fn agreement_form(
+    fields: EntryFields,
+    errors: FieldErrors,
+    choices: Choices,
+    action: String,
+    cancel: String,
+    _: Option<i64>,
+) -> AnyView {
+    view! { <AgreementForm fields errors choices action cancel /> }.into_any()
+}
+
+fn system_form(
+    fields: EntryFields,
+    errors: FieldErrors,
+    choices: Choices,
+    action: String,
+    cancel: String,
+    id: Option<i64>,
+) -> AnyView {
+    match id {
+        Some(id) => view! { <SystemForm fields errors choices action cancel id /> }.into_any(),
+        None => view! { <SystemForm fields errors choices action cancel /> }.into_any(),
+    }
+}
+
+/// The page that adds a record: its form with the choices, or the echo of a post that did not
+/// save.
+fn new_page(kind: Kind, title: &'static str, form: FormView) -> impl IntoView {
     let echo = use_context::<EntryEcho>().unwrap_or_default();
     let choices = Resource::new(|| (), |_| Choices::load());
     view! {
-        <Title text="New system" />
-        <p class="breadcrumb"><a href="/systems">"Systems"</a>" /"</p>
-        <h1>"New system"</h1>
+        <Title text=title />
+        <p class="breadcrumb"><a href=kind.list_href>{kind.list_name}</a>" /"</p>
+        <h1>{title}</h1>
         <Suspense fallback=|| view! { <p class="placeholder">"Loading…"</p> }>
             {move || {
-                let fields = echo.fields.clone();
-                let errors = echo.errors.clone();
+                let echo = echo.clone();
                 Suspend::new(async move {
                     match choices.await {
-                        Ok(choices) => view! {
-                            <SystemForm fields errors choices action="/systems/new".into() cancel="/systems".into() />
-                        }.into_any(),
+                        Ok(choices) => form(echo.fields, echo.errors, choices, format!("{}/new", kind.list_href), kind.list_href.to_owned(), None),
                         Err(error) => view! { <ErrorPanel error /> }.into_any(),
                     }
                 })
@@ -803,39 +704,42 @@ pub fn NewSystemPage() -> impl IntoView {
     }
 }
 
-#[component]
-pub fn EditSystemPage() -> impl IntoView {
+/// The page that edits record `:id`: the form starts from the stored record (or the echo of a
+/// post that did not save) and shows the conflict when someone else saved meanwhile.
+fn edit_page<R, Fut>(kind: Kind, load: fn(i64) -> Fut, form: FormView) -> AnyView
+where
+    R: Editable + Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    Fut: std::future::Future<Output = Result<R, AppError>> + Send + 'static,
+{
     let Some(id) = route_id() else {
         return view! { <NotFound /> }.into_any();
     };
     let echo = use_context::<EntryEcho>();
     let data = Resource::new(
         move || id,
-        |id| async move {
-            let system = super::api::get_system(id).await?;
-            Ok::<_, AppError>((system, Choices::load().await?))
-        },
+        move |id| async move { Ok::<_, AppError>((load(id).await?, Choices::load().await?)) },
     );
     view! {
         <Suspense fallback=|| view! { <p class="placeholder">"Loading…"</p> }>
             {move || {
                 let echo = echo.clone();
                 Suspend::new(async move {
-                    let (system, choices) = match data.await {
+                    let (record, choices) = match data.await {
                         Ok(data) => data,
                         Err(error) => return view! { <ErrorPanel error /> }.into_any(),
                     };
                     let echo = echo.unwrap_or_else(|| EntryEcho {
-                        fields: with_base(system_fields(&system)),
+                        fields: with_base(record.fields()),
                         ..EntryEcho::default()
                     });
-                    let href = format!("/systems/{id}");
+                    let href = format!("{}/{id}", kind.list_href);
+                    let label = record.label();
                     view! {
-                        <Title text=format!("Edit {}", system.designation) />
-                        <p class="breadcrumb"><a href="/systems">"Systems"</a>" / "<a href=href.clone()>{system.designation.clone()}</a>" /"</p>
-                        <h1>{format!("Edit “{}”", system.designation)}</h1>
-                        {echo.conflict.clone().map(|conflict| view! { <ConflictPanel conflict choices=choices.clone() what="system" /> })}
-                        <SystemForm fields=echo.fields errors=echo.errors choices action=format!("/systems/{id}/edit") cancel=href id=id />
+                        <Title text=format!("Edit {label}") />
+                        <p class="breadcrumb"><a href=kind.list_href>{kind.list_name}</a>" / "<a href=href.clone()>{label.clone()}</a>" /"</p>
+                        <h1>{format!("Edit “{label}”")}</h1>
+                        {echo.conflict.clone().map(|conflict| view! { <ConflictPanel conflict choices=choices.clone() what=kind.what /> })}
+                        {form(echo.fields, echo.errors, choices, format!("{href}/edit"), href.clone(), Some(id))}
                     }.into_any()
                 })
             }}
@@ -844,36 +748,112 @@ pub fn EditSystemPage() -> impl IntoView {
     .into_any()
 }
 
-#[component]
-pub fn DeleteSystemPage() -> impl IntoView {
+/// The confirmation page that deletes record `:id`: `load` reads it (with what refers to it,
+/// when that is not part of the record), `doomed` says what goes with it.
+pub(super) fn delete_page<R, Fut>(
+    load: fn(i64) -> Fut,
+    doomed: fn(R, i64) -> (Doomed, Vec<String>),
+) -> AnyView
+where
+    R: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    Fut: std::future::Future<Output = Result<R, AppError>> + Send + 'static,
+{
     let Some(id) = route_id() else {
         return view! { <NotFound /> }.into_any();
     };
-    let data = Resource::new(
-        move || id,
-        |id| async move {
-            let system = super::api::get_system(id).await?;
-            let references = super::api::system_references(id).await?;
-            Ok::<_, AppError>((system, references))
-        },
-    );
+    let record = Resource::new(move || id, load);
     view! {
         <Suspense fallback=|| view! { <p class="placeholder">"Loading…"</p> }>
             {move || Suspend::new(async move {
-                match data.await {
-                    Ok((s, references)) => confirm_delete(Doomed {
-                        kind: "system",
-                        title: s.designation,
-                        href: format!("/systems/{id}"),
-                        list_href: "/systems",
-                        list_name: "Systems",
-                        version: s.version,
-                        consequence: "nothing else (no deal refers to it)".into(),
-                    }, references).into_any(),
+                match record.await {
+                    Ok(record) => {
+                        let (doomed, references) = doomed(record, id);
+                        confirm_delete(doomed, references).into_any()
+                    }
                     Err(error) => view! { <ErrorPanel error /> }.into_any(),
                 }
             })}
         </Suspense>
     }
     .into_any()
+}
+
+#[component]
+pub fn EditContractPage() -> impl IntoView {
+    edit_page(CONTRACTS, super::api::get_contract, contract_form)
+}
+
+#[component]
+pub fn NewAgreementPage() -> impl IntoView {
+    new_page(AGREEMENTS, "New framework agreement", agreement_form)
+}
+
+#[component]
+pub fn EditAgreementPage() -> impl IntoView {
+    edit_page(AGREEMENTS, super::api::get_agreement, agreement_form)
+}
+
+#[component]
+pub fn NewSystemPage() -> impl IntoView {
+    new_page(SYSTEMS, "New system", system_form)
+}
+
+#[component]
+pub fn EditSystemPage() -> impl IntoView {
+    edit_page(SYSTEMS, super::api::get_system, system_form)
+}
+
+#[component]
+pub fn DeleteContractPage() -> impl IntoView {
+    delete_page(super::api::get_contract, |c, id| {
+        let consequence = format!(
+            "its {} and {}",
+            plural(c.lines.len(), "line"),
+            plural(c.deliveries.len(), "recorded delivery"),
+        );
+        (
+            Doomed::of(CONTRACTS, id, c.title, c.version, consequence),
+            Vec::new(),
+        )
+    })
+}
+
+#[component]
+pub fn DeleteAgreementPage() -> impl IntoView {
+    delete_page(super::api::get_agreement, |a, id| {
+        let references = a
+            .contracts
+            .iter()
+            .map(|c| format!("Contract “{}”", c.title))
+            .collect();
+        let consequence = format!(
+            "its {} and sources",
+            plural(a.ceilings.len(), "ceiling line")
+        );
+        (
+            Doomed::of(AGREEMENTS, id, a.title, a.version, consequence),
+            references,
+        )
+    })
+}
+
+/// A system with what still refers to it.
+async fn system_and_references(
+    id: i64,
+) -> Result<(crate::domain::register::SystemRecord, Vec<String>), AppError> {
+    Ok((
+        super::api::get_system(id).await?,
+        super::api::system_references(id).await?,
+    ))
+}
+
+#[component]
+pub fn DeleteSystemPage() -> impl IntoView {
+    delete_page(system_and_references, |(s, references), id| {
+        let consequence = "nothing else (no deal refers to it)".to_owned();
+        (
+            Doomed::of(SYSTEMS, id, s.designation, s.version, consequence),
+            references,
+        )
+    })
 }

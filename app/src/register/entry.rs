@@ -500,6 +500,77 @@ pub fn agreement_fields(agreement: &Agreement) -> EntryFields {
     fields
 }
 
+/// A record an entry form edits: what its form starts from, and what a conflict shows of it.
+pub trait Editable {
+    fn id(&self) -> i64;
+    /// How pages name it ("K2 executive contract #1", "KRW 2023-01-01").
+    fn label(&self) -> String;
+    /// The fields its edit form starts from.
+    fn fields(&self) -> EntryFields;
+    /// When it was last saved, in microseconds since 1970 (UTC).
+    fn saved_at(&self) -> i64;
+}
+
+impl Editable for Contract {
+    fn id(&self) -> i64 {
+        self.id
+    }
+    fn label(&self) -> String {
+        self.title.clone()
+    }
+    fn fields(&self) -> EntryFields {
+        contract_fields(self)
+    }
+    fn saved_at(&self) -> i64 {
+        self.updated_at.timestamp_micros()
+    }
+}
+
+impl Editable for Agreement {
+    fn id(&self) -> i64 {
+        self.id
+    }
+    fn label(&self) -> String {
+        self.title.clone()
+    }
+    fn fields(&self) -> EntryFields {
+        agreement_fields(self)
+    }
+    fn saved_at(&self) -> i64 {
+        self.updated_at.timestamp_micros()
+    }
+}
+
+impl Editable for SystemRecord {
+    fn id(&self) -> i64 {
+        self.id
+    }
+    fn label(&self) -> String {
+        self.designation.clone()
+    }
+    fn fields(&self) -> EntryFields {
+        system_fields(self)
+    }
+    fn saved_at(&self) -> i64 {
+        self.updated_at.timestamp_micros()
+    }
+}
+
+impl Editable for crate::domain::rate::ExchangeRate {
+    fn id(&self) -> i64 {
+        self.id
+    }
+    fn label(&self) -> String {
+        format!("{} {}", self.currency, self.date)
+    }
+    fn fields(&self) -> EntryFields {
+        rate_fields(self)
+    }
+    fn saved_at(&self) -> i64 {
+        self.updated_at.timestamp_micros()
+    }
+}
+
 /// The version an edit form was opened at.
 pub fn version(fields: &EntryFields) -> Result<i64, String> {
     fields

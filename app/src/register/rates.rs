@@ -145,31 +145,20 @@ pub fn RatePage() -> impl IntoView {
 
 #[component]
 pub fn DeleteRatePage() -> impl IntoView {
-    let Some(id) = route_id() else {
-        return view! { <NotFound /> }.into_any();
-    };
-    let rate = Resource::new(move || id, super::api::get_rate);
-    view! {
-        <Suspense fallback=|| view! { <p class="placeholder">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match rate.await {
-                    Ok(r) => super::editor::confirm_delete(super::editor::Doomed {
-                        kind: "rate",
-                        title: format!("{} {}", r.currency, r.date),
-                        href: format!("/rates/{id}"),
-                        list_href: "/rates",
-                        list_name: "Exchange rates",
-                        version: r.version,
-                        consequence: format!(
-                            "the {} contracts that use it moving to the nearest earlier rate of {} (or left without a USD figure)",
-                            format::thousands(r.contracts),
-                            r.currency
-                        ),
-                    }, Vec::new()).into_any(),
-                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
-    .into_any()
+    super::editor::delete_page(super::api::get_rate, |r, id| {
+        let doomed = super::editor::Doomed {
+            kind: "rate",
+            title: format!("{} {}", r.currency, r.date),
+            href: format!("/rates/{id}"),
+            list_href: "/rates",
+            list_name: "Exchange rates",
+            version: r.version,
+            consequence: format!(
+                "the {} contracts that use it moving to the nearest earlier rate of {} (or left without a USD figure)",
+                format::thousands(r.contracts),
+                r.currency
+            ),
+        };
+        (doomed, Vec::new())
+    })
 }
