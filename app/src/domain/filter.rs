@@ -6,6 +6,20 @@ use serde::{Deserialize, Serialize};
 
 pub const PER_PAGE: u32 = 25;
 
+/// `dir=asc|desc` of a list's address: whether it sorts descending.
+fn descending(value: &str) -> Option<bool> {
+    match value {
+        "asc" => Some(false),
+        "desc" => Some(true),
+        _ => None,
+    }
+}
+
+/// `page=N` of a list's address, from 1.
+fn page(value: &str) -> Option<u32> {
+    value.parse::<u32>().ok().filter(|p| *p >= 1)
+}
+
 /// Columns the contract, agreement and delivery lists sort by (`signed` is a delivery's date
 /// there, `title` its contract's, `units` its units).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -122,23 +136,8 @@ impl ContractFilter {
                 "year_from" => value.parse().map(|y| filter.year_from = Some(y)).is_ok(),
                 "year_to" => value.parse().map(|y| filter.year_to = Some(y)).is_ok(),
                 "sort" => DealSort::parse(value).map(|s| filter.sort = s).is_some(),
-                "dir" => match value {
-                    "asc" => {
-                        direction = Some(false);
-                        true
-                    }
-                    "desc" => {
-                        direction = Some(true);
-                        true
-                    }
-                    _ => false,
-                },
-                "page" => value
-                    .parse::<u32>()
-                    .ok()
-                    .filter(|p| *p >= 1)
-                    .map(|p| filter.page = p)
-                    .is_some(),
+                "dir" => descending(value).map(|d| direction = Some(d)).is_some(),
+                "page" => page(value).map(|p| filter.page = p).is_some(),
                 _ => true,
             };
             if !ok {
@@ -339,19 +338,8 @@ impl AgreementFilter {
                     .map(|s| filter.status = Some(s))
                     .is_ok(),
                 "sort" => DealSort::parse(value).map(|s| filter.sort = s).is_some(),
-                "dir" => match value {
-                    "asc" | "desc" => {
-                        direction = Some(value == "desc");
-                        true
-                    }
-                    _ => false,
-                },
-                "page" => value
-                    .parse::<u32>()
-                    .ok()
-                    .filter(|p| *p >= 1)
-                    .map(|p| filter.page = p)
-                    .is_some(),
+                "dir" => descending(value).map(|d| direction = Some(d)).is_some(),
+                "page" => page(value).map(|p| filter.page = p).is_some(),
                 _ => true,
             };
             if !ok {
@@ -456,19 +444,8 @@ impl ListQuery {
                     true
                 }
                 "sort" => false,
-                "dir" => match value {
-                    "asc" | "desc" => {
-                        query.descending = value == "desc";
-                        true
-                    }
-                    _ => false,
-                },
-                "page" => value
-                    .parse::<u32>()
-                    .ok()
-                    .filter(|p| *p >= 1)
-                    .map(|p| query.page = p)
-                    .is_some(),
+                "dir" => descending(value).map(|d| query.descending = d).is_some(),
+                "page" => page(value).map(|p| query.page = p).is_some(),
                 _ => true,
             };
             if !ok {

@@ -126,10 +126,7 @@ pub async fn update(
         .await?
     });
     if updated.is_none() {
-        let exists: Option<i64> = on_tx!(&mut tx, conn => {
-            sqlx::query_scalar("SELECT id FROM agreements WHERE id = $1").bind(id).fetch_optional(conn).await?
-        });
-        return Ok(if exists.is_some() {
+        return Ok(if super::exists_in(&mut tx, "agreements", id).await? {
             AgreementEdit::Stale
         } else {
             AgreementEdit::Missing

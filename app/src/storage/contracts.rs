@@ -175,10 +175,7 @@ pub async fn update(db: &Db, id: i64, version: i64, draft: &ContractDraft) -> Re
         .await?
     });
     if updated.is_none() {
-        let exists: Option<i64> = on_tx!(&mut tx, conn => {
-            sqlx::query_scalar("SELECT id FROM contracts WHERE id = $1").bind(id).fetch_optional(conn).await?
-        });
-        return Ok(if exists.is_some() {
+        return Ok(if super::exists_in(&mut tx, "contracts", id).await? {
             ContractEdit::Stale
         } else {
             ContractEdit::Missing

@@ -149,6 +149,16 @@ pub enum Deleted {
     Missing,
 }
 
+/// Whether row `id` of `table` exists: inside a versioned write that matched no row, it tells
+/// a stale version from a record that is gone.
+pub(crate) async fn exists_in(tx: &mut Tx, table: &str, id: i64) -> Result<bool> {
+    let sql = format!("SELECT id FROM {table} WHERE id = $1");
+    let found: Option<i64> = on_tx!(tx, conn => {
+        sqlx::query_scalar(&sql).bind(id).fetch_optional(conn).await?
+    });
+    Ok(found.is_some())
+}
+
 /// Deletes row `id` of `table` only if it is still at `version`.
 pub(crate) async fn delete_versioned(
     db: &Db,
