@@ -15,6 +15,11 @@ pub struct TestApp {
 
 /// Serves the app on a free port against `db`, in the background of this test.
 pub async fn spawn_app(db: Db) -> TestApp {
+    // Server logs in the test output (shown for failing tests), level from RUST_LOG.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .with_test_writer()
+        .try_init();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let options = LeptosOptions::builder()
