@@ -16,7 +16,7 @@ use axum::{
 };
 use leptos::prelude::*;
 use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
-use std::time::Duration;
+use std::{sync::OnceLock, time::Duration};
 use tower::ServiceBuilder;
 use tower_http::{
     compression::CompressionLayer,
@@ -39,9 +39,18 @@ impl AppState {
         Self {
             leptos_options,
             db,
-            routes: generate_route_list(app::App),
+            routes: route_list(),
         }
     }
+}
+
+/// The app's routes, generated once per process. Generating them runs the app with resource
+/// loading suppressed by a process-wide flag, and a resource first polled meanwhile on another
+/// thread never loads (leptos-rs/leptos#4773): a second server in the same process (the tests
+/// start one per test) would hang requests of the servers already running.
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(app::App)).clone()
 }
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");

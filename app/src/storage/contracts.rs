@@ -2,6 +2,7 @@
 
 use super::args::{Args, bind_all, contains_pattern, labels_for};
 use super::provenance::{self, Owner, figure, money, partial_date};
+use super::rollup::{self, Affected};
 use super::{Db, Result, StorageError, Tx, on_db, on_tx};
 use crate::domain::filter::{ContractFilter, DealSort, PER_PAGE};
 use crate::domain::register::{
@@ -77,6 +78,7 @@ pub async fn insert_in(tx: &mut Tx, draft: &ContractDraft) -> Result<ContractWri
     }
     provenance::insert(tx, Owner::Contract(id), &draft.provenance).await?;
     super::rates::refresh_contract(tx, id).await?;
+    rollup::apply(tx, Affected::Contract(id), 1).await?;
     Ok(ContractWrite::Done(id))
 }
 
@@ -144,6 +146,8 @@ pub async fn update(db: &Db, id: i64, version: i64, draft: &ContractDraft) -> Re
         }
         Err(_) => return Ok(ContractEdit::MissingAgreement),
     }
+    // Its old figures leave the summary's totals; the saved ones go in at the end.
+    rollup::apply(&mut tx, Affected::Contract(id), -1).await?;
     let now = Utc::now().trunc_subsecs(6);
     let value = draft.provenance.value.as_ref();
     let updated: Option<i64> = on_tx!(&mut tx, conn => {
@@ -250,6 +254,7 @@ pub async fn update(db: &Db, id: i64, version: i64, draft: &ContractDraft) -> Re
     }
     provenance::replace(&mut tx, Owner::Contract(id), &draft.provenance).await?;
     super::rates::refresh_contract(&mut tx, id).await?;
+    rollup::apply(&mut tx, Affected::Contract(id), 1).await?;
     tx.commit().await?;
     Ok(ContractEdit::Done)
 }
@@ -282,7 +287,25 @@ async fn insert_line(
 /// Deletes contract `id` (with its lines, deliveries and sources) if it is still at `version`.
 #[tracing::instrument(name = "db.contracts.delete", skip(db))]
 pub async fn delete(db: &Db, id: i64, version: i64) -> Result<super::Deleted> {
-    super::delete_versioned(db, "contracts", id, version).await
+    let mut tx = db.begin().await?;
+    rollup::apply(&mut tx, Affected::Contract(id), -1).await?;
+    let deleted = on_tx!(&mut tx, conn => {
+        sqlx::query("DELETE FROM contracts WHERE id = $1 AND version = $2")
+            .bind(id)
+            .bind(version)
+            .execute(conn)
+            .await?
+            .rows_affected()
+    });
+    if deleted == 1 {
+        tx.commit().await?;
+        return Ok(super::Deleted::Done);
+    }
+    Ok(if super::exists_in(&mut tx, "contracts", id).await? {
+        super::Deleted::Stale
+    } else {
+        super::Deleted::Missing
+    })
 }
 
 /// The ids of a contract's lines, in order (for recording deliveries against them).

@@ -1,5 +1,6 @@
 //! Recording deliveries against contract lines.
 
+use super::rollup::Affected;
 use super::{Db, Result, on_db, on_tx};
 use crate::domain::register::DeliveryDraft;
 use chrono::{SubsecRound, Utc};
@@ -22,6 +23,7 @@ pub enum Recorded {
 #[tracing::instrument(name = "db.deliveries.record", skip(db, draft), fields(line_id = draft.line_id))]
 pub async fn record(db: &Db, draft: &DeliveryDraft) -> Result<Recorded> {
     let mut tx = db.begin().await?;
+    super::rollup::apply(&mut tx, Affected::Line(draft.line_id), -1).await?;
     let units = draft.units.get();
     let raised: Option<i64> = on_tx!(&mut tx, conn => {
         sqlx::query_scalar(
@@ -63,6 +65,7 @@ pub async fn record(db: &Db, draft: &DeliveryDraft) -> Result<Recorded> {
         .fetch_one(conn)
         .await?
     });
+    super::rollup::apply(&mut tx, Affected::Line(draft.line_id), 1).await?;
     tx.commit().await?;
     Ok(Recorded::Done { id })
 }

@@ -12,6 +12,7 @@ pub mod deliveries;
 pub mod firms;
 mod provenance;
 pub mod rates;
+pub mod rollup;
 pub mod scratch;
 pub mod summary;
 pub mod systems;
@@ -274,6 +275,23 @@ impl Db {
         }
         let after = self.applied_migrations().await?;
         countries::sync(self).await?;
+        // The summary's cells start empty when their migration is new to a database that
+        // already holds contracts: fill them once.
+        let cells = scalar_i64(
+            self,
+            "SELECT COUNT(*) FROM (SELECT 1 FROM summary_cells LIMIT 1) t",
+        )
+        .await?;
+        if cells == 0
+            && scalar_i64(
+                self,
+                "SELECT COUNT(*) FROM (SELECT 1 FROM contracts LIMIT 1) t",
+            )
+            .await?
+                > 0
+        {
+            rollup::rebuild(self).await?;
+        }
         Ok(after - before)
     }
 

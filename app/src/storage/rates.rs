@@ -2,6 +2,7 @@
 //! of a rate or a contract refreshes the equivalents it affects in the same transaction, so a
 //! total in USD is a plain integer sum and always matches the rates on file.
 
+use super::rollup::{self, Affected};
 use super::{Db, Deleted, Result, StorageError, Tx, on_db, on_tx};
 use crate::domain::rate::{ExchangeRate, RateDraft, from_nanos, to_nanos, usd_equivalent};
 use crate::domain::{CurrencyCode, Money, PartialDate};
@@ -161,6 +162,12 @@ pub(super) async fn refresh_usd(
     currency: CurrencyCode,
     only: Option<i64>,
 ) -> Result<()> {
+    // A rate changed: every contract in the currency may move in the summary's USD totals.
+    // (For one contract, its own write takes it out of the totals and puts it back.)
+    let affected = [currency.as_str()];
+    if only.is_none() {
+        rollup::apply(tx, Affected::Currencies(&affected), -1).await?;
+    }
     let rates: Vec<(i64, String, i64)> = on_tx!(tx, conn => {
         sqlx::query_as("SELECT id, rate_date, usd_nanos FROM exchange_rates WHERE currency = $1 ORDER BY rate_date")
             .bind(currency.as_str())
@@ -208,6 +215,9 @@ pub(super) async fn refresh_usd(
                 .execute(conn)
                 .await?;
         });
+    }
+    if only.is_none() {
+        rollup::apply(tx, Affected::Currencies(&affected), 1).await?;
     }
     Ok(())
 }

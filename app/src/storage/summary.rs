@@ -59,8 +59,173 @@ const FROM: &str = "FROM contracts c JOIN countries bc ON bc.code = c.buyer_code
 /// for `None`): counts and units per group, and values per group and currency. Cancelled
 /// contracts count only when the filter asks for them by status. Values count when their
 /// confidence is at `level`, units when their line's quantity confidence is.
+///
+/// Read from the maintained cells ([`super::rollup`]) when they hold the answer, else summed
+/// over the contracts ([`groups_from_contracts`]).
 #[tracing::instrument(name = "db.summary.groups", skip(db))]
 pub async fn groups(
+    db: &Db,
+    filter: &ContractFilter,
+    dimension: Option<Dimension>,
+    level: Option<Confidence>,
+) -> Result<(Vec<GroupRow>, Vec<ValueRow>, Vec<UsdRow>)> {
+    match Cells::for_filter(filter, dimension) {
+        Some(cells) => cells.groups(db, dimension, level).await,
+        None => groups_from_contracts(db, filter, dimension, level).await,
+    }
+}
+
+/// The summary's cells that answer a filter: which grouping, and the conditions on its keys.
+/// Only filters on buyer, supplier and signed years can be read from cells (cancelled
+/// contracts left out, as by default); by system and category only without any filter.
+struct Cells {
+    grouping: &'static str,
+    conditions: Vec<String>,
+    args: Args,
+}
+
+impl Cells {
+    fn for_filter(filter: &ContractFilter, dimension: Option<Dimension>) -> Option<Cells> {
+        let ContractFilter {
+            q: None,
+            system: None,
+            category: None,
+            status: None,
+            agreement: None,
+            ..
+        } = filter
+        else {
+            return None;
+        };
+        let narrowed = filter.buyer.is_some()
+            || filter.supplier.is_some()
+            || filter.year_from.is_some()
+            || filter.year_to.is_some();
+        let grouping = match (narrowed, dimension) {
+            (true, Some(Dimension::System | Dimension::Category)) => return None,
+            (true, _) => "fine",
+            (false, None) => "total",
+            (false, Some(Dimension::Buyer)) => "buyer",
+            (false, Some(Dimension::Supplier)) => "supplier",
+            (false, Some(Dimension::Year)) => "year",
+            (false, Some(Dimension::System)) => "system",
+            (false, Some(Dimension::Category)) => "category",
+        };
+        let mut args = Args::default();
+        let mut conditions = vec![format!("sc.grouped_by = {}", args.text(grouping))];
+        if let Some(buyer) = filter.buyer {
+            conditions.push(format!("sc.buyer_code = {}", args.text(buyer.as_str())));
+        }
+        if let Some(supplier) = filter.supplier {
+            conditions.push(format!("sc.supplier_id = {}", args.int(supplier)));
+        }
+        if filter.year_from.is_some() || filter.year_to.is_some() {
+            // 0 is "no year recorded", which a year range leaves out.
+            conditions.push("sc.signed_year <> 0".into());
+        }
+        if let Some(from) = filter.year_from {
+            conditions.push(format!("sc.signed_year >= {}", args.int(from.into())));
+        }
+        if let Some(to) = filter.year_to {
+            conditions.push(format!("sc.signed_year <= {}", args.int(to.into())));
+        }
+        Some(Cells {
+            grouping,
+            conditions,
+            args,
+        })
+    }
+
+    /// The cells for the stacked chart: by year and buyer or supplier.
+    fn for_year_stacks(filter: &ContractFilter, stack: Dimension) -> Option<Cells> {
+        let mut cells = Cells::for_filter(filter, None)?;
+        if cells.grouping == "total" {
+            // Unfiltered: the cells kept by year and buyer or supplier.
+            cells.grouping = match stack {
+                Dimension::Buyer => "year_buyer",
+                _ => "year_supplier",
+            };
+            cells.args = Args::default();
+            cells.conditions = vec![format!(
+                "sc.grouped_by = {}",
+                cells.args.text(cells.grouping)
+            )];
+        }
+        Some(cells)
+    }
+
+    async fn groups(
+        self,
+        db: &Db,
+        dimension: Option<Dimension>,
+        level: Option<Confidence>,
+    ) -> Result<(Vec<GroupRow>, Vec<ValueRow>, Vec<UsdRow>)> {
+        let level = level_suffix(level);
+        let (key, label) = match dimension {
+            Some(Dimension::Buyer) => ("sc.buyer_code", "bc.name"),
+            Some(Dimension::Supplier) => (
+                "CASE WHEN sc.supplier_id = 0 THEN NULL ELSE CAST(sc.supplier_id AS TEXT) END",
+                "f.name",
+            ),
+            Some(Dimension::Year) => {
+                let year =
+                    "CASE WHEN sc.signed_year = 0 THEN NULL ELSE CAST(sc.signed_year AS TEXT) END";
+                (year, year)
+            }
+            Some(Dimension::System) => ("CAST(sc.system_id AS TEXT)", "b.designation"),
+            Some(Dimension::Category) => ("sc.category", "sc.category"),
+            None => ("'all'", "'All contracts'"),
+        };
+        let from = format!(
+            "FROM summary_cells sc LEFT JOIN countries bc ON bc.code = sc.buyer_code \
+             LEFT JOIN firms f ON f.id = sc.supplier_id LEFT JOIN systems b ON b.id = sc.system_id \
+             WHERE {}",
+            self.conditions.join(" AND ")
+        );
+        let counts_sql = format!(
+            "SELECT {key} AS key, {label} AS label, CAST(SUM(sc.contracts) AS BIGINT) AS contracts, \
+             CAST(SUM(sc.ordered_{level}) AS BIGINT) AS ordered, \
+             CAST(SUM(sc.delivered_{level}) AS BIGINT) AS delivered \
+             {from} GROUP BY 1, 2 HAVING SUM(sc.contracts) > 0 ORDER BY 2"
+        );
+        let values_sql = format!(
+            "SELECT {key} AS key, sc.currency AS currency, CAST(SUM(sc.valued_{level}) AS BIGINT) AS valued, \
+             CAST(SUM(sc.value_{level}) AS BIGINT) AS value_minor \
+             {from} AND sc.currency <> '' GROUP BY 1, 2 HAVING SUM(sc.valued_{level}) > 0 ORDER BY 1, 2"
+        );
+        let usd_sql = format!(
+            "SELECT {key} AS key, CAST(SUM(sc.usd_{level}) AS BIGINT) AS usd_minor, \
+             CAST(SUM(sc.without_usd_{level}) AS BIGINT) AS without_usd \
+             {from} GROUP BY 1 HAVING SUM(sc.valued_{level}) > 0 ORDER BY 1"
+        );
+        let by_line = matches!(dimension, Some(Dimension::System | Dimension::Category));
+        let args = self.args.0;
+        Ok(on_db!(db, pool => {
+            let counts = bind_all!(sqlx::query_as::<_, GroupRow>(&counts_sql), args.clone()).fetch_all(pool).await?;
+            let values = bind_all!(sqlx::query_as::<_, ValueRow>(&values_sql), args.clone()).fetch_all(pool).await?;
+            let usd = if by_line {
+                Vec::new()
+            } else {
+                bind_all!(sqlx::query_as::<_, UsdRow>(&usd_sql), args.clone()).fetch_all(pool).await?
+            };
+            (counts, values, usd)
+        }))
+    }
+}
+
+/// The column suffix of the cells' measures at a confidence level.
+fn level_suffix(level: Option<Confidence>) -> &'static str {
+    match level {
+        Some(Confidence::Confirmed) => "confirmed",
+        Some(Confidence::Reported) => "reported",
+        Some(Confidence::Estimated) | None => "estimated",
+    }
+}
+
+/// [`groups`] summed over the contracts themselves: for the filters the cells cannot answer,
+/// and the reference the cells are tested (and benchmarked) against.
+#[tracing::instrument(name = "db.summary.groups_from_contracts", skip(db))]
+pub async fn groups_from_contracts(
     db: &Db,
     filter: &ContractFilter,
     dimension: Option<Dimension>,
@@ -165,6 +330,34 @@ pub async fn groups(
 /// equivalent are left out (the page says how many).
 #[tracing::instrument(name = "db.summary.by_year", skip(db))]
 pub async fn usd_by_year(
+    db: &Db,
+    filter: &ContractFilter,
+    stack: Dimension,
+    level: Option<Confidence>,
+) -> Result<Vec<(i32, Option<String>, i64)>> {
+    let Some(cells) = Cells::for_year_stacks(filter, stack) else {
+        return usd_by_year_from_contracts(db, filter, stack, level).await;
+    };
+    let level = level_suffix(level);
+    let label = match stack {
+        Dimension::Buyer => "bc.name",
+        _ => "f.name",
+    };
+    let sql = format!(
+        "SELECT sc.signed_year, {label}, CAST(SUM(sc.usd_{level}) AS BIGINT) \
+         FROM summary_cells sc LEFT JOIN countries bc ON bc.code = sc.buyer_code \
+         LEFT JOIN firms f ON f.id = sc.supplier_id \
+         WHERE {} AND sc.signed_year <> 0 GROUP BY 1, 2 \
+         HAVING SUM(sc.valued_{level}) - SUM(sc.without_usd_{level}) > 0 ORDER BY 1, 2",
+        cells.conditions.join(" AND ")
+    );
+    Ok(on_db!(db, pool => {
+        bind_all!(sqlx::query_as::<_, (i32, Option<String>, i64)>(&sql), cells.args.0).fetch_all(pool).await?
+    }))
+}
+
+/// [`usd_by_year`] summed over the contracts themselves.
+pub async fn usd_by_year_from_contracts(
     db: &Db,
     filter: &ContractFilter,
     stack: Dimension,

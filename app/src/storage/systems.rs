@@ -1,6 +1,7 @@
 //! Queries on `systems` (what is sold: K2, K9A1, FA-50PL…).
 
-use super::{Db, Deleted, Result, StorageError, on_db};
+use super::rollup::{self, Affected};
+use super::{Db, Deleted, Result, StorageError, on_db, on_tx};
 use crate::domain::Category;
 use crate::domain::register::{Named, SystemDraft, SystemRecord};
 use chrono::{DateTime, SubsecRound, Utc};
@@ -82,8 +83,24 @@ pub async fn insert(db: &Db, draft: &SystemDraft) -> Result<i64> {
 /// missing: `get` tells which).
 #[tracing::instrument(name = "db.systems.update", skip(db, draft))]
 pub async fn update(db: &Db, id: i64, version: i64, draft: &SystemDraft) -> Result<Option<i64>> {
+    let mut tx = db.begin().await?;
+    let before: Option<(String, Option<i64>)> = on_tx!(&mut tx, conn => {
+        sqlx::query_as("SELECT category, variant_of_id FROM systems WHERE id = $1 AND version = $2")
+            .bind(id)
+            .bind(version)
+            .fetch_optional(conn)
+            .await?
+    });
+    let Some((category, variant_of_id)) = before else {
+        return Ok(None);
+    };
+    // A new category or base system moves its lines between the summary's groups.
+    let regroups = category != draft.category.as_str() || variant_of_id != draft.variant_of_id;
+    if regroups {
+        rollup::apply(&mut tx, Affected::System(id), -1).await?;
+    }
     let now = Utc::now().trunc_subsecs(6);
-    Ok(on_db!(db, pool => {
+    let updated: Option<i64> = on_tx!(&mut tx, conn => {
         sqlx::query_scalar::<_, i64>(
             "UPDATE systems SET designation = $1, description = $2, category = $3, maker_id = $4, variant_of_id = $5, \
              version = version + 1, updated_at = $6 WHERE id = $7 AND version = $8 RETURNING id",
@@ -96,9 +113,14 @@ pub async fn update(db: &Db, id: i64, version: i64, draft: &SystemDraft) -> Resu
         .bind(now)
         .bind(id)
         .bind(version)
-        .fetch_optional(pool)
+        .fetch_optional(conn)
         .await?
-    }))
+    });
+    if regroups {
+        rollup::apply(&mut tx, Affected::System(id), 1).await?;
+    }
+    tx.commit().await?;
+    Ok(updated)
 }
 
 /// What still refers to system `id`, as readable lines: a system with references cannot be

@@ -1,0 +1,292 @@
+//! Maintained totals behind the portfolio summary: the `summary_cells` table (see its
+//! migration). A write that changes what some contracts add to the totals takes their old
+//! contribution out and puts the new one in, in its own transaction: [`apply`] with `-1` before
+//! the change and `+1` after it. The summary then adds up a few hundred cells instead of a
+//! million contracts, and the cells are exact sums of the same integers the contracts hold.
+//!
+//! One SQL text computes a contribution, for one contract or for all of them ([`rebuild`]), so
+//! the incremental path and the rebuild cannot disagree; the tests compare both with the sums
+//! over the contracts themselves.
+
+use super::args::{Args, bind_all};
+use super::{Db, Result, Tx, on_tx};
+
+/// The contracts whose contribution a write changes.
+#[derive(Debug, Clone, Copy)]
+pub enum Affected<'a> {
+    Contract(i64),
+    /// The contract of this line (a delivery was recorded on it).
+    Line(i64),
+    /// Every contract valued in one of these currencies: one of their rates changed.
+    Currencies(&'a [&'a str]),
+    /// Every contract with a line of this system: its category or its base system changed.
+    System(i64),
+    All,
+}
+
+impl Affected<'_> {
+    /// A condition on `c` (the contracts table) with its arguments.
+    fn condition(self, args: &mut Args) -> String {
+        match self {
+            Affected::Contract(id) => format!("c.id = {}", args.int(id)),
+            Affected::Line(id) => format!(
+                "c.id = (SELECT contract_id FROM contract_lines WHERE id = {})",
+                args.int(id)
+            ),
+            Affected::Currencies(codes) => {
+                let codes: Vec<String> = codes.iter().map(|c| args.text(*c)).collect();
+                format!("c.value_currency IN ({})", codes.join(", "))
+            }
+            Affected::System(id) => format!(
+                "c.id IN (SELECT contract_id FROM contract_lines WHERE system_id = {})",
+                args.int(id)
+            ),
+            Affected::All => "1 = 1".into(),
+        }
+    }
+}
+
+/// The confidence levels a summary can count at, as column suffixes: each counts the
+/// confidences listed (`estimated` = everything with a confidence).
+pub const LEVELS: [(&str, &str); 3] = [
+    ("confirmed", "IN ('confirmed')"),
+    ("reported", "IN ('confirmed', 'reported')"),
+    ("estimated", "IS NOT NULL"),
+];
+
+/// The measures of a cell, each kept at every level.
+pub const MEASURES: [&str; 6] = [
+    "ordered",
+    "delivered",
+    "valued",
+    "value",
+    "usd",
+    "without_usd",
+];
+
+/// The groupings kept for whole contracts: name and the key columns it fills.
+const CONTRACT_GROUPINGS: [(&str, &[&str]); 7] = [
+    ("total", &[]),
+    ("buyer", &["buyer_code"]),
+    ("supplier", &["supplier_id"]),
+    ("year", &["signed_year"]),
+    ("year_buyer", &["signed_year", "buyer_code"]),
+    ("year_supplier", &["signed_year", "supplier_id"]),
+    ("fine", &["buyer_code", "supplier_id", "signed_year"]),
+];
+
+const KEYS: [(&str, &str); 6] = [
+    ("buyer_code", "''"),
+    ("supplier_id", "0"),
+    ("signed_year", "0"),
+    ("system_id", "0"),
+    ("category", "''"),
+    ("currency", "''"),
+];
+
+/// Every measure column, at every level, in table order.
+fn measure_columns() -> Vec<String> {
+    MEASURES
+        .iter()
+        .flat_map(|m| LEVELS.iter().map(move |(level, _)| format!("{m}_{level}")))
+        .collect()
+}
+
+/// `per_contract`: one row per affected non-cancelled contract with its keys and measures.
+fn per_contract(condition: &str) -> String {
+    let mut measures = Vec::new();
+    for (level, counted) in LEVELS {
+        measures.push(format!(
+            "COALESCE(SUM(CASE WHEN l.quantity_confidence {counted} THEN l.quantity END), 0) AS ordered_{level}"
+        ));
+    }
+    for (level, counted) in LEVELS {
+        measures.push(format!(
+            "COALESCE(SUM(CASE WHEN l.quantity_confidence {counted} THEN l.delivered_units END), 0) AS delivered_{level}"
+        ));
+    }
+    for (level, counted) in LEVELS {
+        measures.push(format!(
+            "CASE WHEN c.value_confidence {counted} THEN 1 ELSE 0 END AS valued_{level}"
+        ));
+    }
+    for (level, counted) in LEVELS {
+        measures.push(format!(
+            "CASE WHEN c.value_confidence {counted} THEN c.value_minor ELSE 0 END AS value_{level}"
+        ));
+    }
+    for (level, counted) in LEVELS {
+        measures.push(format!(
+            "CASE WHEN c.value_confidence {counted} THEN COALESCE(c.usd_minor, 0) ELSE 0 END AS usd_{level}"
+        ));
+    }
+    for (level, counted) in LEVELS {
+        measures.push(format!(
+            "CASE WHEN c.value_confidence {counted} AND c.usd_minor IS NULL THEN 1 ELSE 0 END AS without_usd_{level}"
+        ));
+    }
+    format!(
+        "per_contract AS (SELECT c.buyer_code AS buyer_code, COALESCE(c.supplier_id, 0) AS supplier_id, \
+         COALESCE(c.signed_year, 0) AS signed_year, COALESCE(c.value_currency, '') AS currency, {measures} \
+         FROM contracts c LEFT JOIN contract_lines l ON l.contract_id = c.id \
+         WHERE c.status <> 'cancelled' AND {condition} \
+         GROUP BY c.id, c.buyer_code, c.supplier_id, c.signed_year, c.value_currency, c.value_confidence, \
+         c.value_minor, c.usd_minor)",
+        measures = measures.join(", ")
+    )
+}
+
+/// `per_line`: the affected contracts' lines with their system keys, and the value each line
+/// adds: its own, or its contract's when the contract has only this line. A line has no value
+/// confidence of its own: its contract's, else its quantity's.
+fn per_line(condition: &str) -> String {
+    let single = "(SELECT COUNT(*) FROM contract_lines x WHERE x.contract_id = c.id) = 1";
+    format!(
+        "per_line AS (SELECT c.id AS contract_id, COALESCE(s.variant_of_id, s.id) AS system_id, \
+         s.category AS category, l.quantity, l.delivered_units, l.quantity_confidence, \
+         COALESCE(c.value_confidence, l.quantity_confidence) AS value_confidence, \
+         CASE WHEN l.value_minor IS NOT NULL THEN l.value_minor WHEN {single} THEN c.value_minor END AS value_minor, \
+         COALESCE(CASE WHEN l.value_minor IS NOT NULL THEN l.value_currency WHEN {single} THEN c.value_currency END, '') AS currency \
+         FROM contracts c JOIN contract_lines l ON l.contract_id = c.id JOIN systems s ON s.id = l.system_id \
+         WHERE c.status <> 'cancelled' AND {condition})"
+    )
+}
+
+/// `by_<key>`: per contract, key and currency, what the lines add; `first` marks one row per
+/// contract and key, so a contract with two lines of one system counts once.
+fn per_contract_and(key: &str) -> String {
+    let mut measures = Vec::new();
+    for column in ["quantity", "delivered_units"] {
+        let name = if column == "quantity" {
+            "ordered"
+        } else {
+            "delivered"
+        };
+        for (level, counted) in LEVELS {
+            measures.push(format!(
+                "COALESCE(SUM(CASE WHEN quantity_confidence {counted} THEN {column} END), 0) AS {name}_{level}"
+            ));
+        }
+    }
+    for (level, counted) in LEVELS {
+        measures.push(format!(
+            "MAX(CASE WHEN value_confidence {counted} AND value_minor IS NOT NULL THEN 1 ELSE 0 END) AS valued_{level}"
+        ));
+    }
+    for (level, counted) in LEVELS {
+        measures.push(format!(
+            "COALESCE(SUM(CASE WHEN value_confidence {counted} THEN value_minor END), 0) AS value_{level}"
+        ));
+    }
+    format!(
+        "by_{key} AS (SELECT {key}, currency, {measures}, \
+         ROW_NUMBER() OVER (PARTITION BY contract_id, {key} ORDER BY currency) AS nth \
+         FROM per_line GROUP BY contract_id, {key}, currency)",
+        measures = measures.join(", ")
+    )
+}
+
+/// The cells one grouping gets from a contribution, `sign` times.
+fn grouping_select(name: &str, keys: &[&str], from: &str, sign: i64) -> String {
+    let mut columns = vec![format!("'{name}'")];
+    for (key, absent) in KEYS {
+        columns.push(if keys.contains(&key) || key == "currency" {
+            key.to_owned()
+        } else {
+            absent.to_owned()
+        });
+    }
+    let by_line = from != "per_contract";
+    columns.push(if by_line {
+        format!("{sign} * SUM(CASE WHEN nth = 1 THEN 1 ELSE 0 END)")
+    } else {
+        format!("{sign} * COUNT(*)")
+    });
+    for column in measure_columns() {
+        let usd = column.starts_with("usd_") || column.starts_with("without_usd_");
+        // Line values have no USD equivalents of their own.
+        columns.push(if by_line && usd {
+            "0".into()
+        } else {
+            format!("{sign} * SUM({column})")
+        });
+    }
+    let mut group_by: Vec<&str> = keys.to_vec();
+    group_by.push("currency");
+    format!(
+        "SELECT {} FROM {from} GROUP BY {}",
+        columns.join(", "),
+        group_by.join(", ")
+    )
+}
+
+/// Adds `sign` (1 or -1) times the current contribution of `affected` to the cells.
+#[tracing::instrument(name = "db.rollup.apply", skip(tx))]
+pub async fn apply(tx: &mut Tx, affected: Affected<'_>, sign: i64) -> Result<()> {
+    let mut args = Args::default();
+    let contracts = affected.condition(&mut args);
+    let lines = affected.condition(&mut args);
+    let mut selects: Vec<String> = CONTRACT_GROUPINGS
+        .iter()
+        .map(|(name, keys)| grouping_select(name, keys, "per_contract", sign))
+        .collect();
+    selects.push(grouping_select(
+        "system",
+        &["system_id"],
+        "by_system_id",
+        sign,
+    ));
+    selects.push(grouping_select(
+        "category",
+        &["category"],
+        "by_category",
+        sign,
+    ));
+    let key_columns: Vec<&str> = KEYS.iter().map(|(k, _)| *k).collect();
+    let measures = measure_columns();
+    let mut updates = vec!["contracts = summary_cells.contracts + excluded.contracts".to_owned()];
+    updates.extend(
+        measures
+            .iter()
+            .map(|m| format!("{m} = summary_cells.{m} + excluded.{m}")),
+    );
+    let sql = format!(
+        "WITH {per_contract}, {per_line}, {by_system}, {by_category} \
+         INSERT INTO summary_cells (grouped_by, {keys}, contracts, {measures}) \
+         SELECT * FROM ({selects}) contribution WHERE 1 = 1 \
+         ON CONFLICT (grouped_by, {keys}) DO UPDATE SET {updates}",
+        per_contract = per_contract(&contracts),
+        per_line = per_line(&lines),
+        by_system = per_contract_and("system_id"),
+        by_category = per_contract_and("category"),
+        keys = key_columns.join(", "),
+        measures = measures.join(", "),
+        selects = selects.join(" UNION ALL "),
+        updates = updates.join(", "),
+    );
+    if let Tx::Postgres(conn) = tx {
+        // Writers that change totals take turns, as SQLite's `BEGIN IMMEDIATE` already makes
+        // them: a contribution read while another transaction changes the same contracts
+        // would take out figures that are no longer in the cells.
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(ROLLUP_LOCK)
+            .execute(&mut **conn)
+            .await?;
+    }
+    on_tx!(tx, conn => {
+        bind_all!(sqlx::query(&sql), args.0).execute(conn).await?;
+    });
+    Ok(())
+}
+
+/// The PostgreSQL advisory lock that writers of totals hold until they commit.
+const ROLLUP_LOCK: i64 = 0x5355_4d4d_4152_59; // "SUMMARY"
+
+/// Recomputes every cell from the contracts (after a bulk load, or when the table is new).
+#[tracing::instrument(name = "db.rollup.rebuild", skip(db))]
+pub async fn rebuild(db: &Db) -> Result<()> {
+    let mut tx = db.begin().await?;
+    super::execute_in(&mut tx, "DELETE FROM summary_cells").await?;
+    apply(&mut tx, Affected::All, 1).await?;
+    tx.commit().await
+}

@@ -1,0 +1,38 @@
+-- Maintained totals behind the portfolio summary (see app/src/storage/rollup.rs). Each row adds
+-- up the non-cancelled contracts of one cell of one grouping (`grouped_by`: 'total', 'buyer', 'supplier',
+-- 'year', 'year_buyer', 'year_supplier', 'fine' = buyer × supplier × year, 'system',
+-- 'category') in one value currency. Key columns a grouping does not use hold '' or 0, and so
+-- do missing values (a contract without supplier or year): primary keys cannot hold NULL.
+-- Measures come in three levels: counted when the confidence is confirmed, at least reported,
+-- or any (estimated included).
+CREATE TABLE summary_cells (
+    grouped_by  TEXT    NOT NULL,
+    buyer_code  TEXT    NOT NULL DEFAULT '',
+    supplier_id INTEGER    NOT NULL DEFAULT 0,
+    signed_year INTEGER NOT NULL DEFAULT 0,
+    system_id   INTEGER    NOT NULL DEFAULT 0,
+    category    TEXT    NOT NULL DEFAULT '',
+    currency    TEXT    NOT NULL DEFAULT '',
+    contracts   INTEGER    NOT NULL DEFAULT 0,
+    ordered_confirmed INTEGER NOT NULL DEFAULT 0,
+    ordered_reported INTEGER NOT NULL DEFAULT 0,
+    ordered_estimated INTEGER NOT NULL DEFAULT 0,
+    delivered_confirmed INTEGER NOT NULL DEFAULT 0,
+    delivered_reported INTEGER NOT NULL DEFAULT 0,
+    delivered_estimated INTEGER NOT NULL DEFAULT 0,
+    valued_confirmed INTEGER NOT NULL DEFAULT 0,
+    valued_reported INTEGER NOT NULL DEFAULT 0,
+    valued_estimated INTEGER NOT NULL DEFAULT 0,
+    value_confirmed INTEGER NOT NULL DEFAULT 0,
+    value_reported INTEGER NOT NULL DEFAULT 0,
+    value_estimated INTEGER NOT NULL DEFAULT 0,
+    usd_confirmed INTEGER NOT NULL DEFAULT 0,
+    usd_reported INTEGER NOT NULL DEFAULT 0,
+    usd_estimated INTEGER NOT NULL DEFAULT 0,
+    without_usd_confirmed INTEGER NOT NULL DEFAULT 0,
+    without_usd_reported INTEGER NOT NULL DEFAULT 0,
+    without_usd_estimated INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (grouped_by, buyer_code, supplier_id, signed_year, system_id, category, currency)
+);
+-- Filtered summaries read the 'fine' cells of one buyer or one supplier.
+CREATE INDEX summary_cells_supplier_idx ON summary_cells (grouped_by, supplier_id, signed_year);
