@@ -280,7 +280,7 @@ pub async fn apply(tx: &mut Tx, affected: Affected<'_>, sign: i64) -> Result<()>
 }
 
 /// The PostgreSQL advisory lock that writers of totals hold until they commit.
-const ROLLUP_LOCK: i64 = 0x5355_4d4d_4152_59; // "SUMMARY"
+const ROLLUP_LOCK: i64 = 0x0053_554d_4d41_5259; // "SUMMARY" in ASCII
 
 /// Recomputes every cell from the contracts (after a bulk load, or when the table is new).
 #[tracing::instrument(name = "db.rollup.rebuild", skip(db))]
