@@ -23,8 +23,8 @@ median_http() { # URL: median of RUNS page loads, in ms
 bench() { # NAME URL PORT
   local name=$1 url=$2 port=$3
   echo "== $name: generating $N contracts" >&2
-  "$BIN" --database-url "$url" generate --contracts "$N"
-  "$BIN" --database-url "$url" measure --runs "$RUNS"
+  RUST_LOG="${RUST_LOG:-error}" "$BIN" --database-url "$url" generate --contracts "$N"
+  RUST_LOG="${RUST_LOG:-error}" "$BIN" --database-url "$url" measure --runs "$RUNS"
   "$BIN" --database-url "$url" --addr "127.0.0.1:$port" >/dev/null 2>&1 &
   local pid=$!
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done

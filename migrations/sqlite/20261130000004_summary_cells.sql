@@ -1,7 +1,12 @@
+-- A line's own value gets its USD equivalent too (at its contract's signing date), so totals by
+-- system and category come in USD as well.
+ALTER TABLE contract_lines ADD COLUMN usd_minor INTEGER;
+CREATE INDEX contract_lines_value_currency_idx ON contract_lines (value_currency);
+
 -- Maintained totals behind the portfolio summary (see app/src/storage/rollup.rs). Each row adds
--- up the non-cancelled contracts of one cell of one grouping (`grouped_by`: 'total', 'buyer', 'supplier',
--- 'year', 'year_buyer', 'year_supplier', 'fine' = buyer × supplier × year, 'system',
--- 'category') in one value currency. Key columns a grouping does not use hold '' or 0, and so
+-- up the non-cancelled contracts of one cell of one grouping (`grouped_by`: 'total', 'buyer',
+-- 'supplier', 'year', 'year_buyer', 'year_supplier', 'fine' = buyer × supplier × year, 'system',
+-- 'category', 'fine_system', 'fine_category') in one value currency. Key columns a grouping does not use hold '' or 0, and so
 -- do missing values (a contract without supplier or year): primary keys cannot hold NULL.
 -- Measures come in three levels: counted when the confidence is confirmed, at least reported,
 -- or any (estimated included).

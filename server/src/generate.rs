@@ -251,6 +251,17 @@ pub async fn generate(db: &Db, count: u64, seed: u64) -> Result<(), String> {
     app::storage::rollup::rebuild(db)
         .await
         .map_err(|e| e.to_string())?;
+    // Fresh statistics for the planner (and, on PostgreSQL, the visibility map that lets a
+    // count use the index alone) after a bulk load.
+    bar.set_message("updating the query planner's statistics");
+    let analyze = if postgres {
+        "VACUUM ANALYZE"
+    } else {
+        "ANALYZE"
+    };
+    app::storage::execute(db, analyze)
+        .await
+        .map_err(|e| e.to_string())?;
     bar.finish_with_message("done");
     Ok(())
 }

@@ -49,25 +49,97 @@ async fn maintained_totals_match_the_contracts_after_every_kind_of_write(db: &Db
 
     let mut moved = with_base(contract_fields(&new));
     moved.0.insert("buyer".into(), "RO".into());
-    moved.0.insert("value_currency".into(), "USD".into());
-    moved.0.insert("signed_on".into(), "2018".into());
+    moved.0.insert("signed_on".into(), "2018-09-15".into());
+    moved.0.insert("line0_value".into(), "400,000".into());
     saved(service::update_contract(db, new.id, &moved).await.unwrap());
-    cells_match(db, "after an edit").await;
+    cells_match(db, "after an edit (buyer, year, a line value)").await;
 
     let edited = service::get_contract(db, new.id).await.unwrap();
     deliver(db, &edited, 0, 3).await;
     cells_match(db, "after a delivery").await;
 
+    // The EUR rate the contract (signed in 2018) is converted at: the latest one in 2018 or before.
     let rate = service::list_rates(db)
         .await
         .unwrap()
         .into_iter()
-        .find(|r| r.currency.as_str() == "EUR")
-        .expect("the demo data has EUR rates");
+        .filter(|r| r.currency.as_str() == "EUR" && r.date.to_string().as_str() <= "2018-12-31")
+        .max_by_key(|r| r.date.to_string())
+        .expect("the demo data has EUR rates before 2018");
     let mut changed = with_base(rate_fields(&rate));
     changed.0.insert("usd_per_unit".into(), "2.5".into());
     saved(service::update_rate(db, rate.id, &changed).await.unwrap());
     cells_match(db, "after a rate change").await;
+    assert_eq!(
+        system_usd(db, "T1").await,
+        "USD 1,000,000.00",
+        "the line's EUR 400,000 at the changed rate of 2.5"
+    );
+
+    // A new rate between two others takes over part of their contracts (this one, signed in
+    // October 2018, from the rate of January 2018); deleting it gives them back.
+    let plain = contract(
+        db,
+        "Plain EUR",
+        None,
+        alpha,
+        "FI",
+        "2018-10-01",
+        "signed",
+        ("1,000,000", "EUR", "confirmed"),
+        &[(t1, 1, "confirmed")],
+    )
+    .await;
+    let inserted = saved(
+        service::create_rate(
+            db,
+            &fields(&[
+                ("currency", "EUR".into()),
+                ("date", "2018-07-01".into()),
+                ("usd_per_unit", "1.75".into()),
+                ("source", "Test rate".into()),
+            ]),
+        )
+        .await
+        .unwrap(),
+    );
+    cells_match(db, "after a new rate").await;
+    assert_eq!(
+        system_usd(db, "T1").await,
+        "USD 2,450,000.00",
+        "EUR 400,000 and EUR 1,000,000 at the new rate of 1.75"
+    );
+    let taken_over = service::get_contract(db, plain.id)
+        .await
+        .unwrap()
+        .usd
+        .unwrap();
+    assert_eq!(taken_over.money.to_string(), "USD 1,750,000.00");
+    assert_eq!(taken_over.rate.map(|r| r.id), Some(inserted.id));
+    assert!(matches!(
+        service::delete_rate(db, inserted.id, inserted.version)
+            .await
+            .unwrap(),
+        app::register::Removal::Deleted
+    ));
+    cells_match(db, "after a rate was deleted").await;
+    assert_eq!(system_usd(db, "T1").await, "USD 3,500,000.00");
+    let given_back = service::get_contract(db, plain.id)
+        .await
+        .unwrap()
+        .usd
+        .unwrap();
+    assert_eq!(given_back.money.to_string(), "USD 2,500,000.00");
+
+    let current = service::get_contract(db, new.id).await.unwrap();
+    let mut in_dollars = with_base(contract_fields(&current));
+    in_dollars.0.insert("value_currency".into(), "USD".into());
+    saved(
+        service::update_contract(db, new.id, &in_dollars)
+            .await
+            .unwrap(),
+    );
+    cells_match(db, "after an edit to another currency").await;
 
     let t2_record = service::get_system(db, t2).await.unwrap();
     let mut variant = with_base(system_fields(&t2_record));
@@ -84,6 +156,12 @@ async fn maintained_totals_match_the_contracts_after_every_kind_of_write(db: &Db
         app::register::Removal::Deleted
     ));
     cells_match(db, "after a delete").await;
+}
+
+/// The USD total of one system in the whole portfolio.
+async fn system_usd(db: &Db, designation: &str) -> String {
+    let portfolio = at(db, None).await;
+    usd(group(&portfolio, Dimension::System, designation))
 }
 
 /// Every summary the cells answer equals the same summary summed over the contracts.

@@ -55,10 +55,11 @@ pub struct GroupTotal {
     pub contracts: i64,
     pub valued: i64,
     pub values: Vec<Money>,
-    /// The counted values in US dollars, each at the rate of its signing date; `None` where
-    /// values are not contract values (by system and category).
+    /// The counted values in US dollars, each at the rate of its contract's signing date
+    /// (`None` for an empty summary).
     pub usd: Option<Money>,
-    /// Counted values without a USD equivalent (no rate on or before their signing date).
+    /// Counted values without a USD equivalent (no rate on or before their signing date): per
+    /// contract, or by system and category per line value.
     pub without_usd: i64,
     pub units_ordered: i64,
     pub units_delivered: i64,

@@ -774,11 +774,11 @@ async fn group_totals(
                 (_, label) => label.unwrap_or_default(),
             };
             let in_usd = usd.iter().find(|u| u.key == row.key);
-            let contract_values =
-                !matches!(dimension, Some(Dimension::System | Dimension::Category));
             Ok(GroupTotal {
-                usd: contract_values
-                    .then(|| Money::from_minor(in_usd.map_or(0, |u| u.usd_minor), dollars)),
+                usd: Some(Money::from_minor(
+                    in_usd.map_or(0, |u| u.usd_minor),
+                    dollars,
+                )),
                 without_usd: in_usd.map_or(0, |u| u.without_usd),
                 label,
                 drill,

@@ -133,6 +133,14 @@ pub async fn scalar_i64(db: &Db, sql: &str) -> Result<i64> {
     Ok(on_db!(db, pool => sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await?))
 }
 
+/// Runs one statement outside a transaction (maintenance such as `VACUUM` cannot run in one).
+pub async fn execute(db: &Db, sql: &str) -> Result<()> {
+    on_db!(db, pool => {
+        sqlx::query(sql).execute(pool).await?;
+    });
+    Ok(())
+}
+
 /// Runs a statement without parameters inside `tx` (the data generator's batch inserts).
 pub async fn execute_in(tx: &mut Tx, sql: &str) -> Result<()> {
     on_tx!(tx, conn => {

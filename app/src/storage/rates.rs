@@ -2,6 +2,7 @@
 //! of a rate or a contract refreshes the equivalents it affects in the same transaction, so a
 //! total in USD is a plain integer sum and always matches the rates on file.
 
+use super::args::{Args, bind_all};
 use super::rollup::{self, Affected};
 use super::{Db, Deleted, Result, StorageError, Tx, on_db, on_tx};
 use crate::domain::rate::{ExchangeRate, RateDraft, from_nanos, to_nanos, usd_equivalent};
@@ -78,7 +79,8 @@ pub async fn insert(db: &Db, draft: &RateDraft) -> Result<i64> {
         .fetch_one(conn)
         .await?
     });
-    refresh_usd(&mut tx, draft.currency, None).await?;
+    let dates = [date_text(draft.date)];
+    refresh_usd(&mut tx, draft.currency, Refresh::Rate { id, dates: &dates }).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -88,14 +90,14 @@ pub async fn insert(db: &Db, draft: &RateDraft) -> Result<i64> {
 #[tracing::instrument(name = "db.rates.update", skip(db))]
 pub async fn update(db: &Db, id: i64, version: i64, draft: &RateDraft) -> Result<bool> {
     let mut tx = db.begin().await?;
-    let before: Option<String> = on_tx!(&mut tx, conn => {
-        sqlx::query_scalar("SELECT currency FROM exchange_rates WHERE id = $1 AND version = $2")
+    let before: Option<(String, String)> = on_tx!(&mut tx, conn => {
+        sqlx::query_as("SELECT currency, rate_date FROM exchange_rates WHERE id = $1 AND version = $2")
             .bind(id)
             .bind(version)
             .fetch_optional(conn)
             .await?
     });
-    let Some(before) = before else {
+    let Some((before, date_before)) = before else {
         return Ok(false);
     };
     let now = Utc::now().trunc_subsecs(6);
@@ -116,9 +118,12 @@ pub async fn update(db: &Db, id: i64, version: i64, draft: &RateDraft) -> Result
     if let Ok(before) = CurrencyCode::parse(&before)
         && before != draft.currency
     {
-        refresh_usd(&mut tx, before, None).await?;
+        refresh_usd(&mut tx, before, Refresh::Currency).await?;
+        refresh_usd(&mut tx, draft.currency, Refresh::Currency).await?;
+    } else {
+        let dates = [date_before, date_text(draft.date)];
+        refresh_usd(&mut tx, draft.currency, Refresh::Rate { id, dates: &dates }).await?;
     }
-    refresh_usd(&mut tx, draft.currency, None).await?;
     tx.commit().await?;
     Ok(true)
 }
@@ -128,14 +133,14 @@ pub async fn update(db: &Db, id: i64, version: i64, draft: &RateDraft) -> Result
 #[tracing::instrument(name = "db.rates.delete", skip(db))]
 pub async fn delete(db: &Db, id: i64, version: i64) -> Result<Deleted> {
     let mut tx = db.begin().await?;
-    let currency: Option<String> = on_tx!(&mut tx, conn => {
-        sqlx::query_scalar("DELETE FROM exchange_rates WHERE id = $1 AND version = $2 RETURNING currency")
+    let deleted: Option<(String, String)> = on_tx!(&mut tx, conn => {
+        sqlx::query_as("DELETE FROM exchange_rates WHERE id = $1 AND version = $2 RETURNING currency, rate_date")
             .bind(id)
             .bind(version)
             .fetch_optional(conn)
             .await?
     });
-    let Some(currency) = currency else {
+    let Some((currency, date)) = deleted else {
         drop(tx);
         let exists = get(db, id).await?.is_some();
         return Ok(if exists {
@@ -144,51 +149,100 @@ pub async fn delete(db: &Db, id: i64, version: i64) -> Result<Deleted> {
             Deleted::Missing
         });
     };
+    let dates = [date];
     refresh_usd(
         &mut tx,
         CurrencyCode::parse(&currency).map_err(StorageError::Corrupt)?,
-        None,
+        Refresh::Rate { id, dates: &dates },
     )
     .await?;
     tx.commit().await?;
     Ok(Deleted::Done)
 }
 
-/// Recomputes the USD equivalent of the contracts valued in `currency` (only contract `only`
-/// when given): at the rate of the signing date, or the nearest earlier one. A value in USD is
-/// its own equivalent; a contract without a signing date or an earlier rate has none.
+/// Which USD equivalents a refresh recomputes.
+#[derive(Clone, Copy)]
+pub(super) enum Refresh<'a> {
+    /// One contract's, after it was written.
+    Contract(i64),
+    /// Those a change of rate `id` (dated `dates`: before and after the change) can move: the
+    /// contracts on that rate or on the rate before either date (where contracts on it move
+    /// to), those without a rate, and every line value in the currency. The other contracts
+    /// keep their rate.
+    Rate { id: i64, dates: &'a [String] },
+    /// Every value in the currency.
+    Currency,
+}
+
+/// Recomputes the USD equivalents of the values in `currency` that `scope` names: at the rate
+/// of the contract's signing date, or the nearest earlier one. A value in USD is its own
+/// equivalent; a contract without a signing date or an earlier rate has none.
 pub(super) async fn refresh_usd(
     tx: &mut Tx,
     currency: CurrencyCode,
-    only: Option<i64>,
+    scope: Refresh<'_>,
 ) -> Result<()> {
-    // A rate changed: every contract in the currency may move in the summary's USD totals.
-    // (For one contract, its own write takes it out of the totals and puts it back.)
-    let affected = [currency.as_str()];
-    if only.is_none() {
-        rollup::apply(tx, Affected::Currencies(&affected), -1).await?;
-    }
     let rates: Vec<(i64, String, i64)> = on_tx!(tx, conn => {
         sqlx::query_as("SELECT id, rate_date, usd_nanos FROM exchange_rates WHERE currency = $1 ORDER BY rate_date")
             .bind(currency.as_str())
             .fetch_all(conn)
             .await?
     });
+    let mut rate_ids = Vec::new();
+    if let Refresh::Rate { id, dates } = scope {
+        rate_ids.push(id);
+        for date in dates {
+            let before = rates
+                .iter()
+                .rev()
+                .find(|(other, rate_date, _)| *other != id && rate_date <= date);
+            rate_ids.extend(before.map(|(other, _, _)| *other));
+        }
+    }
+    let codes = [currency.as_str()];
+    let affected = match scope {
+        Refresh::Contract(id) => Affected::Contract(id),
+        Refresh::Rate { .. } => Affected::Rates {
+            currency: currency.as_str(),
+            rate_ids: &rate_ids,
+        },
+        Refresh::Currency => Affected::Currencies(&codes),
+    };
+    // A rate changed: the contracts it can move leave the summary's totals and come back with
+    // their new USD figures. (A contract's own write takes it out and puts it back itself.)
+    let rate_change = !matches!(scope, Refresh::Contract(_));
+    if rate_change {
+        rollup::apply(tx, affected, -1).await?;
+    }
+    let mut args = Args::default();
+    let currency_arg = args.text(currency.as_str());
+    let contracts_sql = format!(
+        "SELECT c.id, c.value_minor, c.signed_on FROM contracts c \
+         WHERE c.value_currency = {currency_arg} AND c.value_minor IS NOT NULL AND {}",
+        affected.condition(&mut args)
+    );
     let contracts: Vec<(i64, i64, Option<String>)> = on_tx!(tx, conn => {
+        bind_all!(sqlx::query_as(&contracts_sql), args.0.clone()).fetch_all(conn).await?
+    });
+    let only = match scope {
+        Refresh::Contract(id) => Some(id),
+        _ => None,
+    };
+    let lines: Vec<(i64, i64, Option<String>)> = on_tx!(tx, conn => {
         sqlx::query_as(
-            "SELECT id, value_minor, signed_on FROM contracts \
-             WHERE value_currency = $1 AND value_minor IS NOT NULL AND ($2 IS NULL OR id = $2)",
+            "SELECT l.id, l.value_minor, c.signed_on FROM contract_lines l JOIN contracts c ON c.id = l.contract_id \
+             WHERE l.value_currency = $1 AND l.value_minor IS NOT NULL AND ($2 IS NULL OR c.id = $2)",
         )
         .bind(currency.as_str())
         .bind(only)
         .fetch_all(conn)
         .await?
     });
-    let usd = currency.as_str() == "USD";
-    for (id, value_minor, signed_on) in contracts {
-        let (usd_minor, rate_id) = if usd {
-            (Some(value_minor), None)
-        } else {
+    let in_usd =
+        |value_minor: i64, signed_on: Option<String>| -> Result<(Option<i64>, Option<i64>)> {
+            if currency.as_str() == "USD" {
+                return Ok((Some(value_minor), None));
+            }
             let signed = signed_on
                 .as_deref()
                 .map(PartialDate::parse)
@@ -196,7 +250,7 @@ pub(super) async fn refresh_usd(
                 .map_err(StorageError::Corrupt)?
                 .map(date_text);
             let rate = signed.and_then(|day| rates.iter().rev().find(|(_, date, _)| *date <= day));
-            match rate {
+            Ok(match rate {
                 Some((rate_id, _, nanos)) => {
                     let money = Money::from_minor(value_minor, currency);
                     (
@@ -205,8 +259,10 @@ pub(super) async fn refresh_usd(
                     )
                 }
                 None => (None, None),
-            }
+            })
         };
+    for (id, value_minor, signed_on) in contracts {
+        let (usd_minor, rate_id) = in_usd(value_minor, signed_on)?;
         on_tx!(tx, conn => {
             sqlx::query("UPDATE contracts SET usd_minor = $1, usd_rate_id = $2 WHERE id = $3")
                 .bind(usd_minor)
@@ -216,8 +272,18 @@ pub(super) async fn refresh_usd(
                 .await?;
         });
     }
-    if only.is_none() {
-        rollup::apply(tx, Affected::Currencies(&affected), 1).await?;
+    for (id, value_minor, signed_on) in lines {
+        let (usd_minor, _) = in_usd(value_minor, signed_on)?;
+        on_tx!(tx, conn => {
+            sqlx::query("UPDATE contract_lines SET usd_minor = $1 WHERE id = $2")
+                .bind(usd_minor)
+                .bind(id)
+                .execute(conn)
+                .await?;
+        });
+    }
+    if rate_change {
+        rollup::apply(tx, affected, 1).await?;
     }
     Ok(())
 }
@@ -225,21 +291,29 @@ pub(super) async fn refresh_usd(
 /// Refreshes the USD equivalent of contract `id` after it was written (its value may have
 /// gone, or changed currency).
 pub(super) async fn refresh_contract(tx: &mut Tx, id: i64) -> Result<()> {
-    let currency: Option<Option<String>> = on_tx!(tx, conn => {
-        sqlx::query_scalar("SELECT value_currency FROM contracts WHERE id = $1")
-            .bind(id)
-            .fetch_optional(conn)
-            .await?
+    // The contract's currency and its lines' own currencies.
+    let currencies: Vec<String> = on_tx!(tx, conn => {
+        sqlx::query_scalar(
+            "SELECT value_currency FROM contracts WHERE id = $1 AND value_currency IS NOT NULL \
+             UNION SELECT value_currency FROM contract_lines WHERE contract_id = $1 AND value_currency IS NOT NULL",
+        )
+        .bind(id)
+        .fetch_all(conn)
+        .await?
     });
     on_tx!(tx, conn => {
         sqlx::query("UPDATE contracts SET usd_minor = NULL, usd_rate_id = NULL WHERE id = $1")
             .bind(id)
-            .execute(conn)
+            .execute(&mut *conn)
+            .await?;
+        sqlx::query("UPDATE contract_lines SET usd_minor = NULL WHERE contract_id = $1")
+            .bind(id)
+            .execute(&mut *conn)
             .await?;
     });
-    if let Some(Some(code)) = currency {
+    for code in currencies {
         let code = CurrencyCode::parse(&code).map_err(StorageError::Corrupt)?;
-        refresh_usd(tx, code, Some(id)).await?;
+        refresh_usd(tx, code, Refresh::Contract(id)).await?;
     }
     Ok(())
 }

@@ -17,8 +17,15 @@ pub enum Affected<'a> {
     Contract(i64),
     /// The contract of this line (a delivery was recorded on it).
     Line(i64),
-    /// Every contract valued in one of these currencies: one of their rates changed.
+    /// Every contract with a value (its own or a line's) in one of these currencies: one of
+    /// their rates changed.
     Currencies(&'a [&'a str]),
+    /// The contracts in `currency` on one of these rates or on none, and those with a line
+    /// value in `currency`: the ones a change of those rates can move.
+    Rates {
+        currency: &'a str,
+        rate_ids: &'a [i64],
+    },
     /// Every contract with a line of this system: its category or its base system changed.
     System(i64),
     All,
@@ -26,7 +33,7 @@ pub enum Affected<'a> {
 
 impl Affected<'_> {
     /// A condition on `c` (the contracts table) with its arguments.
-    fn condition(self, args: &mut Args) -> String {
+    pub(super) fn condition(self, args: &mut Args) -> String {
         match self {
             Affected::Contract(id) => format!("c.id = {}", args.int(id)),
             Affected::Line(id) => format!(
@@ -34,8 +41,25 @@ impl Affected<'_> {
                 args.int(id)
             ),
             Affected::Currencies(codes) => {
-                let codes: Vec<String> = codes.iter().map(|c| args.text(*c)).collect();
-                format!("c.value_currency IN ({})", codes.join(", "))
+                let mut list = || {
+                    let codes: Vec<String> = codes.iter().map(|c| args.text(*c)).collect();
+                    codes.join(", ")
+                };
+                let (contract, line) = (list(), list());
+                format!(
+                    "(c.value_currency IN ({contract}) OR c.id IN \
+                     (SELECT contract_id FROM contract_lines WHERE value_currency IN ({line})))"
+                )
+            }
+            Affected::Rates { currency, rate_ids } => {
+                let contract_currency = args.text(currency);
+                let ids: Vec<String> = rate_ids.iter().map(|id| args.int(*id)).collect();
+                let line_currency = args.text(currency);
+                format!(
+                    "((c.value_currency = {contract_currency} AND (c.usd_rate_id IN ({}) OR c.usd_rate_id IS NULL)) \
+                     OR c.id IN (SELECT contract_id FROM contract_lines WHERE value_currency = {line_currency}))",
+                    ids.join(", ")
+                )
             }
             Affected::System(id) => format!(
                 "c.id IN (SELECT contract_id FROM contract_lines WHERE system_id = {})",
@@ -73,6 +97,23 @@ const CONTRACT_GROUPINGS: [(&str, &[&str]); 7] = [
     ("year_buyer", &["signed_year", "buyer_code"]),
     ("year_supplier", &["signed_year", "supplier_id"]),
     ("fine", &["buyer_code", "supplier_id", "signed_year"]),
+];
+
+/// The groupings kept for contract lines, by base system and by category: name, key columns,
+/// and the per-contract rows they add up.
+const LINE_GROUPINGS: [(&str, &[&str], &str); 4] = [
+    ("system", &["system_id"], "by_system_id"),
+    ("category", &["category"], "by_category"),
+    (
+        "fine_system",
+        &["buyer_code", "supplier_id", "signed_year", "system_id"],
+        "by_system_id",
+    ),
+    (
+        "fine_category",
+        &["buyer_code", "supplier_id", "signed_year", "category"],
+        "by_category",
+    ),
 ];
 
 const KEYS: [(&str, &str); 6] = [
@@ -142,10 +183,13 @@ fn per_contract(condition: &str) -> String {
 fn per_line(condition: &str) -> String {
     let single = "(SELECT COUNT(*) FROM contract_lines x WHERE x.contract_id = c.id) = 1";
     format!(
-        "per_line AS (SELECT c.id AS contract_id, COALESCE(s.variant_of_id, s.id) AS system_id, \
+        "per_line AS (SELECT c.id AS contract_id, c.buyer_code AS buyer_code, \
+         COALESCE(c.supplier_id, 0) AS supplier_id, COALESCE(c.signed_year, 0) AS signed_year, \
+         COALESCE(s.variant_of_id, s.id) AS system_id, \
          s.category AS category, l.quantity, l.delivered_units, l.quantity_confidence, \
          COALESCE(c.value_confidence, l.quantity_confidence) AS value_confidence, \
          CASE WHEN l.value_minor IS NOT NULL THEN l.value_minor WHEN {single} THEN c.value_minor END AS value_minor, \
+         CASE WHEN l.value_minor IS NOT NULL THEN l.usd_minor WHEN {single} THEN c.usd_minor END AS usd_minor, \
          COALESCE(CASE WHEN l.value_minor IS NOT NULL THEN l.value_currency WHEN {single} THEN c.value_currency END, '') AS currency \
          FROM contracts c JOIN contract_lines l ON l.contract_id = c.id JOIN systems s ON s.id = l.system_id \
          WHERE c.status <> 'cancelled' AND {condition})"
@@ -178,10 +222,22 @@ fn per_contract_and(key: &str) -> String {
             "COALESCE(SUM(CASE WHEN value_confidence {counted} THEN value_minor END), 0) AS value_{level}"
         ));
     }
+    for (level, counted) in LEVELS {
+        measures.push(format!(
+            "COALESCE(SUM(CASE WHEN value_confidence {counted} THEN usd_minor END), 0) AS usd_{level}"
+        ));
+    }
+    // Counted per value (line), not per contract: a contract's lines of one system may be in
+    // two currencies.
+    for (level, counted) in LEVELS {
+        measures.push(format!(
+            "SUM(CASE WHEN value_confidence {counted} AND value_minor IS NOT NULL AND usd_minor IS NULL THEN 1 ELSE 0 END) AS without_usd_{level}"
+        ));
+    }
     format!(
-        "by_{key} AS (SELECT {key}, currency, {measures}, \
+        "by_{key} AS (SELECT buyer_code, supplier_id, signed_year, {key}, currency, {measures}, \
          ROW_NUMBER() OVER (PARTITION BY contract_id, {key} ORDER BY currency) AS nth \
-         FROM per_line GROUP BY contract_id, {key}, currency)",
+         FROM per_line GROUP BY contract_id, buyer_code, supplier_id, signed_year, {key}, currency)",
         measures = measures.join(", ")
     )
 }
@@ -203,13 +259,7 @@ fn grouping_select(name: &str, keys: &[&str], from: &str, sign: i64) -> String {
         format!("{sign} * COUNT(*)")
     });
     for column in measure_columns() {
-        let usd = column.starts_with("usd_") || column.starts_with("without_usd_");
-        // Line values have no USD equivalents of their own.
-        columns.push(if by_line && usd {
-            "0".into()
-        } else {
-            format!("{sign} * SUM({column})")
-        });
+        columns.push(format!("{sign} * SUM({column})"));
     }
     let mut group_by: Vec<&str> = keys.to_vec();
     group_by.push("currency");
@@ -230,18 +280,11 @@ pub async fn apply(tx: &mut Tx, affected: Affected<'_>, sign: i64) -> Result<()>
         .iter()
         .map(|(name, keys)| grouping_select(name, keys, "per_contract", sign))
         .collect();
-    selects.push(grouping_select(
-        "system",
-        &["system_id"],
-        "by_system_id",
-        sign,
-    ));
-    selects.push(grouping_select(
-        "category",
-        &["category"],
-        "by_category",
-        sign,
-    ));
+    selects.extend(
+        LINE_GROUPINGS
+            .iter()
+            .map(|(name, keys, from)| grouping_select(name, keys, from, sign)),
+    );
     let key_columns: Vec<&str> = KEYS.iter().map(|(k, _)| *k).collect();
     let measures = measure_columns();
     let mut updates = vec!["contracts = summary_cells.contracts + excluded.contracts".to_owned()];

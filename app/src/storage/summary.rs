@@ -77,7 +77,7 @@ pub async fn groups(
 
 /// The summary's cells that answer a filter: which grouping, and the conditions on its keys.
 /// Only filters on buyer, supplier and signed years can be read from cells (cancelled
-/// contracts left out, as by default); by system and category only without any filter.
+/// contracts left out, as by default).
 struct Cells {
     grouping: &'static str,
     conditions: Vec<String>,
@@ -102,7 +102,8 @@ impl Cells {
             || filter.year_from.is_some()
             || filter.year_to.is_some();
         let grouping = match (narrowed, dimension) {
-            (true, Some(Dimension::System | Dimension::Category)) => return None,
+            (true, Some(Dimension::System)) => "fine_system",
+            (true, Some(Dimension::Category)) => "fine_category",
             (true, _) => "fine",
             (false, None) => "total",
             (false, Some(Dimension::Buyer)) => "buyer",
@@ -198,16 +199,11 @@ impl Cells {
              CAST(SUM(sc.without_usd_{level}) AS BIGINT) AS without_usd \
              {from} GROUP BY 1 HAVING SUM(sc.valued_{level}) > 0 ORDER BY 1"
         );
-        let by_line = matches!(dimension, Some(Dimension::System | Dimension::Category));
         let args = self.args.0;
         Ok(on_db!(db, pool => {
             let counts = bind_all!(sqlx::query_as::<_, GroupRow>(&counts_sql), args.clone()).fetch_all(pool).await?;
             let values = bind_all!(sqlx::query_as::<_, ValueRow>(&values_sql), args.clone()).fetch_all(pool).await?;
-            let usd = if by_line {
-                Vec::new()
-            } else {
-                bind_all!(sqlx::query_as::<_, UsdRow>(&usd_sql), args.clone()).fetch_all(pool).await?
-            };
+            let usd = bind_all!(sqlx::query_as::<_, UsdRow>(&usd_sql), args.clone()).fetch_all(pool).await?;
             (counts, values, usd)
         }))
     }
@@ -274,6 +270,9 @@ pub async fn groups_from_contracts(
         let currency = format!(
             "CASE WHEN l.value_minor IS NOT NULL THEN l.value_currency WHEN {single} THEN c.value_currency END"
         );
+        let usd = format!(
+            "CASE WHEN l.value_minor IS NOT NULL THEN l.usd_minor WHEN {single} THEN c.usd_minor END"
+        );
         (
             format!(
                 "SELECT {key} AS key, {label} AS label, CAST(COUNT(DISTINCT c.id) AS BIGINT) AS contracts, \
@@ -286,8 +285,12 @@ pub async fn groups_from_contracts(
                  CAST(SUM({value}) AS BIGINT) AS value_minor \
                  {FROM} {lines} WHERE {value_where} AND {value_ok} AND ({value}) IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2"
             ),
-            // Line values have no USD equivalents of their own: no USD totals by system.
-            None,
+            // Values without a USD equivalent are counted per line value here.
+            Some(format!(
+                "SELECT {key} AS key, CAST(COALESCE(SUM({usd}), 0) AS BIGINT) AS usd_minor, \
+                 CAST(COUNT(CASE WHEN ({usd}) IS NULL THEN 1 END) AS BIGINT) AS without_usd \
+                 {FROM} {lines} WHERE {value_where} AND {value_ok} AND ({value}) IS NOT NULL GROUP BY 1 ORDER BY 1"
+            )),
         )
     } else {
         let value_ok = counted("c.value_confidence", level, &mut value_args);
