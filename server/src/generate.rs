@@ -372,7 +372,14 @@ pub async fn measure(db: &Db, runs: usize) -> Result<(), String> {
             usd_per_unit: rate.usd_per_unit,
             source: rate.source.clone(),
         };
-        let affected = app::storage::scalar_i64(
+        let sql = format!(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM contracts WHERE usd_rate_id = {}",
+            rate.id
+        );
+        let on_rate = app::storage::scalar_i64(db, &sql)
+            .await
+            .map_err(|e| e.to_string())?;
+        let in_currency = app::storage::scalar_i64(
             db,
             "SELECT CAST(COUNT(*) AS BIGINT) FROM contracts WHERE value_currency = 'EUR'",
         )
@@ -390,7 +397,8 @@ pub async fn measure(db: &Db, runs: usize) -> Result<(), String> {
         })
         .await?;
         println!(
-            "{backend}\t{contracts}\tone exchange-rate change ({affected} EUR contracts refreshed)\tmedian {median:.1} ms\tp90 {p90:.1} ms"
+            "{backend}\t{contracts}\tone exchange-rate change (EUR {date}: {on_rate} of {in_currency} EUR contracts on it)\tmedian {median:.1} ms\tp90 {p90:.1} ms",
+            date = rate.date,
         );
     }
     Ok(())

@@ -131,6 +131,40 @@ async fn maintained_totals_match_the_contracts_after_every_kind_of_write(db: &Db
         .unwrap();
     assert_eq!(given_back.money.to_string(), "USD 2,500,000.00");
 
+    // A rate earlier than all others gives the contracts signed before the first one a USD
+    // figure; deleting it takes it away again.
+    let unconverted = || async {
+        app::storage::scalar_i64(
+            db,
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM contracts \
+             WHERE value_currency = 'EUR' AND signed_on IS NOT NULL AND usd_rate_id IS NULL",
+        )
+        .await
+        .unwrap()
+    };
+    let before_any = unconverted().await;
+    assert!(before_any > 0, "generated EUR contracts signed before 2017");
+    let earliest = saved(
+        service::create_rate(
+            db,
+            &fields(&[
+                ("currency", "EUR".into()),
+                ("date", "1990-01-01".into()),
+                ("usd_per_unit", "1.2".into()),
+                ("source", "Test rate".into()),
+            ]),
+        )
+        .await
+        .unwrap(),
+    );
+    assert_eq!(unconverted().await, 0);
+    cells_match(db, "after a new earliest rate").await;
+    service::delete_rate(db, earliest.id, earliest.version)
+        .await
+        .unwrap();
+    assert_eq!(unconverted().await, before_any);
+    cells_match(db, "after the earliest rate was deleted").await;
+
     let current = service::get_contract(db, new.id).await.unwrap();
     let mut in_dollars = with_base(contract_fields(&current));
     in_dollars.0.insert("value_currency".into(), "USD".into());

@@ -27,16 +27,40 @@ fn Field(
     }
 }
 
+/// Countries as `(code, English name)`, sorted by name: sent to the firm islands as data, so
+/// the 249-country list is not compiled into the wasm.
+pub type CountryChoices = Vec<(String, String)>;
+
+/// Every country, for the firm islands' select and names.
+pub fn country_choices() -> CountryChoices {
+    CountryCode::all_by_name()
+        .into_iter()
+        .map(|(code, name)| (code.to_string(), name.to_owned()))
+        .collect()
+}
+
+/// The English name of `code` in `countries`, or the code itself if it is not there.
+pub fn country_name(countries: &[(String, String)], code: CountryCode) -> String {
+    countries
+        .iter()
+        .find(|(c, _)| c == code.as_str())
+        .map_or_else(|| code.to_string(), |(_, name)| name.clone())
+}
+
 #[component]
-pub fn FirmFieldInputs(initial: FirmFields, errors: Signal<FieldErrors>) -> impl IntoView {
+pub fn FirmFieldInputs(
+    initial: FirmFields,
+    errors: Signal<FieldErrors>,
+    countries: CountryChoices,
+) -> impl IntoView {
     let invalid =
         move |field: &'static str| move || errors.with(|e| e.get(field).is_some()).to_string();
     let chosen = initial.country.trim().to_ascii_uppercase();
-    let options = CountryCode::all_by_name()
+    let options = countries
         .into_iter()
         .map(|(code, name)| {
-            let selected = code.as_str() == chosen;
-            view! { <option value=code.to_string() selected=selected>{name}" ("{code.to_string()}")"</option> }
+            let selected = code == chosen;
+            view! { <option value=code.clone() selected=selected>{name}" ("{code.clone()}")"</option> }
         })
         .collect_view();
     view! {

@@ -5,7 +5,7 @@
 
 use super::FirmFormEcho;
 use super::api::{CreateFirm, UpdateFirm, create_firm, update_firm};
-use super::form::FirmFieldInputs;
+use super::form::{CountryChoices, FirmFieldInputs, country_name};
 use crate::components::{SubmittedForm, format};
 use crate::domain::{FieldErrors, Firm, FormOutcome};
 use leptos::prelude::*;
@@ -25,7 +25,9 @@ pub fn FirmRegister(
     /// match its search in all pages.
     headers: Vec<crate::components::SortLink>,
     total: i64,
+    countries: CountryChoices,
 ) -> impl IntoView {
+    let countries = StoredValue::new(countries);
     let echo = echo.unwrap_or_default();
     let (rows, set_rows) = signal(firms);
     let (total, set_total) = signal(total);
@@ -97,7 +99,7 @@ pub fn FirmRegister(
         <section class="panel" aria-labelledby="add-firm">
             <h2 id="add-firm">"Add a firm"</h2>
             <form method="post" action="/firms" class="form-grid" node_ref=form_ref on:submit=on_submit data-hydrated=move || hydrated.get().to_string()>
-                <FirmFieldInputs initial=echo.fields errors=errors.into() />
+                <FirmFieldInputs initial=echo.fields errors=errors.into() countries=countries.get_value() />
                 <div class="form-actions">
                     <button type="submit" class="button primary" disabled=pending aria-busy=move || pending.get().to_string()>
                         {move || if pending.get() { "Adding…" } else { "Add firm" }}
@@ -135,7 +137,7 @@ pub fn FirmRegister(
                         </thead>
                         <tbody>
                             <For each=move || rows.get() key=|firm| (firm.id, firm.version) let:firm>
-                                <FirmRow firm highlight />
+                                <FirmRow firm highlight countries />
                             </For>
                         </tbody>
                     </table>
@@ -146,13 +148,17 @@ pub fn FirmRegister(
 }
 
 #[component]
-fn FirmRow(firm: Firm, highlight: ReadSignal<Option<i64>>) -> impl IntoView {
+fn FirmRow(
+    firm: Firm,
+    highlight: ReadSignal<Option<i64>>,
+    countries: StoredValue<CountryChoices>,
+) -> impl IntoView {
     let id = firm.id;
     let href = format!("/firms/{id}");
     view! {
         <tr class:highlight=move || highlight.get() == Some(id)>
             <td><a href=href.clone()>{firm.name.clone()}</a></td>
-            <td>{firm.country.name()}" "<span class="code">{firm.country.to_string()}</span></td>
+            <td>{countries.with_value(|c| country_name(c, firm.country))}" "<span class="code">{firm.country.to_string()}</span></td>
             <td>
                 {firm.website.clone().map(|url| {
                     let label = format::host(&url).to_owned();
@@ -171,7 +177,13 @@ fn FirmRow(firm: Firm, highlight: ReadSignal<Option<i64>>) -> impl IntoView {
 /// The edit form. Saving names the version the form was opened at; if someone else saved in
 /// between, nothing is overwritten and their version is shown beside the user's.
 #[island]
-pub fn FirmEditor(firm: Firm, echo: Option<FirmFormEcho>, saved: bool) -> impl IntoView {
+pub fn FirmEditor(
+    firm: Firm,
+    echo: Option<FirmFormEcho>,
+    saved: bool,
+    countries: CountryChoices,
+) -> impl IntoView {
+    let countries = StoredValue::new(countries);
     let id = firm.id;
     let initial = echo
         .as_ref()
@@ -258,12 +270,12 @@ pub fn FirmEditor(firm: Firm, echo: Option<FirmFormEcho>, saved: bool) -> impl I
                 </p>
             })}
             {move || failure.get().map(|text| view! { <p class="alert alert-error" role="alert">{text}</p> })}
-            {move || conflict.get().map(|current| view! { <ConflictPanel current /> })}
+            {move || conflict.get().map(|current| view! { <ConflictPanel current countries /> })}
         </div>
         <form method="post" action=format!("/firms/{id}/edit") class="form-grid panel" on:submit=on_submit data-hydrated=move || hydrated.get().to_string()>
             <input type="hidden" name="id" value=id />
             <input type="hidden" name="version" value=move || version.get() />
-            <FirmFieldInputs initial errors=errors.into() />
+            <FirmFieldInputs initial errors=errors.into() countries=countries.get_value() />
             <div class="form-actions">
                 <button type="submit" class="button primary" disabled=pending aria-busy=move || pending.get().to_string()>
                     {move || if pending.get() { "Saving…" } else { "Save changes" }}
@@ -276,7 +288,7 @@ pub fn FirmEditor(firm: Firm, echo: Option<FirmFormEcho>, saved: bool) -> impl I
 
 /// The other user's saved version, shown after a conflicting save.
 #[component]
-fn ConflictPanel(current: Firm) -> impl IntoView {
+fn ConflictPanel(current: Firm, countries: StoredValue<CountryChoices>) -> impl IntoView {
     view! {
         <div class="alert alert-warning conflict" role="alert">
             <p>
@@ -287,7 +299,7 @@ fn ConflictPanel(current: Firm) -> impl IntoView {
             </p>
             <dl class="compact">
                 <dt>"Name"</dt><dd>{current.name.clone()}</dd>
-                <dt>"Home country"</dt><dd>{current.country.name()}" ("{current.country.to_string()}")"</dd>
+                <dt>"Home country"</dt><dd>{countries.with_value(|c| country_name(c, current.country))}" ("{current.country.to_string()}")"</dd>
                 <dt>"Website"</dt><dd>{current.website.clone().unwrap_or_else(|| "—".into())}</dd>
                 <dt>"Notes"</dt><dd class="notes">{if current.notes.is_empty() { "—".to_owned() } else { current.notes.clone() }}</dd>
             </dl>

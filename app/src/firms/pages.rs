@@ -96,7 +96,7 @@ pub fn FirmsPage() -> impl IntoView {
                             let total = page.total;
                             let pager_query = query.clone();
                             view! {
-                                <FirmRegister firms=page.rows.clone() echo notice highlight=created headers total />
+                                <FirmRegister firms=page.rows.clone() echo notice highlight=created headers total countries=super::form::country_choices() />
                                 {(page.pages() > 1).then(|| view! {
                                     <crate::register::Pager page href=move |p| format!("/firms?{}", pager_query.with_page(p).to_query()) />
                                 })}
@@ -288,7 +288,7 @@ pub fn FirmEditPage() -> impl IntoView {
                 <a href="/firms">"Firms"</a>" / "<a href=format!("/firms/{}", firm.id)>{firm.name.clone()}</a>" /"
             </p>
             <h1>{format!("Edit “{}”", firm.name)}</h1>
-            <FirmEditor firm echo=echo.clone() saved />
+            <FirmEditor firm echo=echo.clone() saved countries=super::form::country_choices() />
             <h2>"Group"</h2>
             <Suspense fallback=|| view! { <p class="placeholder">"Loading…"</p> }>{group_form}</Suspense>
         }

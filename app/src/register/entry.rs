@@ -890,7 +890,15 @@ pub fn system_fields(system: &SystemRecord) -> EntryFields {
 /// Parses the exchange-rate form (`currency`, `date`, `usd_per_unit`, `source`).
 pub fn rate_draft(fields: &EntryFields) -> Result<crate::domain::rate::RateDraft, FieldErrors> {
     let mut errors = FieldErrors::new();
-    let currency = errors.check("currency", CurrencyCode::parse(fields.get("currency")));
+    let currency = errors.check(
+        "currency",
+        CurrencyCode::parse(fields.get("currency")).and_then(|c| match c.as_str() {
+            "USD" => {
+                Err("A value in US dollars is its own USD equivalent: it needs no rate.".to_owned())
+            }
+            _ => Ok(c),
+        }),
+    );
     let date = errors.check(
         "date",
         PartialDate::parse_past(fields.get("date")).and_then(|d| match d.day() {
@@ -1124,6 +1132,27 @@ mod tests {
                 .unwrap_err()
                 .get("supplier0_id")
                 .is_some()
+        );
+    }
+
+    #[test]
+    fn a_rate_is_not_for_us_dollars() {
+        let errors = rate_draft(&fields(&[
+            ("currency", "USD"),
+            ("date", "2020-01-01"),
+            ("usd_per_unit", "1"),
+            ("source", "Test"),
+        ]))
+        .unwrap_err();
+        assert!(errors.get("currency").unwrap().contains("needs no rate"));
+        assert!(
+            rate_draft(&fields(&[
+                ("currency", "EUR"),
+                ("date", "2020-01-01"),
+                ("usd_per_unit", "1.1"),
+                ("source", "Test"),
+            ]))
+            .is_ok()
         );
     }
 }

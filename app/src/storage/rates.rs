@@ -149,6 +149,20 @@ pub async fn delete(db: &Db, id: i64, version: i64) -> Result<Deleted> {
             Deleted::Missing
         });
     };
+    // The foreign key has set the contracts on the deleted rate to no rate; name the rate
+    // they fall back to instead, so the refresh below finds them among that rate's contracts
+    // (and not among every contract without a rate).
+    on_tx!(&mut tx, conn => {
+        sqlx::query(
+            "UPDATE contracts SET usd_rate_id = (SELECT r.id FROM exchange_rates r \
+               WHERE r.currency = $1 AND r.rate_date <= $2 ORDER BY r.rate_date DESC LIMIT 1) \
+             WHERE value_currency = $1 AND usd_rate_id IS NULL AND usd_minor IS NOT NULL",
+        )
+        .bind(&currency)
+        .bind(&date)
+        .execute(conn)
+        .await?;
+    });
     let dates = [date];
     refresh_usd(
         &mut tx,
@@ -166,9 +180,9 @@ pub(super) enum Refresh<'a> {
     /// One contract's, after it was written.
     Contract(i64),
     /// Those a change of rate `id` (dated `dates`: before and after the change) can move: the
-    /// contracts on that rate or on the rate before either date (where contracts on it move
-    /// to), those without a rate, and every line value in the currency. The other contracts
-    /// keep their rate.
+    /// contracts on that rate or on the rate before either date, those without a rate when it
+    /// is or becomes the currency's earliest, and every line value in the currency. The other
+    /// contracts keep their rate.
     Rate { id: i64, dates: &'a [String] },
     /// Every value in the currency.
     Currency,
@@ -188,7 +202,11 @@ pub(super) async fn refresh_usd(
             .fetch_all(conn)
             .await?
     });
+    // Contracts on rate `id` move to the rate before its old date; contracts on the rate
+    // before its new date may move to it. Contracts without a rate can only gain one (or
+    // contracts lose theirs) when one of those dates has no rate before it.
     let mut rate_ids = Vec::new();
+    let mut without_rate = false;
     if let Refresh::Rate { id, dates } = scope {
         rate_ids.push(id);
         for date in dates {
@@ -196,7 +214,10 @@ pub(super) async fn refresh_usd(
                 .iter()
                 .rev()
                 .find(|(other, rate_date, _)| *other != id && rate_date <= date);
-            rate_ids.extend(before.map(|(other, _, _)| *other));
+            match before {
+                Some((other, _, _)) => rate_ids.push(*other),
+                None => without_rate = true,
+            }
         }
     }
     let codes = [currency.as_str()];
@@ -205,6 +226,7 @@ pub(super) async fn refresh_usd(
         Refresh::Rate { .. } => Affected::Rates {
             currency: currency.as_str(),
             rate_ids: &rate_ids,
+            without_rate,
         },
         Refresh::Currency => Affected::Currencies(&codes),
     };

@@ -20,11 +20,12 @@ pub enum Affected<'a> {
     /// Every contract with a value (its own or a line's) in one of these currencies: one of
     /// their rates changed.
     Currencies(&'a [&'a str]),
-    /// The contracts in `currency` on one of these rates or on none, and those with a line
-    /// value in `currency`: the ones a change of those rates can move.
+    /// The contracts in `currency` on one of these rates (or on none, with `without_rate`),
+    /// and those with a line value in `currency`: the ones a change of those rates can move.
     Rates {
         currency: &'a str,
         rate_ids: &'a [i64],
+        without_rate: bool,
     },
     /// Every contract with a line of this system: its category or its base system changed.
     System(i64),
@@ -51,12 +52,21 @@ impl Affected<'_> {
                      (SELECT contract_id FROM contract_lines WHERE value_currency IN ({line})))"
                 )
             }
-            Affected::Rates { currency, rate_ids } => {
+            Affected::Rates {
+                currency,
+                rate_ids,
+                without_rate,
+            } => {
                 let contract_currency = args.text(currency);
                 let ids: Vec<String> = rate_ids.iter().map(|id| args.int(*id)).collect();
                 let line_currency = args.text(currency);
+                let none = if without_rate {
+                    " OR c.usd_rate_id IS NULL"
+                } else {
+                    ""
+                };
                 format!(
-                    "((c.value_currency = {contract_currency} AND (c.usd_rate_id IN ({}) OR c.usd_rate_id IS NULL)) \
+                    "((c.value_currency = {contract_currency} AND (c.usd_rate_id IN ({}){none})) \
                      OR c.id IN (SELECT contract_id FROM contract_lines WHERE value_currency = {line_currency}))",
                     ids.join(", ")
                 )
