@@ -41,6 +41,9 @@ impl Affected<'_> {
                 "c.id = (SELECT contract_id FROM contract_lines WHERE id = {})",
                 args.int(id)
             ),
+            // The contracts are picked by id from what the indexes find (contracts by currency
+            // or rate, lines by currency): with an OR over both, PostgreSQL scans every
+            // contract instead.
             Affected::Currencies(codes) => {
                 let mut list = || {
                     let codes: Vec<String> = codes.iter().map(|c| args.text(*c)).collect();
@@ -48,8 +51,8 @@ impl Affected<'_> {
                 };
                 let (contract, line) = (list(), list());
                 format!(
-                    "(c.value_currency IN ({contract}) OR c.id IN \
-                     (SELECT contract_id FROM contract_lines WHERE value_currency IN ({line})))"
+                    "c.id IN (SELECT x.id FROM contracts x WHERE x.value_currency IN ({contract}) \
+                     UNION SELECT contract_id FROM contract_lines WHERE value_currency IN ({line}))"
                 )
             }
             Affected::Rates {
@@ -61,13 +64,14 @@ impl Affected<'_> {
                 let ids: Vec<String> = rate_ids.iter().map(|id| args.int(*id)).collect();
                 let line_currency = args.text(currency);
                 let none = if without_rate {
-                    " OR c.usd_rate_id IS NULL"
+                    " OR x.usd_rate_id IS NULL"
                 } else {
                     ""
                 };
                 format!(
-                    "((c.value_currency = {contract_currency} AND (c.usd_rate_id IN ({}){none})) \
-                     OR c.id IN (SELECT contract_id FROM contract_lines WHERE value_currency = {line_currency}))",
+                    "c.id IN (SELECT x.id FROM contracts x WHERE x.value_currency = {contract_currency} \
+                     AND (x.usd_rate_id IN ({}){none}) \
+                     UNION SELECT contract_id FROM contract_lines WHERE value_currency = {line_currency})",
                     ids.join(", ")
                 )
             }
