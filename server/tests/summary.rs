@@ -836,4 +836,21 @@ async fn the_demo_portfolio_matches_the_reference(db: &Db) {
         contracts.total - cancelled,
         "the drill-down lists what the total adds up"
     );
+
+    // Systems with no value of their own (the Chunmoo's missiles) show no USD figure, as they
+    // show no value, rather than "USD 0.00".
+    let missile = group(&all, Dimension::System, "239 mm missile");
+    assert!(missile.values.is_empty());
+    let app = support::spawn_app(db.clone()).await;
+    let (_, page) = app.get("/summary").await;
+    let by_system = page
+        .split("By system")
+        .nth(1)
+        .and_then(|rest| rest.split("<h2").next())
+        .expect("the page has a by-system table");
+    assert!(by_system.contains("239 mm missile"));
+    assert!(
+        !by_system.contains("USD 0.00"),
+        "no USD figure for groups without values"
+    );
 }

@@ -34,8 +34,13 @@ fn usd_view(total: &GroupTotal) -> impl IntoView + use<> {
         };
         view! { <span class="muted note">{text}" ("<a href="/rates">"Rates"</a>")"</span> }
     });
+    // No value counted in the group: nothing to convert, as in the value column.
+    let usd = total
+        .usd
+        .filter(|_| total.valued > 0)
+        .map_or_else(|| "—".to_owned(), |usd| usd.to_string());
     view! {
-        {total.usd.map(|usd| view! { <span class="num-line">{usd.to_string()}</span> })}
+        <span class="num-line">{usd}</span>
         {missing}
     }
 }
