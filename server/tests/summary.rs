@@ -90,19 +90,7 @@ async fn maintained_totals_match_the_contracts_after_every_kind_of_write(db: &Db
         &[(t1, 1, "confirmed")],
     )
     .await;
-    let inserted = saved(
-        service::create_rate(
-            db,
-            &fields(&[
-                ("currency", "EUR".into()),
-                ("date", "2018-07-01".into()),
-                ("usd_per_unit", "1.75".into()),
-                ("source", "Test rate".into()),
-            ]),
-        )
-        .await
-        .unwrap(),
-    );
+    let inserted = eur_rate(db, "2018-07-01", "1.75").await;
     cells_match(db, "after a new rate").await;
     assert_eq!(
         system_usd(db, "T1").await,
@@ -144,19 +132,7 @@ async fn maintained_totals_match_the_contracts_after_every_kind_of_write(db: &Db
     };
     let before_any = unconverted().await;
     assert!(before_any > 0, "generated EUR contracts signed before 2017");
-    let earliest = saved(
-        service::create_rate(
-            db,
-            &fields(&[
-                ("currency", "EUR".into()),
-                ("date", "1990-01-01".into()),
-                ("usd_per_unit", "1.2".into()),
-                ("source", "Test rate".into()),
-            ]),
-        )
-        .await
-        .unwrap(),
-    );
+    let earliest = eur_rate(db, "1990-01-01", "1.2").await;
     assert_eq!(unconverted().await, 0);
     cells_match(db, "after a new earliest rate").await;
     service::delete_rate(db, earliest.id, earliest.version)
@@ -190,6 +166,17 @@ async fn maintained_totals_match_the_contracts_after_every_kind_of_write(db: &Db
         app::register::Removal::Deleted
     ));
     cells_match(db, "after a delete").await;
+}
+
+/// Adds a EUR rate of `usd_per_unit` on `date`.
+async fn eur_rate(db: &Db, date: &str, usd_per_unit: &str) -> app::domain::rate::ExchangeRate {
+    let form = fields(&[
+        ("currency", "EUR".into()),
+        ("date", date.into()),
+        ("usd_per_unit", usd_per_unit.into()),
+        ("source", "Test rate".into()),
+    ]);
+    saved(service::create_rate(db, &form).await.unwrap())
 }
 
 /// The USD total of one system in the whole portfolio.

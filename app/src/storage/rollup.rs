@@ -147,47 +147,58 @@ fn measure_columns() -> Vec<String> {
         .collect()
 }
 
+/// Each measure `(name, expression)` at every level: `{counted}` in the expression becomes the
+/// level's confidence condition, and the column is named `<name>_<level>`.
+fn at_every_level(measures: &[(&str, &str)]) -> String {
+    measures
+        .iter()
+        .flat_map(|(name, expression)| {
+            LEVELS.iter().map(move |(level, counted)| {
+                format!(
+                    "{} AS {name}_{level}",
+                    expression.replace("{counted}", counted)
+                )
+            })
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// `per_contract`: one row per affected non-cancelled contract with its keys and measures.
 fn per_contract(condition: &str) -> String {
-    let mut measures = Vec::new();
-    for (level, counted) in LEVELS {
-        measures.push(format!(
-            "COALESCE(SUM(CASE WHEN l.quantity_confidence {counted} THEN l.quantity END), 0) AS ordered_{level}"
-        ));
-    }
-    for (level, counted) in LEVELS {
-        measures.push(format!(
-            "COALESCE(SUM(CASE WHEN l.quantity_confidence {counted} THEN l.delivered_units END), 0) AS delivered_{level}"
-        ));
-    }
-    for (level, counted) in LEVELS {
-        measures.push(format!(
-            "CASE WHEN c.value_confidence {counted} THEN 1 ELSE 0 END AS valued_{level}"
-        ));
-    }
-    for (level, counted) in LEVELS {
-        measures.push(format!(
-            "CASE WHEN c.value_confidence {counted} THEN c.value_minor ELSE 0 END AS value_{level}"
-        ));
-    }
-    for (level, counted) in LEVELS {
-        measures.push(format!(
-            "CASE WHEN c.value_confidence {counted} THEN COALESCE(c.usd_minor, 0) ELSE 0 END AS usd_{level}"
-        ));
-    }
-    for (level, counted) in LEVELS {
-        measures.push(format!(
-            "CASE WHEN c.value_confidence {counted} AND c.usd_minor IS NULL THEN 1 ELSE 0 END AS without_usd_{level}"
-        ));
-    }
+    let measures = at_every_level(&[
+        (
+            "ordered",
+            "COALESCE(SUM(CASE WHEN l.quantity_confidence {counted} THEN l.quantity END), 0)",
+        ),
+        (
+            "delivered",
+            "COALESCE(SUM(CASE WHEN l.quantity_confidence {counted} THEN l.delivered_units END), 0)",
+        ),
+        (
+            "valued",
+            "CASE WHEN c.value_confidence {counted} THEN 1 ELSE 0 END",
+        ),
+        (
+            "value",
+            "CASE WHEN c.value_confidence {counted} THEN c.value_minor ELSE 0 END",
+        ),
+        (
+            "usd",
+            "CASE WHEN c.value_confidence {counted} THEN COALESCE(c.usd_minor, 0) ELSE 0 END",
+        ),
+        (
+            "without_usd",
+            "CASE WHEN c.value_confidence {counted} AND c.usd_minor IS NULL THEN 1 ELSE 0 END",
+        ),
+    ]);
     format!(
         "per_contract AS (SELECT c.buyer_code AS buyer_code, COALESCE(c.supplier_id, 0) AS supplier_id, \
          COALESCE(c.signed_year, 0) AS signed_year, COALESCE(c.value_currency, '') AS currency, {measures} \
          FROM contracts c LEFT JOIN contract_lines l ON l.contract_id = c.id \
          WHERE c.status <> 'cancelled' AND {condition} \
          GROUP BY c.id, c.buyer_code, c.supplier_id, c.signed_year, c.value_currency, c.value_confidence, \
-         c.value_minor, c.usd_minor)",
-        measures = measures.join(", ")
+         c.value_minor, c.usd_minor)"
     )
 }
 
@@ -210,49 +221,41 @@ fn per_line(condition: &str) -> String {
     )
 }
 
-/// `by_<key>`: per contract, key and currency, what the lines add; `first` marks one row per
+/// `by_<key>`: per contract, key and currency, what the lines add; `nth` marks one row per
 /// contract and key, so a contract with two lines of one system counts once.
 fn per_contract_and(key: &str) -> String {
-    let mut measures = Vec::new();
-    for column in ["quantity", "delivered_units"] {
-        let name = if column == "quantity" {
-            "ordered"
-        } else {
-            "delivered"
-        };
-        for (level, counted) in LEVELS {
-            measures.push(format!(
-                "COALESCE(SUM(CASE WHEN quantity_confidence {counted} THEN {column} END), 0) AS {name}_{level}"
-            ));
-        }
-    }
-    for (level, counted) in LEVELS {
-        measures.push(format!(
-            "MAX(CASE WHEN value_confidence {counted} AND value_minor IS NOT NULL THEN 1 ELSE 0 END) AS valued_{level}"
-        ));
-    }
-    for (level, counted) in LEVELS {
-        measures.push(format!(
-            "COALESCE(SUM(CASE WHEN value_confidence {counted} THEN value_minor END), 0) AS value_{level}"
-        ));
-    }
-    for (level, counted) in LEVELS {
-        measures.push(format!(
-            "COALESCE(SUM(CASE WHEN value_confidence {counted} THEN usd_minor END), 0) AS usd_{level}"
-        ));
-    }
-    // Counted per value (line), not per contract: a contract's lines of one system may be in
-    // two currencies.
-    for (level, counted) in LEVELS {
-        measures.push(format!(
-            "SUM(CASE WHEN value_confidence {counted} AND value_minor IS NOT NULL AND usd_minor IS NULL THEN 1 ELSE 0 END) AS without_usd_{level}"
-        ));
-    }
+    let measures = at_every_level(&[
+        (
+            "ordered",
+            "COALESCE(SUM(CASE WHEN quantity_confidence {counted} THEN quantity END), 0)",
+        ),
+        (
+            "delivered",
+            "COALESCE(SUM(CASE WHEN quantity_confidence {counted} THEN delivered_units END), 0)",
+        ),
+        (
+            "valued",
+            "MAX(CASE WHEN value_confidence {counted} AND value_minor IS NOT NULL THEN 1 ELSE 0 END)",
+        ),
+        (
+            "value",
+            "COALESCE(SUM(CASE WHEN value_confidence {counted} THEN value_minor END), 0)",
+        ),
+        (
+            "usd",
+            "COALESCE(SUM(CASE WHEN value_confidence {counted} THEN usd_minor END), 0)",
+        ),
+        // Counted per value (line), not per contract: a contract's lines of one system may be
+        // in two currencies.
+        (
+            "without_usd",
+            "SUM(CASE WHEN value_confidence {counted} AND value_minor IS NOT NULL AND usd_minor IS NULL THEN 1 ELSE 0 END)",
+        ),
+    ]);
     format!(
         "by_{key} AS (SELECT buyer_code, supplier_id, signed_year, {key}, currency, {measures}, \
          ROW_NUMBER() OVER (PARTITION BY contract_id, {key} ORDER BY currency) AS nth \
-         FROM per_line GROUP BY contract_id, buyer_code, supplier_id, signed_year, {key}, currency)",
-        measures = measures.join(", ")
+         FROM per_line GROUP BY contract_id, buyer_code, supplier_id, signed_year, {key}, currency)"
     )
 }
 
