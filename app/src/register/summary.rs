@@ -121,8 +121,10 @@ pub fn SummaryPage() -> impl IntoView {
             <div class="field">
                 <label for="s-confidence">"Count"</label>
                 <select id="s-confidence" name="confidence">
-                    <option value="" selected=level.is_none()>"Everything, estimates included"</option>
-                    <option value="reported" selected=level == Some(Confidence::Reported)>"Confirmed and reported"</option>
+                    // Short labels: the filter bar's columns are narrow; the line above the totals
+                    // says in full what is counted.
+                    <option value="" selected=level.is_none()>"Everything"</option>
+                    <option value="reported" selected=level == Some(Confidence::Reported)>"No estimates"</option>
                     <option value="confirmed" selected=level == Some(Confidence::Confirmed)>"Confirmed only"</option>
                 </select>
             </div>
