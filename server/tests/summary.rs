@@ -840,4 +840,8 @@ async fn the_demo_portfolio_matches_the_reference(db: &Db) {
         !by_system.contains("USD 0.00"),
         "no USD figure for groups without values"
     );
+    assert!(
+        !page.contains("USD 0.00"),
+        "nor in the chart's table where a supplier signed nothing that year"
+    );
 }

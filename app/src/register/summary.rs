@@ -34,10 +34,11 @@ fn usd_view(total: &GroupTotal) -> impl IntoView + use<> {
         };
         view! { <span class="muted note">{text}" ("<a href="/rates">"Rates"</a>")"</span> }
     });
-    // No value counted in the group: nothing to convert, as in the value column.
+    // No value counted in the group (as in the value column), or none of them converted: no
+    // USD figure rather than "USD 0.00"; the note below says what was left out.
     let usd = total
         .usd
-        .filter(|_| total.valued > 0)
+        .filter(|usd| total.valued > 0 && !(usd.to_minor() == 0 && total.without_usd > 0))
         .map_or_else(|| "—".to_owned(), |usd| usd.to_string());
     view! {
         <span class="num-line">{usd}</span>
@@ -345,12 +346,14 @@ fn ValueChart(stacks: YearStacks, filter: ContractFilter) -> impl IntoView {
         "Contract value in US dollars by signed year, by {}",
         stacks.stacked_by
     );
-    let usd = |cents: i64| {
-        crate::domain::Money::from_minor(
+    // A dash where a series has nothing that year, so the figures stand out.
+    let usd = |cents: i64| match cents {
+        0 => "—".to_owned(),
+        _ => crate::domain::Money::from_minor(
             cents,
             crate::domain::CurrencyCode::parse("USD").unwrap_or_else(|_| unreachable!()),
         )
-        .to_string()
+        .to_string(),
     };
     view! {
         <h2>"Value by signed year"</h2>
