@@ -288,24 +288,13 @@ async fn insert_line(
 #[tracing::instrument(name = "db.contracts.delete", skip(db))]
 pub async fn delete(db: &Db, id: i64, version: i64) -> Result<super::Deleted> {
     let mut tx = db.begin().await?;
+    // Its figures leave the summary's totals with it.
     rollup::apply(&mut tx, Affected::Contract(id), -1).await?;
-    let deleted = on_tx!(&mut tx, conn => {
-        sqlx::query("DELETE FROM contracts WHERE id = $1 AND version = $2")
-            .bind(id)
-            .bind(version)
-            .execute(conn)
-            .await?
-            .rows_affected()
-    });
-    if deleted == 1 {
+    let deleted = super::delete_versioned_in(&mut tx, "contracts", id, version).await?;
+    if deleted == super::Deleted::Done {
         tx.commit().await?;
-        return Ok(super::Deleted::Done);
     }
-    Ok(if super::exists_in(&mut tx, "contracts", id).await? {
-        super::Deleted::Stale
-    } else {
-        super::Deleted::Missing
-    })
+    Ok(deleted)
 }
 
 /// The ids of a contract's lines, in order (for recording deliveries against them).

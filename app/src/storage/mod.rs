@@ -175,18 +175,29 @@ pub(crate) async fn delete_versioned(
     id: i64,
     version: i64,
 ) -> Result<Deleted> {
-    let delete = format!("DELETE FROM {table} WHERE id = $1 AND version = $2");
-    let exists = format!("SELECT id FROM {table} WHERE id = $1");
-    let deleted = on_db!(db, pool => {
-        sqlx::query(&delete).bind(id).bind(version).execute(pool).await?.rows_affected()
-    });
-    if deleted == 1 {
-        return Ok(Deleted::Done);
+    let mut tx = db.begin().await?;
+    let deleted = delete_versioned_in(&mut tx, table, id, version).await?;
+    if deleted == Deleted::Done {
+        tx.commit().await?;
     }
-    let found: Option<i64> = on_db!(db, pool => {
-        sqlx::query_scalar(&exists).bind(id).fetch_optional(pool).await?
+    Ok(deleted)
+}
+
+/// [`delete_versioned`] inside `tx`, for deletes that change more than their row (the caller
+/// commits on `Done`).
+pub(crate) async fn delete_versioned_in(
+    tx: &mut Tx,
+    table: &str,
+    id: i64,
+    version: i64,
+) -> Result<Deleted> {
+    let delete = format!("DELETE FROM {table} WHERE id = $1 AND version = $2");
+    let deleted = on_tx!(tx, conn => {
+        sqlx::query(&delete).bind(id).bind(version).execute(conn).await?.rows_affected()
     });
-    Ok(if found.is_some() {
+    Ok(if deleted == 1 {
+        Deleted::Done
+    } else if exists_in(tx, table, id).await? {
         Deleted::Stale
     } else {
         Deleted::Missing

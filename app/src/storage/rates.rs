@@ -133,36 +133,38 @@ pub async fn update(db: &Db, id: i64, version: i64, draft: &RateDraft) -> Result
 #[tracing::instrument(name = "db.rates.delete", skip(db))]
 pub async fn delete(db: &Db, id: i64, version: i64) -> Result<Deleted> {
     let mut tx = db.begin().await?;
-    let deleted: Option<(String, String)> = on_tx!(&mut tx, conn => {
-        sqlx::query_as("DELETE FROM exchange_rates WHERE id = $1 AND version = $2 RETURNING currency, rate_date")
+    let rate: Option<(String, String)> = on_tx!(&mut tx, conn => {
+        sqlx::query_as("SELECT currency, rate_date FROM exchange_rates WHERE id = $1 AND version = $2")
             .bind(id)
             .bind(version)
             .fetch_optional(conn)
             .await?
     });
-    let Some((currency, date)) = deleted else {
-        drop(tx);
-        let exists = get(db, id).await?.is_some();
-        return Ok(if exists {
+    let Some((currency, date)) = rate else {
+        return Ok(if super::exists_in(&mut tx, "exchange_rates", id).await? {
             Deleted::Stale
         } else {
             Deleted::Missing
         });
     };
-    // The foreign key has set the contracts on the deleted rate to no rate; name the rate
-    // they fall back to instead, so the refresh below finds them among that rate's contracts
-    // (and not among every contract without a rate).
+    // Its contracts move to the rate before it (the refresh below recomputes them there);
+    // left to the foreign key they would have no rate, among every contract without one.
     on_tx!(&mut tx, conn => {
         sqlx::query(
             "UPDATE contracts SET usd_rate_id = (SELECT r.id FROM exchange_rates r \
-               WHERE r.currency = $1 AND r.rate_date <= $2 ORDER BY r.rate_date DESC LIMIT 1) \
-             WHERE value_currency = $1 AND usd_rate_id IS NULL AND usd_minor IS NOT NULL",
+               WHERE r.currency = $1 AND r.rate_date <= $2 AND r.id <> $3 ORDER BY r.rate_date DESC LIMIT 1) \
+             WHERE usd_rate_id = $3",
         )
         .bind(&currency)
         .bind(&date)
+        .bind(id)
         .execute(conn)
         .await?;
     });
+    let deleted = super::delete_versioned_in(&mut tx, "exchange_rates", id, version).await?;
+    if deleted != Deleted::Done {
+        return Ok(deleted);
+    }
     let dates = [date];
     refresh_usd(
         &mut tx,

@@ -209,13 +209,10 @@ impl Cells {
     }
 }
 
-/// The column suffix of the cells' measures at a confidence level.
+/// The column suffix of the cells' measures at a confidence level: the level's own name
+/// (everything counts at the "estimated" level).
 fn level_suffix(level: Option<Confidence>) -> &'static str {
-    match level {
-        Some(Confidence::Confirmed) => "confirmed",
-        Some(Confidence::Reported) => "reported",
-        Some(Confidence::Estimated) | None => "estimated",
-    }
+    level.unwrap_or(Confidence::Estimated).as_str()
 }
 
 /// [`groups`] summed over the contracts themselves: for the filters the cells cannot answer,
