@@ -74,6 +74,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/systems/:id/edit") view=EditSystemPage ssr=SsrMode::Async />
                     <Route path=path!("/systems/:id/delete") view=DeleteSystemPage ssr=SsrMode::Async />
                     <Route path=path!("/firms") view=FirmsPage ssr=SsrMode::Async />
+                    <Route path=path!("/import") view=crate::transfer::pages::ImportPage ssr=SsrMode::Async />
+                    <Route path=path!("/import/:token") view=crate::transfer::pages::ImportPreviewPage ssr=SsrMode::Async />
                     <Route path=path!("/firms/:id") view=FirmPage ssr=SsrMode::Async />
                     <Route path=path!("/firms/:id/edit") view=FirmEditPage ssr=SsrMode::Async />
                     <Route path=path!("/firms/:id/delete") view=FirmDeletePage ssr=SsrMode::Async />

@@ -12,6 +12,7 @@ pub mod firms;
 pub mod register;
 #[cfg(feature = "ssr")]
 pub mod storage;
+pub mod transfer;
 
 pub use app::{App, shell};
 

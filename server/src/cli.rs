@@ -17,6 +17,8 @@ scripts/run.sh                    build, then serve on SQLite (data/dealtracker.
 scripts/run.sh --no-demo-data     the same, starting an empty database\n  \
 target/release/server generate --contracts 1000000    add synthetic contracts (benchmarks)\n  \
 target/release/server measure     time the summary queries on the database\n  \
+target/release/server export contracts --query 'buyer=PL&sort=value' --output pl.csv\n  \
+target/release/server import contracts deals.csv --dry-run    check a file, store nothing\n  \
 DATABASE_URL=postgres://postgres@127.0.0.1:5432/deals target/release/server\n  \
 RUST_LOG=debug target/release/server     more detailed logs\n\n\
 Health check: GET /healthz answers 200 when the database answers, 503 otherwise.\n\
@@ -66,6 +68,39 @@ pub enum Command {
         /// Seed of the generator.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+    },
+    /// Write a view as CSV, as its "Export CSV" link does: contracts (a row per contract line),
+    /// deliveries, agreements (a row per ceiling line, with headroom), firms, systems or summary.
+    /// Filters and sort are the page's address query (copy it from the browser).
+    Export {
+        /// contracts, deliveries, agreements, firms, systems or summary.
+        view: String,
+        /// The page's filters and sort, as in its address: 'buyer=PL&year_from=2020&sort=value'.
+        #[arg(long, default_value = "")]
+        query: String,
+        /// standard (comma, decimal point), excel (the same with a UTF-8 byte-order mark) or
+        /// excel-eu (semicolons, decimal comma, byte-order mark).
+        #[arg(long, default_value = "standard")]
+        format: String,
+        /// Write to this file (with a progress line) instead of standard output.
+        #[arg(long, short)]
+        output: Option<std::path::PathBuf>,
+        /// Print the SQL of the contract export instead (to time the same query in sqlite3 or psql).
+        #[arg(long)]
+        show_sql: bool,
+    },
+    /// Import contracts from a CSV file with the columns of the contract export. Every problem
+    /// is listed with its line and column, and nothing is stored unless there is none; then
+    /// the whole file is stored in one transaction. Rows with a known contract_ref update
+    /// that contract. Exit status 1 when the file has problems.
+    Import {
+        /// What the file holds: contracts.
+        kind: String,
+        /// The CSV file (UTF-8; comma or semicolon separated).
+        file: std::path::PathBuf,
+        /// Check the file and print what would change, but store nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Time the summary queries on the database (a filtered total, the plain SQL count for the
     /// same filter, and the whole dashboard) and print medians and 90th percentiles.

@@ -192,7 +192,7 @@ pub async fn generate(db: &Db, count: u64, seed: u64) -> Result<(), String> {
             }
             contracts.push_str(&format!(
                 "({contract_id}, 'Synthetic contract {contract_id}', {supplier}, '{buyer}', '{signed}', {year}, '{status}', \
-                 {value}, {currency}, {confidence}, '{now}', '{now}', {usd}, {rate})",
+                 {value}, {currency}, {confidence}, '{now}', '{now}', {usd}, {rate}, '{external_id}')",
                 supplier = random.pick(&reference.firms),
                 value = sql_int(valued.then_some(minor)),
                 currency = sql_text(valued.then(|| currency.to_owned())),
@@ -200,6 +200,7 @@ pub async fn generate(db: &Db, count: u64, seed: u64) -> Result<(), String> {
                 now = now.to_rfc3339(),
                 usd = sql_int(usd.map(|(cents, _)| cents)),
                 rate = sql_int(usd.and_then(|(_, rate)| rate)),
+                external_id = app::storage::contracts::new_external_id(),
             ));
             for position in 0..random.range(1, 2) {
                 let quantity = random.range(1, 300);
@@ -223,7 +224,7 @@ pub async fn generate(db: &Db, count: u64, seed: u64) -> Result<(), String> {
         // Every value above is a number or generated text without quotes: nothing to escape.
         let insert_contracts = format!(
             "INSERT INTO contracts (id, title, supplier_id, buyer_code, signed_on, signed_year, status, \
-             value_minor, value_currency, value_confidence, created_at, updated_at, usd_minor, usd_rate_id){override_ids} \
+             value_minor, value_currency, value_confidence, created_at, updated_at, usd_minor, usd_rate_id, external_id){override_ids} \
              VALUES {contracts}"
         );
         let insert_lines = format!(

@@ -2,10 +2,12 @@
 //! health check and demo data. `main.rs` only parses the command line and starts it.
 
 pub mod cli;
+pub mod cli_transfer;
 pub mod demo;
 mod forms;
 pub mod generate;
 mod health;
+pub mod transfer;
 
 use app::storage::Db;
 use axum::{
@@ -91,6 +93,15 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
 
     Router::new()
         .route("/healthz", get(health::healthz))
+        // CSV: exports stream a view's rows; an import is uploaded, previewed, then committed.
+        .route("/export/{view}", get(transfer::export_view))
+        .route(
+            "/import",
+            post(transfer::upload).layer(axum::extract::DefaultBodyLimit::max(
+                app::transfer::IMPORT_LIMIT + 1024 * 1024,
+            )),
+        )
+        .route("/import/{token}/commit", post(transfer::commit))
         // Plain form posts (JavaScript off or not loaded yet). With JavaScript the same forms
         // call the server functions under /api instead.
         .route("/firms", post(forms::create_firm))

@@ -41,6 +41,21 @@ async fn run(cli: Cli) -> Result<(), String> {
             return server::generate::generate(&db, contracts, seed).await;
         }
         Some(Command::Measure { runs }) => return server::generate::measure(&db, runs).await,
+        Some(Command::Export {
+            view,
+            query,
+            format,
+            output,
+            show_sql,
+        }) => {
+            return server::cli_transfer::export(&db, &view, &query, &format, output, show_sql)
+                .await;
+        }
+        Some(Command::Import {
+            kind,
+            file,
+            dry_run,
+        }) => return server::cli_transfer::import(&db, &kind, &file, dry_run).await,
         Some(Command::Serve) | None => {}
     }
     let brand_new = new_migrations > 0

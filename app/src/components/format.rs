@@ -81,3 +81,12 @@ mod tests {
         assert_eq!(host("hanwha.com"), "hanwha.com");
     }
 }
+
+/// `1 contract`, `3 contracts`, `2 recorded deliveries`.
+pub fn plural(n: usize, what: &str) -> String {
+    match (n, what) {
+        (1, _) => format!("1 {what}"),
+        (n, w) if w.ends_with('y') => format!("{n} {}ies", &w[..w.len() - 1]),
+        (n, w) => format!("{n} {w}s"),
+    }
+}

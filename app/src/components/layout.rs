@@ -18,6 +18,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <li><a href="/systems">"Systems"</a></li>
                     <li><a href="/firms">"Firms"</a></li>
                     <li><a href="/rates">"Rates"</a></li>
+                    <li><a href="/import">"Import"</a></li>
                 </ul>
             </nav>
         </header>

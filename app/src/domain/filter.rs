@@ -521,14 +521,28 @@ impl ListQuery {
     /// the row `focus` picks (a record just added, so the user sees it in the list).
     pub fn page_showing<T>(
         &self,
-        mut rows: Vec<T>,
+        rows: Vec<T>,
         key: impl Fn(&T, &str) -> String,
         focus: impl Fn(&T) -> bool,
     ) -> crate::domain::register::Page<T> {
+        self.page_of_sorted(self.sorted(rows, key), focus)
+    }
+
+    /// `rows` in the order of the chosen column (what the whole list, or its export, shows).
+    pub fn sorted<T>(&self, mut rows: Vec<T>, key: impl Fn(&T, &str) -> String) -> Vec<T> {
         rows.sort_by_cached_key(|row| key(row, &self.sort).to_lowercase());
         if self.descending {
             rows.reverse();
         }
+        rows
+    }
+
+    /// The page of already sorted `rows` (see `page_showing` for `focus`).
+    pub fn page_of_sorted<T>(
+        &self,
+        rows: Vec<T>,
+        focus: impl Fn(&T) -> bool,
+    ) -> crate::domain::register::Page<T> {
         let total = rows.len() as i64;
         let focused = rows.iter().position(focus).map(|i| i as u32 / PER_PAGE + 1);
         let page = match (self.page, focused) {

@@ -66,6 +66,13 @@ pub struct GroupTotal {
 }
 
 impl GroupTotal {
+    /// The USD total as shown: none when no value is counted in the group (as in the value
+    /// column) or none of them has a USD equivalent, rather than "USD 0.00".
+    pub fn usd_shown(&self) -> Option<Money> {
+        self.usd
+            .filter(|usd| self.valued > 0 && !(usd.to_minor() == 0 && self.without_usd > 0))
+    }
+
     pub fn units_outstanding(&self) -> i64 {
         (self.units_ordered - self.units_delivered).max(0)
     }

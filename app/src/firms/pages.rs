@@ -24,7 +24,7 @@ fn firm_id() -> Option<i64> {
         .and_then(|id| id.parse().ok())
 }
 
-const FIRM_COLUMNS: [(&str, Option<&str>); 4] = [
+pub(crate) const FIRM_COLUMNS: [(&str, Option<&str>); 4] = [
     ("Name", Some("name")),
     ("Home country", Some("country")),
     ("Website", None),
@@ -56,6 +56,7 @@ pub fn FirmsPage() -> impl IntoView {
     view! {
         <Title text="Firms" />
         <h1>"Supplier firms"</h1>
+        <crate::transfer::pages::ExportCsv view=crate::transfer::View::Firms pairs=pairs.clone() />
         {(!ignored.is_empty()).then(|| view! {
             <p class="alert alert-warning" role="status">{format!("Ignored in the address: {}.", ignored.join(", "))}</p>
         })}
@@ -116,20 +117,21 @@ fn firms_page(
     query: &crate::domain::filter::ListQuery,
     created: Option<i64>,
 ) -> crate::domain::register::Page<Firm> {
+    query.page_of_sorted(matching_firms(all, query), |f| Some(f.id) == created)
+}
+
+/// The firms matching the search (name, website, notes) and country, in the list's order.
+pub fn matching_firms(all: Vec<Firm>, query: &crate::domain::filter::ListQuery) -> Vec<Firm> {
     let rows = all
         .into_iter()
         .filter(|f| query.country.is_none_or(|c| c == f.country))
         .filter(|f| query.matches(&[&f.name, f.website.as_deref().unwrap_or_default(), &f.notes]))
         .collect();
-    query.page_showing(
-        rows,
-        |f: &Firm, column| match column {
-            "country" => format!("{}\u{0}{}", f.country.name(), f.name),
-            "changed" => format!("{:020}", f.updated_at.timestamp_micros()),
-            _ => f.name.clone(),
-        },
-        |f| Some(f.id) == created,
-    )
+    query.sorted(rows, |f: &Firm, column| match column {
+        "country" => format!("{}\u{0}{}", f.country.name(), f.name),
+        "changed" => format!("{:020}", f.updated_at.timestamp_micros()),
+        _ => f.name.clone(),
+    })
 }
 
 /// Loads the firm of the route and renders `page` with it, or the 404 page.

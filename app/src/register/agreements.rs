@@ -37,6 +37,7 @@ pub fn AgreementsPage() -> impl IntoView {
             <a class="button primary" href="/agreements/new">"New agreement"</a>
         </div>
         <p class="lead">"Umbrella agreements with their ceilings; executive contracts are signed under them."</p>
+        <crate::transfer::pages::ExportCsv view=crate::transfer::View::Agreements pairs=super::contracts::query_pairs() />
         <super::view::DeletedNotice name=deleted />
         {(!ignored.is_empty()).then(|| view! {
             <p class="alert alert-warning" role="status">{format!("Ignored in the address: {}.", ignored.join(", "))}</p>

@@ -15,7 +15,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_location, use_params_map};
 
 /// The query of the current URL as pairs.
-pub(super) fn query_pairs() -> Vec<(String, String)> {
+pub fn query_pairs() -> Vec<(String, String)> {
     let search = use_location().search.get_untracked();
     url::form_urlencoded::parse(search.trim_start_matches('?').as_bytes())
         .into_owned()
@@ -52,6 +52,10 @@ pub fn ContractsPage() -> impl IntoView {
             <a class="button primary" href="/contracts/new">"New contract"</a>
         </div>
         <p class="lead">"Executed contracts, each with its lines, deliveries and sources. Filter, sort and share the address: it holds the view."</p>
+        <div class="page-tools">
+            <crate::transfer::pages::ExportCsv view=crate::transfer::View::Contracts pairs=super::contracts::query_pairs() />
+            <a class="button" href="/import">"Import CSV"</a>
+        </div>
         <super::view::DeletedNotice name=deleted />
         {(!ignored.is_empty()).then(|| view! {
             <p class="alert alert-warning" role="status">{format!("Ignored in the address: {}.", ignored.join(", "))}</p>

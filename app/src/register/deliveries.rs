@@ -24,6 +24,7 @@ pub fn DeliveriesPage() -> impl IntoView {
         <Title text="Deliveries" />
         <h1>"Deliveries"</h1>
         <p class="lead">"Units delivered, newest first. Record a delivery on its contract's page."</p>
+        <crate::transfer::pages::ExportCsv view=crate::transfer::View::Deliveries pairs=super::contracts::query_pairs() />
         <Suspense fallback=|| view! { <p class="placeholder">"Loading deliveries…"</p> }>
             {move || {
                 let filter = filter.clone();

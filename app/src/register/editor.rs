@@ -565,13 +565,7 @@ pub(super) fn confirm_delete(doomed: Doomed, references: Vec<String>) -> impl In
     }
 }
 
-fn plural(n: usize, what: &str) -> String {
-    match (n, what) {
-        (1, _) => format!("1 {what}"),
-        (n, w) if w.ends_with('y') => format!("{n} {}ies", &w[..w.len() - 1]),
-        (n, w) => format!("{n} {w}s"),
-    }
-}
+use crate::components::format::plural;
 
 /// The system form; `action` is where it posts. `id` is the system being edited (it cannot
 /// be its own base).

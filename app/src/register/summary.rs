@@ -34,11 +34,8 @@ fn usd_view(total: &GroupTotal) -> impl IntoView + use<> {
         };
         view! { <span class="muted note">{text}" ("<a href="/rates">"Rates"</a>")"</span> }
     });
-    // No value counted in the group (as in the value column), or none of them converted: no
-    // USD figure rather than "USD 0.00"; the note below says what was left out.
     let usd = total
-        .usd
-        .filter(|usd| total.valued > 0 && !(usd.to_minor() == 0 && total.without_usd > 0))
+        .usd_shown()
         .map_or_else(|| "—".to_owned(), |usd| usd.to_string());
     view! {
         <span class="num-line">{usd}</span>
@@ -99,6 +96,7 @@ pub fn SummaryPage() -> impl IntoView {
         <Title text="Summary" />
         <h1>"Portfolio summary"</h1>
         <p class="lead">"What is signed, ordered and delivered, by buyer, supplier, system, category and year. Every total links to the contracts behind it."</p>
+        <crate::transfer::pages::ExportCsv view=crate::transfer::View::Summary pairs=super::contracts::query_pairs() />
         {(!ignored.is_empty()).then(|| view! {
             <p class="alert alert-warning" role="status">{format!("Ignored in the address: {}.", ignored.join(", "))}</p>
         })}
@@ -230,6 +228,7 @@ pub fn HeadroomPage() -> impl IntoView {
         <Title text="Framework headroom" />
         <h1>"Framework headroom"</h1>
         <p class="lead">"For each framework agreement and ceiling line: the ceiling, what contracts under it have executed, what is delivered, and what remains."</p>
+        <crate::transfer::pages::ExportCsv view=crate::transfer::View::Agreements pairs=super::contracts::query_pairs() />
         {(!ignored.is_empty()).then(|| view! {
             <p class="alert alert-warning" role="status">{format!("Ignored in the address: {}.", ignored.join(", "))}</p>
         })}

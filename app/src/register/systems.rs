@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-const COLUMNS: [(&str, &str); 4] = [
+pub(crate) const COLUMNS: [(&str, &str); 4] = [
     ("designation", "Designation"),
     ("category", "Category"),
     ("maker", "Maker"),
@@ -36,6 +36,7 @@ pub fn SystemsPage() -> impl IntoView {
             <a class="button primary" href="/systems/new">"New system"</a>
         </div>
         <p class="lead">"What is sold, in SIPRI's categories. A variant (K2PL) counts against a framework ceiling on its base system (K2)."</p>
+        <crate::transfer::pages::ExportCsv view=crate::transfer::View::Systems pairs=super::contracts::query_pairs() />
         <DeletedNotice name=deleted />
         {(!ignored.is_empty()).then(|| view! {
             <p class="alert alert-warning" role="status">{format!("Ignored in the address: {}.", ignored.join(", "))}</p>
@@ -185,12 +186,20 @@ fn systems_page(
     all: Vec<SystemRecord>,
     query: &crate::domain::filter::ListQuery,
 ) -> Page<SystemRecord> {
+    query.page_of_sorted(matching_systems(all, query), |_| false)
+}
+
+/// The systems the list shows for `query`, all of them, in its order.
+pub fn matching_systems(
+    all: Vec<SystemRecord>,
+    query: &crate::domain::filter::ListQuery,
+) -> Vec<SystemRecord> {
     let rows = all
         .into_iter()
         .filter(|s| query.category.is_none_or(|c| c == s.category))
         .filter(|s| query.matches(&[&s.designation, &s.description, &s.maker.name]))
         .collect();
-    query.page_of(rows, |s: &SystemRecord, column| match column {
+    query.sorted(rows, |s: &SystemRecord, column| match column {
         "category" => format!("{}\u{0}{}", s.category.as_str(), s.designation),
         "maker" => format!("{}\u{0}{}", s.maker.name, s.designation),
         "variant" => format!(

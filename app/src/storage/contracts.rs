@@ -51,8 +51,8 @@ pub async fn insert_in(tx: &mut Tx, draft: &ContractDraft) -> Result<ContractWri
         sqlx::query_scalar(
             "INSERT INTO contracts (title, agreement_id, supplier_id, buyer_code, agency, signed_on, signed_year, status, \
              value_minor, value_currency, value_confidence, value_basis, delivery_period, local_production, notes, \
-             version, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1, $16, $16) RETURNING id",
+             version, created_at, updated_at, external_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1, $16, $16, $17) RETURNING id",
         )
         .bind(&draft.title)
         .bind(draft.agreement_id)
@@ -70,6 +70,7 @@ pub async fn insert_in(tx: &mut Tx, draft: &ContractDraft) -> Result<ContractWri
         .bind(&draft.local_production)
         .bind(&draft.notes)
         .bind(now)
+        .bind(new_external_id())
         .fetch_one(conn)
         .await?
     });
@@ -80,6 +81,25 @@ pub async fn insert_in(tx: &mut Tx, draft: &ContractDraft) -> Result<ContractWri
     super::rates::refresh_contract(tx, id).await?;
     rollup::apply(tx, Affected::Contract(id), 1).await?;
     Ok(ContractWrite::Done(id))
+}
+
+/// A new contract's external id (`c-` and 32 hex digits): what its CSV rows carry, so that a
+/// file imported again updates it instead of adding a copy. The prefix keeps a spreadsheet
+/// from reading an id of digits (or digits and one `e`) as a number and rounding it.
+pub fn new_external_id() -> String {
+    format!("c-{}", uuid::Uuid::new_v4().simple())
+}
+
+/// Gives contract `id` the external id of the CSV row it was imported from.
+pub async fn set_external_id(tx: &mut Tx, id: i64, external_id: &str) -> Result<()> {
+    on_tx!(tx, conn => {
+        sqlx::query("UPDATE contracts SET external_id = $1 WHERE id = $2")
+            .bind(external_id)
+            .bind(id)
+            .execute(conn)
+            .await?;
+    });
+    Ok(())
 }
 
 /// What saving over a stored contract can come to. Everything but `Done` stored nothing.
@@ -139,7 +159,22 @@ async fn check_agreement_buyer(
 #[tracing::instrument(name = "db.contracts.update", skip(db, draft))]
 pub async fn update(db: &Db, id: i64, version: i64, draft: &ContractDraft) -> Result<ContractEdit> {
     let mut tx = db.begin().await?;
-    match check_agreement_buyer(&mut tx, draft.agreement_id, draft.buyer).await? {
+    let edit = update_in(&mut tx, id, version, draft).await?;
+    if edit == ContractEdit::Done {
+        tx.commit().await?;
+    }
+    Ok(edit)
+}
+
+/// [`update`] inside the caller's transaction (an import's). On anything but `Done` the
+/// caller must roll back: the contract's totals were already taken out.
+pub async fn update_in(
+    tx: &mut Tx,
+    id: i64,
+    version: i64,
+    draft: &ContractDraft,
+) -> Result<ContractEdit> {
+    match check_agreement_buyer(tx, draft.agreement_id, draft.buyer).await? {
         Ok(()) => {}
         Err(ContractWrite::BuyerMismatch { agreement_buyer }) => {
             return Ok(ContractEdit::BuyerMismatch { agreement_buyer });
@@ -147,10 +182,10 @@ pub async fn update(db: &Db, id: i64, version: i64, draft: &ContractDraft) -> Re
         Err(_) => return Ok(ContractEdit::MissingAgreement),
     }
     // Its old figures leave the summary's totals; the saved ones go in at the end.
-    rollup::apply(&mut tx, Affected::Contract(id), -1).await?;
+    rollup::apply(tx, Affected::Contract(id), -1).await?;
     let now = Utc::now().trunc_subsecs(6);
     let value = draft.provenance.value.as_ref();
-    let updated: Option<i64> = on_tx!(&mut tx, conn => {
+    let updated: Option<i64> = on_tx!(tx, conn => {
         sqlx::query_scalar(
             "UPDATE contracts SET title = $1, agreement_id = $2, supplier_id = $3, buyer_code = $4, agency = $5, \
              signed_on = $6, signed_year = $7, status = $8, value_minor = $9, value_currency = $10, \
@@ -179,7 +214,7 @@ pub async fn update(db: &Db, id: i64, version: i64, draft: &ContractDraft) -> Re
         .await?
     });
     if updated.is_none() {
-        return Ok(if super::exists_in(&mut tx, "contracts", id).await? {
+        return Ok(if super::exists_in(tx, "contracts", id).await? {
             ContractEdit::Stale
         } else {
             ContractEdit::Missing
@@ -188,7 +223,7 @@ pub async fn update(db: &Db, id: i64, version: i64, draft: &ContractDraft) -> Re
 
     // The stored lines and what has been delivered on each (read inside the transaction that
     // now holds the contract's row, so a concurrent edit waits or fails).
-    let stored: Vec<(i64, i64)> = on_tx!(&mut tx, conn => {
+    let stored: Vec<(i64, i64)> = on_tx!(tx, conn => {
         sqlx::query_as("SELECT id, delivered_units FROM contract_lines WHERE contract_id = $1")
             .bind(id)
             .fetch_all(conn)
@@ -220,12 +255,12 @@ pub async fn update(db: &Db, id: i64, version: i64, draft: &ContractDraft) -> Re
                 delivered: *delivered,
             });
         }
-        on_tx!(&mut tx, conn => {
+        on_tx!(tx, conn => {
             sqlx::query("DELETE FROM contract_lines WHERE id = $1").bind(line_id).execute(conn).await?;
         });
     }
     // Positions are unique per contract: move the kept lines out of the way first.
-    on_tx!(&mut tx, conn => {
+    on_tx!(tx, conn => {
         sqlx::query("UPDATE contract_lines SET position = -1 - position WHERE contract_id = $1")
             .bind(id)
             .execute(conn)
@@ -233,7 +268,7 @@ pub async fn update(db: &Db, id: i64, version: i64, draft: &ContractDraft) -> Re
     });
     for (position, line) in draft.lines.iter().enumerate() {
         match line.id {
-            Some(line_id) => on_tx!(&mut tx, conn => {
+            Some(line_id) => on_tx!(tx, conn => {
                 sqlx::query(
                     "UPDATE contract_lines SET position = $1, system_id = $2, quantity = $3, quantity_confidence = $4, \
                      value_minor = $5, value_currency = $6, notes = $7 WHERE id = $8",
@@ -249,14 +284,31 @@ pub async fn update(db: &Db, id: i64, version: i64, draft: &ContractDraft) -> Re
                 .execute(conn)
                 .await?;
             }),
-            None => insert_line(&mut tx, id, position, line).await?,
+            None => insert_line(tx, id, position, line).await?,
         }
     }
-    provenance::replace(&mut tx, Owner::Contract(id), &draft.provenance).await?;
-    super::rates::refresh_contract(&mut tx, id).await?;
-    rollup::apply(&mut tx, Affected::Contract(id), 1).await?;
-    tx.commit().await?;
+    provenance::replace(tx, Owner::Contract(id), &draft.provenance).await?;
+    super::rates::refresh_contract(tx, id).await?;
+    rollup::apply(tx, Affected::Contract(id), 1).await?;
     Ok(ContractEdit::Done)
+}
+
+/// `(external id, id, version)` of the stored contracts among `external_ids`.
+pub async fn by_external_ids(db: &Db, external_ids: &[String]) -> Result<Vec<(String, i64, i64)>> {
+    let mut found = Vec::new();
+    for chunk in external_ids.chunks(500) {
+        let mut args = Args::default();
+        let placeholders: Vec<String> = chunk.iter().map(|e| args.text(e.clone())).collect();
+        let sql = format!(
+            "SELECT external_id, id, version FROM contracts WHERE external_id IN ({})",
+            placeholders.join(", ")
+        );
+        let rows: Vec<(String, i64, i64)> = on_db!(db, pool => {
+            bind_all!(sqlx::query_as(&sql), args.0).fetch_all(pool).await?
+        });
+        found.extend(rows);
+    }
+    Ok(found)
 }
 
 async fn insert_line(
@@ -553,6 +605,18 @@ pub(super) fn where_clause(filter: &ContractFilter, args: &mut Args) -> String {
 }
 
 fn order_by(filter: &ContractFilter) -> String {
+    order_by_with(filter, "units_ordered")
+}
+
+/// The list's order for a query without the `units_ordered` column (the CSV export).
+pub(super) fn order_by_plain(filter: &ContractFilter) -> String {
+    order_by_with(
+        filter,
+        "(SELECT COALESCE(SUM(ul.quantity), 0) FROM contract_lines ul WHERE ul.contract_id = c.id)",
+    )
+}
+
+fn order_by_with(filter: &ContractFilter, units_ordered: &str) -> String {
     let dir = if filter.descending { "DESC" } else { "ASC" };
     // NULLs last in both directions, on both backends: `(x IS NULL)` sorts false first.
     let key = match filter.sort {
@@ -563,7 +627,7 @@ fn order_by(filter: &ContractFilter) -> String {
         DealSort::Status => format!("c.status {dir}"),
         // By the USD equivalent: amounts in different currencies compare at their rates.
         DealSort::Value => format!("(c.usd_minor IS NULL), c.usd_minor {dir}"),
-        DealSort::Units => format!("units_ordered {dir}"),
+        DealSort::Units => format!("{units_ordered} {dir}"),
     };
     format!("{key}, c.id {dir}")
 }

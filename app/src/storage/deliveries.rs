@@ -94,25 +94,7 @@ pub async fn list(
     use super::args::{Args, bind_all};
     use crate::domain::filter::PER_PAGE;
     let mut args = Args::default();
-    let mut clauses = vec!["1 = 1".to_owned()];
-    if let Some(buyer) = filter.buyer {
-        clauses.push(format!("c.buyer_code = {}", args.text(buyer.as_str())));
-    }
-    if let Some(system) = filter.system {
-        let p = args.int(system);
-        clauses.push(format!("(s.id = {p} OR s.variant_of_id = {p})"));
-    }
-    if let Some(from) = filter.year_from {
-        clauses.push(format!("d.delivered_year >= {}", args.int(from.into())));
-    }
-    if let Some(to) = filter.year_to {
-        clauses.push(format!("d.delivered_year <= {}", args.int(to.into())));
-    }
-    let from = format!(
-        "FROM deliveries d JOIN contract_lines l ON l.id = d.line_id JOIN contracts c ON c.id = l.contract_id \
-         JOIN systems s ON s.id = l.system_id WHERE {}",
-        clauses.join(" AND ")
-    );
+    let from = from_where(filter, &mut args);
     let totals_sql = format!("SELECT COUNT(*), CAST(COALESCE(SUM(d.units), 0) AS BIGINT) {from}");
     let totals_args = args.0.clone();
     let limit = args.int(PER_PAGE.into());
@@ -129,9 +111,35 @@ pub async fn list(
     }))
 }
 
+/// The FROM and WHERE of the deliveries matching `filter` (aliases `d`, `l`, `c`, `s`).
+pub(super) fn from_where(
+    filter: &crate::domain::filter::ContractFilter,
+    args: &mut super::args::Args,
+) -> String {
+    let mut clauses = vec!["1 = 1".to_owned()];
+    if let Some(buyer) = filter.buyer {
+        clauses.push(format!("c.buyer_code = {}", args.text(buyer.as_str())));
+    }
+    if let Some(system) = filter.system {
+        let p = args.int(system);
+        clauses.push(format!("(s.id = {p} OR s.variant_of_id = {p})"));
+    }
+    if let Some(from) = filter.year_from {
+        clauses.push(format!("d.delivered_year >= {}", args.int(from.into())));
+    }
+    if let Some(to) = filter.year_to {
+        clauses.push(format!("d.delivered_year <= {}", args.int(to.into())));
+    }
+    format!(
+        "FROM deliveries d JOIN contract_lines l ON l.id = d.line_id JOIN contracts c ON c.id = l.contract_id \
+         JOIN systems s ON s.id = l.system_id WHERE {}",
+        clauses.join(" AND ")
+    )
+}
+
 /// The order of the deliveries list: by date (the default, newest first), contract, buyer or
 /// units; the other sorts of the shared list filter fall back to the date.
-fn order_by(filter: &crate::domain::filter::ContractFilter) -> String {
+pub(super) fn order_by(filter: &crate::domain::filter::ContractFilter) -> String {
     use crate::domain::filter::DealSort;
     let dir = if filter.descending { "DESC" } else { "ASC" };
     let key = match filter.sort {

@@ -139,6 +139,7 @@ pub async fn replace(tx: &mut Tx, owner: Owner, provenance: &Provenance) -> Resu
 
 #[derive(sqlx::FromRow)]
 struct SourceRow {
+    owner_id: i64,
     alternative_id: Option<i64>,
     backs_value: bool,
     title: String,
@@ -149,6 +150,7 @@ struct SourceRow {
 
 #[derive(sqlx::FromRow)]
 struct AlternativeRow {
+    owner_id: i64,
     id: i64,
     amount_minor: i64,
     currency: String,
@@ -158,26 +160,51 @@ struct AlternativeRow {
 
 /// Loads the alternatives and sources of a record; `value` is the record's chosen figure.
 pub async fn load(db: &Db, owner: Owner, value: Option<Figure>) -> Result<Provenance> {
+    let column = owner.column();
+    let mut loaded = load_many(db, column, &[owner.id()]).await?;
+    let mut provenance = loaded.pop().map(|(_, p)| p).unwrap_or_default();
+    provenance.value = value;
+    Ok(provenance)
+}
+
+/// The alternatives and sources of the contracts `ids` (for an export, a batch at a time),
+/// without their chosen values: `(contract id, provenance)` for each contract that has any.
+pub async fn load_contracts(db: &Db, ids: &[i64]) -> Result<Vec<(i64, Provenance)>> {
+    load_many(db, Owner::Contract(0).column(), ids).await
+}
+
+async fn load_many(db: &Db, column: &str, ids: &[i64]) -> Result<Vec<(i64, Provenance)>> {
+    use super::args::{Args, bind_all};
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut args = Args::default();
+    let placeholders: Vec<String> = ids.iter().map(|id| args.int(*id)).collect();
+    let placeholders = placeholders.join(", ");
     let sources_sql = format!(
-        "SELECT alternative_id, backs_value, title, publisher, url, published_on FROM sources \
-         WHERE {} = $1 ORDER BY position, id",
-        owner.column()
+        "SELECT {column} AS owner_id, alternative_id, backs_value, title, publisher, url, published_on FROM sources \
+         WHERE {column} IN ({placeholders}) ORDER BY {column}, position, id"
     );
     let alternatives_sql = format!(
-        "SELECT id, amount_minor, currency, confidence, basis FROM alternative_values \
-         WHERE {} = $1 ORDER BY position, id",
-        owner.column()
+        "SELECT {column} AS owner_id, id, amount_minor, currency, confidence, basis FROM alternative_values \
+         WHERE {column} IN ({placeholders}) ORDER BY {column}, position, id"
     );
     let (sources, alternatives) = on_db!(db, pool => {
-        let sources = sqlx::query_as::<_, SourceRow>(&sources_sql).bind(owner.id()).fetch_all(pool).await?;
-        let alternatives = sqlx::query_as::<_, AlternativeRow>(&alternatives_sql).bind(owner.id()).fetch_all(pool).await?;
+        let sources = bind_all!(sqlx::query_as::<_, SourceRow>(&sources_sql), args.0.clone()).fetch_all(pool).await?;
+        let alternatives = bind_all!(sqlx::query_as::<_, AlternativeRow>(&alternatives_sql), args.0).fetch_all(pool).await?;
         (sources, alternatives)
     });
-    let mut provenance = Provenance {
-        value,
-        ..Provenance::default()
-    };
-    let mut alternative_ids = Vec::new();
+    let mut loaded: Vec<(i64, Provenance)> = Vec::new();
+    fn entry(loaded: &mut Vec<(i64, Provenance)>, owner: i64) -> &mut Provenance {
+        match loaded.iter().position(|(id, _)| *id == owner) {
+            Some(index) => &mut loaded[index].1,
+            None => {
+                loaded.push((owner, Provenance::default()));
+                &mut loaded.last_mut().expect("just pushed").1
+            }
+        }
+    }
+    let mut alternative_ids: Vec<(i64, usize)> = Vec::new();
     for row in alternatives {
         let figure = figure(
             Some(row.amount_minor),
@@ -186,7 +213,8 @@ pub async fn load(db: &Db, owner: Owner, value: Option<Figure>) -> Result<Proven
             row.basis,
         )?
         .ok_or_else(|| StorageError::Corrupt("alternative without a value".into()))?;
-        alternative_ids.push(row.id);
+        let provenance = entry(&mut loaded, row.owner_id);
+        alternative_ids.push((row.id, provenance.alternatives.len()));
         provenance.alternatives.push(Alternative {
             figure,
             sources: Vec::new(),
@@ -199,15 +227,16 @@ pub async fn load(db: &Db, owner: Owner, value: Option<Figure>) -> Result<Proven
             url: row.url,
             published_on: partial_date(row.published_on)?,
         };
+        let provenance = entry(&mut loaded, row.owner_id);
         match row.alternative_id {
             Some(id) => {
-                if let Some(index) = alternative_ids.iter().position(|a| *a == id) {
-                    provenance.alternatives[index].sources.push(source);
+                if let Some((_, index)) = alternative_ids.iter().find(|(a, _)| *a == id) {
+                    provenance.alternatives[*index].sources.push(source);
                 }
             }
             None if row.backs_value => provenance.value_sources.push(source),
             None => provenance.sources.push(source),
         }
     }
-    Ok(provenance)
+    Ok(loaded)
 }

@@ -1,0 +1,214 @@
+//! CSV in and out: an export of every list and of the summary (streamed, in the view's filters
+//! and order), and the import of contracts for bulk entry (a preview first, then all or
+//! nothing). The column names and their order are stable; the README lists them.
+
+pub mod cell;
+#[cfg(feature = "ssr")]
+pub mod export;
+#[cfg(feature = "ssr")]
+pub mod import;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod pipes;
+
+pub use cell::CsvFormat;
+
+/// What can be exported: each list and the summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    Contracts,
+    Deliveries,
+    Agreements,
+    Firms,
+    Systems,
+    Summary,
+}
+
+impl View {
+    pub const ALL: [View; 6] = [
+        View::Contracts,
+        View::Deliveries,
+        View::Agreements,
+        View::Firms,
+        View::Systems,
+        View::Summary,
+    ];
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.as_str() == text)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            View::Contracts => "contracts",
+            View::Deliveries => "deliveries",
+            View::Agreements => "agreements",
+            View::Firms => "firms",
+            View::Systems => "systems",
+            View::Summary => "summary",
+        }
+    }
+
+    /// `contracts-2026-11-30.csv`: what and when.
+    pub fn file_name(self, day: chrono::NaiveDate) -> String {
+        format!("{}-{}.csv", self.as_str(), day.format("%Y-%m-%d"))
+    }
+
+    /// The columns of this view's file, in order.
+    pub fn columns(self) -> &'static [&'static str] {
+        match self {
+            View::Contracts => &CONTRACT_COLUMNS,
+            View::Deliveries => &[
+                "delivered_on",
+                "units",
+                "confidence",
+                "buyer",
+                "contract_ref",
+                "contract",
+                "line",
+                "system",
+                "notes",
+            ],
+            View::Agreements => &[
+                "agreement",
+                "buyer",
+                "agency",
+                "signed_on",
+                "status",
+                "suppliers",
+                "value",
+                "currency",
+                "value_confidence",
+                "line",
+                "system",
+                "ceiling",
+                "executed",
+                "delivered",
+                "remaining",
+                "over_ceiling",
+            ],
+            View::Firms => &[
+                "name",
+                "country",
+                "country_name",
+                "group",
+                "website",
+                "notes",
+                "updated_at",
+            ],
+            View::Systems => &[
+                "designation",
+                "category",
+                "maker",
+                "variant_of",
+                "description",
+                "updated_at",
+            ],
+            View::Summary => &[
+                "grouping",
+                "group",
+                "counted",
+                "contracts",
+                "valued",
+                "value",
+                "currency",
+                "usd_value",
+                "values_without_usd",
+                "units_ordered",
+                "units_delivered",
+                "units_outstanding",
+            ],
+        }
+    }
+}
+
+/// The contract file: one row per contract line, the contract's fields repeated on each (a
+/// contract without lines has one row with the line fields empty).
+pub const CONTRACT_COLUMNS: [&str; 30] = [
+    "contract_ref",
+    "title",
+    "buyer",
+    "buyer_name",
+    "supplier",
+    "agreement",
+    "agency",
+    "signed_on",
+    "status",
+    "value",
+    "currency",
+    "value_confidence",
+    "value_basis",
+    "usd_value",
+    "usd_rate",
+    "usd_rate_date",
+    "line",
+    "system",
+    "category",
+    "quantity",
+    "quantity_confidence",
+    "line_value",
+    "line_currency",
+    "delivered",
+    "line_notes",
+    "delivery_period",
+    "local_production",
+    "notes",
+    "other_values",
+    "sources",
+];
+
+/// The address of `view`'s export for the page's query (its filters and sort).
+pub fn export_href(view: View, query: &str) -> String {
+    if query.is_empty() {
+        format!("/export/{}", view.as_str())
+    } else {
+        format!("/export/{}?{query}", view.as_str())
+    }
+}
+
+/// Largest CSV file an import takes (about 60,000 contract lines).
+pub const IMPORT_LIMIT: usize = 20 * 1024 * 1024;
+
+/// A problem with an imported file, where it is: `line` is the file's line (1 is the header; 0
+/// for the file as a whole), `column` the header's name of the cell.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Problem {
+    pub line: u64,
+    pub column: String,
+    pub message: String,
+}
+
+/// A contract an import would create or update.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PlannedRow {
+    /// The file's line of the contract's first row.
+    pub line: u64,
+    pub contract_ref: String,
+    pub title: String,
+    pub lines: usize,
+    /// The stored contract it updates.
+    pub id: Option<i64>,
+}
+
+/// What importing a file would do, before anything is stored.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ImportPreview {
+    pub file_name: String,
+    /// Data rows read (not counting the header).
+    pub rows: usize,
+    pub creates: Vec<PlannedRow>,
+    pub updates: Vec<PlannedRow>,
+    /// Stored contracts the file has exactly as they are.
+    pub unchanged: usize,
+    pub problems: Vec<Problem>,
+    /// Names the file uses that match no record (`supplier “Hanwa”`), each once.
+    pub unknown: Vec<String>,
+}
+
+/// What a committed import did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Imported {
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}

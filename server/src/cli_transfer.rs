@@ -1,0 +1,151 @@
+//! `server export` and `server import`: the CSV export and import on the command line, through
+//! the same code as the browser's.
+
+use app::storage::Db;
+use app::transfer::{CsvFormat, View, export, import};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+pub async fn export(
+    db: &Db,
+    view: &str,
+    query: &str,
+    format: &str,
+    output: Option<PathBuf>,
+    show_sql: bool,
+) -> Result<(), String> {
+    let view = View::parse(view).ok_or_else(|| {
+        format!(
+            "no export called \u{201c}{view}\u{201d}: use one of {}",
+            View::ALL.map(View::as_str).join(", ")
+        )
+    })?;
+    let format = CsvFormat::parse(format)?;
+    let pairs: Vec<(String, String)> =
+        url::form_urlencoded::parse(query.trim_start_matches('?').as_bytes())
+            .into_owned()
+            .collect();
+    if show_sql {
+        let (filter, ignored) = app::domain::filter::ContractFilter::from_query(&pairs);
+        if !ignored.is_empty() || view != View::Contracts {
+            return Err("--show-sql prints the contract export's SQL: use it with `contracts` and a valid --query".into());
+        }
+        let (sql, args) = app::storage::export::contracts_sql(&filter);
+        if !args.0.is_empty() {
+            return Err("--show-sql prints SQL without parameters: leave out the filters".into());
+        }
+        println!("{sql}");
+        return Ok(());
+    }
+    let today = chrono::Utc::now().date_naive();
+    let mut running = export::start(db.clone(), view, &pairs, format, today).map_err(|ignored| {
+        format!(
+            "not understood in --query: {} (the page's address query, e.g. 'buyer=PL&sort=value')",
+            ignored.join(", ")
+        )
+    })?;
+    let mut sink: Box<dyn Write> = match &output {
+        Some(path) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(path)
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
+        )),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    };
+    // A progress line only when writing a file: standard output is the data.
+    let bar = match &output {
+        Some(_) => ProgressBar::new_spinner().with_style(
+            ProgressStyle::with_template(
+                "{spinner} {binary_bytes} written ({binary_bytes_per_sec}) {elapsed}",
+            )
+            .expect("valid template"),
+        ),
+        None => ProgressBar::hidden(),
+    };
+    while let Some(chunk) = running.chunks.recv().await {
+        let chunk = chunk.map_err(|e| format!("the export failed: {e}"))?;
+        match sink.write_all(&chunk) {
+            Ok(()) => bar.inc(chunk.len() as u64),
+            // A closed pipe (`| head`) is not an error: stop quietly.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(()),
+            Err(e) => return Err(format!("cannot write the export: {e}")),
+        }
+    }
+    match sink.flush() {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            return Err(format!("cannot write the export: {e}"));
+        }
+        _ => {}
+    }
+    bar.finish_and_clear();
+    if let Some(path) = output {
+        eprintln!("wrote {} ({})", path.display(), running.file_name);
+    }
+    Ok(())
+}
+
+pub async fn import(db: &Db, kind: &str, file: &Path, dry_run: bool) -> Result<(), String> {
+    if kind != "contracts" {
+        return Err(format!(
+            "cannot import \u{201c}{kind}\u{201d}: the import takes contracts (firms, systems and agreements are entered in the app)"
+        ));
+    }
+    let bytes = std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    let name = file
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let bar = ProgressBar::new_spinner().with_message(format!("checking {name}"));
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    let plan = import::plan(db, &name, &bytes)
+        .await
+        .map_err(|e| e.to_string())?;
+    bar.finish_and_clear();
+    let preview = &plan.preview;
+    eprintln!(
+        "{name}: {} rows; {} new contracts, {} updated, {} unchanged",
+        preview.rows,
+        preview.creates.len(),
+        preview.updates.len(),
+        preview.unchanged
+    );
+    if !preview.problems.is_empty() {
+        for p in &preview.problems {
+            let place = match (p.line, p.column.as_str()) {
+                (0, _) => String::new(),
+                (line, "") => format!("line {line}: "),
+                (line, column) => format!("line {line}, {column}: "),
+            };
+            eprintln!("  {place}{}", p.message);
+        }
+        if !preview.unknown.is_empty() {
+            eprintln!("  not found: {}", preview.unknown.join(", "));
+        }
+        return Err(format!(
+            "{} problem(s) in {name}: nothing was stored",
+            preview.problems.len()
+        ));
+    }
+    if dry_run {
+        eprintln!("--dry-run: nothing was stored");
+        return Ok(());
+    }
+    let bar = ProgressBar::new_spinner().with_message("storing (one transaction)");
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    let done = import::commit(db, plan).await.map_err(|e| e.to_string())?;
+    bar.finish_and_clear();
+    match done {
+        Ok(done) => {
+            eprintln!(
+                "stored: {} created, {} updated, {} unchanged",
+                done.created, done.updated, done.unchanged
+            );
+            Ok(())
+        }
+        Err(problems) => {
+            for p in &problems {
+                eprintln!("  line {}, {}: {}", p.line, p.column, p.message);
+            }
+            Err("the import was refused: nothing was stored".into())
+        }
+    }
+}

@@ -1,0 +1,140 @@
+//! CSV over HTTP and on the command line: `GET /export/{view}` streams a view's file, `POST
+//! /import` takes an upload for its preview page, `POST /import/{token}/commit` stores it.
+
+use app::storage::Db;
+use app::transfer::{CsvFormat, IMPORT_LIMIT, View, export, import};
+use axum::{
+    body::Body,
+    extract::{Multipart, Path, Query, State},
+    http::{StatusCode, header},
+    response::{IntoResponse, Redirect, Response},
+};
+
+/// `GET /export/{view}?…`: the view's CSV, with the page's filters and sort.
+pub async fn export_view(
+    State(db): State<Db>,
+    Path(view): Path<String>,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> Response {
+    let Some(view) = View::parse(view.trim_end_matches(".csv")) else {
+        return (
+            StatusCode::NOT_FOUND,
+            format!(
+                "There is no export called \u{201c}{view}\u{201d}. Exports: {}.",
+                View::ALL.map(View::as_str).join(", ")
+            ),
+        )
+            .into_response();
+    };
+    let format = match pairs.iter().find(|(k, _)| k == "format") {
+        Some((_, value)) => match CsvFormat::parse(value) {
+            Ok(format) => format,
+            Err(message) => return (StatusCode::BAD_REQUEST, message).into_response(),
+        },
+        None => CsvFormat::Standard,
+    };
+    let today = chrono::Utc::now().date_naive();
+    match export::start(db, view, &pairs, format, today) {
+        Ok(export) => {
+            let stream = futures_util::stream::unfold(export.chunks, |mut chunks| async move {
+                chunks.recv().await.map(|chunk| (chunk, chunks))
+            });
+            (
+                [
+                    (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        format!("attachment; filename=\"{}\"", export.file_name),
+                    ),
+                    (header::CACHE_CONTROL, "no-store".to_owned()),
+                ],
+                Body::from_stream(stream),
+            )
+                .into_response()
+        }
+        Err(ignored) => (
+            StatusCode::BAD_REQUEST,
+            format!(
+                "Not understood in the address: {}. Correct or remove them, then export again.",
+                ignored.join(", ")
+            ),
+        )
+            .into_response(),
+    }
+}
+
+/// `POST /import` (multipart, field `file`): keeps the upload and shows its preview page.
+pub async fn upload(State(db): State<Db>, mut form: Multipart) -> Response {
+    let refused = |reason: &str| Redirect::to(&format!("/import?refused={reason}")).into_response();
+    let mut upload: Option<(String, Vec<u8>)> = None;
+    loop {
+        let mut field = match form.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(error) => {
+                tracing::warn!(%error, "unreadable import upload");
+                return refused("unreadable");
+            }
+        };
+        if field.name() != Some("file") {
+            continue;
+        }
+        let name = field.file_name().unwrap_or("upload.csv").to_owned();
+        let mut content = Vec::new();
+        loop {
+            match field.chunk().await {
+                Ok(Some(chunk)) => {
+                    content.extend_from_slice(&chunk);
+                    if content.len() > IMPORT_LIMIT {
+                        return refused("too-large");
+                    }
+                }
+                Ok(None) => break,
+                Err(error) => {
+                    tracing::warn!(%error, "import upload cut short");
+                    return refused("unreadable");
+                }
+            }
+        }
+        upload = Some((name, content));
+    }
+    let Some((name, content)) = upload else {
+        return refused("no-file");
+    };
+    if content.is_empty() && name.is_empty() {
+        return refused("no-file");
+    }
+    match app::storage::imports::save(&db, "contracts", &name, &content).await {
+        Ok(token) => Redirect::to(&format!("/import/{token}")).into_response(),
+        Err(error) => {
+            let error = app::error::AppError::internal(error);
+            (StatusCode::INTERNAL_SERVER_ERROR, error.to_string()).into_response()
+        }
+    }
+}
+
+/// `POST /import/{token}/commit`: stores the checked file, all or nothing.
+pub async fn commit(State(db): State<Db>, Path(token): Path<String>) -> Response {
+    let result = async {
+        let Some(pending) = app::storage::imports::get(&db, &token).await? else {
+            return Ok(Redirect::to("/import?refused=expired").into_response());
+        };
+        let plan = import::plan(&db, &pending.file_name, &pending.content).await?;
+        match import::commit(&db, plan).await? {
+            Ok(done) => {
+                app::storage::imports::delete(&db, &token).await?;
+                Ok(Redirect::to(&format!(
+                    "/import?created={}&updated={}&unchanged={}",
+                    done.created, done.updated, done.unchanged
+                ))
+                .into_response())
+            }
+            // The preview page checks the file again and shows what is wrong now.
+            Err(_) => Ok(Redirect::to(&format!("/import/{token}")).into_response()),
+        }
+    }
+    .await;
+    result.unwrap_or_else(|error: app::error::AppError| {
+        (error.status(), error.to_string()).into_response()
+    })
+}
