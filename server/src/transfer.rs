@@ -36,9 +36,10 @@ pub async fn export_view(
     let today = chrono::Utc::now().date_naive();
     match export::start(db, view, &pairs, format, today) {
         Ok(export) => {
-            let stream = futures_util::stream::unfold(export.chunks, |mut chunks| async move {
-                chunks.recv().await.map(|chunk| (chunk, chunks))
-            });
+            // `poll_fn` over the receiver, not `unfold`: the compression layer polls once more
+            // after the end, and a closed receiver keeps answering `None`.
+            let mut chunks = export.chunks;
+            let stream = futures_util::stream::poll_fn(move |cx| chunks.poll_recv(cx));
             (
                 [
                     (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),

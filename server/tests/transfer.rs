@@ -375,6 +375,17 @@ async fn exports_follow_the_view_and_the_format(db: &Db) {
             .any(|l| l.starts_with("total;All contracts;") && l.contains(",00;USD;")),
         "{text}"
     );
+    // Compressed for a client that asks (as browsers do), and whole.
+    let response = app
+        .client
+        .get(format!("{}/export/contracts", app.base))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["content-encoding"], "gzip");
+    let gzip = response.bytes().await.expect("a whole compressed body");
+    assert!(gzip.starts_with(&[0x1f, 0x8b]) && gzip.len() > 1000);
     let (_, _, body) = export(&app, "deliveries?format=excel").await;
     assert!(body.starts_with(b"\xEF\xBB\xBFdelivered_on,units,"));
 
