@@ -143,3 +143,100 @@ async fn no_demo_data_starts_empty() {
     assert_eq!(server.firm_count().await, 0);
     assert!(server.terminate().success());
 }
+
+/// Runs the binary on the SQLite database in `data` with `args`; (success, stdout, stderr).
+fn run(data: &tempfile::TempDir, args: &[&str]) -> (bool, String, String) {
+    let output = Command::new(BINARY)
+        .args(args)
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}/deals.db", data.path().display()),
+        )
+        .env("RUST_LOG", "error")
+        .output()
+        .unwrap();
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn export_and_import_on_the_command_line() {
+    let data = tempfile::tempdir().unwrap();
+    let (ok, _, _) = run(&data, &["generate", "--contracts", "40"]);
+    assert!(ok);
+    let file = data.path().join("pl.csv");
+    let file = file.to_str().unwrap();
+    let (ok, _, stderr) = run(
+        &data,
+        &[
+            "export",
+            "contracts",
+            "--query",
+            "buyer=PL&sort=value",
+            "--format",
+            "excel-eu",
+            "--output",
+            file,
+        ],
+    );
+    assert!(ok, "{stderr}");
+    let bytes = std::fs::read(file).unwrap();
+    assert!(bytes.starts_with(b"\xEF\xBB\xBFcontract_ref;title;buyer;"));
+    let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+    assert!(
+        text.lines()
+            .skip(1)
+            .filter(|l| l.starts_with("c-"))
+            .all(|l| l.contains(";PL;Poland;"))
+    );
+
+    // To standard output, the same rows as over HTTP; `--show-sql` prints the query it runs.
+    let (ok, stdout, _) = run(&data, &["export", "firms"]);
+    assert!(ok);
+    assert!(stdout.starts_with("name,country,country_name,group,"));
+    let (ok, stdout, _) = run(&data, &["export", "contracts", "--show-sql"]);
+    assert!(ok && stdout.starts_with("SELECT c.id, c.external_id"));
+
+    // The exported file, checked: nothing would change.
+    let (ok, _, stderr) = run(&data, &["import", "contracts", file, "--dry-run"]);
+    assert!(ok, "{stderr}");
+    assert!(stderr.contains("0 new contracts, 0 updated,"), "{stderr}");
+    assert!(stderr.contains("--dry-run: nothing was stored"));
+
+    // A file with a mistake: where it is, and exit status 1.
+    let bad = data.path().join("bad.csv");
+    std::fs::write(&bad, "title,buyer,status,system,quantity,quantity_confidence\r\nNew lot,PL,signed,K99,3,confirmed\r\n").unwrap();
+    let (ok, _, stderr) = run(&data, &["import", "contracts", bad.to_str().unwrap()]);
+    assert!(!ok);
+    assert!(
+        stderr.contains("line 2, system: No system is called \u{201c}K99\u{201d}"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("nothing was stored"));
+    let fixed = data.path().join("fixed.csv");
+    std::fs::write(&fixed, "title,buyer,status,system,quantity,quantity_confidence\r\nNew lot,PL,signed,K9,3,confirmed\r\n").unwrap();
+    let (ok, _, stderr) = run(&data, &["import", "contracts", fixed.to_str().unwrap()]);
+    assert!(ok, "{stderr}");
+    assert!(
+        stderr.contains("stored: 1 created, 0 updated, 0 unchanged"),
+        "{stderr}"
+    );
+
+    let (ok, _, stderr) = run(&data, &["export", "passwords"]);
+    assert!(!ok);
+    assert!(
+        stderr.contains(
+            "no export called \u{201c}passwords\u{201d}: use one of contracts, deliveries"
+        ),
+        "{stderr}"
+    );
+    let (ok, _, stderr) = run(&data, &["export", "contracts", "--query", "buyer=XX"]);
+    assert!(!ok);
+    assert!(
+        stderr.contains("not understood in --query: buyer=XX"),
+        "{stderr}"
+    );
+}

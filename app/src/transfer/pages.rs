@@ -42,7 +42,10 @@ pub fn ImportPage() -> impl IntoView {
     let done = count("created").map(|created| {
         let updated = count("updated").unwrap_or(0);
         let unchanged = count("unchanged").unwrap_or(0);
-        format!("Imported: {} created, {updated} updated, {unchanged} unchanged.", plural(created, "contract"))
+        format!(
+            "Imported: {} created, {updated} updated, {unchanged} unchanged.",
+            plural(created, "contract")
+        )
     });
     let refused = query_value("refused").map(|reason| match reason.as_str() {
         "too-large" => format!("That file is larger than {} MB: split it into smaller files.", super::IMPORT_LIMIT / 1_048_576),
