@@ -52,6 +52,15 @@ pub fn host(url: &str) -> &str {
     rest.split(['/', '?', '#']).next().unwrap_or(rest)
 }
 
+/// `1 contract`, `3 contracts`, `2 recorded deliveries`.
+pub fn plural(n: usize, what: &str) -> String {
+    match (n, what) {
+        (1, _) => format!("1 {what}"),
+        (n, w) if w.ends_with('y') => format!("{n} {}ies", &w[..w.len() - 1]),
+        (n, w) => format!("{n} {w}s"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -79,14 +88,5 @@ mod tests {
     fn shows_hosts() {
         assert_eq!(host("https://www.hanwha.com/en?x=1"), "www.hanwha.com");
         assert_eq!(host("hanwha.com"), "hanwha.com");
-    }
-}
-
-/// `1 contract`, `3 contracts`, `2 recorded deliveries`.
-pub fn plural(n: usize, what: &str) -> String {
-    match (n, what) {
-        (1, _) => format!("1 {what}"),
-        (n, w) if w.ends_with('y') => format!("{n} {}ies", &w[..w.len() - 1]),
-        (n, w) => format!("{n} {w}s"),
     }
 }
