@@ -135,19 +135,12 @@ pub async fn create_contract(
             Ok(FormOutcome::Saved(get_contract(db, id).await?))
         }
         Ok(contracts::ContractWrite::BuyerMismatch { agreement_buyer }) => {
-            Ok(FormOutcome::Invalid(FieldErrors::single(
-                "buyer",
-                format!(
-                    "A contract under this framework agreement has its buyer: {}.",
-                    agreement_buyer.name()
-                ),
-            )))
+            let (field, message) = agreement_refusal(Some(agreement_buyer));
+            Ok(FormOutcome::Invalid(FieldErrors::single(field, message)))
         }
         Ok(contracts::ContractWrite::MissingAgreement) => {
-            Ok(FormOutcome::Invalid(FieldErrors::single(
-                "agreement_id",
-                "That framework agreement no longer exists; choose another or none.",
-            )))
+            let (field, message) = agreement_refusal(None);
+            Ok(FormOutcome::Invalid(FieldErrors::single(field, message)))
         }
         Err(StorageError::ForeignKeyViolation { .. }) => {
             Ok(FormOutcome::Invalid(FieldErrors::single(
@@ -210,17 +203,14 @@ pub async fn update_contract(
             current: get_contract(db, id).await?,
         }),
         Ok(ContractEdit::Missing) => Err(AppError::not_found(format!("Contract {id}"))),
-        Ok(ContractEdit::BuyerMismatch { agreement_buyer }) => invalid(
-            "buyer".into(),
-            format!(
-                "A contract under this framework agreement has its buyer: {}.",
-                agreement_buyer.name()
-            ),
-        ),
-        Ok(ContractEdit::MissingAgreement) => invalid(
-            "agreement_id".into(),
-            "That framework agreement no longer exists; choose another or none.".into(),
-        ),
+        Ok(ContractEdit::BuyerMismatch { agreement_buyer }) => {
+            let (field, message) = agreement_refusal(Some(agreement_buyer));
+            invalid(field.into(), message)
+        }
+        Ok(ContractEdit::MissingAgreement) => {
+            let (field, message) = agreement_refusal(None);
+            invalid(field.into(), message)
+        }
         Ok(ContractEdit::BelowDelivered { line_id, delivered }) => invalid(
             format!("{}_quantity", line_row_of(fields, line_id)),
             format!(
@@ -624,6 +614,27 @@ pub async fn delete_system(db: &Db, id: i64, version: i64) -> Result<Removal, Ap
             by: systems::references(db, id).await?,
         }),
         deleted => Ok(removal(deleted?, Vec::new())),
+    }
+}
+
+/// The form field and message of a contract refused for its framework agreement: the buyer
+/// differs from the agreement's (`Some`), or the agreement is gone (`None`). The forms and the
+/// CSV import say the same.
+pub fn agreement_refusal(
+    agreement_buyer: Option<crate::domain::CountryCode>,
+) -> (&'static str, String) {
+    match agreement_buyer {
+        Some(buyer) => (
+            "buyer",
+            format!(
+                "A contract under this framework agreement has its buyer: {}.",
+                buyer.name()
+            ),
+        ),
+        None => (
+            "agreement_id",
+            "That framework agreement no longer exists; choose another or none.".to_owned(),
+        ),
     }
 }
 

@@ -408,75 +408,72 @@ pub async fn plan(db: &Db, file_name: &str, bytes: &[u8]) -> Result<Plan, AppErr
             None => None,
         };
         let mut fields = EntryFields::default();
-        let mut found = |column: &str,
-                         kind: &str,
-                         id: Option<String>,
-                         problems: &mut Vec<Problem>| {
-            let text = table.cell(first, column);
-            match id {
-                Some(id) => fields.set(format!("{column}_id"), id),
-                None if text.is_empty() => {}
-                None => {
-                    let (message, what) = match kind {
-                        "ambiguous" => (
-                            format!(
-                                "Several agreements are titled \u{201c}{text}\u{201d}: rename one so the title says which."
-                            ),
-                            format!("agreement \u{201c}{text}\u{201d} (ambiguous)"),
-                        ),
-                        "agreement" => (
-                            format!(
-                                "No framework agreement is titled \u{201c}{text}\u{201d}. Add it first (Agreements), or correct the title."
-                            ),
-                            format!("agreement \u{201c}{text}\u{201d}"),
-                        ),
-                        _ => (
-                            format!(
-                                "No firm is named \u{201c}{text}\u{201d}. Add it on the Firms page first, or correct the name."
-                            ),
-                            format!("supplier \u{201c}{text}\u{201d}"),
-                        ),
-                    };
-                    problems.push(problem(first.line, column, message));
-                    if !unknown.contains(&what) {
-                        unknown.push(what);
-                    }
-                }
-            }
-        };
-        let supplier = table.cell(first, "supplier").to_lowercase();
-        found(
-            "supplier",
-            "firm",
-            names.firms.get(&supplier).map(|id| id.to_string()),
-            &mut problems,
-        );
-        let agreement = table.cell(first, "agreement").to_lowercase();
-        match names.agreements.get(&agreement).map(Vec::as_slice) {
-            Some([id]) => found(
-                "agreement",
-                "agreement",
-                Some(id.to_string()),
+        let supplier = table.cell(first, "supplier");
+        match names.firms.get(&supplier.to_lowercase()) {
+            Some(id) => fields.set("supplier_id", id.to_string()),
+            None if supplier.is_empty() => {}
+            None => not_found(
                 &mut problems,
+                &mut unknown,
+                problem(
+                    first.line,
+                    "supplier",
+                    format!(
+                        "No firm is named \u{201c}{supplier}\u{201d}. Add it on the Firms page first, or correct the name."
+                    ),
+                ),
+                format!("supplier \u{201c}{supplier}\u{201d}"),
             ),
-            Some(_) => found("agreement", "ambiguous", None, &mut problems),
-            None => found("agreement", "agreement", None, &mut problems),
+        }
+        let agreement = table.cell(first, "agreement");
+        match names
+            .agreements
+            .get(&agreement.to_lowercase())
+            .map(Vec::as_slice)
+        {
+            Some([id]) => fields.set("agreement_id", id.to_string()),
+            _ if agreement.is_empty() => {}
+            Some(_) => not_found(
+                &mut problems,
+                &mut unknown,
+                problem(
+                    first.line,
+                    "agreement",
+                    format!(
+                        "Several agreements are titled \u{201c}{agreement}\u{201d}: rename one so the title says which."
+                    ),
+                ),
+                format!("agreement \u{201c}{agreement}\u{201d} (ambiguous)"),
+            ),
+            None => not_found(
+                &mut problems,
+                &mut unknown,
+                problem(
+                    first.line,
+                    "agreement",
+                    format!(
+                        "No framework agreement is titled \u{201c}{agreement}\u{201d}. Add it first (Agreements), or correct the title."
+                    ),
+                ),
+                format!("agreement \u{201c}{agreement}\u{201d}"),
+            ),
         }
         let buyer = table.cell(first, "buyer");
         match names.country(buyer) {
             Some(code) => fields.set("buyer", code.as_str()),
             None if buyer.is_empty() => {}
-            None => {
-                problems.push(problem(
+            None => not_found(
+                &mut problems,
+                &mut unknown,
+                problem(
                     first.line,
                     "buyer",
-                    format!("\u{201c}{buyer}\u{201d} is not a country: use its ISO code (PL) or its English name (Poland)."),
-                ));
-                let what = format!("buyer \u{201c}{buyer}\u{201d}");
-                if !unknown.contains(&what) {
-                    unknown.push(what);
-                }
-            }
+                    format!(
+                        "\u{201c}{buyer}\u{201d} is not a country: use its ISO code (PL) or its English name (Poland)."
+                    ),
+                ),
+                format!("buyer \u{201c}{buyer}\u{201d}"),
+            ),
         }
         for (field, column) in [
             ("title", "title"),
@@ -549,17 +546,18 @@ pub async fn plan(db: &Db, file_name: &str, bytes: &[u8]) -> Result<Plan, AppErr
             match names.systems.get(&system.to_lowercase()) {
                 Some(id) => fields.set(format!("line{k}_system"), id.to_string()),
                 None if system.is_empty() => {}
-                None => {
-                    problems.push(problem(
+                None => not_found(
+                    &mut problems,
+                    &mut unknown,
+                    problem(
                         row.line,
                         "system",
-                        format!("No system is called \u{201c}{system}\u{201d}. Add it on the Systems page first, or correct the designation."),
-                    ));
-                    let what = format!("system \u{201c}{system}\u{201d}");
-                    if !unknown.contains(&what) {
-                        unknown.push(what);
-                    }
-                }
+                        format!(
+                            "No system is called \u{201c}{system}\u{201d}. Add it on the Systems page first, or correct the designation."
+                        ),
+                    ),
+                    format!("system \u{201c}{system}\u{201d}"),
+                ),
             }
             fields.set(format!("line{k}_quantity"), table.cell(row, "quantity"));
             fields.set(
@@ -635,6 +633,14 @@ pub async fn plan(db: &Db, file_name: &str, bytes: &[u8]) -> Result<Plan, AppErr
     Ok(Plan { preview, items })
 }
 
+/// A name that matches no record: its problem, and the name once in the preview's list.
+fn not_found(problems: &mut Vec<Problem>, unknown: &mut Vec<String>, at: Problem, what: String) {
+    problems.push(at);
+    if !unknown.contains(&what) {
+        unknown.push(what);
+    }
+}
+
 /// The file column, line and message prefix of an entry-form field's message.
 fn column_of(field: &str, rows: &[usize], table: &Table) -> (&'static str, u64, String) {
     let first_line = table.rows[rows[0]].line;
@@ -678,6 +684,17 @@ fn column_of(field: &str, rows: &[usize], table: &Table) -> (&'static str, u64, 
     (column, first_line, String::new())
 }
 
+/// The entry form's message for a contract its framework agreement refuses, at its column.
+fn agreement_problem(line: u64, agreement_buyer: Option<CountryCode>) -> Problem {
+    let (field, message) = crate::register::service::agreement_refusal(agreement_buyer);
+    let column = if field == "buyer" {
+        "buyer"
+    } else {
+        "agreement"
+    };
+    problem(line, column, message)
+}
+
 /// Stores a planned import in one transaction: all of it, or (on any problem) nothing.
 #[tracing::instrument(name = "import.commit", skip_all, fields(contracts = plan.items.len()))]
 pub async fn commit(db: &Db, plan: Plan) -> Result<Result<Imported, Vec<Problem>>, AppError> {
@@ -701,18 +718,10 @@ pub async fn commit(db: &Db, plan: Plan) -> Result<Result<Imported, Vec<Problem>
                     done.created += 1;
                     None
                 }
-                ContractWrite::BuyerMismatch { agreement_buyer } => Some(problem(
-                    item.line,
-                    "buyer",
-                    format!(
-                        "A contract under this framework agreement has its buyer, {agreement_buyer}."
-                    ),
-                )),
-                ContractWrite::MissingAgreement => Some(problem(
-                    item.line,
-                    "agreement",
-                    "The framework agreement was deleted meanwhile.",
-                )),
+                ContractWrite::BuyerMismatch { agreement_buyer } => {
+                    Some(agreement_problem(item.line, Some(agreement_buyer)))
+                }
+                ContractWrite::MissingAgreement => Some(agreement_problem(item.line, None)),
             },
             Some((id, version)) => {
                 match contracts::update_in(&mut tx, id, version, &item.draft).await? {
@@ -725,18 +734,10 @@ pub async fn commit(db: &Db, plan: Plan) -> Result<Result<Imported, Vec<Problem>
                         "contract_ref",
                         "Someone changed or deleted this contract since the file was checked: check the file again.",
                     )),
-                    ContractEdit::BuyerMismatch { agreement_buyer } => Some(problem(
-                        item.line,
-                        "buyer",
-                        format!(
-                            "A contract under this framework agreement has its buyer, {agreement_buyer}."
-                        ),
-                    )),
-                    ContractEdit::MissingAgreement => Some(problem(
-                        item.line,
-                        "agreement",
-                        "The framework agreement was deleted meanwhile.",
-                    )),
+                    ContractEdit::BuyerMismatch { agreement_buyer } => {
+                        Some(agreement_problem(item.line, Some(agreement_buyer)))
+                    }
+                    ContractEdit::MissingAgreement => Some(agreement_problem(item.line, None)),
                     ContractEdit::LineDelivered { delivered, .. } => Some(problem(
                         item.line,
                         "line",
