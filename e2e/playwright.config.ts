@@ -3,6 +3,7 @@
 // The servers are started here from the built binary; scripts/test.sh builds it first.
 import { defineConfig, devices } from '@playwright/test';
 import * as path from 'node:path';
+import { E2E_PASSWORD, ROLES as roles } from './tests/auth';
 
 const root = path.resolve(__dirname, '..');
 const server = path.join(root, 'target/release/server');
@@ -30,6 +31,13 @@ const chromium = {
 const backends = [{ name: 'sqlite', port: 3100, url: `sqlite://${sqliteFile}` }];
 if (postgresUrl) backends.push({ name: 'postgres', port: 3101, url: postgresUrl });
 
+// Every test runs signed in. Before each server starts, `server user add` creates one user per
+// role (the first start of the database also loads the demo data); the setup project signs
+// each in through the form and keeps the session for the specs (tests/auth.ts).
+const addUsers = roles
+  .map((role) => `printf '%s\\n' '${E2E_PASSWORD}' | ${server} user add e2e-${role} --role ${role} >/dev/null 2>&1 || true`)
+  .join('; ');
+
 export default defineConfig({
   testDir: './tests',
   outputDir: './test-results',
@@ -47,16 +55,34 @@ export default defineConfig({
   },
   projects: backends.flatMap((backend) => [
     {
+      name: `${backend.name}-setup`,
+      testMatch: /auth\.setup\.ts/,
+      use: { ...chromium, baseURL: `http://127.0.0.1:${backend.port}` },
+    },
+    {
       name: `${backend.name}-js`,
-      use: { ...chromium, baseURL: `http://127.0.0.1:${backend.port}`, javaScriptEnabled: true },
+      dependencies: [`${backend.name}-setup`],
+      use: {
+        ...chromium,
+        baseURL: `http://127.0.0.1:${backend.port}`,
+        javaScriptEnabled: true,
+        // The existing specs edit rates too: they run as an admin unless they ask otherwise.
+        storageState: path.join(__dirname, `.auth/${backend.name}-admin.json`),
+      },
     },
     {
       name: `${backend.name}-nojs`,
-      use: { ...chromium, baseURL: `http://127.0.0.1:${backend.port}`, javaScriptEnabled: false },
+      dependencies: [`${backend.name}-setup`],
+      use: {
+        ...chromium,
+        baseURL: `http://127.0.0.1:${backend.port}`,
+        javaScriptEnabled: false,
+        storageState: path.join(__dirname, `.auth/${backend.name}-admin.json`),
+      },
     },
   ]),
   webServer: backends.map((backend) => ({
-    command: `${server} --addr 127.0.0.1:${backend.port} --site-root ${siteRoot}`,
+    command: `sh -c "${addUsers.replace(/"/g, '\\"')}; exec ${server} --addr 127.0.0.1:${backend.port} --site-root ${siteRoot}"`,
     url: `http://127.0.0.1:${backend.port}/healthz`,
     env: { DATABASE_URL: backend.url, RUST_LOG: 'warn' },
     reuseExistingServer: false,

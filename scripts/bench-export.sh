@@ -35,9 +35,14 @@ ensure() { # URL CONTRACTS-NOW: generates N contracts unless the database has th
 bench() { # NAME URL PORT REFERENCE-COMMAND…
   local name=$1 url=$2 port=$3
   shift 3
+  # Exports need a signed-in user: a bench user (added once), signed in with curl's cookie jar.
+  printf '%s\n' 'bench password long enough' | "$BIN" --database-url "$url" user add bench --role viewer >/dev/null 2>&1 || true
   "$BIN" --database-url "$url" --addr "127.0.0.1:$port" >/dev/null 2>&1 &
   local pid=$!
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
+  local jar=target/bench/cookies.txt
+  curl -s -c "$jar" -o /dev/null -d 'username=bench&password=bench+password+long+enough' "http://127.0.0.1:$port/login"
+  curl() { command curl -b "$jar" "$@"; }
   local rss_before
   rss_before=$(awk '/VmRSS/ { print $2 }' "/proc/$pid/status")
   local export_url="http://127.0.0.1:$port/export/contracts"

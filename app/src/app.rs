@@ -1,6 +1,9 @@
 //! The HTML shell and the route table.
 
+use crate::accounts::audit::{AuditPage, HistoryPage};
+use crate::accounts::pages::{LoginPage, SetupPage, UsersPage};
 use crate::components::{Layout, NotFound};
+use crate::domain::audit::RecordKind;
 use crate::firms::pages::{FirmDeletePage, FirmEditPage, FirmPage, FirmsPage};
 use crate::register::agreements::{AgreementPage, AgreementsPage};
 use crate::register::contracts::{ContractPage, ContractsPage};
@@ -79,6 +82,15 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/firms/:id") view=FirmPage ssr=SsrMode::Async />
                     <Route path=path!("/firms/:id/edit") view=FirmEditPage ssr=SsrMode::Async />
                     <Route path=path!("/firms/:id/delete") view=FirmDeletePage ssr=SsrMode::Async />
+                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                    <Route path=path!("/setup") view=SetupPage ssr=SsrMode::Async />
+                    <Route path=path!("/users") view=UsersPage ssr=SsrMode::Async />
+                    <Route path=path!("/audit") view=AuditPage ssr=SsrMode::Async />
+                    <Route path=path!("/contracts/:id/history") view=|| view! { <HistoryPage kind=RecordKind::Contract /> } ssr=SsrMode::Async />
+                    <Route path=path!("/agreements/:id/history") view=|| view! { <HistoryPage kind=RecordKind::Agreement /> } ssr=SsrMode::Async />
+                    <Route path=path!("/firms/:id/history") view=|| view! { <HistoryPage kind=RecordKind::Firm /> } ssr=SsrMode::Async />
+                    <Route path=path!("/systems/:id/history") view=|| view! { <HistoryPage kind=RecordKind::System /> } ssr=SsrMode::Async />
+                    <Route path=path!("/rates/:id/history") view=|| view! { <HistoryPage kind=RecordKind::Rate /> } ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

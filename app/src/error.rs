@@ -16,6 +16,20 @@ pub enum AppError {
          happening, give your administrator the reference {reference}."
     )]
     Internal { reference: String },
+    /// No session, or it ended (idle too long, signed out elsewhere).
+    #[error("You are not signed in, or your session has ended. Sign in again and retry.")]
+    SignInRequired,
+    /// Signed in, but the role does not allow it.
+    #[error("Your role ({role}) does not allow this; it needs {needed}. Ask an administrator.")]
+    Forbidden {
+        role: crate::domain::account::Role,
+        needed: crate::domain::account::Role,
+    },
+    /// A form posted from another site (or an old page of another origin): not carried out.
+    #[error(
+        "This request came from another site and was not carried out. Reload the page and try again."
+    )]
+    CrossSite,
     /// The call itself failed: no connection, or a request the server could not read.
     #[error("The request did not go through ({0}). Check your connection and try again.")]
     Request(String),
@@ -64,6 +78,8 @@ mod server {
                 Self::NotFound { .. } => StatusCode::NOT_FOUND,
                 Self::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
                 Self::Request(_) => StatusCode::BAD_REQUEST,
+                Self::SignInRequired => StatusCode::UNAUTHORIZED,
+                Self::Forbidden { .. } | Self::CrossSite => StatusCode::FORBIDDEN,
             }
         }
     }

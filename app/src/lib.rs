@@ -2,6 +2,7 @@
 //! server functions, domain types, and (with the `ssr` feature) storage.
 #![recursion_limit = "256"]
 
+pub mod accounts;
 pub mod app;
 pub mod components;
 #[cfg(feature = "ssr")]

@@ -1,18 +1,6 @@
-import { expect, Page, test } from '@playwright/test';
-import { uniqueName } from './helpers';
-
-/** Enters a stand-alone contract for 10 K9PL and returns its address. */
-async function enterContract(page: Page, title: string): Promise<string> {
-  await page.goto('/contracts/new');
-  await page.getByLabel('Title', { exact: true }).fill(title);
-  await page.getByLabel('Buyer', { exact: true }).selectOption('PL');
-  const line = page.getByRole('group', { name: 'Line 1' });
-  await line.getByLabel('System').selectOption({ label: 'K9PL (artillery)' });
-  await line.getByLabel('Quantity').fill('10');
-  await page.getByRole('button', { name: 'Save contract' }).click();
-  await expect(page.getByRole('status').first()).toHaveText('Contract saved.');
-  return page.url().replace(/\?.*$/, '');
-}
+import { expect, test } from '@playwright/test';
+import { stateFile } from './auth';
+import { enterContract, uniqueName } from './helpers';
 
 test('an edit conflict from a second browser keeps both changes', async ({ page, browser }, testInfo) => {
   const title = uniqueName('K9PL lot', testInfo);
@@ -27,6 +15,7 @@ test('an edit conflict from a second browser keeps both changes', async ({ page,
   const other = await browser.newContext({
     baseURL: testInfo.project.use.baseURL,
     javaScriptEnabled: testInfo.project.use.javaScriptEnabled,
+    storageState: stateFile(testInfo, 'editor'),
   });
   const pageB = await other.newPage();
   await pageB.goto(`${address}/edit`);

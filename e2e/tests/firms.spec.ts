@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { expectSameDocument, formReady, jsEnabled, markDocument, uniqueName } from './helpers';
+import { stateFile } from './auth';
 
 test.describe('supplier firms', () => {
   test('the list shows the demo firms in a table', async ({ page }) => {
@@ -93,7 +94,11 @@ test.describe('supplier firms', () => {
     const editUrl = page.url();
 
     // A second person opens the same form in their own browser context.
-    const other = await browser.newContext({ javaScriptEnabled: jsEnabled(testInfo) });
+    const other = await browser.newContext({
+      baseURL: testInfo.project.use.baseURL,
+      javaScriptEnabled: jsEnabled(testInfo),
+      storageState: stateFile(testInfo, 'editor'),
+    });
     const otherPage = await other.newPage();
     await otherPage.goto(editUrl);
     const otherForm = otherPage.locator('form[action$="/edit"]');

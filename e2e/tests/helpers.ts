@@ -26,3 +26,16 @@ export async function markDocument(page: Page) {
 export async function expectSameDocument(page: Page) {
   expect(await page.evaluate(() => (window as any).__sameDocument === true)).toBe(true);
 }
+
+/** Enters a stand-alone contract for 10 K9PL and returns its address. */
+export async function enterContract(page: Page, title: string): Promise<string> {
+  await page.goto('/contracts/new');
+  await page.getByLabel('Title', { exact: true }).fill(title);
+  await page.getByLabel('Buyer', { exact: true }).selectOption('PL');
+  const line = page.getByRole('group', { name: 'Line 1' });
+  await line.getByLabel('System').selectOption({ label: 'K9PL (artillery)' });
+  await line.getByLabel('Quantity').fill('10');
+  await page.getByRole('button', { name: 'Save contract' }).click();
+  await expect(page.getByRole('status').first()).toHaveText('Contract saved.');
+  return page.url().replace(/\?.*$/, '');
+}

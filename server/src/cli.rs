@@ -19,8 +19,12 @@ target/release/server generate --contracts 1000000    add synthetic contracts (b
 target/release/server measure     time the summary queries on the database\n  \
 target/release/server export contracts --query 'buyer=PL&sort=value' --output pl.csv\n  \
 target/release/server import contracts deals.csv --dry-run    check a file, store nothing\n  \
+target/release/server user add anna --role editor    add a user (password from stdin)\n  \
+target/release/server user reset-password anna       set a new password\n  \
 DATABASE_URL=postgres://postgres@127.0.0.1:5432/deals target/release/server\n  \
 RUST_LOG=debug target/release/server     more detailed logs\n\n\
+First start: with no users, the server prints a one-time set-up link on its console \
+(http://…/setup?token=…) where the first administrator chooses a password.\n\
 Health check: GET /healthz answers 200 when the database answers, 503 otherwise.\n\
 Stop with Ctrl-C or SIGTERM: requests in flight finish first."
 )]
@@ -49,8 +53,33 @@ pub struct Cli {
     #[arg(long, env = "NO_DEMO_DATA")]
     pub no_demo_data: bool,
 
+    /// Minutes a session may go unused before it ends (the user signs in again).
+    #[arg(long, env = "SESSION_IDLE_MINUTES", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=10080))]
+    pub session_idle_minutes: u64,
+
+    /// Hours after sign-in that any session ends, used or not.
+    #[arg(long, env = "SESSION_MAX_HOURS", default_value_t = 12, value_parser = clap::value_parser!(u64).range(1..=720))]
+    pub session_max_hours: u64,
+
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserAction {
+    /// Add a user. Example: printf '%s\n' 'a long passphrase' | server user add anna --role editor
+    Add {
+        /// Letters, digits and . _ - @ (compared without regard to case).
+        username: String,
+        /// viewer (reads and exports), editor (also changes deals and imports) or admin (also
+        /// users, exchange rates and the audit trail).
+        #[arg(long, default_value = "viewer")]
+        role: String,
+    },
+    /// Set a new password for a user (their sessions end at their next request).
+    ResetPassword { username: String },
+    /// List the users with their roles.
+    List,
 }
 
 #[derive(Debug, Subcommand)]
@@ -101,6 +130,13 @@ pub enum Command {
         /// Check the file and print what would change, but store nothing.
         #[arg(long)]
         dry_run: bool,
+    },
+    /// Manage users: add one, set a new password, or list them. Passwords are read from
+    /// standard input (asked twice on a terminal, one line from a pipe), never from the command
+    /// line, where other users of the machine could see them.
+    User {
+        #[command(subcommand)]
+        action: UserAction,
     },
     /// Time the summary queries on the database (a filtered total, the plain SQL count for the
     /// same filter, and the whole dashboard) and print medians and 90th percentiles.

@@ -23,7 +23,7 @@ use serde::Deserialize;
 
 /// Renders the page at the request's own address as a GET would, with `context` provided
 /// (the echo of the form), and answers with `status`.
-async fn render_page<C>(
+pub(crate) async fn render_page<C>(
     state: &AppState,
     mut parts: Parts,
     context: C,
@@ -42,7 +42,7 @@ where
     // helper needs axum's MatchedPath, which a re-render at another address does not have).
     let handler = leptos_axum::render_app_async_with_context(
         move || {
-            provide_context(db.clone());
+            crate::provide_request_context(&db);
             provide_context(context.clone());
         },
         move || app::shell(options.clone()),
@@ -55,7 +55,7 @@ where
 }
 
 /// Reads the urlencoded body, keeping the request head for a re-render.
-async fn read_form<T: serde::de::DeserializeOwned>(
+pub(crate) async fn read_form<T: serde::de::DeserializeOwned>(
     state: &AppState,
     request: Request<Body>,
 ) -> Result<(Parts, T), Response> {

@@ -1,23 +1,27 @@
 //! The axum server around the Leptos app: configuration, HTTP layers, the plain-form routes,
 //! health check and demo data. `main.rs` only parses the command line and starts it.
 
+pub mod auth;
 pub mod cli;
 pub mod cli_transfer;
+pub mod cli_users;
 pub mod demo;
 mod forms;
 pub mod generate;
 mod health;
 pub mod transfer;
 
+use app::domain::account::Role;
 use app::storage::Db;
 use axum::{
     Router,
     extract::FromRef,
-    http::{HeaderName, HeaderValue, Request, StatusCode, header},
-    routing::{get, post},
+    http::{HeaderName, HeaderValue, Method, Request, StatusCode, header},
+    routing::{MethodRouter, get, post},
 };
 use leptos::prelude::*;
 use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
+use std::sync::{Arc, Mutex};
 use std::{sync::OnceLock, time::Duration};
 use tower::ServiceBuilder;
 use tower_http::{
@@ -34,6 +38,10 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Db,
     pub routes: Vec<AxumRouteListing>,
+    pub throttle: Arc<auth::throttle::Throttle>,
+    /// The first-start set-up token while there are no users (printed on the console).
+    pub setup_token: Arc<Mutex<Option<String>>>,
+    pub session_limits: auth::SessionLimits,
 }
 
 impl AppState {
@@ -42,8 +50,217 @@ impl AppState {
             leptos_options,
             db,
             routes: route_list(),
+            throttle: Arc::default(),
+            setup_token: Arc::default(),
+            session_limits: auth::SessionLimits::default(),
         }
     }
+
+    /// Opens the first-start set-up with a new one-time token, and answers it.
+    pub fn open_setup(&self) -> String {
+        let token = uuid::Uuid::new_v4().simple().to_string();
+        if let Ok(mut slot) = self.setup_token.lock() {
+            *slot = Some(token.clone());
+        }
+        token
+    }
+}
+
+/// What every rendered page has in its context: the database, the signed-in user, and the
+/// nonce of the response's Content-Security-Policy (Leptos puts it on its inline scripts).
+pub fn provide_request_context(db: &Db) {
+    provide_context(db.clone());
+    if let Some(parts) = use_context::<axum::http::request::Parts>() {
+        if let Some(user) = parts.extensions.get::<app::domain::account::CurrentUser>() {
+            provide_context(user.clone());
+        }
+        if let Some(auth::guard::CspNonce(nonce)) = parts.extensions.get::<auth::guard::CspNonce>()
+        {
+            provide_context(leptos::nonce::Nonce::from_value(nonce.clone()));
+        }
+    }
+}
+
+/// The routes besides Leptos's pages and server functions, with the role each needs. The
+/// router registers exactly these, and the guard's policy reads the same list.
+fn form_routes() -> Vec<(Method, &'static str, Role, MethodRouter<AppState>)> {
+    use Role::{Admin, Editor, Viewer};
+    let import_limit =
+        axum::extract::DefaultBodyLimit::max(app::transfer::IMPORT_LIMIT + 1024 * 1024);
+    vec![
+        // CSV: exports stream a view's rows; an import is uploaded, previewed, then committed.
+        (
+            Method::GET,
+            "/export/{view}",
+            Viewer,
+            get(transfer::export_view),
+        ),
+        (
+            Method::POST,
+            "/import",
+            Editor,
+            post(transfer::upload).layer(import_limit),
+        ),
+        (
+            Method::POST,
+            "/import/{token}/commit",
+            Editor,
+            post(transfer::commit),
+        ),
+        // Plain form posts (JavaScript off or not loaded yet). With JavaScript the same forms
+        // call the server functions under /api instead.
+        (Method::POST, "/firms", Editor, post(forms::create_firm)),
+        (
+            Method::POST,
+            "/firms/{id}/edit",
+            Editor,
+            post(forms::update_firm),
+        ),
+        (
+            Method::POST,
+            "/firms/{id}/delete",
+            Editor,
+            post(forms::delete_firm),
+        ),
+        (
+            Method::POST,
+            "/firms/{id}/group",
+            Editor,
+            post(forms::set_firm_group),
+        ),
+        (
+            Method::POST,
+            "/contracts/{id}/deliveries",
+            Editor,
+            post(forms::record_delivery),
+        ),
+        (
+            Method::POST,
+            "/contracts/new",
+            Editor,
+            post(forms::create_contract),
+        ),
+        (
+            Method::POST,
+            "/contracts/{id}/edit",
+            Editor,
+            post(forms::update_contract),
+        ),
+        (
+            Method::POST,
+            "/contracts/{id}/delete",
+            Editor,
+            post(forms::delete_contract),
+        ),
+        (
+            Method::POST,
+            "/agreements/new",
+            Editor,
+            post(forms::create_agreement),
+        ),
+        (
+            Method::POST,
+            "/agreements/{id}/edit",
+            Editor,
+            post(forms::update_agreement),
+        ),
+        (
+            Method::POST,
+            "/agreements/{id}/delete",
+            Editor,
+            post(forms::delete_agreement),
+        ),
+        (
+            Method::POST,
+            "/systems/new",
+            Editor,
+            post(forms::create_system),
+        ),
+        (
+            Method::POST,
+            "/systems/{id}/edit",
+            Editor,
+            post(forms::update_system),
+        ),
+        (
+            Method::POST,
+            "/systems/{id}/delete",
+            Editor,
+            post(forms::delete_system),
+        ),
+        (Method::POST, "/rates/new", Admin, post(forms::create_rate)),
+        (
+            Method::POST,
+            "/rates/{id}/edit",
+            Admin,
+            post(forms::update_rate),
+        ),
+        (
+            Method::POST,
+            "/rates/{id}/delete",
+            Admin,
+            post(forms::delete_rate),
+        ),
+        (
+            Method::POST,
+            "/logout",
+            Viewer,
+            post(auth::handlers::sign_out),
+        ),
+        (
+            Method::POST,
+            "/users",
+            Admin,
+            post(auth::handlers::add_user),
+        ),
+        (
+            Method::POST,
+            "/users/{id}",
+            Admin,
+            post(auth::handlers::update_user),
+        ),
+        (
+            Method::POST,
+            "/users/{id}/password",
+            Admin,
+            post(auth::handlers::reset_password),
+        ),
+    ]
+}
+
+/// The form routes with the role each needs, as the guard's policy reads them.
+pub fn form_policy() -> Vec<(Method, &'static str, Role)> {
+    form_routes()
+        .into_iter()
+        .map(|(method, path, role, _)| (method, path, role))
+        .collect()
+}
+
+/// Every route the router serves besides static files, as `(method, path)`: the form routes,
+/// the public ones, the Leptos pages and the server functions. The authorization test walks
+/// this list.
+pub fn registered_routes(state: &AppState) -> Vec<(Method, String)> {
+    let mut routes: Vec<(Method, String)> = form_routes()
+        .into_iter()
+        .map(|(method, path, _, _)| (method, path.to_owned()))
+        .collect();
+    routes.extend(auth::policy::PUBLIC.iter().map(|(m, p)| {
+        (
+            Method::from_bytes(m.as_bytes()).expect("a method"),
+            (*p).to_owned(),
+        )
+    }));
+    routes.extend(
+        state
+            .routes
+            .iter()
+            .map(|route| (Method::GET, route.path().to_owned())),
+    );
+    routes
+        .extend(server_fn::axum::server_fn_paths().map(|(path, method)| (method, path.to_owned())));
+    routes.sort_by(|a, b| (a.1.as_str(), a.0.as_str()).cmp(&(b.1.as_str(), b.0.as_str())));
+    routes.dedup();
+    routes
 }
 
 /// The app's routes, generated once per process. Generating them runs the app with resource
@@ -91,45 +308,43 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
             HeaderValue::from_static("nosniff"),
         ));
 
-    Router::new()
-        .route("/healthz", get(health::healthz))
-        // CSV: exports stream a view's rows; an import is uploaded, previewed, then committed.
-        .route("/export/{view}", get(transfer::export_view))
-        .route(
-            "/import",
-            post(transfer::upload).layer(axum::extract::DefaultBodyLimit::max(
-                app::transfer::IMPORT_LIMIT + 1024 * 1024,
-            )),
-        )
-        .route("/import/{token}/commit", post(transfer::commit))
-        // Plain form posts (JavaScript off or not loaded yet). With JavaScript the same forms
-        // call the server functions under /api instead.
-        .route("/firms", post(forms::create_firm))
-        .route("/firms/{id}/edit", post(forms::update_firm))
-        .route("/firms/{id}/delete", post(forms::delete_firm))
-        .route("/firms/{id}/group", post(forms::set_firm_group))
-        .route("/contracts/{id}/deliveries", post(forms::record_delivery))
-        .route("/contracts/new", post(forms::create_contract))
-        .route("/contracts/{id}/edit", post(forms::update_contract))
-        .route("/contracts/{id}/delete", post(forms::delete_contract))
-        .route("/agreements/new", post(forms::create_agreement))
-        .route("/agreements/{id}/edit", post(forms::update_agreement))
-        .route("/agreements/{id}/delete", post(forms::delete_agreement))
-        .route("/rates/new", post(forms::create_rate))
-        .route("/rates/{id}/edit", post(forms::update_rate))
-        .route("/rates/{id}/delete", post(forms::delete_rate))
-        .route("/systems/new", post(forms::create_system))
-        .route("/systems/{id}/edit", post(forms::update_system))
-        .route("/systems/{id}/delete", post(forms::delete_system))
+    let mut router = Router::new()
+        .route("/login", post(auth::handlers::sign_in))
+        .route("/setup", post(auth::handlers::set_up));
+    for (_, path, _, handler) in form_routes() {
+        router = router.route(path, handler);
+    }
+    let guard = auth::guard::Guard {
+        db: db.clone(),
+        forms: Arc::new(form_policy()),
+        limits: state.session_limits,
+    };
+    let sessions = auth::session_layer(db.clone(), state.session_limits);
+    let auth_layer =
+        axum_login::AuthManagerLayerBuilder::new(auth::Backend::new(db.clone()), sessions).build();
+    let page_db = db.clone();
+    let error_db = db.clone();
+    router
         .leptos_routes_with_context(
             &state,
             state.routes.clone(),
-            move || provide_context(db.clone()),
+            move || provide_request_context(&page_db),
             move || app::shell(options.clone()),
         )
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(
-            app::shell,
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(
+            move || provide_request_context(&error_db), app::shell
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            guard,
+            auth::guard::guard,
+        ))
+        .layer(auth_layer)
+        // Outside the session layers: it must answer when the database (and so every session)
+        // does not.
+        .route("/healthz", get(health::healthz))
         .layer(layers)
         .with_state(state)
 }

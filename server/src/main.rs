@@ -36,6 +36,34 @@ async fn run(cli: Cli) -> Result<(), String> {
         .migrate()
         .await
         .map_err(|e| format!("cannot migrate the database: {e}"))?;
+    let brand_new = new_migrations > 0
+        && app::storage::firms::count(&db)
+            .await
+            .map_err(|e| e.to_string())?
+            == 0;
+    // The first start of a new database (serving it, or adding its first user) loads the
+    // demo data; tools such as `generate` and `import` leave an empty database empty.
+    let first_start = matches!(
+        cli.command,
+        None | Some(Command::Serve) | Some(Command::User { .. })
+    );
+    if brand_new && first_start && !cli.no_demo_data {
+        let loaded = app::storage::audit::as_actor(
+            app::storage::audit::Actor::system("demo data"),
+            demo::load(&db),
+        )
+        .await?;
+        tracing::info!(
+            rates = loaded.rates,
+            firms = loaded.firms,
+            systems = loaded.systems,
+            agreements = loaded.agreements,
+            contracts = loaded.contracts,
+            deliveries = loaded.deliveries,
+            "new database: demo data loaded (start with --no-demo-data to skip)"
+        );
+    }
+
     match cli.command {
         Some(Command::Generate { contracts, seed }) => {
             return server::generate::generate(&db, contracts, seed).await;
@@ -55,27 +83,17 @@ async fn run(cli: Cli) -> Result<(), String> {
             kind,
             file,
             dry_run,
-        }) => return server::cli_transfer::import(&db, &kind, &file, dry_run).await,
+        }) => {
+            let actor = app::storage::audit::Actor::system("cli import");
+            return app::storage::audit::as_actor(
+                actor,
+                server::cli_transfer::import(&db, &kind, &file, dry_run),
+            )
+            .await;
+        }
+        Some(Command::User { action }) => return server::cli_users::run(&db, action).await,
         Some(Command::Serve) | None => {}
     }
-    let brand_new = new_migrations > 0
-        && app::storage::firms::count(&db)
-            .await
-            .map_err(|e| e.to_string())?
-            == 0;
-    if brand_new && !cli.no_demo_data {
-        let loaded = demo::load(&db).await?;
-        tracing::info!(
-            rates = loaded.rates,
-            firms = loaded.firms,
-            systems = loaded.systems,
-            agreements = loaded.agreements,
-            contracts = loaded.contracts,
-            deliveries = loaded.deliveries,
-            "new database: demo data loaded (start with --no-demo-data to skip)"
-        );
-    }
-
     let output_name = std::env::var("LEPTOS_OUTPUT_NAME").unwrap_or_else(|_| "dealtracker".into());
     let options = LeptosOptions::builder()
         .output_name(output_name)
@@ -90,10 +108,31 @@ async fn run(cli: Cli) -> Result<(), String> {
         );
     }
 
-    let app = router(
-        AppState::new(options, db.clone()),
-        Duration::from_secs(cli.request_timeout),
-    );
+    let mut state = AppState::new(options, db.clone());
+    state.session_limits = server::auth::SessionLimits {
+        idle: Duration::from_secs(cli.session_idle_minutes * 60),
+        absolute: Duration::from_secs(cli.session_max_hours * 60 * 60),
+    };
+    let users = app::storage::users::count(&db)
+        .await
+        .map_err(|e| e.to_string())?;
+    if users == 0 {
+        let token = state.open_setup();
+        let host = if cli.addr.ip().is_unspecified() {
+            "127.0.0.1".to_owned()
+        } else {
+            cli.addr.ip().to_string()
+        };
+        let link = format!("http://{host}:{}/setup?token={token}", cli.addr.port());
+        tracing::warn!(
+            "no users yet: open the set-up link printed below to create the first administrator"
+        );
+        eprintln!(
+            "\n  No users yet. Create the first administrator here (the link works once):\n\n    {link}\n\n  Or from a shell: server user add NAME --role admin\n"
+        );
+    }
+    server::auth::spawn_housekeeping(db.clone(), state.throttle.clone());
+    let app = router(state, Duration::from_secs(cli.request_timeout));
     let listener = tokio::net::TcpListener::bind(cli.addr).await.map_err(|e| {
         format!(
             "cannot listen on {}: {e} (is another server running there? use --addr)",
@@ -101,10 +140,13 @@ async fn run(cli: Cli) -> Result<(), String> {
         )
     })?;
     tracing::info!(database = %redact(&cli.database_url), "listening on http://{}", cli.addr);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|e| format!("server error: {e}"))?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(|e| format!("server error: {e}"))?;
     db.close().await;
     tracing::info!("stopped");
     Ok(())

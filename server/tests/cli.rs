@@ -18,7 +18,7 @@ fn free_port() -> u16 {
 struct Server {
     child: Child,
     base: String,
-    _data: tempfile::TempDir,
+    data: tempfile::TempDir,
 }
 
 impl Server {
@@ -34,13 +34,13 @@ impl Server {
             )
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(std::fs::File::create(data.path().join("console.txt")).unwrap())
             .spawn()
             .unwrap();
         let server = Server {
             child,
             base: format!("http://127.0.0.1:{port}"),
-            _data: data,
+            data,
         };
         let deadline = Instant::now() + Duration::from_secs(30);
         while Instant::now() < deadline {
@@ -54,13 +54,20 @@ impl Server {
         panic!("the server did not answer /healthz within 30 s");
     }
 
+    /// Firms in the server's database (read directly: the API needs a signed-in user).
     async fn firm_count(&self) -> i64 {
-        reqwest::get(format!("{}/api/firms/count", self.base))
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
+        let db =
+            app::storage::Db::connect(&format!("sqlite://{}/deals.db", self.data.path().display()))
+                .await
+                .unwrap();
+        let count = app::storage::firms::count(&db).await.unwrap();
+        db.close().await;
+        count
+    }
+
+    /// What the server printed on its console so far.
+    fn console(&self) -> String {
+        std::fs::read_to_string(self.data.path().join("console.txt")).unwrap_or_default()
     }
 
     /// Sends SIGTERM and waits for the process to end.
@@ -239,4 +246,136 @@ fn export_and_import_on_the_command_line() {
         stderr.contains("not understood in --query: buyer=XX"),
         "{stderr}"
     );
+}
+
+/// First start: the console shows a one-time set-up link; it creates the first administrator
+/// (signed in at once), and works only once. `server user add` adds users from a shell.
+#[tokio::test]
+async fn first_start_prints_a_setup_link_that_works_once() {
+    let server = Server::start(&[]).await;
+    let console = server.console();
+    let link = console
+        .split_whitespace()
+        .find(|word| word.contains("/setup?token="))
+        .unwrap_or_else(|| panic!("no set-up link in the console output:\n{console}"))
+        .to_owned();
+    let token = link.split("token=").nth(1).unwrap().to_owned();
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    // Nothing is readable before.
+    let response = client
+        .get(format!("{}/contracts", server.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), reqwest::StatusCode::UNAUTHORIZED);
+    let page = client.get(&link).send().await.unwrap();
+    assert_eq!(page.status(), reqwest::StatusCode::OK);
+    assert!(
+        page.text()
+            .await
+            .unwrap()
+            .contains("Create the first administrator")
+    );
+    let form = |password: &str| {
+        vec![
+            ("token", token.clone()),
+            ("username", "chief".to_owned()),
+            ("password", password.to_owned()),
+            ("password_repeat", password.to_owned()),
+        ]
+    };
+    // A short password is refused at its field.
+    let refused = client
+        .post(format!("{}/setup", server.base))
+        .form(&form("short"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), reqwest::StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("at least 12 characters")
+    );
+    let created = client
+        .post(format!("{}/setup", server.base))
+        .form(&form("a long enough passphrase"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), reqwest::StatusCode::SEE_OTHER);
+    let cookie = created
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("__Host-dealtracker="))
+        .expect("signed in at once")
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let count: i64 = client
+        .get(format!("{}/api/firms/count", server.base))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(count, server.firm_count().await);
+    // The link is spent.
+    let again = client
+        .post(format!("{}/setup", server.base))
+        .form(&form("another long passphrase"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), reqwest::StatusCode::FORBIDDEN);
+    assert!(server.terminate().success());
+
+    // From a shell: a user with a password from standard input, then listed.
+    let data = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/deals.db", data.path().display());
+    let add = |name: &str, role: &str, password: &str| {
+        let mut child = Command::new(BINARY)
+            .args(["--no-demo-data", "user", "add", name, "--role", role])
+            .env("DATABASE_URL", &url)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write;
+        writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let added = add("Anna", "editor", "a long enough passphrase");
+    assert!(
+        added.status.success(),
+        "{}",
+        String::from_utf8_lossy(&added.stderr)
+    );
+    let short = add("bob", "viewer", "short");
+    assert!(!short.status.success());
+    assert!(String::from_utf8_lossy(&short.stderr).contains("at least 12"));
+    let taken = add("anna", "viewer", "a long enough passphrase");
+    assert!(String::from_utf8_lossy(&taken.stderr).contains("reset-password"));
+    let list = Command::new(BINARY)
+        .args(["user", "list"])
+        .env("DATABASE_URL", &url)
+        .output()
+        .unwrap();
+    let listed = String::from_utf8_lossy(&list.stdout);
+    assert!(
+        listed.contains("Anna") && listed.contains("editor"),
+        "{listed}"
+    );
+    assert!(!listed.contains("bob"));
 }

@@ -110,7 +110,7 @@ pub fn BarChart(
                 <strong>{title}</strong>
                 <ul class="legend">
                     {series.iter().enumerate().map(|(s, (name, _))| view! {
-                        <li><span class="swatch" style=format!("background: {}", COLOURS[s % COLOURS.len()])></span>{name.clone()}</li>
+                        <li><svg class="swatch" viewBox="0 0 1 1" aria-hidden="true"><rect width="1" height="1" fill=COLOURS[s % COLOURS.len()] /></svg>{name.clone()}</li>
                     }).collect_view()}
                 </ul>
             </figcaption>

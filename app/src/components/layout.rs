@@ -1,3 +1,5 @@
+use crate::accounts::{current_user, may};
+use crate::domain::account::Role;
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -18,8 +20,18 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <li><a href="/systems">"Systems"</a></li>
                     <li><a href="/firms">"Firms"</a></li>
                     <li><a href="/rates">"Rates"</a></li>
-                    <li><a href="/import">"Import"</a></li>
+                    {may(Role::Editor).then(|| view! { <li><a href="/import">"Import"</a></li> })}
+                    {may(Role::Admin).then(|| view! {
+                        <li><a href="/users">"Users"</a></li>
+                        <li><a href="/audit">"Audit"</a></li>
+                    })}
                 </ul>
+                {current_user().map(|user| view! {
+                    <form method="post" action="/logout" class="account">
+                        <span>{user.username}" "<span class="badge">{user.role.as_str()}</span></span>
+                        <button type="submit" class="button link">"Sign out"</button>
+                    </form>
+                })}
             </nav>
         </header>
         <main id="main">{children()}</main>

@@ -1,6 +1,8 @@
 //! Domain types that parse their input: once a value of one of these types exists, it is valid.
 //! They compile for both the server and the browser, so the browser shows the same limits.
 
+pub mod account;
+pub mod audit;
 pub mod country;
 pub mod date;
 pub mod deal;

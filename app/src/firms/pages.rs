@@ -214,10 +214,7 @@ pub fn FirmPage() -> impl IntoView {
                 <dt>"Deals"</dt>
                 <dd><a href=format!("/contracts?supplier={id}")>"Contracts it supplies"</a></dd>
             </dl>
-            <p class="actions">
-                <a class="button primary" href=format!("/firms/{id}/edit")>"Edit"</a>
-                <a class="button danger" href=format!("/firms/{id}/delete")>"Delete…"</a>
-            </p>
+            <crate::register::view::RecordActions href=format!("/firms/{id}") />
         }
     })
 }

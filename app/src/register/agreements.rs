@@ -34,7 +34,7 @@ pub fn AgreementsPage() -> impl IntoView {
         <Title text="Framework agreements" />
         <div class="page-head">
             <h1>"Framework agreements"</h1>
-            <a class="button primary" href="/agreements/new">"New agreement"</a>
+            {crate::accounts::may(crate::domain::account::Role::Editor).then(|| view! { <a class="button primary" href="/agreements/new">"New agreement"</a> })}
         </div>
         <p class="lead">"Umbrella agreements with their ceilings; executive contracts are signed under them."</p>
         <crate::transfer::pages::ExportCsv view=crate::transfer::View::Agreements pairs=super::contracts::query_pairs() />

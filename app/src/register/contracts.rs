@@ -49,7 +49,7 @@ pub fn ContractsPage() -> impl IntoView {
         <Title text="Contracts" />
         <div class="page-head">
             <h1>"Contracts"</h1>
-            <a class="button primary" href="/contracts/new">"New contract"</a>
+            {crate::accounts::may(crate::domain::account::Role::Editor).then(|| view! { <a class="button primary" href="/contracts/new">"New contract"</a> })}
         </div>
         <p class="lead">"Executed contracts, each with its lines, deliveries and sources. Filter, sort and share the address: it holds the view."</p>
         <div class="page-tools">

@@ -12,7 +12,7 @@ pub mod rates;
 pub mod service;
 pub mod summary;
 pub mod systems;
-mod view;
+pub(crate) mod view;
 
 pub use view::Pager;
 

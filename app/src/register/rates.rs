@@ -48,8 +48,10 @@ pub fn RatesPage() -> impl IntoView {
         <h1>"Exchange rates"</h1>
         <p class="lead">"Rates to US dollars. Every contract value has a USD equivalent at the rate of its signing date, or the nearest earlier one; totals in USD add those up. Changing a rate here updates every figure that depends on it."</p>
         <super::view::DeletedNotice name=deleted />
-        <h2>"Add a rate"</h2>
-        <RateForm fields=echo.fields errors=echo.errors action="/rates/new".into() submit="Add rate" />
+        {crate::accounts::may(crate::domain::account::Role::Admin).then(|| view! {
+            <h2>"Add a rate"</h2>
+            <RateForm fields=echo.fields errors=echo.errors action="/rates/new".into() submit="Add rate" />
+        })}
         <h2>"All rates"</h2>
         <Suspense fallback=|| view! { <p class="placeholder">"Loading rates…"</p> }>
             {move || Suspend::new(async move {
@@ -132,9 +134,16 @@ pub fn RatePage() -> impl IntoView {
                             <dd><time datetime=format::iso8601(&rate.updated_at)>{format::timestamp(&rate.updated_at)}</time>{format!(" (version {})", rate.version)}</dd>
                         </dl>
                         {echo.conflict.clone().map(|conflict| view! { <ConflictPanel conflict choices=Choices::default() what="rate" /> })}
-                        <h2>"Edit"</h2>
-                        <RateForm fields=echo.fields errors=echo.errors action=format!("/rates/{id}/edit") submit="Save rate" />
-                        <p class="actions"><a class="button danger" href=format!("/rates/{id}/delete")>"Delete…"</a></p>
+                        {crate::accounts::may(crate::domain::account::Role::Admin).then(|| view! {
+                            <h2>"Edit"</h2>
+                            <RateForm fields=echo.fields errors=echo.errors action=format!("/rates/{id}/edit") submit="Save rate" />
+                        })}
+                        <p class="actions">
+                            {crate::accounts::may(crate::domain::account::Role::Admin).then(|| view! {
+                                <a class="button danger" href=format!("/rates/{id}/delete")>"Delete…"</a>
+                            })}
+                            <a class="button" href=format!("/rates/{id}/history")>"History"</a>
+                        </p>
                     }.into_any()
                 })
             }}

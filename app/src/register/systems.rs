@@ -33,7 +33,7 @@ pub fn SystemsPage() -> impl IntoView {
         <Title text="Systems" />
         <div class="page-head">
             <h1>"Systems"</h1>
-            <a class="button primary" href="/systems/new">"New system"</a>
+            {crate::accounts::may(crate::domain::account::Role::Editor).then(|| view! { <a class="button primary" href="/systems/new">"New system"</a> })}
         </div>
         <p class="lead">"What is sold, in SIPRI's categories. A variant (K2PL) counts against a framework ceiling on its base system (K2)."</p>
         <crate::transfer::pages::ExportCsv view=crate::transfer::View::Systems pairs=super::contracts::query_pairs() />

@@ -27,13 +27,18 @@ pub fn DeletedNotice(name: Option<String>) -> impl IntoView {
     name.map(|name| view! { <p class="alert alert-success" role="status">{format!("Deleted “{name}”.")}</p> })
 }
 
-/// Edit and delete buttons of a record page (`href` is the record's address).
+/// Edit and delete buttons of a record page (`href` is the record's address), for editors,
+/// and its History for everyone.
 #[component]
 pub fn RecordActions(href: String) -> impl IntoView {
+    let edit = crate::accounts::may(crate::domain::account::Role::Editor);
     view! {
         <p class="actions">
-            <a class="button primary" href=format!("{href}/edit")>"Edit"</a>
-            <a class="button danger" href=format!("{href}/delete")>"Delete…"</a>
+            {edit.then(|| view! {
+                <a class="button primary" href=format!("{href}/edit")>"Edit"</a>
+                <a class="button danger" href=format!("{href}/delete")>"Delete…"</a>
+            })}
+            <a class="button" href=format!("{href}/history")>"History"</a>
         </p>
     }
 }

@@ -1,8 +1,10 @@
 //! Queries on framework agreements, their suppliers and ceiling lines.
 
 use super::args::{Args, bind_all, contains_pattern, labels_for};
+use super::audit;
 use super::provenance::{self, Owner, figure, money, partial_date};
 use super::{Db, Result, StorageError, Tx, on_db, on_tx};
+use crate::domain::audit::RecordKind;
 use crate::domain::filter::{AgreementFilter, ContractFilter, PER_PAGE};
 use crate::domain::register::{
     Agreement, AgreementDraft, AgreementSummary, CeilingLine, Named, Page,
@@ -40,6 +42,7 @@ pub async fn insert(db: &Db, draft: &AgreementDraft) -> Result<i64> {
     });
     insert_children(&mut tx, id, draft).await?;
     provenance::insert(&mut tx, Owner::Agreement(id), &draft.provenance).await?;
+    audit::record(&mut tx, RecordKind::Agreement, id, None).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -100,6 +103,7 @@ pub async fn update(
     draft: &AgreementDraft,
 ) -> Result<AgreementEdit> {
     let mut tx = db.begin().await?;
+    let before = audit::snapshot(&mut tx, RecordKind::Agreement, id).await?;
     let now = Utc::now().trunc_subsecs(6);
     let value = draft.provenance.value.as_ref();
     let updated: Option<i64> = on_tx!(&mut tx, conn => {
@@ -153,6 +157,7 @@ pub async fn update(
     }
     insert_children(&mut tx, id, draft).await?;
     provenance::replace(&mut tx, Owner::Agreement(id), &draft.provenance).await?;
+    audit::record(&mut tx, RecordKind::Agreement, id, before).await?;
     tx.commit().await?;
     Ok(AgreementEdit::Done)
 }
@@ -176,7 +181,7 @@ pub async fn references(db: &Db, id: i64) -> Result<Vec<String>> {
 /// `version`. The caller checks `references` first; the foreign key refuses it otherwise.
 #[tracing::instrument(name = "db.agreements.delete", skip(db))]
 pub async fn delete(db: &Db, id: i64, version: i64) -> Result<super::Deleted> {
-    super::delete_versioned(db, "agreements", id, version).await
+    super::delete_versioned(db, RecordKind::Agreement, id, version).await
 }
 
 #[derive(sqlx::FromRow)]

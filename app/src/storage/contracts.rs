@@ -1,9 +1,11 @@
 //! Queries on contracts, their lines and deliveries.
 
 use super::args::{Args, bind_all, contains_pattern, labels_for};
+use super::audit;
 use super::provenance::{self, Owner, figure, money, partial_date};
 use super::rollup::{self, Affected};
 use super::{Db, Result, StorageError, Tx, on_db, on_tx};
+use crate::domain::audit::RecordKind;
 use crate::domain::filter::{ContractFilter, DealSort, PER_PAGE};
 use crate::domain::register::{
     Contract, ContractDraft, ContractLine, ContractSummary, Delivery, Named, Page,
@@ -80,6 +82,7 @@ pub async fn insert_in(tx: &mut Tx, draft: &ContractDraft) -> Result<ContractWri
     provenance::insert(tx, Owner::Contract(id), &draft.provenance).await?;
     super::rates::refresh_contract(tx, id).await?;
     rollup::apply(tx, Affected::Contract(id), 1).await?;
+    audit::record(tx, RecordKind::Contract, id, None).await?;
     Ok(ContractWrite::Done(id))
 }
 
@@ -181,6 +184,7 @@ pub async fn update_in(
         }
         Err(_) => return Ok(ContractEdit::MissingAgreement),
     }
+    let before = audit::snapshot(tx, RecordKind::Contract, id).await?;
     // Its old figures leave the summary's totals; the saved ones go in at the end.
     rollup::apply(tx, Affected::Contract(id), -1).await?;
     let now = Utc::now().trunc_subsecs(6);
@@ -290,6 +294,7 @@ pub async fn update_in(
     provenance::replace(tx, Owner::Contract(id), &draft.provenance).await?;
     super::rates::refresh_contract(tx, id).await?;
     rollup::apply(tx, Affected::Contract(id), 1).await?;
+    audit::record(tx, RecordKind::Contract, id, before).await?;
     Ok(ContractEdit::Done)
 }
 
@@ -342,7 +347,7 @@ pub async fn delete(db: &Db, id: i64, version: i64) -> Result<super::Deleted> {
     let mut tx = db.begin().await?;
     // Its figures leave the summary's totals with it.
     rollup::apply(&mut tx, Affected::Contract(id), -1).await?;
-    let deleted = super::delete_versioned_in(&mut tx, "contracts", id, version).await?;
+    let deleted = super::delete_versioned_in(&mut tx, RecordKind::Contract, id, version).await?;
     if deleted == super::Deleted::Done {
         tx.commit().await?;
     }

@@ -1,7 +1,9 @@
 //! Recording deliveries against contract lines.
 
+use super::audit;
 use super::rollup::Affected;
 use super::{Db, Result, on_db, on_tx};
+use crate::domain::audit::RecordKind;
 use crate::domain::register::DeliveryDraft;
 use chrono::{SubsecRound, Utc};
 
@@ -66,6 +68,7 @@ pub async fn record(db: &Db, draft: &DeliveryDraft) -> Result<Recorded> {
         .await?
     });
     super::rollup::apply(&mut tx, Affected::Line(draft.line_id), 1).await?;
+    audit::record(&mut tx, RecordKind::Delivery, id, None).await?;
     tx.commit().await?;
     Ok(Recorded::Done { id })
 }

@@ -1,7 +1,9 @@
 //! Queries on `firms`. One small instrumented function per query, each written once for both
 //! backends.
 
-use super::{Db, Result, StorageError, on_db};
+use super::audit;
+use super::{Db, Result, StorageError, on_db, on_tx};
+use crate::domain::audit::RecordKind;
 use crate::domain::{CountryCode, Firm, FirmDraft};
 use chrono::{DateTime, SubsecRound, Utc};
 
@@ -77,7 +79,8 @@ pub async fn insert(db: &Db, draft: &FirmDraft) -> Result<Firm> {
          VALUES ($1, $2, $3, $4, 1, $5, $5) RETURNING {COLUMNS}"
     );
     let now = now();
-    let row = on_db!(db, pool => {
+    let mut tx = db.begin().await?;
+    let row = on_tx!(&mut tx, pool => {
         sqlx::query_as::<_, FirmRow>(&sql)
             .bind(draft.name.as_str())
             .bind(draft.country.as_str())
@@ -87,7 +90,10 @@ pub async fn insert(db: &Db, draft: &FirmDraft) -> Result<Firm> {
             .fetch_one(pool)
             .await?
     });
-    row.try_into()
+    let firm: Firm = row.try_into()?;
+    audit::record(&mut tx, RecordKind::Firm, firm.id, None).await?;
+    tx.commit().await?;
+    Ok(firm)
 }
 
 /// What an update or delete that names a version can find.
@@ -108,7 +114,9 @@ pub async fn update(db: &Db, id: i64, version: i64, draft: &FirmDraft) -> Result
          WHERE id = $6 AND version = $7 RETURNING {COLUMNS}"
     );
     let now = now();
-    let row = on_db!(db, pool => {
+    let mut tx = db.begin().await?;
+    let before = audit::snapshot(&mut tx, RecordKind::Firm, id).await?;
+    let row = on_tx!(&mut tx, pool => {
         sqlx::query_as::<_, FirmRow>(&sql)
             .bind(draft.name.as_str())
             .bind(draft.country.as_str())
@@ -121,15 +129,24 @@ pub async fn update(db: &Db, id: i64, version: i64, draft: &FirmDraft) -> Result
             .await?
     });
     match row {
-        Some(row) => Ok(Versioned::Done(row.try_into()?)),
-        None => stale_or_missing(db, id).await,
+        Some(row) => {
+            audit::record(&mut tx, RecordKind::Firm, id, before).await?;
+            tx.commit().await?;
+            Ok(Versioned::Done(row.try_into()?))
+        }
+        None => {
+            drop(tx);
+            stale_or_missing(db, id).await
+        }
     }
 }
 
 /// Deletes firm `id` only if it is still at `version`.
 #[tracing::instrument(name = "db.firms.delete", skip(db))]
 pub async fn delete(db: &Db, id: i64, version: i64) -> Result<Versioned<()>> {
-    let deleted = on_db!(db, pool => {
+    let mut tx = db.begin().await?;
+    let before = audit::snapshot(&mut tx, RecordKind::Firm, id).await?;
+    let deleted = on_tx!(&mut tx, pool => {
         sqlx::query("DELETE FROM firms WHERE id = $1 AND version = $2")
             .bind(id)
             .bind(version)
@@ -138,8 +155,11 @@ pub async fn delete(db: &Db, id: i64, version: i64) -> Result<Versioned<()>> {
             .rows_affected()
     });
     if deleted == 1 {
+        audit::record(&mut tx, RecordKind::Firm, id, before).await?;
+        tx.commit().await?;
         Ok(Versioned::Done(()))
     } else {
+        drop(tx);
         stale_or_missing(db, id).await
     }
 }
@@ -154,14 +174,17 @@ async fn stale_or_missing<T>(db: &Db, id: i64) -> Result<Versioned<T>> {
 /// Sets the parent group of a firm (Hanwha Aerospace → Hanwha).
 #[tracing::instrument(name = "db.firms.set_parent", skip(db))]
 pub async fn set_parent(db: &Db, id: i64, parent_id: Option<i64>) -> Result<()> {
-    on_db!(db, pool => {
+    let mut tx = db.begin().await?;
+    let before = audit::snapshot(&mut tx, RecordKind::Firm, id).await?;
+    on_tx!(&mut tx, pool => {
         sqlx::query("UPDATE firms SET parent_id = $1 WHERE id = $2")
             .bind(parent_id)
             .bind(id)
             .execute(pool)
             .await?;
     });
-    Ok(())
+    audit::record(&mut tx, RecordKind::Firm, id, before).await?;
+    tx.commit().await
 }
 
 /// Sets the parent group of firm `id` only if it is still at `version`.
@@ -172,7 +195,9 @@ pub async fn change_parent(
     version: i64,
     parent_id: Option<i64>,
 ) -> Result<Versioned<Firm>> {
-    let changed = on_db!(db, pool => {
+    let mut tx = db.begin().await?;
+    let before = audit::snapshot(&mut tx, RecordKind::Firm, id).await?;
+    let changed = on_tx!(&mut tx, pool => {
         sqlx::query("UPDATE firms SET parent_id = $1, version = version + 1, updated_at = $2 WHERE id = $3 AND version = $4")
             .bind(parent_id)
             .bind(now())
@@ -183,11 +208,14 @@ pub async fn change_parent(
             .rows_affected()
     });
     if changed == 1 {
+        audit::record(&mut tx, RecordKind::Firm, id, before).await?;
+        tx.commit().await?;
         match get(db, id).await? {
             Some(firm) => Ok(Versioned::Done(firm)),
             None => Ok(Versioned::Missing),
         }
     } else {
+        drop(tx);
         stale_or_missing(db, id).await
     }
 }

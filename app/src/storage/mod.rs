@@ -6,6 +6,7 @@
 
 pub mod agreements;
 mod args;
+pub mod audit;
 pub mod contracts;
 pub mod countries;
 pub mod deliveries;
@@ -16,8 +17,10 @@ mod provenance;
 pub mod rates;
 pub mod rollup;
 pub mod scratch;
+pub mod sessions;
 pub mod summary;
 pub mod systems;
+pub mod users;
 
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
@@ -170,15 +173,16 @@ pub(crate) async fn exists_in(tx: &mut Tx, table: &str, id: i64) -> Result<bool>
     Ok(found.is_some())
 }
 
-/// Deletes row `id` of `table` only if it is still at `version`.
+/// Deletes record `id` of `kind` only if it is still at `version`, and records the delete in
+/// the audit trail.
 pub(crate) async fn delete_versioned(
     db: &Db,
-    table: &str,
+    kind: crate::domain::audit::RecordKind,
     id: i64,
     version: i64,
 ) -> Result<Deleted> {
     let mut tx = db.begin().await?;
-    let deleted = delete_versioned_in(&mut tx, table, id, version).await?;
+    let deleted = delete_versioned_in(&mut tx, kind, id, version).await?;
     if deleted == Deleted::Done {
         tx.commit().await?;
     }
@@ -189,17 +193,20 @@ pub(crate) async fn delete_versioned(
 /// commits on `Done`).
 pub(crate) async fn delete_versioned_in(
     tx: &mut Tx,
-    table: &str,
+    kind: crate::domain::audit::RecordKind,
     id: i64,
     version: i64,
 ) -> Result<Deleted> {
+    let table = audit::table(kind);
+    let before = audit::snapshot(tx, kind, id).await?;
     let delete = format!("DELETE FROM {table} WHERE id = $1 AND version = $2");
     let deleted = on_tx!(tx, conn => {
         sqlx::query(&delete).bind(id).bind(version).execute(conn).await?.rows_affected()
     });
     Ok(if deleted == 1 {
+        audit::record(tx, kind, id, before).await?;
         Deleted::Done
-    } else if exists_in(tx, table, id).await? {
+    } else if before.is_some() {
         Deleted::Stale
     } else {
         Deleted::Missing

@@ -3,8 +3,10 @@
 //! total in USD is a plain integer sum and always matches the rates on file.
 
 use super::args::{Args, bind_all};
+use super::audit;
 use super::rollup::{self, Affected};
 use super::{Db, Deleted, Result, StorageError, Tx, on_db, on_tx};
+use crate::domain::audit::RecordKind;
 use crate::domain::rate::{ExchangeRate, RateDraft, from_nanos, to_nanos, usd_equivalent};
 use crate::domain::{CurrencyCode, Money, PartialDate};
 use chrono::{DateTime, SubsecRound, Utc};
@@ -81,6 +83,7 @@ pub async fn insert(db: &Db, draft: &RateDraft) -> Result<i64> {
     });
     let dates = [date_text(draft.date)];
     refresh_usd(&mut tx, draft.currency, Refresh::Rate { id, dates: &dates }).await?;
+    audit::record(&mut tx, RecordKind::Rate, id, None).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -100,6 +103,7 @@ pub async fn update(db: &Db, id: i64, version: i64, draft: &RateDraft) -> Result
     let Some((before, date_before)) = before else {
         return Ok(false);
     };
+    let snapshot = audit::snapshot(&mut tx, RecordKind::Rate, id).await?;
     let now = Utc::now().trunc_subsecs(6);
     on_tx!(&mut tx, conn => {
         sqlx::query(
@@ -124,6 +128,7 @@ pub async fn update(db: &Db, id: i64, version: i64, draft: &RateDraft) -> Result
         let dates = [date_before, date_text(draft.date)];
         refresh_usd(&mut tx, draft.currency, Refresh::Rate { id, dates: &dates }).await?;
     }
+    audit::record(&mut tx, RecordKind::Rate, id, snapshot).await?;
     tx.commit().await?;
     Ok(true)
 }
@@ -161,7 +166,7 @@ pub async fn delete(db: &Db, id: i64, version: i64) -> Result<Deleted> {
         .execute(conn)
         .await?;
     });
-    let deleted = super::delete_versioned_in(&mut tx, "exchange_rates", id, version).await?;
+    let deleted = super::delete_versioned_in(&mut tx, RecordKind::Rate, id, version).await?;
     if deleted != Deleted::Done {
         return Ok(deleted);
     }

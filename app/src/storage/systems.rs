@@ -1,8 +1,10 @@
 //! Queries on `systems` (what is sold: K2, K9A1, FA-50PL…).
 
+use super::audit;
 use super::rollup::{self, Affected};
 use super::{Db, Deleted, Result, StorageError, on_db, on_tx};
 use crate::domain::Category;
+use crate::domain::audit::RecordKind;
 use crate::domain::register::{Named, SystemDraft, SystemRecord};
 use chrono::{DateTime, SubsecRound, Utc};
 
@@ -63,7 +65,8 @@ pub async fn get(db: &Db, id: i64) -> Result<Option<SystemRecord>> {
 #[tracing::instrument(name = "db.systems.insert", skip_all, fields(designation = draft.designation.as_str()))]
 pub async fn insert(db: &Db, draft: &SystemDraft) -> Result<i64> {
     let now = Utc::now().trunc_subsecs(6);
-    Ok(on_db!(db, pool => {
+    let mut tx = db.begin().await?;
+    let id = on_tx!(&mut tx, conn => {
         sqlx::query_scalar::<_, i64>(
             "INSERT INTO systems (designation, description, category, maker_id, variant_of_id, version, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, 1, $6, $6) RETURNING id",
@@ -74,9 +77,12 @@ pub async fn insert(db: &Db, draft: &SystemDraft) -> Result<i64> {
         .bind(draft.maker_id)
         .bind(draft.variant_of_id)
         .bind(now)
-        .fetch_one(pool)
+        .fetch_one(conn)
         .await?
-    }))
+    });
+    audit::record(&mut tx, RecordKind::System, id, None).await?;
+    tx.commit().await?;
+    Ok(id)
 }
 
 /// Saves `draft` over system `id` if it is still at `version`; `None` when it is not (stale or
@@ -94,6 +100,7 @@ pub async fn update(db: &Db, id: i64, version: i64, draft: &SystemDraft) -> Resu
     let Some((category, variant_of_id)) = before else {
         return Ok(None);
     };
+    let before = audit::snapshot(&mut tx, RecordKind::System, id).await?;
     // A new category or base system moves its lines between the summary's groups.
     let regroups = category != draft.category.as_str() || variant_of_id != draft.variant_of_id;
     if regroups {
@@ -119,6 +126,7 @@ pub async fn update(db: &Db, id: i64, version: i64, draft: &SystemDraft) -> Resu
     if regroups {
         rollup::apply(&mut tx, Affected::System(id), 1).await?;
     }
+    audit::record(&mut tx, RecordKind::System, id, before).await?;
     tx.commit().await?;
     Ok(updated)
 }
@@ -145,5 +153,5 @@ pub async fn references(db: &Db, id: i64) -> Result<Vec<String>> {
 
 #[tracing::instrument(name = "db.systems.delete", skip(db))]
 pub async fn delete(db: &Db, id: i64, version: i64) -> Result<Deleted> {
-    super::delete_versioned(db, "systems", id, version).await
+    super::delete_versioned(db, RecordKind::System, id, version).await
 }

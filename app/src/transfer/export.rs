@@ -68,6 +68,7 @@ enum Job {
     Firms(ListQuery),
     Systems(ListQuery),
     Summary(ContractFilter),
+    Audit(crate::domain::audit::AuditFilter),
 }
 
 impl Job {
@@ -83,6 +84,9 @@ impl Job {
             View::Contracts => Job::Contracts(checked(ContractFilter::from_query(pairs))?),
             View::Deliveries => Job::Deliveries(checked(ContractFilter::from_query(pairs))?),
             View::Summary => Job::Summary(checked(ContractFilter::from_query(pairs))?),
+            View::Audit => Job::Audit(checked(crate::domain::audit::AuditFilter::from_query(
+                pairs,
+            ))?),
             View::Agreements => Job::Agreements(checked(AgreementFilter::from_query(pairs))?),
             View::Firms => {
                 let columns: Vec<&str> = crate::firms::pages::FIRM_COLUMNS
@@ -109,6 +113,7 @@ impl Job {
             Job::Firms(query) => firms(db, &query, out).await,
             Job::Systems(query) => systems(db, &query, out).await,
             Job::Summary(filter) => summary(db, &filter, out).await,
+            Job::Audit(filter) => audit(db, filter, out).await,
         }
     }
 }
@@ -399,6 +404,45 @@ async fn agreements(db: &Db, filter: AgreementFilter, out: &mut CsvOut) -> Resul
             return Ok(());
         }
         page_number += 1;
+    }
+}
+
+/// Every entry the filter matches, newest first, a page at a time; a change's fields in one
+/// cell, one `field: before → after` per line.
+async fn audit(
+    db: &Db,
+    mut filter: crate::domain::audit::AuditFilter,
+    out: &mut CsvOut,
+) -> Result<(), AppError> {
+    filter.page = 1;
+    loop {
+        let (entries, _) = crate::storage::audit::list(db, &filter).await?;
+        if entries.is_empty() {
+            return Ok(());
+        }
+        for entry in entries {
+            let changes = entry
+                .changes()
+                .into_iter()
+                .map(|c| format!("{}: {} → {}", c.field, c.before, c.after))
+                .collect::<Vec<_>>()
+                .join("\n");
+            let cells = [
+                number(entry.id),
+                Cow::Owned(crate::components::format::iso8601(&entry.at)),
+                text(&entry.actor),
+                text(&entry.client),
+                text(entry.action.as_str()),
+                opt_text(entry.record.map(|(kind, _)| kind.as_str())),
+                opt_number(entry.record.map(|(_, id)| id)),
+                text(&entry.detail),
+                Cow::Owned(text(&changes).into_owned()),
+            ];
+            if !out.row(cells).await {
+                return Ok(());
+            }
+        }
+        filter.page += 1;
     }
 }
 

@@ -22,16 +22,19 @@ pub enum View {
     Firms,
     Systems,
     Summary,
+    /// The audit trail (admins only): a row per entry, a change's fields in one cell.
+    Audit,
 }
 
 impl View {
-    pub const ALL: [View; 6] = [
+    pub const ALL: [View; 7] = [
         View::Contracts,
         View::Deliveries,
         View::Agreements,
         View::Firms,
         View::Systems,
         View::Summary,
+        View::Audit,
     ];
 
     pub fn parse(text: &str) -> Option<Self> {
@@ -46,6 +49,7 @@ impl View {
             View::Firms => "firms",
             View::Systems => "systems",
             View::Summary => "summary",
+            View::Audit => "audit",
         }
     }
 
@@ -103,6 +107,17 @@ impl View {
                 "variant_of",
                 "description",
                 "updated_at",
+            ],
+            View::Audit => &[
+                "entry",
+                "at",
+                "actor",
+                "client",
+                "action",
+                "record_kind",
+                "record_id",
+                "detail",
+                "changes",
             ],
             View::Summary => &[
                 "grouping",
