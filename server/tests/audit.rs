@@ -23,6 +23,15 @@ app::on_both_backends!(
     the_trail_is_append_only,
 );
 
+/// How many entries the whole trail holds.
+async fn trail_length(db: &Db) -> i64 {
+    let all = AuditFilter {
+        page: 1,
+        ..Default::default()
+    };
+    audit::list(db, &all).await.unwrap().1
+}
+
 /// The entries about one record, oldest first.
 async fn history(db: &Db, kind: RecordKind, id: i64) -> Vec<AuditEntry> {
     audit::history(db, kind, id).await.unwrap()
@@ -46,16 +55,7 @@ fn pairs(form: &app::register::entry::EntryFields) -> Vec<(&str, &str)> {
 async fn every_kind_of_change_is_on_record_with_before_and_after(db: &Db) {
     let admin = support::spawn_app(db.clone()).await;
     let editor = admin.as_role(Role::Editor).await;
-    let demo_entries = audit::list(
-        db,
-        &AuditFilter {
-            page: 1,
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap()
-    .1;
+    let demo_entries = trail_length(db).await;
 
     // A firm: created by a plain form (no JavaScript), renamed by a server function.
     editor
@@ -380,30 +380,12 @@ async fn every_kind_of_change_is_on_record_with_before_and_after(db: &Db) {
         csv.contains("name: Poongsan → Poongsan Corporation"),
         "{csv}"
     );
-    let total = audit::list(
-        db,
-        &AuditFilter {
-            page: 1,
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap()
-    .1;
+    let total = trail_length(db).await;
     assert!(total > demo_entries + 10, "{total} after {demo_entries}");
 }
 
 async fn the_trail_is_append_only(db: &Db) {
-    let before = audit::list(
-        db,
-        &AuditFilter {
-            page: 1,
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap()
-    .1;
+    let before = trail_length(db).await;
     assert!(before > 0, "the demo data is on record");
     for sql in [
         "UPDATE audit_log SET actor = 'someone else'",
@@ -422,16 +404,7 @@ async fn the_trail_is_append_only(db: &Db) {
                 .contains("append-only")
         );
     }
-    let after = audit::list(
-        db,
-        &AuditFilter {
-            page: 1,
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap()
-    .1;
+    let after = trail_length(db).await;
     assert_eq!(before, after);
     // The app's own storage has no path that changes or deletes an entry.
     let source = std::fs::read_to_string(concat!(
