@@ -117,7 +117,7 @@ async fn check_and_run(
         }
         Access::Role(needed) => match &user {
             None => return sign_in_required(&method, &target, wants_json),
-            Some(user) if !super::allows(user.role, needed) => {
+            Some(user) if !user.may(needed) => {
                 refused(guard, &actor, &format!("{method} {path} needs {needed}")).await;
                 return error_response(
                     AppError::Forbidden {
@@ -268,7 +268,6 @@ fn security_headers(headers: &mut HeaderMap, nonce: &str) {
         header::CONTENT_SECURITY_POLICY,
         &content_security_policy(nonce),
     );
-    set(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set(header::X_FRAME_OPTIONS, "DENY");
     set(header::REFERRER_POLICY, "same-origin");
     set(

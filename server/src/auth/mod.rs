@@ -9,7 +9,7 @@ pub mod policy;
 pub mod store;
 pub mod throttle;
 
-use app::domain::account::{CurrentUser, Role};
+use app::domain::account::CurrentUser;
 use app::storage::{Db, StorageError, users};
 use axum_login::{AuthUser, AuthnBackend, UserId};
 use std::time::Duration;
@@ -174,11 +174,6 @@ pub fn session_layer(db: Db, limits: SessionLimits) -> SessionManagerLayer<store
         .with_expiry(Expiry::OnInactivity(idle))
         // Every request moves the idle deadline (and the cookie's expiry) forward.
         .with_always_save(true)
-}
-
-/// Whether `role` may use something that needs `needed`.
-pub fn allows(role: Role, needed: Role) -> bool {
-    role >= needed
 }
 
 /// Every five minutes: drop expired sessions and forget idle throttle buckets.
