@@ -72,6 +72,15 @@ impl CurrencyCode {
         self.entry().1
     }
 
+    /// Decimal places of a listed code exactly as stored (`USD`), without the allocation of
+    /// [`CurrencyCode::parse`]: the export asks this for every row.
+    pub fn minor_units_of(code: &str) -> Option<u32> {
+        CURRENCIES
+            .iter()
+            .find(|(listed, _, _)| *listed == code)
+            .map(|(_, units, _)| *units)
+    }
+
     pub fn name(&self) -> &'static str {
         self.entry().2
     }

@@ -112,6 +112,11 @@ pub enum StorageError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error(transparent)]
     Database(sqlx::Error),
+    /// The SQLite export reader (rusqlite, see `export::sqlite`).
+    #[error("export reader: {0}")]
+    ExportReader(#[from] rusqlite::Error),
+    #[error("a blocking database task failed: {0}")]
+    Task(#[from] tokio::task::JoinError),
 }
 
 impl From<sqlx::Error> for StorageError {

@@ -1,9 +1,10 @@
 //! Alternatives and sources of an agreement or a contract: the same two tables serve both,
 //! keyed by `agreement_id` or `contract_id`.
 
-use super::{Db, Result, StorageError, Tx, on_db, on_tx};
+use super::{Db, Result, StorageError, Tx, on_tx};
 use crate::domain::register::{Alternative, Figure, Provenance, SourceRef};
 use crate::domain::{Confidence, CurrencyCode, Money, PartialDate};
+use std::collections::HashMap;
 
 #[derive(Clone, Copy, Debug)]
 pub enum Owner {
@@ -137,25 +138,27 @@ pub async fn replace(tx: &mut Tx, owner: Owner, provenance: &Provenance) -> Resu
     insert(tx, owner, provenance).await
 }
 
+/// A row of [`queries`]' sources query, in its column order.
 #[derive(sqlx::FromRow)]
-struct SourceRow {
-    owner_id: i64,
-    alternative_id: Option<i64>,
-    backs_value: bool,
-    title: String,
-    publisher: String,
-    url: Option<String>,
-    published_on: Option<String>,
+pub(super) struct SourceRow {
+    pub owner_id: i64,
+    pub alternative_id: Option<i64>,
+    pub backs_value: bool,
+    pub title: String,
+    pub publisher: String,
+    pub url: Option<String>,
+    pub published_on: Option<String>,
 }
 
+/// A row of [`queries`]' alternatives query, in its column order.
 #[derive(sqlx::FromRow)]
-struct AlternativeRow {
-    owner_id: i64,
-    id: i64,
-    amount_minor: i64,
-    currency: String,
-    confidence: String,
-    basis: String,
+pub(super) struct AlternativeRow {
+    pub owner_id: i64,
+    pub id: i64,
+    pub amount_minor: i64,
+    pub currency: String,
+    pub confidence: String,
+    pub basis: String,
 }
 
 /// Loads the alternatives and sources of a record; `value` is the record's chosen figure.
@@ -173,38 +176,84 @@ pub async fn load_contracts(db: &Db, ids: &[i64]) -> Result<Vec<(i64, Provenance
     load_many(db, Owner::Contract(0).column(), ids).await
 }
 
+/// [`queries`] for the contracts `ids` on SQLite (the export's own reader runs them there).
+pub(super) fn sqlite_contract_queries(ids: &[i64]) -> (String, String) {
+    queries(Owner::Contract(0).column(), &sqlite_owners(ids))
+}
 async fn load_many(db: &Db, column: &str, ids: &[i64]) -> Result<Vec<(i64, Provenance)>> {
-    use super::args::{Args, bind_all};
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let mut args = Args::default();
-    let placeholders: Vec<String> = ids.iter().map(|id| args.int(*id)).collect();
-    let placeholders = placeholders.join(", ");
+    let (sources, alternatives) = match db {
+        Db::Sqlite(pool) => {
+            let (sources_sql, alternatives_sql) = queries(column, &sqlite_owners(ids));
+            let sources = sqlx::query_as::<_, SourceRow>(&sources_sql)
+                .fetch_all(pool)
+                .await?;
+            let alternatives = sqlx::query_as::<_, AlternativeRow>(&alternatives_sql)
+                .fetch_all(pool)
+                .await?;
+            (sources, alternatives)
+        }
+        Db::Postgres(pool) => {
+            let (sources_sql, alternatives_sql) = queries(column, "= ANY($1)");
+            let sources = sqlx::query_as::<_, SourceRow>(&sources_sql)
+                .bind(ids)
+                .fetch_all(pool)
+                .await?;
+            let alternatives = sqlx::query_as::<_, AlternativeRow>(&alternatives_sql)
+                .bind(ids)
+                .fetch_all(pool)
+                .await?;
+            (sources, alternatives)
+        }
+    };
+    assemble(sources, alternatives)
+}
+
+/// The two queries that load the provenance of the records whose `column` matches `owners`
+/// (a condition such as `= ANY($1)`): their sources, and their alternatives.
+///
+/// How the owners are given is the one difference between the backends here, each as it
+/// handles an export's batch of thousands of ids fastest: PostgreSQL runs `= ANY($1)` with one
+/// bound array (a prepared statement) in about 2 ms for 2,048 ids, where an `IN` list of the
+/// same ids took ~10 ms, half of it planning; SQLite has no arrays, and its parser looks up
+/// each `$n` among those before it (quadratic in the batch), so there the ids are integer
+/// literals ([`sqlite_owners`]).
+fn queries(column: &str, owners: &str) -> (String, String) {
     let sources_sql = format!(
         "SELECT {column} AS owner_id, alternative_id, backs_value, title, publisher, url, published_on FROM sources \
-         WHERE {column} IN ({placeholders}) ORDER BY {column}, position, id"
+         WHERE {column} {owners} ORDER BY {column}, position, id"
     );
     let alternatives_sql = format!(
         "SELECT {column} AS owner_id, id, amount_minor, currency, confidence, basis FROM alternative_values \
-         WHERE {column} IN ({placeholders}) ORDER BY {column}, position, id"
+         WHERE {column} {owners} ORDER BY {column}, position, id"
     );
-    let (sources, alternatives) = on_db!(db, pool => {
-        let sources = bind_all!(sqlx::query_as::<_, SourceRow>(&sources_sql), args.0.clone()).fetch_all(pool).await?;
-        let alternatives = bind_all!(sqlx::query_as::<_, AlternativeRow>(&alternatives_sql), args.0).fetch_all(pool).await?;
-        (sources, alternatives)
-    });
+    (sources_sql, alternatives_sql)
+}
+
+/// `IN (1, 2, …)`: the owners condition for SQLite (integers cannot inject anything).
+fn sqlite_owners(ids: &[i64]) -> String {
+    let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
+    format!("IN ({})", ids.join(", "))
+}
+
+/// Puts the rows of [`queries`] together: `(owner id, provenance)` for each owner with any.
+pub(super) fn assemble(
+    sources: Vec<SourceRow>,
+    alternatives: Vec<AlternativeRow>,
+) -> Result<Vec<(i64, Provenance)>> {
+    // Indexes by id: an export batch has thousands of contracts, so no linear searches.
     let mut loaded: Vec<(i64, Provenance)> = Vec::new();
-    fn entry(loaded: &mut Vec<(i64, Provenance)>, owner: i64) -> &mut Provenance {
-        match loaded.iter().position(|(id, _)| *id == owner) {
-            Some(index) => &mut loaded[index].1,
-            None => {
-                loaded.push((owner, Provenance::default()));
-                &mut loaded.last_mut().expect("just pushed").1
-            }
-        }
-    }
-    let mut alternative_ids: Vec<(i64, usize)> = Vec::new();
+    let mut index_of: HashMap<i64, usize> = HashMap::new();
+    let mut entry = |loaded: &mut Vec<(i64, Provenance)>, owner: i64| -> usize {
+        *index_of.entry(owner).or_insert_with(|| {
+            loaded.push((owner, Provenance::default()));
+            loaded.len() - 1
+        })
+    };
+    // An alternative's id → its owner's entry and its place among the owner's alternatives.
+    let mut alternative_at: HashMap<i64, (usize, usize)> = HashMap::new();
     for row in alternatives {
         let figure = figure(
             Some(row.amount_minor),
@@ -213,9 +262,10 @@ async fn load_many(db: &Db, column: &str, ids: &[i64]) -> Result<Vec<(i64, Prove
             row.basis,
         )?
         .ok_or_else(|| StorageError::Corrupt("alternative without a value".into()))?;
-        let provenance = entry(&mut loaded, row.owner_id);
-        alternative_ids.push((row.id, provenance.alternatives.len()));
-        provenance.alternatives.push(Alternative {
+        let owner = entry(&mut loaded, row.owner_id);
+        let alternatives = &mut loaded[owner].1.alternatives;
+        alternative_at.insert(row.id, (owner, alternatives.len()));
+        alternatives.push(Alternative {
             figure,
             sources: Vec::new(),
         });
@@ -227,15 +277,21 @@ async fn load_many(db: &Db, column: &str, ids: &[i64]) -> Result<Vec<(i64, Prove
             url: row.url,
             published_on: partial_date(row.published_on)?,
         };
-        let provenance = entry(&mut loaded, row.owner_id);
         match row.alternative_id {
             Some(id) => {
-                if let Some((_, index)) = alternative_ids.iter().find(|(a, _)| *a == id) {
-                    provenance.alternatives[*index].sources.push(source);
+                if let Some(&(owner, index)) = alternative_at.get(&id) {
+                    loaded[owner].1.alternatives[index].sources.push(source);
                 }
             }
-            None if row.backs_value => provenance.value_sources.push(source),
-            None => provenance.sources.push(source),
+            None => {
+                let owner = entry(&mut loaded, row.owner_id);
+                let provenance = &mut loaded[owner].1;
+                if row.backs_value {
+                    provenance.value_sources.push(source);
+                } else {
+                    provenance.sources.push(source);
+                }
+            }
         }
     }
     Ok(loaded)

@@ -108,6 +108,29 @@ pub fn text_from_cell(cell: &str) -> &str {
     }
 }
 
+/// Integer minor units as the decimal cell of a currency with `decimals` places, appended to
+/// `cell` (`240000000000`, 2 → `2400000000.00`, or `2400000000,00` with a decimal comma): the
+/// same text as [`decimal_cell`] of the amount's plain form, without going through a `Decimal`
+/// (an export writes millions of these).
+pub fn write_minor_cell(cell: &mut String, minor: i64, decimals: u32, format: CsvFormat) {
+    use std::fmt::Write;
+    if minor < 0 {
+        cell.push('-');
+    }
+    let magnitude = minor.unsigned_abs();
+    let scale = 10_u64.pow(decimals);
+    let _ = write!(cell, "{}", magnitude / scale);
+    if decimals > 0 {
+        cell.push(if format.decimal_comma() { ',' } else { '.' });
+        let _ = write!(
+            cell,
+            "{:0width$}",
+            magnitude % scale,
+            width = decimals as usize
+        );
+    }
+}
+
 /// A plain decimal (`3370000000.00`) as the format writes it: `3370000000,00` with a decimal
 /// comma. Never thousands separators: a spreadsheet reads them as text.
 pub fn decimal_cell(plain: &str, format: CsvFormat) -> Cow<'_, str> {
@@ -137,6 +160,12 @@ mod tests {
     use super::*;
     use crate::domain::{CurrencyCode, Money};
     use proptest::prelude::*;
+
+    fn minor_cell(minor: i64, decimals: u32, format: CsvFormat) -> String {
+        let mut cell = String::new();
+        write_minor_cell(&mut cell, minor, decimals, format);
+        cell
+    }
 
     #[test]
     fn formulas_are_neutralised_and_plain_text_is_left_alone() {
@@ -201,6 +230,17 @@ mod tests {
             .collect()
     }
 
+    #[test]
+    fn minor_cells_keep_leading_zeros_of_the_fraction() {
+        assert_eq!(minor_cell(5, 2, CsvFormat::Standard), "0.05");
+        assert_eq!(minor_cell(0, 2, CsvFormat::ExcelEurope), "0,00");
+        assert_eq!(
+            minor_cell(240_000_000_000, 2, CsvFormat::Standard),
+            "2400000000.00"
+        );
+        assert_eq!(minor_cell(7, 0, CsvFormat::ExcelEurope), "7");
+    }
+
     proptest! {
         #[test]
         fn text_survives_neutralising(text in any::<String>()) {
@@ -217,6 +257,18 @@ mod tests {
                 // A record of one empty cell is an empty line, which readers skip.
                 if cells.len() == 1 && cells[0].is_empty() { continue; }
                 prop_assert_eq!(write_and_read(&cells, format), cells.clone());
+            }
+        }
+
+        #[test]
+        fn minor_cells_match_the_decimal_cells(minor in 0_i64..=999_999_999_999_999, code in 0_usize..4) {
+            let currency = CurrencyCode::parse(["USD", "KRW", "PLN", "JPY"][code]).unwrap();
+            let plain = Money::from_minor(minor, currency).plain();
+            for format in CsvFormat::ALL {
+                prop_assert_eq!(
+                    minor_cell(minor, currency.minor_units(), format),
+                    decimal_cell(&plain, format).into_owned()
+                );
             }
         }
 

@@ -1,0 +1,126 @@
+//! The SQLite reader of the contract export. sqlx's SQLite driver steps a statement on its own
+//! worker thread and hands every row, each value allocated, across to the async task; for a
+//! million-row export those hand-offs cost twice what SQLite itself takes (docs/benchmarks.md).
+//! Here one blocking thread steps the same SELECT through rusqlite, on a read-only connection
+//! of its own and inside one read transaction (the lines and every batch's provenance come
+//! from one snapshot), and sends whole batches.
+
+use super::{
+    Batcher, ContractLineRow, ExportedContract, attach_provenance, check_columns, line_row,
+};
+use crate::storage::Result;
+use crate::storage::StorageError;
+use crate::storage::args::{Arg, Args};
+use crate::storage::provenance::{self, AlternativeRow, SourceRow};
+use rusqlite::{Connection, OpenFlags, Row, Statement};
+use std::path::Path;
+use std::time::Duration;
+use tokio::sync::mpsc::Sender;
+
+/// Reads the export's `sql` (with `args`) from the database file at `path` and sends the
+/// contracts to `out` in batches. Blocking: run it on a blocking thread. Stops early, without
+/// an error, when `out` is closed.
+pub(super) fn contracts(
+    path: &Path,
+    sql: &str,
+    args: &Args,
+    out: &Sender<Vec<ExportedContract>>,
+) -> Result<()> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        | OpenFlags::SQLITE_OPEN_URI;
+    let connection = Connection::open_with_flags(path, flags)?;
+    connection.busy_timeout(Duration::from_secs(5))?;
+    connection.execute_batch("BEGIN")?;
+    let mut statement = prepare(&connection, sql, args)?;
+    check_columns(statement.column_names())?;
+    let mut rows = statement.raw_query();
+    let mut batcher = Batcher::default();
+    while let Some(row) = rows.next()? {
+        if let Some(full) = batcher.push(line_row(row)?)
+            && !send(&connection, out, full)?
+        {
+            return Ok(());
+        }
+    }
+    send(&connection, out, batcher.finish())?;
+    Ok(())
+}
+
+/// Prepares `sql` with `args` bound. Its `$n` placeholders are named parameters to SQLite:
+/// each of the statement's parameters is bound to the argument its name numbers.
+fn prepare<'c>(connection: &'c Connection, sql: &str, args: &Args) -> Result<Statement<'c>> {
+    let mut statement = connection.prepare(sql)?;
+    for at in 1..=statement.parameter_count() {
+        let arg = statement
+            .parameter_name(at)
+            .and_then(|name| name.strip_prefix('$')?.parse::<usize>().ok())
+            .and_then(|number| args.0.get(number.checked_sub(1)?))
+            .ok_or_else(|| {
+                StorageError::Corrupt(format!(
+                    "parameter {at} of the export query has no argument"
+                ))
+            })?;
+        match arg {
+            Arg::Text(text) => statement.raw_bind_parameter(at, text)?,
+            Arg::Int(number) => statement.raw_bind_parameter(at, number)?,
+        }
+    }
+    Ok(statement)
+}
+
+/// A row of the export query, whose columns are [`super::LINE_COLUMNS`] in that order.
+fn line_row(row: &Row) -> rusqlite::Result<ContractLineRow> {
+    Ok(line_row!(row.get))
+}
+
+/// Adds the batch's provenance (the same two queries as on PostgreSQL) and sends it; false
+/// when the reader is gone.
+fn send(
+    connection: &Connection,
+    out: &Sender<Vec<ExportedContract>>,
+    mut batch: Vec<ExportedContract>,
+) -> Result<bool> {
+    if batch.is_empty() {
+        return Ok(true);
+    }
+    let ids: Vec<i64> = batch.iter().map(|c| c.rows[0].id).collect();
+    let (sources_sql, alternatives_sql) = provenance::sqlite_contract_queries(&ids);
+    let sources = all_rows(connection, &sources_sql, |row| {
+        Ok(SourceRow {
+            owner_id: row.get(0)?,
+            alternative_id: row.get(1)?,
+            backs_value: row.get(2)?,
+            title: row.get(3)?,
+            publisher: row.get(4)?,
+            url: row.get(5)?,
+            published_on: row.get(6)?,
+        })
+    })?;
+    let alternatives = all_rows(connection, &alternatives_sql, |row| {
+        Ok(AlternativeRow {
+            owner_id: row.get(0)?,
+            id: row.get(1)?,
+            amount_minor: row.get(2)?,
+            currency: row.get(3)?,
+            confidence: row.get(4)?,
+            basis: row.get(5)?,
+        })
+    })?;
+    attach_provenance(&mut batch, provenance::assemble(sources, alternatives)?);
+    Ok(out.blocking_send(batch).is_ok())
+}
+
+fn all_rows<T>(
+    connection: &Connection,
+    sql: &str,
+    mut read: impl FnMut(&Row) -> rusqlite::Result<T>,
+) -> Result<Vec<T>> {
+    let mut statement = connection.prepare(sql)?;
+    let mut rows = statement.raw_query();
+    let mut all = Vec::new();
+    while let Some(row) = rows.next()? {
+        all.push(read(row)?);
+    }
+    Ok(all)
+}
