@@ -16,6 +16,10 @@ BIN=target/release/server
 mkdir -p target/bench
 export RUST_LOG="${RUST_LOG:-error}"
 
+# Every request but the sign-in carries the session cookie of the server being measured.
+jar=/dev/null
+curl() { command curl -b "$jar" "$@"; }
+
 median() { sort -n | awk '{ a[NR] = $1 } END { printf "%.2f", a[int((NR + 1) / 2)] }'; }
 seconds() { # COMMAND…: wall seconds of one run, output discarded
   local start end
@@ -39,10 +43,11 @@ bench() { # NAME URL PORT REFERENCE-COMMAND…
   printf '%s\n' 'bench password long enough' | "$BIN" --database-url "$url" user add bench --role viewer >/dev/null 2>&1 || true
   "$BIN" --database-url "$url" --addr "127.0.0.1:$port" >/dev/null 2>&1 &
   local pid=$!
-  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
-  local jar=target/bench/cookies.txt
-  curl -s -c "$jar" -o /dev/null -d 'username=bench&password=bench+password+long+enough' "http://127.0.0.1:$port/login"
-  curl() { command curl -b "$jar" "$@"; }
+  # A failure below must not leave the server holding its port.
+  trap "kill $pid 2>/dev/null || true" EXIT
+  for _ in $(seq 1 100); do command curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
+  jar=target/bench/cookies-$name.txt
+  command curl -s -c "$jar" -o /dev/null -d 'username=bench&password=bench+password+long+enough' "http://127.0.0.1:$port/login"
   local rss_before
   rss_before=$(awk '/VmRSS/ { print $2 }' "/proc/$pid/status")
   local export_url="http://127.0.0.1:$port/export/contracts"
@@ -54,6 +59,7 @@ bench() { # NAME URL PORT REFERENCE-COMMAND…
   local rss_peak
   rss_peak=$(awk '/VmHWM/ { print $2 }' "/proc/$pid/status")
   kill "$pid"; wait "$pid" 2>/dev/null || true
+  trap - EXIT
   reference=$(for _ in $(seq 1 "$RUNS"); do seconds "$@"; done | median)
   echo -e "$name\t$N contracts, $rows rows, $((bytes / 1048576)) MiB\tHTTP export median ${http} s\t$*: median ${reference} s\tratio $(awk -v a="$http" -v b="$reference" 'BEGIN { printf "%.2f", a / b }')\tserver RSS ${rss_before} KiB before, peak ${rss_peak} KiB"
 }
