@@ -6,13 +6,18 @@
 # Prints tab-separated results; paste them into docs/benchmarks.md with the command line.
 #
 #   scripts/bench-export.sh [N]     N contracts (default 1000000); RUNS=5 timed runs each
+#   BIN=path/to/server ONLY=postgres scripts/bench-export.sh
+#                                   another build of the server (no build step), one backend
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 N="${1:-1000000}"
 RUNS="${RUNS:-5}"
-cargo leptos build --release --precompress >/dev/null 2>&1 || cargo leptos build --release --precompress
-BIN=target/release/server
+if [ -z "${BIN:-}" ]; then
+  cargo leptos build --release --precompress >/dev/null 2>&1 || cargo leptos build --release --precompress
+  BIN=target/release/server
+fi
+ONLY="${ONLY:-}"
 mkdir -p target/bench
 export RUST_LOG="${RUST_LOG:-error}"
 
@@ -54,20 +59,29 @@ bench() { # NAME URL PORT REFERENCE-COMMAND…
   local bytes rows
   bytes=$(curl -s "$export_url" | tee target/bench/export.csv | wc -c)
   rows=$(($(wc -l < target/bench/export.csv) - 1))
-  local http reference
-  http=$(for _ in $(seq 1 "$RUNS"); do curl -s -o /dev/null -w '%{time_total}\n' "$export_url"; done | median)
+  # The HTTP export and the reference take turns, run by run: this machine's load drifts.
+  local times http reference
+  times=$(for _ in $(seq 1 "$RUNS"); do
+    echo "http $(curl -s -o /dev/null -w '%{time_total}' "$export_url")"
+    echo "reference $(seconds "$@")"
+  done)
+  http=$(awk '$1 == "http" { print $2 }' <<<"$times" | median)
+  reference=$(awk '$1 == "reference" { print $2 }' <<<"$times" | median)
   local rss_peak
   rss_peak=$(awk '/VmHWM/ { print $2 }' "/proc/$pid/status")
   kill "$pid"; wait "$pid" 2>/dev/null || true
   trap - EXIT
-  reference=$(for _ in $(seq 1 "$RUNS"); do seconds "$@"; done | median)
   echo -e "$name\t$N contracts, $rows rows, $((bytes / 1048576)) MiB\tHTTP export median ${http} s\t$*: median ${reference} s\tratio $(awk -v a="$http" -v b="$reference" 'BEGIN { printf "%.2f", a / b }')\tserver RSS ${rss_before} KiB before, peak ${rss_peak} KiB"
 }
 
 SQL=$("$BIN" --database-url "sqlite://target/bench/bench.db" export contracts --show-sql)
-ensure "sqlite://target/bench/bench.db" "$(sqlite3 target/bench/bench.db 'SELECT COUNT(*) FROM contracts')"
-bench sqlite "sqlite://target/bench/bench.db" 3310 sqlite3 -csv -header target/bench/bench.db "$SQL"
-if psql -h 127.0.0.1 -U postgres -d test -qc 'SELECT 1' >/dev/null 2>&1; then
+if [ "$ONLY" != postgres ]; then
+  ensure "sqlite://target/bench/bench.db" "$(sqlite3 target/bench/bench.db 'SELECT COUNT(*) FROM contracts' 2>/dev/null || echo 0)"
+  bench sqlite "sqlite://target/bench/bench.db" 3310 sqlite3 -csv -header target/bench/bench.db "$SQL"
+fi
+if [ "$ONLY" = sqlite ]; then
+  :
+elif psql -h 127.0.0.1 -U postgres -d test -qc 'SELECT 1' >/dev/null 2>&1; then
   psql -h 127.0.0.1 -U postgres -d test -qc 'CREATE DATABASE dealtracker_bench' 2>/dev/null || true
   "$BIN" --database-url "postgres://postgres@127.0.0.1:5432/dealtracker_bench" export contracts --show-sql >/dev/null
   ensure "postgres://postgres@127.0.0.1:5432/dealtracker_bench" \

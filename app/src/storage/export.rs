@@ -4,8 +4,10 @@
 //! send fails and the query is dropped with the stream.
 //!
 //! The contract export is the one read that differs by backend: the same SELECT, but on SQLite
-//! read by [`sqlite`] on a blocking thread (see there why), on PostgreSQL streamed by sqlx.
+//! read by [`sqlite`] on a blocking thread (see there why), on PostgreSQL streamed by sqlx
+//! ([`postgres`]). Both hand their rows to [`ContractLineRow::read`] as borrowed values.
 
+mod postgres;
 mod sqlite;
 
 use super::args::{Args, bind_all};
@@ -21,78 +23,60 @@ use tokio::sync::mpsc::Sender;
 /// three or four batches in flight).
 const BATCH: usize = 4096;
 
-/// The columns of [`contracts_sql`], in order: [`ContractLineRow`]'s fields.
-pub const LINE_COLUMNS: [&str; 29] = [
-    "id",
-    "external_id",
-    "title",
-    "buyer_code",
-    "buyer_name",
-    "supplier_name",
-    "agreement_title",
-    "agency",
-    "signed_on",
-    "status",
-    "value_minor",
-    "value_currency",
-    "value_confidence",
-    "value_basis",
-    "usd_minor",
-    "rate_nanos",
-    "rate_date",
-    "position",
-    "designation",
-    "category",
-    "quantity",
-    "quantity_confidence",
-    "line_value_minor",
-    "line_currency",
-    "delivered_units",
-    "line_notes",
-    "delivery_period",
-    "local_production",
-    "notes",
-];
+/// Declares the export query's columns once: the [`Col`] enum (a column's position),
+/// [`LINE_COLUMNS`] (their names, in the order of [`contracts_sql`]) and their kinds.
+macro_rules! line_columns {
+    ($($col:ident = $name:literal $kind:ident),* $(,)?) => {
+        /// A column of the contract export's query, by position.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum Col { $($col),* }
 
-/// Builds a [`ContractLineRow`] from a row of [`contracts_sql`] by column position (the order
-/// of [`LINE_COLUMNS`], checked once per export): `$row.$get(i)?` is the driver's getter.
-/// By position, not by name: a name lookup per value was a tenth of the PostgreSQL export.
-macro_rules! line_row {
-    ($row:ident . $get:ident) => {
-        ContractLineRow {
-            id: $row.$get(0)?,
-            external_id: $row.$get(1)?,
-            title: $row.$get(2)?,
-            buyer_code: $row.$get(3)?,
-            buyer_name: $row.$get(4)?,
-            supplier_name: $row.$get(5)?,
-            agreement_title: $row.$get(6)?,
-            agency: $row.$get(7)?,
-            signed_on: $row.$get(8)?,
-            status: $row.$get(9)?,
-            value_minor: $row.$get(10)?,
-            value_currency: $row.$get(11)?,
-            value_confidence: $row.$get(12)?,
-            value_basis: $row.$get(13)?,
-            usd_minor: $row.$get(14)?,
-            rate_nanos: $row.$get(15)?,
-            rate_date: $row.$get(16)?,
-            position: $row.$get(17)?,
-            designation: $row.$get(18)?,
-            category: $row.$get(19)?,
-            quantity: $row.$get(20)?,
-            quantity_confidence: $row.$get(21)?,
-            line_value_minor: $row.$get(22)?,
-            line_currency: $row.$get(23)?,
-            delivered_units: $row.$get(24)?,
-            line_notes: $row.$get(25)?,
-            delivery_period: $row.$get(26)?,
-            local_production: $row.$get(27)?,
-            notes: $row.$get(28)?,
-        }
+        /// The columns of [`contracts_sql`], in order.
+        pub const LINE_COLUMNS: [&str; [$(Col::$col),*].len()] = [$($name),*];
+
+        /// What each column of [`LINE_COLUMNS`] holds.
+        const LINE_KINDS: [Kind; LINE_COLUMNS.len()] = [$(Kind::$kind),*];
     };
 }
-use line_row;
+
+line_columns! {
+    Id = "id" Int,
+    ExternalId = "external_id" Text,
+    Title = "title" Text,
+    BuyerCode = "buyer_code" Text,
+    BuyerName = "buyer_name" Text,
+    SupplierName = "supplier_name" Text,
+    AgreementTitle = "agreement_title" Text,
+    Agency = "agency" Text,
+    SignedOn = "signed_on" Text,
+    Status = "status" Text,
+    ValueMinor = "value_minor" Int,
+    ValueCurrency = "value_currency" Text,
+    ValueConfidence = "value_confidence" Text,
+    ValueBasis = "value_basis" Text,
+    UsdMinor = "usd_minor" Int,
+    RateNanos = "rate_nanos" Int,
+    RateDate = "rate_date" Text,
+    Position = "position" Int,
+    Designation = "designation" Text,
+    Category = "category" Text,
+    Quantity = "quantity" Int,
+    QuantityConfidence = "quantity_confidence" Text,
+    LineValueMinor = "line_value_minor" Int,
+    LineCurrency = "line_currency" Text,
+    DeliveredUnits = "delivered_units" Int,
+    LineNotes = "line_notes" Text,
+    DeliveryPeriod = "delivery_period" Text,
+    LocalProduction = "local_production" Text,
+    Notes = "notes" Text,
+}
+
+/// What a column of the export query holds: a 64-bit integer or text (either may be NULL).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Int,
+    Text,
+}
 
 /// Refuses an export query whose columns are not [`LINE_COLUMNS`] in order.
 fn check_columns<'a>(names: impl IntoIterator<Item = &'a str>) -> Result<()> {
@@ -106,39 +90,103 @@ fn check_columns<'a>(names: impl IntoIterator<Item = &'a str>) -> Result<()> {
     }
 }
 
+/// A value of the export query as a driver hands it over, borrowed from its row.
+pub(super) enum Value<'r> {
+    Null,
+    Int(i64),
+    Text(&'r str),
+}
+
+/// One value of a [`ContractLineRow`].
+#[derive(Clone, Copy, Debug)]
+enum Cell {
+    Null,
+    Int(i64),
+    /// The value's bytes in the row's text.
+    Text {
+        start: u32,
+        end: u32,
+    },
+}
+
 /// One row of the contract export: a contract line with its contract's fields (a contract
-/// without lines has one row whose line fields are empty).
+/// without lines has one row whose line fields are empty). Its texts share one buffer: a
+/// million-row export would otherwise allocate (and free, on another thread) some fifteen
+/// million small strings.
 #[derive(Debug)]
 pub struct ContractLineRow {
-    pub id: i64,
-    pub external_id: Option<String>,
-    pub title: String,
-    pub buyer_code: String,
-    pub buyer_name: String,
-    pub supplier_name: Option<String>,
-    pub agreement_title: Option<String>,
-    pub agency: String,
-    pub signed_on: Option<String>,
-    pub status: String,
-    pub value_minor: Option<i64>,
-    pub value_currency: Option<String>,
-    pub value_confidence: Option<String>,
-    pub value_basis: String,
-    pub usd_minor: Option<i64>,
-    pub rate_nanos: Option<i64>,
-    pub rate_date: Option<String>,
-    pub position: Option<i64>,
-    pub designation: Option<String>,
-    pub category: Option<String>,
-    pub quantity: Option<i64>,
-    pub quantity_confidence: Option<String>,
-    pub line_value_minor: Option<i64>,
-    pub line_currency: Option<String>,
-    pub delivered_units: Option<i64>,
-    pub line_notes: Option<String>,
-    pub delivery_period: String,
-    pub local_production: String,
-    pub notes: String,
+    text: String,
+    cells: [Cell; LINE_COLUMNS.len()],
+}
+
+impl ContractLineRow {
+    /// Builds a row from its values in [`LINE_COLUMNS`] order, as `value(i)` reads them from
+    /// the driver's row. A value of the wrong kind for its column is refused.
+    pub(super) fn read<'r, E: Into<super::StorageError>>(
+        mut value: impl FnMut(usize) -> std::result::Result<Value<'r>, E>,
+    ) -> Result<Self> {
+        let mut row = ContractLineRow {
+            text: String::with_capacity(256),
+            cells: [Cell::Null; LINE_COLUMNS.len()],
+        };
+        for (at, kind) in LINE_KINDS.iter().enumerate() {
+            row.cells[at] = match (value(at).map_err(Into::into)?, kind) {
+                (Value::Null, _) => Cell::Null,
+                (Value::Int(n), Kind::Int) => Cell::Int(n),
+                (Value::Text(text), Kind::Text) => {
+                    let start = row.text.len();
+                    row.text.push_str(text);
+                    let offset = |n: usize| {
+                        u32::try_from(n).map_err(|_| {
+                            super::StorageError::Corrupt("an export row over 4 GiB".into())
+                        })
+                    };
+                    Cell::Text {
+                        start: offset(start)?,
+                        end: offset(row.text.len())?,
+                    }
+                }
+                _ => {
+                    return Err(super::StorageError::Corrupt(format!(
+                        "the export query's column {} is not {kind:?}",
+                        LINE_COLUMNS[at]
+                    )));
+                }
+            };
+        }
+        if row.int(Col::Id).is_none() {
+            return Err(super::StorageError::Corrupt(
+                "an export row without a contract id".into(),
+            ));
+        }
+        Ok(row)
+    }
+
+    /// The contract's id.
+    pub fn id(&self) -> i64 {
+        self.int(Col::Id).unwrap_or_default()
+    }
+
+    /// The integer in `col`; None when NULL (or `col` holds text).
+    pub fn int(&self, col: Col) -> Option<i64> {
+        match self.cells[col as usize] {
+            Cell::Int(n) => Some(n),
+            _ => None,
+        }
+    }
+
+    /// The text in `col`; None when NULL (or `col` holds a number).
+    pub fn opt_text(&self, col: Col) -> Option<&str> {
+        match self.cells[col as usize] {
+            Cell::Text { start, end } => self.text.get(start as usize..end as usize),
+            _ => None,
+        }
+    }
+
+    /// The text in `col`, empty when NULL.
+    pub fn text(&self, col: Col) -> &str {
+        self.opt_text(col).unwrap_or_default()
+    }
 }
 
 /// A contract of the export: its rows, in line order, and its sources and other figures.
@@ -181,7 +229,7 @@ impl Batcher {
     /// Adds a row; answers a full batch once the contract after it starts.
     fn push(&mut self, row: ContractLineRow) -> Option<Vec<ExportedContract>> {
         if let Some(last) = self.batch.last_mut()
-            && last.rows[0].id == row.id
+            && last.rows[0].id() == row.id()
         {
             last.rows.push(row);
             return None;
@@ -205,7 +253,7 @@ impl Batcher {
 fn attach_provenance(batch: &mut [ExportedContract], loaded: Vec<(i64, Provenance)>) {
     let mut loaded: HashMap<i64, Provenance> = loaded.into_iter().collect();
     for contract in batch {
-        if let Some(provenance) = loaded.remove(&contract.rows[0].id) {
+        if let Some(provenance) = loaded.remove(&contract.rows[0].id()) {
             contract.provenance = provenance;
         }
     }
@@ -226,60 +274,9 @@ pub async fn contracts(
             tokio::task::spawn_blocking(move || sqlite::contracts(&path, &sql, &args, &out))
                 .await??;
         }
-        Db::Postgres(pool) => {
-            // Two stages, side by side: the lines stream in while the previous batch's
-            // provenance is read on a second connection (one after the other, the main query
-            // stalled at every batch).
-            let (full, mut batches) = tokio::sync::mpsc::channel::<Vec<ExportedContract>>(1);
-            let reading = async move {
-                use sqlx::{Column, Row};
-                let mut rows = bind_all!(sqlx::query(&sql), args.0).fetch(pool);
-                let mut batcher = Batcher::default();
-                let mut checked = false;
-                while let Some(row) = rows.try_next().await? {
-                    if !checked {
-                        check_columns(row.columns().iter().map(|c| c.name()))?;
-                        checked = true;
-                    }
-                    if let Some(batch) = batcher.push(line_row!(row.try_get))
-                        && full.send(batch).await.is_err()
-                    {
-                        return Ok::<_, super::StorageError>(());
-                    }
-                }
-                let _ = full.send(batcher.finish()).await;
-                Ok(())
-            };
-            let completing = async move {
-                while let Some(batch) = batches.recv().await {
-                    if !send(db, &out, batch).await? {
-                        break;
-                    }
-                }
-                // Dropping `batches` here stops the reading at its next send.
-                Ok::<_, super::StorageError>(())
-            };
-            tokio::try_join!(reading, completing)?;
-        }
+        Db::Postgres(pool) => postgres::contracts(db, pool, &sql, args, out).await?,
     }
     Ok(())
-}
-
-/// Adds the batch's provenance and sends it; false when the reader is gone.
-async fn send(
-    db: &Db,
-    out: &Sender<Vec<ExportedContract>>,
-    mut batch: Vec<ExportedContract>,
-) -> Result<bool> {
-    if batch.is_empty() {
-        return Ok(true);
-    }
-    let ids: Vec<i64> = batch.iter().map(|c| c.rows[0].id).collect();
-    attach_provenance(
-        &mut batch,
-        super::provenance::load_contracts(db, &ids).await?,
-    );
-    Ok(out.send(batch).await.is_ok())
 }
 
 /// One row of the deliveries export.
@@ -327,4 +324,63 @@ pub async fn deliveries(
         }
     });
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(values: &[Value<'_>]) -> Result<ContractLineRow> {
+        ContractLineRow::read(|at| {
+            Ok::<_, super::super::StorageError>(match values.get(at) {
+                Some(Value::Int(n)) => Value::Int(*n),
+                Some(Value::Text(t)) => Value::Text(t),
+                _ => Value::Null,
+            })
+        })
+    }
+
+    #[test]
+    fn a_row_keeps_each_value_in_its_column() {
+        let mut values: Vec<Value> = LINE_KINDS.iter().map(|_| Value::Null).collect();
+        values[Col::Id as usize] = Value::Int(7);
+        values[Col::Title as usize] = Value::Text("K2 tanks, lot 1");
+        values[Col::BuyerCode as usize] = Value::Text("PL");
+        values[Col::ValueMinor as usize] = Value::Int(-1_234_567);
+        values[Col::Notes as usize] = Value::Text("");
+        let row = row(&values).unwrap();
+        assert_eq!(row.id(), 7);
+        assert_eq!(row.text(Col::Title), "K2 tanks, lot 1");
+        assert_eq!(row.text(Col::BuyerCode), "PL");
+        assert_eq!(row.int(Col::ValueMinor), Some(-1_234_567));
+        assert_eq!(row.opt_text(Col::Notes), Some(""));
+        assert_eq!(row.opt_text(Col::SupplierName), None);
+        assert_eq!(row.text(Col::SupplierName), "");
+        assert_eq!(row.int(Col::Quantity), None);
+    }
+
+    #[test]
+    fn a_value_of_the_wrong_kind_or_a_row_without_id_is_refused() {
+        let mut values: Vec<Value> = LINE_KINDS.iter().map(|_| Value::Null).collect();
+        assert!(matches!(
+            row(&values),
+            Err(super::super::StorageError::Corrupt(_))
+        ));
+        values[Col::Id as usize] = Value::Int(1);
+        values[Col::Quantity as usize] = Value::Text("12");
+        let refused = row(&values).unwrap_err().to_string();
+        assert!(refused.contains("quantity"), "{refused}");
+    }
+
+    #[test]
+    fn the_column_names_follow_the_query() {
+        let (sql, _) = contracts_sql(&ContractFilter::default());
+        let select = &sql[..sql.find(" FROM ").unwrap()];
+        let names: Vec<&str> = select
+            .trim_start_matches("SELECT ")
+            .split(", ")
+            .map(|expr| expr.rsplit([' ', '.']).next().unwrap())
+            .collect();
+        assert_eq!(names, LINE_COLUMNS);
+    }
 }

@@ -9,7 +9,7 @@ use crate::domain::register::Provenance;
 use crate::domain::{CurrencyCode, Money};
 use crate::error::AppError;
 use crate::storage::Db;
-use crate::storage::export::{ContractLineRow, DeliveryExportRow, ExportedContract};
+use crate::storage::export::{Col, ContractLineRow, DeliveryExportRow, ExportedContract};
 use std::borrow::Cow;
 use tokio::sync::mpsc;
 
@@ -156,10 +156,8 @@ impl CsvOut {
         if self.closed {
             return false;
         }
-        for cell in cells {
-            let _ = self.writer.write_field(cell.as_bytes());
-        }
-        let _ = self.writer.write_record(None::<&[u8]>);
+        // One call per record, not per field: writing to a Vec cannot fail.
+        let _ = self.writer.write_record(cells.into_iter().map(CellBytes));
         if self.writer.get_ref().len() >= CHUNK {
             self.flush().await;
         }
@@ -184,6 +182,15 @@ impl CsvOut {
         money.map_or(Cow::Borrowed(""), |m| {
             Cow::Owned(decimal_cell(&m.plain(), self.format).into_owned())
         })
+    }
+}
+
+/// A cell as the bytes the `csv` writer takes.
+struct CellBytes<'a>(Cow<'a, str>);
+
+impl AsRef<[u8]> for CellBytes<'_> {
+    fn as_ref(&self) -> &[u8] {
+        self.0.as_bytes()
     }
 }
 
@@ -283,49 +290,55 @@ async fn contract_row(
     let format = out.format;
     NumberCells::money(
         &mut numbers.value,
-        row.value_minor,
-        row.value_currency.as_deref(),
+        row.int(Col::ValueMinor),
+        row.opt_text(Col::ValueCurrency),
         format,
     );
-    NumberCells::money(&mut numbers.usd, row.usd_minor, Some("USD"), format);
+    NumberCells::money(
+        &mut numbers.usd,
+        row.int(Col::UsdMinor),
+        Some("USD"),
+        format,
+    );
     NumberCells::money(
         &mut numbers.line_value,
-        row.line_value_minor,
-        row.line_currency.as_deref(),
+        row.int(Col::LineValueMinor),
+        row.opt_text(Col::LineCurrency),
         format,
     );
-    numbers.rate(row.rate_nanos, format);
+    numbers.rate(row.int(Col::RateNanos), format);
+    let text = |col| text_cell(row.text(col));
     let cells = [
-        opt_text(row.external_id.as_deref()),
-        text(&row.title),
-        text(&row.buyer_code),
-        text(&row.buyer_name),
-        opt_text(row.supplier_name.as_deref()),
-        opt_text(row.agreement_title.as_deref()),
-        text(&row.agency),
-        opt_text(row.signed_on.as_deref()),
-        text(&row.status),
+        text(Col::ExternalId),
+        text(Col::Title),
+        text(Col::BuyerCode),
+        text(Col::BuyerName),
+        text(Col::SupplierName),
+        text(Col::AgreementTitle),
+        text(Col::Agency),
+        text(Col::SignedOn),
+        text(Col::Status),
         Cow::Borrowed(numbers.value.as_str()),
-        opt_text(row.value_currency.as_deref()),
-        opt_text(row.value_confidence.as_deref()),
-        text(&row.value_basis),
+        text(Col::ValueCurrency),
+        text(Col::ValueConfidence),
+        text(Col::ValueBasis),
         Cow::Borrowed(numbers.usd.as_str()),
         Cow::Borrowed(numbers.rate.as_str()),
-        opt_text(row.rate_date.as_deref()),
-        opt_int(&mut numbers.position, row.position.map(|p| p + 1)),
-        opt_text(row.designation.as_deref()),
-        opt_text(row.category.as_deref()),
-        opt_int(&mut numbers.quantity, row.quantity),
-        opt_text(row.quantity_confidence.as_deref()),
+        text(Col::RateDate),
+        opt_int(&mut numbers.position, row.int(Col::Position).map(|p| p + 1)),
+        text(Col::Designation),
+        text(Col::Category),
+        opt_int(&mut numbers.quantity, row.int(Col::Quantity)),
+        text(Col::QuantityConfidence),
         Cow::Borrowed(numbers.line_value.as_str()),
-        opt_text(row.line_currency.as_deref()),
-        opt_int(&mut numbers.delivered, row.delivered_units),
-        opt_text(row.line_notes.as_deref()),
-        text(&row.delivery_period),
-        text(&row.local_production),
-        text(&row.notes),
-        text(other_values),
-        text(sources),
+        text(Col::LineCurrency),
+        opt_int(&mut numbers.delivered, row.int(Col::DeliveredUnits)),
+        text(Col::LineNotes),
+        text(Col::DeliveryPeriod),
+        text(Col::LocalProduction),
+        text(Col::Notes),
+        text_cell(other_values),
+        text_cell(sources),
     ];
     out.row(cells).await
 }

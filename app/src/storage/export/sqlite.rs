@@ -5,9 +5,7 @@
 //! of its own and inside one read transaction (the lines and every batch's provenance come
 //! from one snapshot), and sends whole batches.
 
-use super::{
-    Batcher, ContractLineRow, ExportedContract, attach_provenance, check_columns, line_row,
-};
+use super::{Batcher, ContractLineRow, ExportedContract, Value, attach_provenance, check_columns};
 use crate::storage::Result;
 use crate::storage::StorageError;
 use crate::storage::args::{Arg, Args};
@@ -37,7 +35,7 @@ pub(super) fn contracts(
     let mut rows = statement.raw_query();
     let mut batcher = Batcher::default();
     while let Some(row) = rows.next()? {
-        if let Some(full) = batcher.push(line_row(row)?)
+        if let Some(full) = batcher.push(ContractLineRow::read(|at| value(row, at))?)
             && !send(&connection, out, full)?
         {
             return Ok(());
@@ -69,9 +67,22 @@ fn prepare<'c>(connection: &'c Connection, sql: &str, args: &Args) -> Result<Sta
     Ok(statement)
 }
 
-/// A row of the export query, whose columns are [`super::LINE_COLUMNS`] in that order.
-fn line_row(row: &Row) -> rusqlite::Result<ContractLineRow> {
-    Ok(line_row!(row.get))
+/// The value at `at` of an export row, borrowed from it (its kind is checked by
+/// [`ContractLineRow::read`]: SQLite's columns have no fixed type).
+fn value<'r>(row: &'r Row, at: usize) -> Result<Value<'r>> {
+    use rusqlite::types::ValueRef;
+    Ok(match row.get_ref(at)? {
+        ValueRef::Null => Value::Null,
+        ValueRef::Integer(n) => Value::Int(n),
+        ValueRef::Text(bytes) => Value::Text(std::str::from_utf8(bytes).map_err(|_| {
+            StorageError::Corrupt(format!("column {at} of an export row is not UTF-8"))
+        })?),
+        ValueRef::Real(_) | ValueRef::Blob(_) => {
+            return Err(StorageError::Corrupt(format!(
+                "column {at} of an export row is neither text nor an integer"
+            )));
+        }
+    })
 }
 
 /// Adds the batch's provenance (the same two queries as on PostgreSQL) and sends it; false
@@ -84,7 +95,7 @@ fn send(
     if batch.is_empty() {
         return Ok(true);
     }
-    let ids: Vec<i64> = batch.iter().map(|c| c.rows[0].id).collect();
+    let ids: Vec<i64> = batch.iter().map(|c| c.rows[0].id()).collect();
     let (sources_sql, alternatives_sql) = provenance::sqlite_contract_queries(&ids);
     let sources = all_rows(connection, &sources_sql, |row| {
         Ok(SourceRow {
