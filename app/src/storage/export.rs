@@ -19,8 +19,8 @@ use std::collections::HashMap;
 use tokio::sync::mpsc::Sender;
 
 /// Contracts per batch: each batch costs two provenance queries (sources, other values), so
-/// big enough that their round trips and planning do not count (about 4 MB of rows per batch,
-/// three or four batches in flight).
+/// big enough that their round trips and planning do not count (about 5 MB of rows per batch;
+/// the channel to the writer holds two, and one is read while another is written).
 const BATCH: usize = 4096;
 
 /// Declares the export query's columns once: the [`Col`] enum (a column's position),

@@ -1,6 +1,8 @@
 //! The PostgreSQL reader of the contract export: the SELECT streamed by sqlx, each row's values
 //! read as borrowed text and integers straight from the wire (their types checked once, on the
-//! first row), while the previous batch's provenance is read on a second connection.
+//! first row). Each batch's provenance is read between two batches, on a second connection:
+//! reading it beside the next batch's lines was measured no faster (the machine's two cores
+//! are busy either way) and held one more batch in memory (docs/benchmarks.md).
 
 use super::{
     Batcher, ContractLineRow, ExportedContract, Kind, LINE_KINDS, Value, attach_provenance,
@@ -14,7 +16,7 @@ use sqlx::{Column, Decode, Postgres, Row, Type, TypeInfo, ValueRef};
 use tokio::sync::mpsc::Sender;
 
 /// Streams the export's `sql` (with `args`) from `pool` and sends the contracts to `out` in
-/// batches. Stops early, without an error, when `out` is closed.
+/// batches, each with its provenance. Stops early, without an error, when `out` is closed.
 pub(super) async fn contracts(
     db: &Db,
     pool: &PgPool,
@@ -22,38 +24,22 @@ pub(super) async fn contracts(
     args: Args,
     out: Sender<Vec<ExportedContract>>,
 ) -> Result<()> {
-    // Two stages, side by side: the lines stream in while the previous batch's provenance is
-    // read on a second connection (one after the other, the main query stalled at every batch).
-    let (full, mut batches) = tokio::sync::mpsc::channel::<Vec<ExportedContract>>(1);
-    let reading = async move {
-        let mut rows = bind_all!(sqlx::query(sql), args.0).fetch(pool);
-        let mut batcher = Batcher::default();
-        let mut checked = false;
-        while let Some(row) = rows.try_next().await? {
-            if !checked {
-                check_types(&row)?;
-                checked = true;
-            }
-            let line = ContractLineRow::read(|at| value(&row, at))?;
-            if let Some(batch) = batcher.push(line)
-                && full.send(batch).await.is_err()
-            {
-                return Ok::<_, StorageError>(());
-            }
+    let mut rows = bind_all!(sqlx::query(sql), args.0).fetch(pool);
+    let mut batcher = Batcher::default();
+    let mut checked = false;
+    while let Some(row) = rows.try_next().await? {
+        if !checked {
+            check_types(&row)?;
+            checked = true;
         }
-        let _ = full.send(batcher.finish()).await;
-        Ok(())
-    };
-    let completing = async move {
-        while let Some(batch) = batches.recv().await {
-            if !send(db, &out, batch).await? {
-                break;
-            }
+        let line = ContractLineRow::read(|at| value(&row, at))?;
+        if let Some(batch) = batcher.push(line)
+            && !send(db, &out, batch).await?
+        {
+            return Ok(());
         }
-        // Dropping `batches` here stops the reading at its next send.
-        Ok::<_, StorageError>(())
-    };
-    tokio::try_join!(reading, completing)?;
+    }
+    send(db, &out, batcher.finish()).await?;
     Ok(())
 }
 
