@@ -5,7 +5,10 @@
 //! of its own and inside one read transaction (the lines and every batch's provenance come
 //! from one snapshot), and sends whole batches.
 
-use super::{Batcher, ContractLineRow, ExportedContract, Value, attach_provenance, check_columns};
+use super::{
+    Batcher, ContractLineRow, ExportedContract, LINE_COLUMNS, Value, attach_provenance,
+    check_columns,
+};
 use crate::storage::Result;
 use crate::storage::StorageError;
 use crate::storage::args::{Arg, Args};
@@ -75,11 +78,12 @@ fn value<'r>(row: &'r Row, at: usize) -> Result<Value<'r>> {
         ValueRef::Null => Value::Null,
         ValueRef::Integer(n) => Value::Int(n),
         ValueRef::Text(bytes) => Value::Text(std::str::from_utf8(bytes).map_err(|_| {
-            StorageError::Corrupt(format!("column {at} of an export row is not UTF-8"))
+            StorageError::Corrupt(format!("the export's {} is not UTF-8", LINE_COLUMNS[at]))
         })?),
         ValueRef::Real(_) | ValueRef::Blob(_) => {
             return Err(StorageError::Corrupt(format!(
-                "column {at} of an export row is neither text nor an integer"
+                "the export's {} is neither text nor an integer",
+                LINE_COLUMNS[at]
             )));
         }
     })
