@@ -354,6 +354,16 @@ async fn exports_follow_the_view_and_the_format(db: &Db) {
     let usd: Vec<f64> = rows.iter().map(|r| r[13].parse().unwrap_or(-1.0)).collect();
     assert!(usd.windows(2).all(|w| w[0] >= w[1]), "{usd:?}");
 
+    // A filter that matches nothing: the header alone (no provenance read for no contracts).
+    let (status, _, body) = export(&app, "contracts?q=no+such+deal+anywhere").await;
+    assert_eq!(status, StatusCode::OK);
+    let mut reader = csv::Reader::from_reader(body.as_slice());
+    assert_eq!(
+        reader.headers().unwrap().len(),
+        app::transfer::CONTRACT_COLUMNS.len()
+    );
+    assert_eq!(reader.records().count(), 0);
+
     // Excel, European: byte-order mark, semicolons, decimal commas; numbers stay numbers.
     let (_, headers, body) = export(&app, "summary?buyer=PL&format=excel-eu").await;
     assert_eq!(

@@ -234,7 +234,8 @@ impl Batcher {
             last.rows.push(row);
             return None;
         }
-        let full = (self.batch.len() == BATCH).then(|| self.finish());
+        let full = (self.batch.len() == BATCH)
+            .then(|| std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH)));
         self.batch.push(ExportedContract {
             rows: vec![row],
             provenance: Provenance::default(),
@@ -242,10 +243,16 @@ impl Batcher {
         full
     }
 
-    /// The last, possibly partial, batch.
-    fn finish(&mut self) -> Vec<ExportedContract> {
-        std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH))
+    /// The last, possibly partial, batch; None when nothing matched (so no provenance is
+    /// read for no contracts).
+    fn finish(self) -> Option<Vec<ExportedContract>> {
+        (!self.batch.is_empty()).then_some(self.batch)
     }
+}
+
+/// The contract ids of a batch, in its order: what its provenance is read for.
+fn contract_ids(batch: &[ExportedContract]) -> Vec<i64> {
+    batch.iter().map(|c| c.rows[0].id()).collect()
 }
 
 /// Gives each contract of `batch` its provenance from `loaded` (as `provenance::assemble`
@@ -370,6 +377,34 @@ mod tests {
         values[Col::Quantity as usize] = Value::Text("12");
         let refused = row(&values).unwrap_err().to_string();
         assert!(refused.contains("quantity"), "{refused}");
+    }
+
+    fn line_of(id: i64) -> ContractLineRow {
+        let mut values: Vec<Value> = LINE_KINDS.iter().map(|_| Value::Null).collect();
+        values[Col::Id as usize] = Value::Int(id);
+        row(&values).unwrap()
+    }
+
+    #[test]
+    fn batches_hold_whole_contracts_and_an_empty_export_has_none() {
+        assert!(Batcher::default().finish().is_none());
+        let mut batcher = Batcher::default();
+        let mut full = Vec::new();
+        // BATCH contracts of two lines each, then one more contract.
+        for id in 0..=BATCH as i64 {
+            for _ in 0..2 {
+                full.extend(batcher.push(line_of(id)));
+            }
+        }
+        assert_eq!(full.len(), 1);
+        assert_eq!(
+            contract_ids(&full[0]),
+            (0..BATCH as i64).collect::<Vec<_>>()
+        );
+        assert!(full[0].iter().all(|c| c.rows.len() == 2));
+        let last = batcher.finish().unwrap();
+        assert_eq!(contract_ids(&last), vec![BATCH as i64]);
+        assert_eq!(last[0].rows.len(), 2);
     }
 
     #[test]

@@ -6,7 +6,7 @@
 
 use super::{
     Batcher, ContractLineRow, ExportedContract, Kind, LINE_KINDS, Value, attach_provenance,
-    check_columns,
+    check_columns, contract_ids,
 };
 use crate::storage::args::{Args, bind_all};
 use crate::storage::{Db, Result, StorageError};
@@ -39,7 +39,9 @@ pub(super) async fn contracts(
             return Ok(());
         }
     }
-    send(db, &out, batcher.finish()).await?;
+    if let Some(last) = batcher.finish() {
+        send(db, &out, last).await?;
+    }
     Ok(())
 }
 
@@ -86,10 +88,7 @@ async fn send(
     out: &Sender<Vec<ExportedContract>>,
     mut batch: Vec<ExportedContract>,
 ) -> Result<bool> {
-    if batch.is_empty() {
-        return Ok(true);
-    }
-    let ids: Vec<i64> = batch.iter().map(|c| c.rows[0].id()).collect();
+    let ids = contract_ids(&batch);
     attach_provenance(
         &mut batch,
         crate::storage::provenance::load_contracts(db, &ids).await?,

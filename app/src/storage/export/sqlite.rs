@@ -7,7 +7,7 @@
 
 use super::{
     Batcher, ContractLineRow, ExportedContract, LINE_COLUMNS, Value, attach_provenance,
-    check_columns,
+    check_columns, contract_ids,
 };
 use crate::storage::Result;
 use crate::storage::StorageError;
@@ -44,7 +44,9 @@ pub(super) fn contracts(
             return Ok(());
         }
     }
-    send(&connection, out, batcher.finish())?;
+    if let Some(last) = batcher.finish() {
+        send(&connection, out, last)?;
+    }
     Ok(())
 }
 
@@ -96,10 +98,7 @@ fn send(
     out: &Sender<Vec<ExportedContract>>,
     mut batch: Vec<ExportedContract>,
 ) -> Result<bool> {
-    if batch.is_empty() {
-        return Ok(true);
-    }
-    let ids: Vec<i64> = batch.iter().map(|c| c.rows[0].id()).collect();
+    let ids = contract_ids(&batch);
     let (sources_sql, alternatives_sql) = provenance::sqlite_contract_queries(&ids);
     let sources = all_rows(connection, &sources_sql, |row| {
         Ok(SourceRow {
