@@ -50,7 +50,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <Title formatter=|page: String| format!("{page} · Defense Export Tracker") />
+        <Title formatter=page_title />
         <Router>
             <Layout>
                 <Routes fallback=NotFound>
@@ -95,6 +95,20 @@ pub fn App() -> impl IntoView {
             </Layout>
         </Router>
     }
+}
+
+/// The document title of a page called `page` (often a record's name).
+///
+/// leptos_meta 0.8 writes the formatted title into the server's `<head>` as it is, unescaped
+/// (`ServerMetaContext::inject_meta_context` pushes it between `<title>` tags), so a record
+/// named `</title><meta http-equiv="refresh" …>` would add markup to every reader's page. The
+/// title is escaped here, where it becomes HTML. In the browser the same formatter would set
+/// `document.title`, which is text: no escaping there.
+pub fn page_title(page: String) -> String {
+    let title = format!("{page} · Defense Export Tracker");
+    #[cfg(feature = "ssr")]
+    let title = crate::components::format::escape_html(&title);
+    title
 }
 
 #[component]

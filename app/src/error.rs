@@ -33,7 +33,16 @@ pub enum AppError {
     /// The call itself failed: no connection, or a request the server could not read.
     #[error("The request did not go through ({0}). Check your connection and try again.")]
     Request(String),
+    /// A request the app cannot read (a form or call not made by its own pages: a missing
+    /// field, a value of the wrong kind, text that is not UTF-8). The text is the app's own.
+    #[error("{0}")]
+    Unreadable(String),
 }
+
+/// What a request that cannot be read is told (never the deserializer's own words).
+pub const UNREADABLE_FORM: &str = "The form could not be read: a field is missing or has a value the app's own form never sends. Nothing was saved. Open the page again and fill in the form there.";
+/// What a form or call whose text is not UTF-8 is told.
+pub const NOT_UTF8: &str = "The request's text is not UTF-8, so it could not be read and nothing was saved. Send it from the app's own page, or encode the text as UTF-8.";
 
 impl AppError {
     pub fn not_found(what: impl Into<String>) -> Self {
@@ -48,8 +57,15 @@ impl FromServerFnError for AppError {
         // These carry transport or decoding details (never database text).
         let detail = match value {
             ServerFnErrorErr::Request(_) => "no connection to the server".to_owned(),
-            ServerFnErrorErr::Args(e) | ServerFnErrorErr::MissingArg(e) => {
-                format!("unreadable form data: {e}")
+            // The decoder's message names serde's internals; the caller gets the app's words.
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
+                return Self::Unreadable(UNREADABLE_FORM.to_owned());
+            }
+            // On the server, what failed to deserialize is the caller's request; in the
+            // browser it is the server's answer, a transport fault.
+            #[cfg(feature = "ssr")]
+            ServerFnErrorErr::Deserialization(_) => {
+                return Self::Unreadable(UNREADABLE_FORM.to_owned());
             }
             other => other.to_string(),
         };
@@ -77,7 +93,7 @@ mod server {
             match self {
                 Self::NotFound { .. } => StatusCode::NOT_FOUND,
                 Self::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
-                Self::Request(_) => StatusCode::BAD_REQUEST,
+                Self::Request(_) | Self::Unreadable(_) => StatusCode::BAD_REQUEST,
                 Self::SignInRequired => StatusCode::UNAUTHORIZED,
                 Self::Forbidden { .. } | Self::CrossSite => StatusCode::FORBIDDEN,
             }

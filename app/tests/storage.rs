@@ -15,6 +15,9 @@ app::on_both_backends!(
     deletes_need_the_current_version,
     service_refuses_bad_input_and_stores_nothing,
     list_is_sorted_by_name_ignoring_case,
+    every_unique_name_holds_under_unicode_case_and_normalisation,
+    users_are_found_by_any_spelling_of_their_name,
+    keys_are_given_to_rows_stored_before_them,
 );
 
 fn fields(name: &str, country: &str) -> FirmFields {
@@ -257,4 +260,262 @@ async fn sqlite_runs_with_wal_full_sync_and_foreign_keys() {
     ));
     drop(connection);
     scratch.finish().await;
+}
+
+/// Pairs of spellings of one name: non-ASCII case (`lower()` on SQLite folds ASCII only), full
+/// case folding (ß is ss), and canonical equivalence (one code point, or a letter and a
+/// combining mark; precomposed Hangul, or its jamo).
+const TWINS: [(&str, &str); 4] = [
+    ("Bumar-Łabędy", "BUMAR-ŁABĘDY"),
+    ("Straße", "STRASSE"),
+    ("Mé", "Me\u{301}"),
+    ("한화", "\u{1112}\u{1161}\u{11ab}\u{1112}\u{116a}"),
+];
+
+/// `error` is the unique violation of `index` (PostgreSQL names it; SQLite reports none).
+fn violates(error: &StorageError, index: &str) -> bool {
+    match error {
+        StorageError::UniqueViolation { constraint } => {
+            constraint.as_deref().is_none_or(|c| c == index)
+        }
+        _ => false,
+    }
+}
+
+/// The members of the class: firm names (`firms_name_key`), system designations
+/// (`systems_designation_key`) and usernames (`users_username_key`). For each, a second record
+/// spelled as a twin is refused by the storage insert and update themselves (which check
+/// nothing first: the unique index refuses it) and, through the use case, with the message at
+/// the field.
+async fn every_unique_name_holds_under_unicode_case_and_normalisation(db: &Db) {
+    use app::domain::account::{Role, Username};
+    use app::domain::register::SystemDraft;
+    use app::register::entry::EntryFields;
+    use app::storage::{systems, users};
+
+    let maker = firms::insert(db, &draft("Maker", "PL")).await.unwrap();
+    let system = |designation: &str| SystemDraft {
+        designation: designation.into(),
+        description: String::new(),
+        category: app::domain::Category::parse("armoured vehicles").unwrap(),
+        maker_id: maker.id,
+        variant_of_id: None,
+    };
+    let system_fields = |designation: &str, version: Option<i64>| {
+        let mut fields = EntryFields::default();
+        fields.set("designation", designation);
+        fields.set("category", "armoured vehicles");
+        fields.set("maker_id", maker.id.to_string());
+        if let Some(version) = version {
+            fields.set("version", version.to_string());
+        }
+        fields
+    };
+
+    for (first, second) in TWINS {
+        // Firms.
+        firms::insert(db, &draft(first, "PL")).await.unwrap();
+        let error = firms::insert(db, &draft(second, "PL")).await.unwrap_err();
+        assert!(violates(&error, "firms_name_key"), "{second}: {error:?}");
+        let other = firms::insert(db, &draft(&format!("Other {first}"), "PL"))
+            .await
+            .unwrap();
+        let error = firms::update(db, other.id, other.version, &draft(second, "PL"))
+            .await
+            .unwrap_err();
+        assert!(violates(&error, "firms_name_key"), "{second}: {error:?}");
+        let FormOutcome::Invalid(errors) =
+            service::create(db, &fields(second, "PL")).await.unwrap()
+        else {
+            panic!("the firm {second} is refused")
+        };
+        assert!(errors.get("name").unwrap().contains("already exists"));
+        let FormOutcome::Invalid(errors) =
+            service::update(db, other.id, other.version, &fields(second, "PL"))
+                .await
+                .unwrap()
+        else {
+            panic!("renaming a firm to {second} is refused")
+        };
+        assert!(errors.get("name").unwrap().contains("already exists"));
+
+        // Systems.
+        systems::insert(db, &system(first)).await.unwrap();
+        let error = systems::insert(db, &system(second)).await.unwrap_err();
+        assert!(
+            violates(&error, "systems_designation_key"),
+            "{second}: {error:?}"
+        );
+        let other = systems::insert(db, &system(&format!("Other {first}")))
+            .await
+            .unwrap();
+        let error = systems::update(db, other, 1, &system(second))
+            .await
+            .unwrap_err();
+        assert!(
+            violates(&error, "systems_designation_key"),
+            "{second}: {error:?}"
+        );
+        let FormOutcome::Invalid(errors) =
+            app::register::service::create_system(db, &system_fields(second, None))
+                .await
+                .unwrap()
+        else {
+            panic!("the system {second} is refused")
+        };
+        assert!(
+            errors
+                .get("designation")
+                .unwrap()
+                .contains("already exists"),
+            "{errors:?}"
+        );
+        let FormOutcome::Invalid(errors) =
+            app::register::service::update_system(db, other, &system_fields(second, Some(1)))
+                .await
+                .unwrap()
+        else {
+            panic!("renaming a system to {second} is refused")
+        };
+        assert!(
+            errors
+                .get("designation")
+                .unwrap()
+                .contains("already exists")
+        );
+
+        // Users (their form is the server's: server/tests/folded_names.rs). A username is
+        // letters, digits and . _ - @, so a combining accent is not one.
+        let (Ok(first), Ok(second)) = (Username::parse(first), Username::parse(second)) else {
+            assert_eq!(first, "Mé");
+            continue;
+        };
+        users::insert(db, &first, "hash", Role::Viewer, false)
+            .await
+            .unwrap();
+        let error = users::insert(db, &second, "hash", Role::Viewer, false)
+            .await
+            .unwrap_err();
+        assert!(
+            violates(&error, "users_username_key"),
+            "{second}: {error:?}"
+        );
+    }
+    assert_eq!(firms::count(db).await.unwrap(), 1 + 2 * TWINS.len() as i64);
+    assert_eq!(systems::list(db).await.unwrap().len(), 2 * TWINS.len());
+    assert_eq!(users::count(db).await.unwrap(), TWINS.len() as i64 - 1);
+
+    // Stored in NFC: what looks the same is stored the same.
+    let nfd = firms::insert(db, &draft("Kongsberg Defence Syste\u{300}ms", "NO"))
+        .await
+        .unwrap();
+    assert_eq!(nfd.name, "Kongsberg Defence Systèms");
+    let id = systems::insert(db, &system("Z\u{307}ubr-P")).await.unwrap();
+    assert_eq!(
+        systems::get(db, id).await.unwrap().unwrap().designation,
+        "Żubr-P"
+    );
+}
+
+async fn users_are_found_by_any_spelling_of_their_name(db: &Db) {
+    use app::domain::account::{Role, Username};
+    use app::storage::users;
+    let id = users::insert(
+        db,
+        &Username::parse("Łukasz.Straße").unwrap(),
+        "hash",
+        Role::Editor,
+        false,
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    for spelling in ["ŁUKASZ.STRASSE", "łukasz.strasse", "Łukasz.Straße"] {
+        let found = users::by_name(db, spelling).await.unwrap();
+        assert_eq!(found.map(|u| u.id), Some(id), "{spelling}");
+    }
+    assert!(
+        users::by_name(db, "Lukasz.Strasse")
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+/// Rows written before the key columns existed (as the migration leaves them: no key) get
+/// their keys when the app migrates; a row whose name only ASCII case told apart keeps none,
+/// and is reported, until renamed.
+async fn keys_are_given_to_rows_stored_before_them(db: &Db) {
+    use app::storage::keys::{self, Clash};
+    let now = chrono::Utc::now();
+    for name in ["Bumar-Łabędy", "BUMAR-ŁABĘDY", "Straße"] {
+        app::on_db!(db, pool => {
+            sqlx::query(
+                "INSERT INTO firms (name, country_code, notes, version, created_at, updated_at) \
+                 VALUES ($1, 'PL', '', 1, $2, $2)",
+            )
+            .bind(name)
+            .bind(now)
+            .execute(pool)
+            .await
+            .unwrap();
+        });
+    }
+    app::on_db!(db, pool => {
+        sqlx::query(
+            "INSERT INTO users (username, password_hash, role, created_at, updated_at) \
+             VALUES ('Łukasz', 'hash', 'viewer', $1, $1)",
+        )
+        .bind(now)
+        .execute(pool)
+        .await
+        .unwrap();
+    });
+    let all = firms::list(db).await.unwrap();
+    let stored = |name: &str| all.iter().find(|f| f.name == name).unwrap().id;
+    let (bumar, shouting, strasse) = (
+        stored("Bumar-Łabędy"),
+        stored("BUMAR-ŁABĘDY"),
+        stored("Straße"),
+    );
+
+    assert_eq!(db.migrate().await.unwrap(), 0);
+    let mut keyed = firms::ids_by_key(db).await.unwrap();
+    keyed.sort();
+    assert_eq!(
+        keyed,
+        [
+            ("bumar-łabędy".to_owned(), bumar),
+            ("strasse".to_owned(), strasse)
+        ]
+    );
+    assert!(
+        app::storage::users::by_name(db, "ŁUKASZ")
+            .await
+            .unwrap()
+            .is_some()
+    );
+    // Run again, only the row that cannot have its key is left, and said.
+    assert_eq!(
+        keys::backfill(db).await.unwrap(),
+        [Clash {
+            table: "firms",
+            id: shouting,
+            name: "BUMAR-ŁABĘDY".into(),
+            keeps: bumar,
+        }]
+    );
+    let error = firms::insert(db, &draft("STRASSE", "DE"))
+        .await
+        .unwrap_err();
+    assert!(violates(&error, "firms_name_key"), "{error:?}");
+    // Saving the clashing row computes its key: refused as a duplicate until renamed.
+    let error = firms::update(db, shouting, 1, &draft("BUMAR-ŁABĘDY", "PL"))
+        .await
+        .unwrap_err();
+    assert!(violates(&error, "firms_name_key"), "{error:?}");
+    firms::update(db, shouting, 1, &draft("Bumar-Łabędy (old)", "PL"))
+        .await
+        .unwrap();
+    assert!(keys::backfill(db).await.unwrap().is_empty());
 }

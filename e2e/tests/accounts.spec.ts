@@ -57,7 +57,7 @@ test('an editor edits a contract and reads its history', async ({ browser }, tes
   await expect(rows.nth(0)).toContainText('create');
   await expect(rows.nth(1)).toContainText('e2e-editor');
   await expect(rows.nth(1)).toContainText('update');
-  await expect(rows.nth(1).locator('li', { hasText: 'lines · 1 · quantity' })).toContainText('10 → 12');
+  await expect(rows.nth(1).locator('li', { hasText: 'Line 1 · Quantity' })).toContainText('10 → 12');
   // Editors have no audit trail page; admins do.
   expect((await page.goto('/audit'))?.status()).toBe(403);
   await page.context().close();

@@ -85,6 +85,18 @@ pub async fn export(
 }
 
 pub async fn import(db: &Db, kind: &str, file: &Path, dry_run: bool) -> Result<(), String> {
+    import_to(db, kind, file, dry_run, &mut std::io::stderr().lock()).await
+}
+
+/// `server import`, reporting to `out`: the preview (each update's changes, every problem at
+/// its row and column) and, without `dry_run`, what was stored.
+pub async fn import_to(
+    db: &Db,
+    kind: &str,
+    file: &Path,
+    dry_run: bool,
+    out: &mut dyn Write,
+) -> Result<(), String> {
     if kind != "contracts" {
         return Err(format!(
             "cannot import \u{201c}{kind}\u{201d}: the import takes contracts (firms, systems and agreements are entered in the app)"
@@ -96,37 +108,56 @@ pub async fn import(db: &Db, kind: &str, file: &Path, dry_run: bool) -> Result<(
         .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
     let bar = ProgressBar::new_spinner().with_message(format!("checking {name}"));
     bar.enable_steady_tick(std::time::Duration::from_millis(120));
-    let plan = import::plan(db, &name, &bytes)
-        .await
-        .map_err(|e| e.to_string())?;
+    // A dry run makes the writes and rolls them back; otherwise the commit's one transaction
+    // makes the same checks.
+    let plan = if dry_run {
+        import::plan(db, &name, &bytes).await
+    } else {
+        import::prepare(db, &name, &bytes).await
+    }
+    .map_err(|e| e.to_string())?;
     bar.finish_and_clear();
+    let write = |out: &mut dyn Write, text: String| {
+        writeln!(out, "{text}").map_err(|e| format!("cannot write the report: {e}"))
+    };
     let preview = &plan.preview;
-    eprintln!(
-        "{name}: {} rows; {} new contracts, {} updated, {} unchanged",
-        preview.rows,
-        preview.creates.len(),
-        preview.updates.len(),
-        preview.unchanged
-    );
+    write(
+        out,
+        format!(
+            "{name}: {} rows; {} new contracts, {} updated, {} unchanged",
+            preview.rows,
+            preview.creates.len(),
+            preview.updates.len(),
+            preview.unchanged
+        ),
+    )?;
     if !preview.problems.is_empty() {
-        for p in &preview.problems {
-            let place = match (p.line, p.column.as_str()) {
-                (0, _) => String::new(),
-                (line, "") => format!("line {line}: "),
-                (line, column) => format!("line {line}, {column}: "),
-            };
-            eprintln!("  {place}{}", p.message);
-        }
-        if !preview.unknown.is_empty() {
-            eprintln!("  not found: {}", preview.unknown.join(", "));
-        }
+        report_problems(out, preview)?;
         return Err(format!(
             "{} problem(s) in {name}: nothing was stored",
             preview.problems.len()
         ));
     }
+    for update in &preview.updates {
+        write(
+            out,
+            format!(
+                "  row {}: update {} \u{201c}{}\u{201d}",
+                update.row, update.contract_ref, update.title
+            ),
+        )?;
+        for change in &update.changes {
+            write(
+                out,
+                format!(
+                    "    {}: {} \u{2192} {}",
+                    change.field, change.before, change.after
+                ),
+            )?;
+        }
+    }
     if dry_run {
-        eprintln!("--dry-run: nothing was stored");
+        write(out, "--dry-run: nothing was stored".to_owned())?;
         return Ok(());
     }
     let bar = ProgressBar::new_spinner().with_message("storing (one transaction)");
@@ -134,18 +165,39 @@ pub async fn import(db: &Db, kind: &str, file: &Path, dry_run: bool) -> Result<(
     let done = import::commit(db, plan).await.map_err(|e| e.to_string())?;
     bar.finish_and_clear();
     match done {
-        Ok(done) => {
-            eprintln!(
+        Ok(done) => write(
+            out,
+            format!(
                 "stored: {} created, {} updated, {} unchanged",
                 done.created, done.updated, done.unchanged
-            );
-            Ok(())
-        }
-        Err(problems) => {
-            for p in &problems {
-                eprintln!("  line {}, {}: {}", p.line, p.column, p.message);
-            }
-            Err("the import was refused: nothing was stored".into())
+            ),
+        ),
+        Err(refused) => {
+            report_problems(out, &refused)?;
+            Err(format!(
+                "the import was refused ({} problem(s)): nothing was stored",
+                refused.problems.len()
+            ))
         }
     }
+}
+
+/// Every problem of a preview, one a line, with its row and column.
+fn report_problems(
+    out: &mut dyn Write,
+    preview: &app::transfer::ImportPreview,
+) -> Result<(), String> {
+    let failed = |e: std::io::Error| format!("cannot write the report: {e}");
+    for p in &preview.problems {
+        let place = p.place();
+        if place.is_empty() {
+            writeln!(out, "  {}", p.message).map_err(failed)?;
+        } else {
+            writeln!(out, "  {place}: {}", p.message).map_err(failed)?;
+        }
+    }
+    if !preview.unknown.is_empty() {
+        writeln!(out, "  not found: {}", preview.unknown.join(", ")).map_err(failed)?;
+    }
+    Ok(())
 }

@@ -12,9 +12,8 @@ use app::register::editor::DeleteRefused;
 use app::register::entry::{Editable, EntryEcho, EntryFields};
 use app::register::{DeliveryEcho, DeliveryFields, Removal};
 use axum::{
-    Form,
     body::Body,
-    extract::{FromRequest, Path, State},
+    extract::{Path, State},
     http::{Method, Request, StatusCode, header, request::Parts},
     response::{IntoResponse, Redirect, Response},
 };
@@ -54,16 +53,55 @@ where
     response
 }
 
-/// Reads the urlencoded body, keeping the request head for a re-render.
+/// The largest form body read (the import upload has its own, larger limit).
+const FORM_LIMIT: usize = 2 * 1024 * 1024;
+
+/// Reads the urlencoded body, keeping the request head for a re-render. A body that is not a
+/// form of `T` answers 400 with a page in the app's words, never the deserializer's: its text
+/// must be UTF-8 (a `%FF` would otherwise be stored as U+FFFD, silently changing what was
+/// typed), and every field `T` needs must be there, of its kind.
 pub(crate) async fn read_form<T: serde::de::DeserializeOwned>(
-    state: &AppState,
+    _state: &AppState,
     request: Request<Body>,
 ) -> Result<(Parts, T), Response> {
     let (parts, body) = request.into_parts();
-    let Form(form) = Form::<T>::from_request(Request::from_parts(parts.clone(), body), state)
-        .await
-        .map_err(IntoResponse::into_response)?;
-    Ok((parts, form))
+    let unreadable = |message: &str| {
+        crate::auth::guard::error_response(AppError::Unreadable(message.to_owned()), false)
+    };
+    let urlencoded = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !urlencoded {
+        return Err(unreadable(app::error::UNREADABLE_FORM));
+    }
+    let Ok(bytes) = axum::body::to_bytes(body, FORM_LIMIT).await else {
+        return Err(unreadable(
+            "The form is larger than the app accepts (2 MB). Nothing was saved.",
+        ));
+    };
+    match parse_form(&bytes) {
+        Ok(form) => Ok((parts, form)),
+        Err(message) => Err(unreadable(message)),
+    }
+}
+
+/// A urlencoded body as `T`, refusing text that does not decode to UTF-8.
+fn parse_form<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, &'static str> {
+    for part in bytes.split(|b| *b == b'&' || *b == b'=') {
+        let spaced: Vec<u8> = part
+            .iter()
+            .map(|b| if *b == b'+' { b' ' } else { *b })
+            .collect();
+        if percent_encoding::percent_decode(&spaced)
+            .decode_utf8()
+            .is_err()
+        {
+            return Err(app::error::NOT_UTF8);
+        }
+    }
+    serde_urlencoded::from_bytes(bytes).map_err(|_| app::error::UNREADABLE_FORM)
 }
 
 fn echo(fields: FirmFields) -> FirmFormEcho {

@@ -15,7 +15,8 @@ use app::domain::account::Role;
 use app::storage::Db;
 use axum::{
     Router,
-    extract::FromRef,
+    extract::{FromRef, Query, State},
+    handler::Handler,
     http::{HeaderName, HeaderValue, Method, Request, StatusCode, header},
     routing::{MethodRouter, get, post},
 };
@@ -87,14 +88,23 @@ fn form_routes() -> Vec<(Method, &'static str, Role, MethodRouter<AppState>)> {
     use Role::{Admin, Editor, Viewer};
     let import_limit =
         axum::extract::DefaultBodyLimit::max(app::transfer::IMPORT_LIMIT + 1024 * 1024);
-    vec![
-        // CSV: exports stream a view's rows; an import is uploaded, previewed, then committed.
-        (
-            Method::GET,
-            "/export/{view}",
-            Viewer,
-            get(transfer::export_view),
-        ),
+    // CSV: exports stream a view's rows, one route per view (the audit trail's is admins');
+    // an import is uploaded, previewed, then committed.
+    let exports = app::transfer::View::ALL.into_iter().map(|view| {
+        let role = if view == app::transfer::View::Audit {
+            Admin
+        } else {
+            Viewer
+        };
+        let export = get(
+            move |State(db): State<Db>, Query(pairs): Query<Vec<(String, String)>>| {
+                transfer::export_view(view, db, pairs)
+            },
+        );
+        (Method::GET, view.path(), role, export)
+    });
+    let mut routes: Vec<_> = exports.collect();
+    routes.extend([
         (
             Method::POST,
             "/import",
@@ -225,7 +235,8 @@ fn form_routes() -> Vec<(Method, &'static str, Role, MethodRouter<AppState>)> {
             Admin,
             post(auth::handlers::reset_password),
         ),
-    ]
+    ]);
+    routes
 }
 
 /// The form routes with the role each needs, as the guard's policy reads them.
@@ -324,6 +335,11 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
         axum_login::AuthManagerLayerBuilder::new(auth::Backend::new(db.clone()), sessions).build();
     let page_db = db.clone();
     let error_db = db.clone();
+    let authorize = axum::middleware::from_fn_with_state(guard.clone(), auth::guard::authorize);
+    let fallback = leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+        move || provide_request_context(&error_db),
+        app::shell,
+    );
     router
         .leptos_routes_with_context(
             &state,
@@ -331,12 +347,8 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
             move || provide_request_context(&page_db),
             move || app::shell(options.clone()),
         )
-        .fallback(leptos_axum::file_and_error_handler_with_context::<
-            AppState,
-            _,
-        >(
-            move || provide_request_context(&error_db), app::shell
-        ))
+        .route_layer(authorize.clone())
+        .fallback(fallback.layer(authorize))
         .layer(axum::middleware::from_fn_with_state(
             guard,
             auth::guard::guard,

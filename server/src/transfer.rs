@@ -5,27 +5,13 @@ use app::storage::Db;
 use app::transfer::{CsvFormat, IMPORT_LIMIT, View, export, import};
 use axum::{
     body::Body,
-    extract::{Multipart, Path, Query, State},
-    http::{StatusCode, header},
+    extract::{Multipart, Path, State},
+    http::{Request, StatusCode, header},
     response::{IntoResponse, Redirect, Response},
 };
 
 /// `GET /export/{view}?…`: the view's CSV, with the page's filters and sort.
-pub async fn export_view(
-    State(db): State<Db>,
-    Path(view): Path<String>,
-    Query(pairs): Query<Vec<(String, String)>>,
-) -> Response {
-    let Some(view) = View::parse(view.trim_end_matches(".csv")) else {
-        return (
-            StatusCode::NOT_FOUND,
-            format!(
-                "There is no export called \u{201c}{view}\u{201d}. Exports: {}.",
-                View::ALL.map(View::as_str).join(", ")
-            ),
-        )
-            .into_response();
-    };
+pub async fn export_view(view: View, db: Db, pairs: Vec<(String, String)>) -> Response {
     let format = match pairs.iter().find(|(k, _)| k == "format") {
         Some((_, value)) => match CsvFormat::parse(value) {
             Ok(format) => format,
@@ -114,28 +100,49 @@ pub async fn upload(State(db): State<Db>, mut form: Multipart) -> Response {
     }
 }
 
-/// `POST /import/{token}/commit`: stores the checked file, all or nothing.
-pub async fn commit(State(db): State<Db>, Path(token): Path<String>) -> Response {
-    let result = async {
-        let Some(pending) = app::storage::imports::get(&db, &token).await? else {
-            return Ok(Redirect::to("/import?refused=expired").into_response());
+/// `POST /import/{token}/commit`: stores the checked file, all or nothing. A refused commit
+/// answers the preview page with its reasons (422), each at its row and column.
+pub async fn commit(
+    State(state): State<crate::AppState>,
+    Path(token): Path<String>,
+    request: Request<Body>,
+) -> Response {
+    let db = &state.db;
+    let stored = async {
+        let Some(pending) = app::storage::imports::get(db, &token).await? else {
+            return Ok(None);
         };
-        let plan = import::plan(&db, &pending.file_name, &pending.content).await?;
-        match import::commit(&db, plan).await? {
-            Ok(done) => {
-                app::storage::imports::delete(&db, &token).await?;
-                Ok(Redirect::to(&format!(
-                    "/import?created={}&updated={}&unchanged={}",
-                    done.created, done.updated, done.unchanged
-                ))
-                .into_response())
-            }
-            // The preview page checks the file again and shows what is wrong now.
-            Err(_) => Ok(Redirect::to(&format!("/import/{token}")).into_response()),
+        // The same checks as the preview's, in the one transaction that stores the file.
+        let plan = import::prepare(db, &pending.file_name, &pending.content).await?;
+        let stored = import::commit(db, plan).await?;
+        if stored.is_ok() {
+            app::storage::imports::delete(db, &token).await?;
         }
+        Ok::<_, app::error::AppError>(Some(stored))
     }
     .await;
-    result.unwrap_or_else(|error: app::error::AppError| {
-        (error.status(), error.to_string()).into_response()
-    })
+    match stored {
+        Ok(None) => Redirect::to("/import?refused=expired").into_response(),
+        Ok(Some(Ok(done))) => Redirect::to(&format!(
+            "/import?created={}&updated={}&unchanged={}",
+            done.created, done.updated, done.unchanged
+        ))
+        .into_response(),
+        Ok(Some(Err(refused))) => {
+            let (mut parts, _) = request.into_parts();
+            // Rendered as the preview page, which shows these reasons instead of a new check.
+            match format!("/import/{token}").parse() {
+                Ok(uri) => parts.uri = uri,
+                Err(_) => return StatusCode::NOT_FOUND.into_response(),
+            }
+            crate::forms::render_page(
+                &state,
+                parts,
+                app::transfer::pages::RefusedImport(refused),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(error) => (error.status(), error.to_string()).into_response(),
+    }
 }

@@ -219,7 +219,7 @@ fn export_and_import_on_the_command_line() {
     let (ok, _, stderr) = run(&data, &["import", "contracts", bad.to_str().unwrap()]);
     assert!(!ok);
     assert!(
-        stderr.contains("line 2, system: No system is called \u{201c}K99\u{201d}"),
+        stderr.contains("row 2, system: No system is called \u{201c}K99\u{201d}"),
         "{stderr}"
     );
     assert!(stderr.contains("nothing was stored"));

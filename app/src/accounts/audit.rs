@@ -1,24 +1,35 @@
 //! The audit trail's pages: `/audit` (admins: every entry, filtered, exportable) and each
-//! record's History (`/contracts/:id/history`, …: anyone signed in).
+//! record's History (`/contracts/:id/history`, …: anyone signed in; 404 for a record that
+//! never existed).
 
 use crate::components::ErrorPanel;
 use crate::components::format::thousands;
-use crate::domain::audit::{AUDIT_PER_PAGE, AuditAction, AuditEntry, AuditFilter, RecordKind};
+use crate::domain::audit::{
+    AUDIT_PER_PAGE, AuditAction, AuditFilter, RecordKind, Shown, ShownEntry,
+};
 use crate::transfer::View;
 use crate::transfer::pages::ExportCsv;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-fn when(entry: &AuditEntry) -> String {
+fn when(entry: &ShownEntry) -> String {
     entry.at.format("%Y-%m-%d %H:%M:%S UTC").to_string()
 }
 
-/// The fields a change touched, before → after.
+/// A value of a change: its text, linked to the record it names when there is one.
+fn value(shown: Shown) -> impl IntoView {
+    match shown.href {
+        Some(href) => view! { <a href=href>{shown.text}</a> }.into_any(),
+        None => shown.text.into_any(),
+    }
+}
+
+/// The fields a change touched, labelled as their record page labels them, before → after.
 #[component]
-fn Changes(entry: AuditEntry) -> impl IntoView {
-    let changes = entry.changes();
+fn Changes(entry: ShownEntry) -> impl IntoView {
     let detail = (!entry.detail.is_empty()).then(|| entry.detail.clone());
+    let changes = entry.changes;
     view! {
         {detail.map(|text| view! { <p class="detail">{text}</p> })}
         {(!changes.is_empty()).then(|| {
@@ -28,9 +39,9 @@ fn Changes(entry: AuditEntry) -> impl IntoView {
             let list = view! {
                 <ul class="changes">
                     {changes.into_iter().map(|change| {
-                        let before = (!change.before.is_empty()).then(|| view! { <del>{change.before}</del> });
-                        let after = (!change.after.is_empty()).then(|| view! { <ins>{change.after}</ins> });
-                        view! { <li><code>{change.field}</code>": " {before} " → " {after}</li> }
+                        let before = (!change.before.text.is_empty()).then(|| view! { <del>{value(change.before)}</del> });
+                        let after = (!change.after.text.is_empty()).then(|| view! { <ins>{value(change.after)}</ins> });
+                        view! { <li><span class="change-field">{change.field}</span>": " {before} " → " {after}</li> }
                     }).collect_view()}
                 </ul>
             };
@@ -83,7 +94,7 @@ pub fn HistoryPage(kind: RecordKind) -> impl IntoView {
 }
 
 #[component]
-fn EntryTable(entries: Vec<AuditEntry>, show_record: bool) -> impl IntoView {
+fn EntryTable(entries: Vec<ShownEntry>, show_record: bool) -> impl IntoView {
     view! {
         <div class="table-wrap">
             <table class="data audit" aria-label="Audit entries">
@@ -133,9 +144,7 @@ pub fn AuditPage() -> impl IntoView {
         <Title text="Audit trail" />
         <h1>"Audit trail"</h1>
         <p class="lead">"Every change to every record, every sign-in and failed sign-in, and every refused request. Entries are never changed or deleted."</p>
-        {(!bad.is_empty()).then(|| view! {
-            <p class="alert alert-error" role="alert">{format!("Ignored filter values that do not read: {}.", bad.join(", "))}</p>
-        })}
+        <crate::register::view::IgnoredNotice ignored=bad.clone() />
         <form method="get" action="/audit" class="filters panel">
             <div class="field">
                 <label for="f-actor">"Who"</label>

@@ -19,7 +19,10 @@ pub fn LoginPage() -> impl IntoView {
     let next = Some(echo.next.clone())
         .filter(|next| !next.is_empty())
         .or_else(|| query_value("next"))
-        .unwrap_or_else(|| "/".into());
+        .map_or_else(
+            || "/".into(),
+            |next| crate::domain::account::sign_in_target(&next),
+        );
     let notice = if query_value("signed_out").is_some() {
         Some("You are signed out.")
     } else {

@@ -2,6 +2,23 @@
 
 use chrono::{DateTime, Datelike, Timelike, Utc};
 
+/// Text as HTML character data or a quoted attribute value: `&`, `<`, `>`, `"` and `'` as
+/// entities. For the few places where text becomes HTML outside Leptos's own escaping.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// `1234567` → `"1,234,567"`.
 pub fn thousands(value: i64) -> String {
     let digits = value.unsigned_abs().to_string();

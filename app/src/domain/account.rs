@@ -3,6 +3,36 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+/// Where to send a person after signing in: `next` read as a browser reads a link on this
+/// site, kept only when it stays on this site, else the overview (`/`).
+///
+/// A browser drops tabs and line breaks from a URL, reads `\` as `/` and `http:/x` as the host
+/// `x`, so a prefix check on the raw text lets `/\t/evil.example` through as
+/// `//evil.example`. Resolving it with a WHATWG URL parser against a placeholder origin and
+/// comparing origins asks the browser's own question. The answer is the resolved path, query
+/// and fragment, percent-encoded, so it is also always a valid `Location` header.
+pub fn sign_in_target(next: &str) -> String {
+    const ORIGIN: &str = "http://this-site.invalid/";
+    let Ok(base) = url::Url::parse(ORIGIN) else {
+        return "/".into();
+    };
+    match base.join(next.trim()) {
+        Ok(target) if target.origin() == base.origin() && !next.trim().is_empty() => {
+            let mut out = target.path().to_owned();
+            if let Some(query) = target.query() {
+                out.push('?');
+                out.push_str(query);
+            }
+            if let Some(fragment) = target.fragment() {
+                out.push('#');
+                out.push_str(fragment);
+            }
+            out
+        }
+        _ => "/".into(),
+    }
+}
+
 /// What a signed-in person may do. Ordered: each role may do everything the ones before it may.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Role {
@@ -206,5 +236,55 @@ mod tests {
         assert_eq!(password.expose(), "long enough words");
         assert!(!format!("{password:?}").contains("long"));
         assert!(NewPassword::parse(&"x".repeat(257), &"x".repeat(257)).is_err());
+    }
+
+    #[test]
+    fn sign_in_targets_stay_on_this_site() {
+        for next in [
+            "//evil.example",
+            "/\\evil.example",
+            "\\\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r\n/evil.example",
+            " //evil.example",
+            "/ /evil.example",
+            "https://evil.example/",
+            "http:/evil.example",
+            "http:evil.example",
+            "javascript:alert(1)",
+            "data:text/html,x",
+            "",
+            "   ",
+        ] {
+            let target = sign_in_target(next);
+            assert!(
+                target == "/" || (target.starts_with('/') && !target.starts_with("//")),
+                "{next:?} became {target:?}"
+            );
+            let site = url::Url::parse("https://tracker.test/").unwrap();
+            assert_eq!(
+                site.join(&target).unwrap().host_str(),
+                Some("tracker.test"),
+                "{next:?} became {target:?}, which leaves the site"
+            );
+            assert!(
+                !target.contains(['\r', '\n', '\t', '\\']),
+                "{next:?} became {target:?}"
+            );
+        }
+        assert_eq!(
+            sign_in_target("/contracts?buyer=PL&page=2"),
+            "/contracts?buyer=PL&page=2"
+        );
+        assert_eq!(sign_in_target("/contracts/12#lines"), "/contracts/12#lines");
+        assert_eq!(
+            sign_in_target("/summary?q=K9 Thunder"),
+            "/summary?q=K9%20Thunder"
+        );
+        assert_eq!(
+            sign_in_target("/a\r\nSet-Cookie: x=1"),
+            "/aSet-Cookie:%20x=1"
+        );
     }
 }

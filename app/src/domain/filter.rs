@@ -6,6 +6,12 @@ use serde::{Deserialize, Serialize};
 
 pub const PER_PAGE: u32 = 25;
 
+/// `supplier=none`, `signed=none`: the contracts without a supplier or a signing date on record.
+pub const NOT_RECORDED: &str = "none";
+
+/// `status=not cancelled`: every status but cancelled.
+pub const NOT_CANCELLED: &str = "not cancelled";
+
 /// `dir=asc|desc` of a list's address: whether it sorts descending.
 fn descending(value: &str) -> Option<bool> {
     match value {
@@ -67,13 +73,20 @@ pub struct ContractFilter {
     pub q: Option<String>,
     pub buyer: Option<CountryCode>,
     pub supplier: Option<i64>,
+    /// Only contracts without a supplier on record (`supplier=none`).
+    pub no_supplier: bool,
     pub system: Option<i64>,
     pub category: Option<Category>,
     pub status: Option<ContractStatus>,
+    /// Cancelled contracts left out (`status=not cancelled`): what a summary adds up.
+    pub not_cancelled: bool,
     pub agreement: Option<i64>,
     pub year_from: Option<i32>,
     pub year_to: Option<i32>,
-    /// Only values at least this sure ("confirmed", or "reported" = confirmed + reported).
+    /// Only contracts without a signing date on record (`signed=none`).
+    pub undated: bool,
+    /// The confidence level: which contracts, values and units count (see
+    /// [`super::summary::Level`]).
     pub confidence: Option<Confidence>,
     pub sort: DealSort,
     pub descending: bool,
@@ -87,12 +100,15 @@ impl Default for ContractFilter {
             q: None,
             buyer: None,
             supplier: None,
+            no_supplier: false,
             system: None,
             category: None,
             status: None,
+            not_cancelled: false,
             agreement: None,
             year_from: None,
             year_to: None,
+            undated: false,
             confidence: None,
             sort: DealSort::default(),
             descending: DealSort::default().descending_by_default(),
@@ -114,22 +130,35 @@ impl ContractFilter {
                 continue;
             }
             let ok = match key.as_str() {
-                "q" => {
-                    filter.q = Some(value.chars().take(200).collect());
-                    true
-                }
+                // A search for text no record can hold (a NUL) is not applied.
+                "q" => super::text::clean(value, super::text::Lines::One)
+                    .map(|q| filter.q = Some(q.chars().take(200).collect()))
+                    .is_ok(),
                 "buyer" => CountryCode::parse(value)
                     .map(|c| filter.buyer = Some(c))
                     .is_ok(),
+                "supplier" if value == NOT_RECORDED => {
+                    filter.no_supplier = true;
+                    true
+                }
                 "supplier" => value.parse().map(|v| filter.supplier = Some(v)).is_ok(),
                 "system" => value.parse().map(|v| filter.system = Some(v)).is_ok(),
                 "agreement" => value.parse().map(|v| filter.agreement = Some(v)).is_ok(),
                 "category" => Category::parse(value)
                     .map(|c| filter.category = Some(c))
                     .is_ok(),
+                "status" if value == NOT_CANCELLED => {
+                    filter.not_cancelled = true;
+                    true
+                }
                 "status" => ContractStatus::parse(value)
                     .map(|s| filter.status = Some(s))
                     .is_ok(),
+                "signed" if value == NOT_RECORDED => {
+                    filter.undated = true;
+                    true
+                }
+                "signed" => false,
                 "confidence" => Confidence::parse(value)
                     .map(|c| filter.confidence = Some(c))
                     .is_ok(),
@@ -166,6 +195,9 @@ impl ContractFilter {
         if let Some(v) = self.supplier {
             pairs.push(("supplier", v.to_string()));
         }
+        if self.no_supplier {
+            pairs.push(("supplier", NOT_RECORDED.to_owned()));
+        }
         if let Some(v) = self.system {
             pairs.push(("system", v.to_string()));
         }
@@ -178,11 +210,17 @@ impl ContractFilter {
         if let Some(v) = self.status {
             pairs.push(("status", v.to_string()));
         }
+        if self.not_cancelled {
+            pairs.push(("status", NOT_CANCELLED.to_owned()));
+        }
         if let Some(v) = self.year_from {
             pairs.push(("year_from", v.to_string()));
         }
         if let Some(v) = self.year_to {
             pairs.push(("year_to", v.to_string()));
+        }
+        if self.undated {
+            pairs.push(("signed", NOT_RECORDED.to_owned()));
         }
         if let Some(v) = self.confidence {
             pairs.push(("confidence", v.to_string()));
@@ -208,6 +246,15 @@ impl ContractFilter {
     pub fn with_page(&self, page: u32) -> Self {
         Self {
             page,
+            ..self.clone()
+        }
+    }
+
+    /// The contracts a summary of this filter adds up, and its rows link to: cancelled ones
+    /// left out unless the filter asks for a status.
+    pub fn summed(&self) -> Self {
+        Self {
+            not_cancelled: self.not_cancelled || self.status.is_none(),
             ..self.clone()
         }
     }
@@ -259,6 +306,28 @@ mod tests {
         assert_eq!(
             ContractFilter::from_query(&pairs(&filter.to_query())).0,
             filter
+        );
+    }
+
+    #[test]
+    fn what_is_not_recorded_and_not_cancelled_round_trips() {
+        let (filter, ignored) =
+            ContractFilter::from_query(&pairs("supplier=none&signed=none&status=not+cancelled"));
+        assert!(ignored.is_empty());
+        assert!(filter.no_supplier && filter.undated && filter.not_cancelled);
+        assert_eq!(filter.supplier, None);
+        assert_eq!(
+            ContractFilter::from_query(&pairs(&filter.to_query())).0,
+            filter
+        );
+        assert!(ContractFilter::default().summed().not_cancelled);
+        let cancelled = ContractFilter {
+            status: Some(ContractStatus::Cancelled),
+            ..ContractFilter::default()
+        };
+        assert!(
+            !cancelled.summed().not_cancelled,
+            "a status asked for is kept"
         );
     }
 
@@ -327,10 +396,10 @@ impl AgreementFilter {
                 continue;
             }
             let ok = match key.as_str() {
-                "q" => {
-                    filter.q = Some(value.chars().take(200).collect());
-                    true
-                }
+                // A search for text no record can hold (a NUL) is not applied.
+                "q" => super::text::clean(value, super::text::Lines::One)
+                    .map(|q| filter.q = Some(q.chars().take(200).collect()))
+                    .is_ok(),
                 "buyer" => CountryCode::parse(value)
                     .map(|c| filter.buyer = Some(c))
                     .is_ok(),
@@ -429,10 +498,10 @@ impl ListQuery {
                 continue;
             }
             let ok = match key.as_str() {
-                "q" => {
-                    query.q = Some(value.chars().take(200).collect());
-                    true
-                }
+                // A search for text no record can hold (a NUL) is not applied.
+                "q" => super::text::clean(value, super::text::Lines::One)
+                    .map(|q| query.q = Some(q.chars().take(200).collect()))
+                    .is_ok(),
                 "category" => Category::parse(value)
                     .map(|c| query.category = Some(c))
                     .is_ok(),

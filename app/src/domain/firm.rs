@@ -10,7 +10,8 @@ pub struct FirmName(String);
 
 impl FirmName {
     pub fn parse(input: &str) -> Result<Self, String> {
-        let name = input.split_whitespace().collect::<Vec<_>>().join(" ");
+        let name = super::text::clean(input, super::text::Lines::One)?;
+        let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
         let length = name.chars().count();
         if length == 0 {
             Err("Enter the firm's name.".into())
@@ -19,8 +20,6 @@ impl FirmName {
                 "Use at most {} characters (this has {length}).",
                 limits::FIRM_NAME_MAX
             ))
-        } else if name.chars().any(char::is_control) {
-            Err("Remove the control characters from the name.".into())
         } else {
             Ok(Self(name))
         }
@@ -38,7 +37,8 @@ pub struct Website(String);
 impl Website {
     /// Empty input means "no website".
     pub fn parse(input: &str) -> Result<Option<Self>, String> {
-        let input = input.trim();
+        let input = super::text::clean(input, super::text::Lines::One)?;
+        let input = input.as_str();
         if input.is_empty() {
             return Ok(None);
         }
@@ -76,7 +76,7 @@ pub struct Notes(String);
 
 impl Notes {
     pub fn parse(input: &str) -> Result<Self, String> {
-        let notes = input.trim().replace("\r\n", "\n");
+        let notes = super::text::clean(input, super::text::Lines::Many)?;
         let length = notes.chars().count();
         if length > limits::NOTES_MAX {
             Err(format!(

@@ -11,10 +11,12 @@ pub mod firm;
 pub mod form;
 pub mod limits;
 pub mod money;
+pub mod number;
 pub mod quantity;
 pub mod rate;
 pub mod register;
 pub mod summary;
+pub mod text;
 
 pub use country::CountryCode;
 pub use date::PartialDate;

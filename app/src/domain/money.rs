@@ -124,14 +124,11 @@ pub struct Money {
 }
 
 impl Money {
-    /// Parses what a person types: `3370000000`, `3,370,000,000.00`, `3 370 000 000`. Grouping
-    /// commas, spaces and underscores are ignored; the decimal separator is a point.
+    /// Parses what a person types: `3370000000`, `3,370,000,000.00`, `3 370 000 000`. Commas
+    /// and spaces only between thousands; the decimal separator is a point, and a comma that
+    /// could be a decimal comma (`1234,56`) is refused, never guessed (see [`super::number`]).
     pub fn parse(amount: &str, currency: CurrencyCode) -> Result<Self, String> {
-        let cleaned: String = amount
-            .trim()
-            .chars()
-            .filter(|c| !matches!(c, ',' | ' ' | '_' | '\u{a0}' | '\u{202f}'))
-            .collect();
+        let cleaned = super::number::plain_decimal(amount, super::number::Grouping::Thousands)?;
         if cleaned.is_empty() {
             return Err("Enter an amount.".into());
         }
@@ -284,6 +281,15 @@ mod tests {
         assert!(Money::parse("3.37bn", usd()).is_err());
         assert!(Money::parse("", usd()).is_err());
         assert!(Money::parse("99999999999999999999999", usd()).is_err());
+    }
+
+    #[test]
+    fn a_decimal_comma_is_refused_not_multiplied() {
+        for text in ["1234,56", "1.234,56", "6500000000,00", "0,5"] {
+            let message = Money::parse(text, usd()).unwrap_err();
+            assert!(message.contains("decimal"), "{text}: {message}");
+        }
+        assert_eq!(Money::parse("1,234.56", usd()).unwrap().to_minor(), 123_456);
     }
 
     #[test]

@@ -12,11 +12,7 @@ pub struct Quantity(i64);
 
 impl Quantity {
     pub fn parse(input: &str) -> Result<Self, String> {
-        let cleaned: String = input
-            .trim()
-            .chars()
-            .filter(|c| !matches!(c, ',' | ' ' | '_'))
-            .collect();
+        let cleaned = super::number::plain_decimal(input, super::number::Grouping::Thousands)?;
         if cleaned.is_empty() {
             return Err("Enter a number of units.".into());
         }
@@ -70,6 +66,11 @@ mod tests {
         assert!(Quantity::parse("0").unwrap_err().contains("at least 1"));
         assert!(Quantity::parse("-5").is_err());
         assert!(Quantity::parse("2.5").unwrap_err().contains("whole number"));
+        assert!(
+            Quantity::parse("1,5")
+                .unwrap_err()
+                .contains("decimal separator")
+        );
         assert!(Quantity::parse("").is_err());
         assert!(Quantity::parse("1000001").is_err());
         assert!(serde_json::from_str::<Quantity>("0").is_err());

@@ -10,7 +10,7 @@ pub const RATE_DECIMALS: u32 = 9;
 
 /// US dollars for one unit of a currency (0.000774024 per KRW), parsed from the form.
 pub fn parse_usd_per_unit(input: &str) -> Result<Decimal, String> {
-    let text = input.trim().replace([',', ' '], "");
+    let text = super::number::plain_decimal(input, super::number::Grouping::NoCommas)?;
     if text.is_empty() {
         return Err(
             "Enter the rate: US dollars for one unit of the currency, e.g. 0.000774 for KRW."
@@ -109,7 +109,7 @@ mod tests {
         assert!(parse_usd_per_unit("0").is_err());
         assert!(parse_usd_per_unit("1300").is_ok());
         assert!(
-            parse_usd_per_unit("1,300,000.5")
+            parse_usd_per_unit("1300000.5")
                 .unwrap_err()
                 .contains("direction")
         );

@@ -98,11 +98,81 @@ pub struct Portfolio {
     pub by_year: YearStacks,
 }
 
+/// A confidence level: what a summary (its "Count"), the contract list it links to (its
+/// "Values") and that list's CSV export count. One meaning for all three, so every total of the
+/// summary is what its link lists:
+///
+/// - a **contract** counts when its value is at least that sure: "confirmed only", "confirmed
+///   and reported", or "everything including estimates" (no level, or `estimated`), where every
+///   contract counts, one whose value is not disclosed too;
+/// - of a contract that counts, its **value** counts (and so do its lines' own values);
+/// - and a line's **units**, ordered and delivered, count when the line's quantity is at least
+///   that sure as well: "confirmed figures only" never adds a reported quantity.
+///
+/// A list or summary row by system or category adds up only the lines of that system (with its
+/// variants) or category; cancelled contracts are left out of a summary unless its status
+/// filter asks for them ([`ContractFilter::summed`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Level(pub Option<Confidence>);
+
+impl Level {
+    /// The value confidences of the contracts that count; `None` when every contract counts.
+    pub fn contract_confidences(self) -> Option<&'static [Confidence]> {
+        match self.0 {
+            None | Some(Confidence::Estimated) => None,
+            Some(level) => Some(level.at_least()),
+        }
+    }
+
+    /// The quantity confidences whose units count (of a contract that counts).
+    pub fn quantity_confidences(self) -> &'static [Confidence] {
+        self.0.map_or(Confidence::ALL, Confidence::at_least)
+    }
+
+    /// Whether a contract whose value has `value_confidence` (none: no value) counts.
+    pub fn counts_contract(self, value_confidence: Option<Confidence>) -> bool {
+        self.contract_confidences()
+            .is_none_or(|counted| value_confidence.is_some_and(|c| counted.contains(&c)))
+    }
+
+    /// Whether the units of a line whose quantity has `quantity_confidence` count (when its
+    /// contract does).
+    pub fn counts_units(self, quantity_confidence: Confidence) -> bool {
+        self.quantity_confidences().contains(&quantity_confidence)
+    }
+}
+
 /// What a summary counts at `level`, in words ("confirmed and reported figures").
 pub fn level_text(level: Option<Confidence>) -> &'static str {
     match level {
         Some(Confidence::Confirmed) => "confirmed figures only",
         Some(Confidence::Reported) => "confirmed and reported figures (estimates left out)",
         _ => "every figure, estimates included",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_level_counts_contracts_by_value_and_units_by_quantity() {
+        use Confidence::{Confirmed, Estimated, Reported};
+        let reported = Level(Some(Reported));
+        assert!(
+            reported.counts_contract(Some(Confirmed)) && reported.counts_contract(Some(Reported))
+        );
+        assert!(!reported.counts_contract(Some(Estimated)) && !reported.counts_contract(None));
+        assert!(reported.counts_units(Reported) && !reported.counts_units(Estimated));
+        let confirmed = Level(Some(Confirmed));
+        assert!(!confirmed.counts_contract(Some(Reported)) && !confirmed.counts_units(Reported));
+        // Everything: every contract, one without a value too, and every unit.
+        for everything in [Level(None), Level(Some(Estimated))] {
+            assert!(
+                everything.counts_contract(None) && everything.counts_contract(Some(Estimated))
+            );
+            assert!(everything.counts_units(Estimated));
+            assert_eq!(everything.contract_confidences(), None);
+        }
     }
 }

@@ -26,6 +26,8 @@ pub fn FirmRegister(
     headers: Vec<crate::components::SortLink>,
     total: i64,
     countries: CountryChoices,
+    /// Whether the signed-in user may add, edit and delete firms: a viewer gets no form.
+    editable: bool,
 ) -> impl IntoView {
     let countries = StoredValue::new(countries);
     let echo = echo.unwrap_or_default();
@@ -96,6 +98,7 @@ pub fn FirmRegister(
     let hydrated = crate::components::hydrated();
 
     view! {
+        {editable.then(|| view! {
         <section class="panel" aria-labelledby="add-firm">
             <h2 id="add-firm">"Add a firm"</h2>
             <form method="post" action="/firms" class="form-grid" node_ref=form_ref on:submit=on_submit data-hydrated=move || hydrated.get().to_string()>
@@ -114,14 +117,19 @@ pub fn FirmRegister(
                 })}
             </div>
         </section>
+        })}
         <section aria-labelledby="firm-list">
             <h2 id="firm-list">
                 "Firms "<span class="count">{move || format!("({})", format::thousands(total.get()))}</span>
             </h2>
             <Show
                 when=move || rows.with(|r| !r.is_empty())
-                fallback=|| view! {
-                    <p class="empty">"No firms yet. Add the first supplier with the form above, for example Hanwha Aerospace (South Korea)."</p>
+                fallback=move || view! {
+                    <p class="empty">{if editable {
+                        "No firms yet. Add the first supplier with the form above, for example Hanwha Aerospace (South Korea)."
+                    } else {
+                        "No firms yet. An editor adds them."
+                    }}</p>
                 }
             >
                 <div class="table-wrap">
@@ -132,12 +140,12 @@ pub fn FirmRegister(
                                     Some(href) => view! { <th scope="col" aria-sort=h.aria.clone()><a href=href>{h.label.clone()}</a></th> }.into_any(),
                                     None => view! { <th scope="col">{h.label.clone()}</th> }.into_any(),
                                 }).collect_view()}
-                                <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                                {editable.then(|| view! { <th scope="col"><span class="visually-hidden">"Actions"</span></th> })}
                             </tr>
                         </thead>
                         <tbody>
                             <For each=move || rows.get() key=|firm| (firm.id, firm.version) let:firm>
-                                <FirmRow firm highlight countries />
+                                <FirmRow firm highlight countries editable />
                             </For>
                         </tbody>
                     </table>
@@ -152,9 +160,11 @@ fn FirmRow(
     firm: Firm,
     highlight: ReadSignal<Option<i64>>,
     countries: StoredValue<CountryChoices>,
+    editable: bool,
 ) -> impl IntoView {
     let id = firm.id;
     let href = format!("/firms/{id}");
+    let name = firm.name.clone();
     view! {
         <tr class:highlight=move || highlight.get() == Some(id)>
             <td><a href=href.clone()>{firm.name.clone()}</a></td>
@@ -166,10 +176,12 @@ fn FirmRow(
                 })}
             </td>
             <td><time datetime=format::iso8601(&firm.updated_at)>{format::timestamp(&firm.updated_at)}</time></td>
-            <td class="actions">
-                <a href=format!("{href}/edit") aria-label=format!("Edit {}", firm.name)>"Edit"</a>
-                <a href=format!("{href}/delete") class="danger" aria-label=format!("Delete {}", firm.name)>"Delete"</a>
-            </td>
+            {editable.then(|| view! {
+                <td class="actions">
+                    <a href=format!("{href}/edit") aria-label=format!("Edit {name}")>"Edit"</a>
+                    <a href=format!("{href}/delete") class="danger" aria-label=format!("Delete {name}")>"Delete"</a>
+                </td>
+            })}
         </tr>
     }
 }

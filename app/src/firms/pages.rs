@@ -57,9 +57,7 @@ pub fn FirmsPage() -> impl IntoView {
         <Title text="Firms" />
         <h1>"Supplier firms"</h1>
         <crate::transfer::pages::ExportCsv view=crate::transfer::View::Firms pairs=pairs.clone() />
-        {(!ignored.is_empty()).then(|| view! {
-            <p class="alert alert-warning" role="status">{format!("Ignored in the address: {}.", ignored.join(", "))}</p>
-        })}
+        <crate::register::view::IgnoredNotice ignored=ignored.clone() />
         <form method="get" action="/firms" class="filters panel" role="search">
             <div class="field">
                 <label for="f-q">"Search firms"</label>
@@ -97,7 +95,7 @@ pub fn FirmsPage() -> impl IntoView {
                             let total = page.total;
                             let pager_query = query.clone();
                             view! {
-                                <FirmRegister firms=page.rows.clone() echo notice highlight=created headers total countries=super::form::country_choices() />
+                                <FirmRegister firms=page.rows.clone() echo notice highlight=created headers total countries=super::form::country_choices() editable=crate::accounts::may(crate::domain::account::Role::Editor) />
                                 {(page.pages() > 1).then(|| view! {
                                     <crate::register::Pager page href=move |p| format!("/firms?{}", pager_query.with_page(p).to_query()) />
                                 })}

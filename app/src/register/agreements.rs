@@ -39,9 +39,7 @@ pub fn AgreementsPage() -> impl IntoView {
         <p class="lead">"Umbrella agreements with their ceilings; executive contracts are signed under them."</p>
         <crate::transfer::pages::ExportCsv view=crate::transfer::View::Agreements pairs=super::contracts::query_pairs() />
         <super::view::DeletedNotice name=deleted />
-        {(!ignored.is_empty()).then(|| view! {
-            <p class="alert alert-warning" role="status">{format!("Ignored in the address: {}.", ignored.join(", "))}</p>
-        })}
+        <super::view::IgnoredNotice ignored=ignored.clone() />
         <form method="get" action="/agreements" class="filters panel" role="search">
             <div class="field">
                 <label for="a-q">"Search"</label>
@@ -210,7 +208,9 @@ fn AgreementDetail(agreement: Agreement) -> impl IntoView {
 
         <div class="page-head">
             <h2>"Contracts under this agreement"</h2>
-            <a class="button" href=format!("/contracts/new?agreement={}", a.id)>"Add a contract under it"</a>
+            {crate::accounts::may(crate::domain::account::Role::Editor).then(|| view! {
+                <a class="button" href=format!("/contracts/new?agreement={}", a.id)>"Add a contract under it"</a>
+            })}
         </div>
         {if a.contracts.is_empty() {
             view! { <p class="empty">"No executive contract signed under this agreement yet."</p> }.into_any()

@@ -54,12 +54,10 @@ pub fn ContractsPage() -> impl IntoView {
         <p class="lead">"Executed contracts, each with its lines, deliveries and sources. Filter, sort and share the address: it holds the view."</p>
         <div class="page-tools">
             <crate::transfer::pages::ExportCsv view=crate::transfer::View::Contracts pairs=super::contracts::query_pairs() />
-            <a class="button" href="/import">"Import CSV"</a>
+            {crate::accounts::may(crate::domain::account::Role::Editor).then(|| view! { <a class="button" href="/import">"Import CSV"</a> })}
         </div>
         <super::view::DeletedNotice name=deleted />
-        {(!ignored.is_empty()).then(|| view! {
-            <p class="alert alert-warning" role="status">{format!("Ignored in the address: {}.", ignored.join(", "))}</p>
-        })}
+        <super::view::IgnoredNotice ignored=ignored.clone() />
         <Suspense fallback=|| view! { <p class="placeholder">"Loading contracts…"</p> }>
             {move || {
                 let filter = filter.clone();
@@ -94,6 +92,7 @@ fn ContractFilters(
                 <label for="f-supplier">"Supplier"</label>
                 <select id="f-supplier" name="supplier">
                     <option value="">"All suppliers"</option>
+                    <option value=crate::domain::filter::NOT_RECORDED selected=filter.no_supplier>"Not recorded"</option>
                     {firms.into_iter().map(|f| view! {
                         <option value=f.id.to_string() selected=filter.supplier == Some(f.id)>{f.name}</option>
                     }).collect_view()}
@@ -113,6 +112,7 @@ fn ContractFilters(
                 <label for="f-status">"Status"</label>
                 <select id="f-status" name="status">
                     <option value="">"Any status"</option>
+                    <option value=crate::domain::filter::NOT_CANCELLED selected=filter.not_cancelled>"any but cancelled"</option>
                     {ContractStatus::ALL.iter().map(|s| view! {
                         <option value=s.as_str() selected=filter.status == Some(*s)>{s.as_str()}</option>
                     }).collect_view()}
@@ -129,6 +129,8 @@ fn ContractFilters(
                 </select>
             </div>
             {(filter.sort != DealSort::default()).then(|| view! { <input type="hidden" name="sort" value=filter.sort.as_str() /> })}
+            // No field of its own: the summary's "Date not recorded" row links here with it.
+            {filter.undated.then(|| view! { <input type="hidden" name="signed" value=crate::domain::filter::NOT_RECORDED /> })}
             <div class="form-actions">
                 <button type="submit" class="button primary">"Apply filters"</button>
                 <a class="button" href="/contracts">"Clear"</a>
@@ -357,7 +359,7 @@ fn ContractDetail(
             }.into_any()
         }}
         {delivered.then(|| view! { <p class="alert alert-success" role="status">"Delivery recorded."</p> })}
-        <DeliveryForm contract=c.clone() echo />
+        {crate::accounts::may(crate::domain::account::Role::Editor).then(|| view! { <DeliveryForm contract=c.clone() echo /> })}
 
         <h2>"Sources"</h2>
         <SourceList sources=c.provenance.sources.clone() />

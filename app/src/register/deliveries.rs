@@ -10,7 +10,7 @@ use leptos_meta::Title;
 
 #[component]
 pub fn DeliveriesPage() -> impl IntoView {
-    let (filter, _) = ContractFilter::from_query(&query_pairs());
+    let (filter, ignored) = ContractFilter::from_query(&query_pairs());
     let data = Resource::new(
         {
             let filter = filter.clone();
@@ -25,6 +25,7 @@ pub fn DeliveriesPage() -> impl IntoView {
         <h1>"Deliveries"</h1>
         <p class="lead">"Units delivered, newest first. Record a delivery on its contract's page."</p>
         <crate::transfer::pages::ExportCsv view=crate::transfer::View::Deliveries pairs=super::contracts::query_pairs() />
+        <super::view::IgnoredNotice ignored />
         <Suspense fallback=|| view! { <p class="placeholder">"Loading deliveries…"</p> }>
             {move || {
                 let filter = filter.clone();

@@ -33,6 +33,9 @@ pub(super) fn Entry(
     /// A textarea, for text that runs to sentences (notes, descriptions).
     #[prop(optional)]
     multiline: bool,
+    /// An amount, rate or quantity: phones show their number keyboard.
+    #[prop(optional)]
+    number: bool,
 ) -> impl IntoView {
     let id = format!("e-{name}");
     let error = errors.get(&name).unwrap_or_default().to_owned();
@@ -47,7 +50,7 @@ pub(super) fn Entry(
     } else {
         view! {
             <input id=id.clone() name=name.clone() type="text" maxlength=max required=required value=value
-                aria-invalid=invalid.to_string() aria-describedby=format!("{id}-error") />
+                inputmode=number.then_some("decimal") aria-invalid=invalid.to_string() aria-describedby=format!("{id}-error") />
         }
         .into_any()
     };
@@ -216,8 +219,8 @@ fn ValueFields(fields: EntryFields, errors: FieldErrors) -> impl IntoView {
     view! {
         <fieldset class="form-grid">
             <legend>"Value"</legend>
-            <Entry label="Value" name="value_amount".into() fields=fields.clone() errors=errors.clone() max=30
-                hint="Optional. Digits as signed, e.g. 3,370,000,000 or 3370000000.50" />
+            <Entry label="Value" name="value_amount".into() fields=fields.clone() errors=errors.clone() max=30 number=true
+                hint="Optional. Digits as signed, with a decimal point: 3,370,000,000 or 3370000000.50 (not 3370000000,50)" />
             <Choice label="Currency" name="value_currency".into() fields=fields.clone() errors=errors.clone() options=currencies() default="USD" />
             <Choice label="Confidence" name="value_confidence".into() fields=fields.clone() errors=errors.clone() options=confidences() default="reported" />
             <Entry label="Basis" name="value_basis".into() fields=fields errors=errors hint="What the value includes, e.g. net of VAT, incl. logistics and training" />
@@ -237,7 +240,7 @@ fn AlternativeRows(fields: EntryFields, errors: FieldErrors) -> impl IntoView {
                 let name = |n: &str| format!("alt{row}_{n}");
                 view! {
                     <div class="form-grid line-row" role="group" aria-label=format!("Other figure {}", row + 1)>
-                        <Entry label="Other value" name=name("amount") fields=fields.clone() errors=errors.clone() max=30 />
+                        <Entry label="Other value" name=name("amount") fields=fields.clone() errors=errors.clone() max=30 number=true />
                         <Choice label="Currency" name=name("currency") fields=fields.clone() errors=errors.clone() options=currencies() default="USD" />
                         <Choice label="Confidence" name=name("confidence") fields=fields.clone() errors=errors.clone() options=confidences() default="reported" />
                         <Entry label="Basis" name=name("basis") fields=fields.clone() errors=errors.clone() />
@@ -305,9 +308,9 @@ fn LineRows(
                     <div class="form-grid line-row" role="group" aria-label=format!("{} {}", if ceiling { "Ceiling line" } else { "Line" }, row + 1)>
                         {hidden(&fields, name("id"))}
                         <Choice label="System" name=name("system") fields=fields.clone() errors=errors.clone() options=systems.clone() empty="—" />
-                        <Entry label=if ceiling { "Ceiling quantity" } else { "Quantity" } name=name("quantity") fields=fields.clone() errors=errors.clone() max=9 />
+                        <Entry label=if ceiling { "Ceiling quantity" } else { "Quantity" } name=name("quantity") fields=fields.clone() errors=errors.clone() max=9 number=true />
                         <Choice label="Confidence" name=name("confidence") fields=fields.clone() errors=errors.clone() options=confidences() default="reported" />
-                        <Entry label="Value (currency above)" name=name("value") fields=fields.clone() errors=errors.clone() max=30 />
+                        <Entry label="Value (currency above)" name=name("value") fields=fields.clone() errors=errors.clone() max=30 number=true />
                         {ceiling.then(|| view! { <Entry label="Basis" name=name("basis") fields=fields.clone() errors=errors.clone() /> })}
                         <Entry label="Line notes" name=name("notes") fields=fields.clone() errors=errors.clone() max=1000 />
                     </div>

@@ -5,6 +5,7 @@ use crate::domain::register::{
     Agreement, AgreementDraft, Alternative, CeilingDraft, Contract, ContractDraft, Figure,
     LineDraft, Provenance, SourceRef, SystemDraft, SystemRecord,
 };
+use crate::domain::text::Lines;
 use crate::domain::{
     AgreementStatus, Category, Confidence, ContractStatus, CountryCode, CurrencyCode, FieldErrors,
     Money, Notes, PartialDate, Quantity,
@@ -186,6 +187,7 @@ pub fn field_label(key: &str) -> String {
     plain(key)
 }
 
+/// A one-line text field: trimmed, within `max` characters, no control characters.
 fn text(
     fields: &EntryFields,
     name: &str,
@@ -193,14 +195,30 @@ fn text(
     max: usize,
     required: bool,
 ) -> Result<String, String> {
-    let value = fields.trimmed(name);
+    text_of(fields, name, label, max, required, Lines::One)
+}
+
+/// A text field of several lines (notes, descriptions): line breaks and tabs kept.
+fn lines_text(fields: &EntryFields, name: &str, label: &str, max: usize) -> Result<String, String> {
+    text_of(fields, name, label, max, false, Lines::Many)
+}
+
+fn text_of(
+    fields: &EntryFields,
+    name: &str,
+    label: &str,
+    max: usize,
+    required: bool,
+    lines: Lines,
+) -> Result<String, String> {
+    let value = crate::domain::text::clean(fields.get(name), lines)?;
     let length = value.chars().count();
     if required && value.is_empty() {
         Err(format!("Enter the {label}."))
     } else if length > max {
         Err(format!("Use at most {max} characters (this has {length})."))
     } else {
-        Ok(value.to_owned())
+        Ok(value)
     }
 }
 
@@ -642,7 +660,7 @@ fn line_row(
     );
     let notes = errors.check(
         &field("notes"),
-        text(fields, &field("notes"), "line notes", 1000, false),
+        lines_text(fields, &field("notes"), "line notes", 1000),
     );
     Some(Row {
         id,
@@ -685,7 +703,7 @@ pub fn contract_draft(fields: &EntryFields) -> Result<ContractDraft, FieldErrors
     );
     let local_production = errors.check(
         "local_production",
-        text(fields, "local_production", "local production", 2000, false),
+        lines_text(fields, "local_production", "local production", 2000),
     );
     let notes = errors.check(
         "notes",
@@ -839,7 +857,7 @@ pub fn system_draft(fields: &EntryFields) -> Result<SystemDraft, FieldErrors> {
     );
     let description = errors.check(
         "description",
-        text(fields, "description", "description", 2000, false),
+        lines_text(fields, "description", "description", 2000),
     );
     let category = errors.check("category", Category::parse(fields.get("category")));
     let maker_id = errors.check(

@@ -28,7 +28,7 @@ fn RateForm(
                 <legend>"The rate"</legend>
                 <Choice label="Currency" name="currency".into() fields=f.clone() errors=e.clone() options=currencies() empty="Choose a currency…" />
                 <Entry label="Date" name="date".into() fields=f.clone() errors=e.clone() max=10 hint="YYYY-MM-DD. Contracts signed on or after it (until the next rate) use it." />
-                <Entry label="US dollars per unit" name="usd_per_unit".into() fields=f.clone() errors=e.clone() max=20 hint="e.g. 0.000774 for KRW (1,292 KRW per USD), 1.0813 for EUR. Up to 9 decimals." />
+                <Entry label="US dollars per unit" name="usd_per_unit".into() fields=f.clone() errors=e.clone() max=20 number=true hint="e.g. 0.000774 for KRW (1,292 KRW per USD), 1.0813 for EUR. Up to 9 decimals." />
                 <Entry label="Source" name="source".into() fields=f errors=e hint="Where the rate comes from, e.g. Federal Reserve H.10, annual average 2022" />
             </fieldset>
             <div class="form-actions">

@@ -1,6 +1,7 @@
 //! Use cases of the deal register, shared by server functions and plain form posts.
 
 use super::{DeliveryFields, Removal};
+use crate::domain::audit::RecordKind;
 use crate::domain::filter::{AgreementFilter, ContractFilter};
 use crate::domain::register::{
     Agreement, AgreementSummary, Contract, ContractSummary, DeliveryDraft, Page, SystemRecord,
@@ -125,7 +126,7 @@ pub async fn create_contract(
     db: &Db,
     fields: &super::entry::EntryFields,
 ) -> Result<FormOutcome<Contract>, AppError> {
-    let draft = match super::entry::contract_draft(fields) {
+    let draft = match with_references(db, fields, super::entry::contract_draft(fields)).await? {
         Ok(draft) => draft,
         Err(errors) => return Ok(FormOutcome::Invalid(errors)),
     };
@@ -142,11 +143,8 @@ pub async fn create_contract(
             let (field, message) = agreement_refusal(None);
             Ok(FormOutcome::Invalid(FieldErrors::single(field, message)))
         }
-        Err(StorageError::ForeignKeyViolation { .. }) => {
-            Ok(FormOutcome::Invalid(FieldErrors::single(
-                "supplier_id",
-                "A firm or system chosen here no longer exists; reload the page and choose again.",
-            )))
+        Err(error @ StorageError::ForeignKeyViolation { .. }) => {
+            reference_refused(db, fields, error).await
         }
         Err(error) => Err(error.into()),
     }
@@ -177,7 +175,7 @@ pub async fn update_contract(
     fields: &super::entry::EntryFields,
 ) -> Result<FormOutcome<Contract>, AppError> {
     use contracts::ContractEdit;
-    let mut draft = super::entry::contract_draft(fields);
+    let mut draft = with_references(db, fields, super::entry::contract_draft(fields)).await?;
     let version = super::entry::version(fields);
     let (draft, version) = match (&mut draft, version) {
         (Ok(draft), Ok(version)) => (draft, version),
@@ -234,11 +232,9 @@ pub async fn update_contract(
             "line0_quantity".into(),
             "A quantity is below what has been delivered on its line.".into(),
         ),
-        Err(StorageError::ForeignKeyViolation { .. }) => invalid(
-            "supplier_id".into(),
-            "A firm or system chosen here no longer exists; reload the page and choose again."
-                .into(),
-        ),
+        Err(error @ StorageError::ForeignKeyViolation { .. }) => {
+            reference_refused(db, fields, error).await
+        }
         Err(error) => Err(error.into()),
     }
 }
@@ -251,7 +247,7 @@ pub async fn update_agreement(
 ) -> Result<FormOutcome<Agreement>, AppError> {
     use agreements::AgreementEdit;
     let draft = match (
-        super::entry::agreement_draft(fields),
+        with_references(db, fields, super::entry::agreement_draft(fields)).await?,
         super::entry::version(fields),
     ) {
         (Ok(draft), Ok(version)) => (draft, version),
@@ -288,11 +284,8 @@ pub async fn update_agreement(
                 ),
             )))
         }
-        Err(StorageError::ForeignKeyViolation { .. }) => {
-            Ok(FormOutcome::Invalid(FieldErrors::single(
-                "supplier0_id",
-                "A firm or system chosen here no longer exists; reload the page and choose again.",
-            )))
+        Err(error @ StorageError::ForeignKeyViolation { .. }) => {
+            reference_refused(db, fields, error).await
         }
         Err(error) => Err(error.into()),
     }
@@ -428,7 +421,7 @@ pub async fn create_agreement(
     db: &Db,
     fields: &super::entry::EntryFields,
 ) -> Result<FormOutcome<Agreement>, AppError> {
-    let draft = match super::entry::agreement_draft(fields) {
+    let draft = match with_references(db, fields, super::entry::agreement_draft(fields)).await? {
         Ok(draft) => draft,
         Err(errors) => return Ok(FormOutcome::Invalid(errors)),
     };
@@ -437,11 +430,8 @@ pub async fn create_agreement(
             tracing::info!(agreement.id = id, "agreement created");
             Ok(FormOutcome::Saved(get_agreement(db, id).await?))
         }
-        Err(StorageError::ForeignKeyViolation { .. }) => {
-            Ok(FormOutcome::Invalid(FieldErrors::single(
-                "supplier0_id",
-                "A firm or system chosen here no longer exists; reload the page and choose again.",
-            )))
+        Err(error @ StorageError::ForeignKeyViolation { .. }) => {
+            reference_refused(db, fields, error).await
         }
         Err(error) => Err(error.into()),
     }
@@ -536,10 +526,6 @@ fn system_write_error(error: StorageError) -> Result<FieldErrors, AppError> {
             "designation",
             "A system with this designation already exists (designations ignore case).",
         )),
-        StorageError::ForeignKeyViolation { .. } => Ok(FieldErrors::single(
-            "maker_id",
-            "The firm or base system chosen no longer exists; reload the page and choose again.",
-        )),
         error => Err(error.into()),
     }
 }
@@ -548,7 +534,7 @@ pub async fn create_system(
     db: &Db,
     fields: &super::entry::EntryFields,
 ) -> Result<FormOutcome<SystemRecord>, AppError> {
-    let draft = match super::entry::system_draft(fields) {
+    let draft = match with_references(db, fields, super::entry::system_draft(fields)).await? {
         Ok(draft) => draft,
         Err(errors) => return Ok(FormOutcome::Invalid(errors)),
     };
@@ -560,6 +546,9 @@ pub async fn create_system(
             tracing::info!(system.id = id, "system created");
             Ok(FormOutcome::Saved(get_system(db, id).await?))
         }
+        Err(error @ StorageError::ForeignKeyViolation { .. }) => {
+            reference_refused(db, fields, error).await
+        }
         Err(error) => Ok(FormOutcome::Invalid(system_write_error(error)?)),
     }
 }
@@ -570,7 +559,7 @@ pub async fn update_system(
     fields: &super::entry::EntryFields,
 ) -> Result<FormOutcome<SystemRecord>, AppError> {
     let (draft, version) = match (
-        super::entry::system_draft(fields),
+        with_references(db, fields, super::entry::system_draft(fields)).await?,
         super::entry::version(fields),
     ) {
         (Ok(draft), Ok(version)) => (draft, version),
@@ -599,6 +588,9 @@ pub async fn update_system(
         Ok(None) => Ok(FormOutcome::Conflict {
             current: get_system(db, id).await?,
         }),
+        Err(error @ StorageError::ForeignKeyViolation { .. }) => {
+            reference_refused(db, fields, error).await
+        }
         Err(error) => Ok(FormOutcome::Invalid(system_write_error(error)?)),
     }
 }
@@ -638,8 +630,9 @@ pub fn agreement_refusal(
     }
 }
 
-/// The portfolio for `filter`: the grand total and every dimension's groups, counting figures
-/// at the filter's confidence level. Each group carries the contract filter behind it.
+/// The portfolio for `filter`: the grand total and every dimension's groups, counting what the
+/// filter's confidence level counts ([`crate::domain::summary::Level`]). Each group carries the
+/// contract filter behind it, which lists exactly what the group adds up.
 pub async fn portfolio(
     db: &Db,
     filter: &ContractFilter,
@@ -649,7 +642,7 @@ pub async fn portfolio(
     let level = filter.confidence;
     let base = ContractFilter {
         page: 1,
-        ..filter.clone()
+        ..filter.summed()
     };
     let total = group_totals(db, &base, None)
         .await?
@@ -762,12 +755,16 @@ async fn group_totals(
             let mut drill = filter.clone();
             match dimension {
                 Some(Dimension::Buyer) => drill.buyer = CountryCode::parse(&key).ok(),
-                Some(Dimension::Supplier) => drill.supplier = key.parse().ok(),
+                Some(Dimension::Supplier) => {
+                    drill.supplier = key.parse().ok();
+                    drill.no_supplier = row.key.is_none();
+                }
                 Some(Dimension::System) => drill.system = key.parse().ok(),
                 Some(Dimension::Category) => drill.category = Category::parse(&key).ok(),
                 Some(Dimension::Year) => {
                     drill.year_from = key.parse().ok();
                     drill.year_to = key.parse().ok();
+                    drill.undated = row.key.is_none();
                 }
                 None => {}
             }
@@ -816,4 +813,95 @@ pub async fn headroom(db: &Db, filter: &AgreementFilter) -> Result<Page<Agreemen
         page: page.page,
         per_page: page.per_page,
     })
+}
+
+/// The kind of record a form field names by id, for the fields that name one: the entry
+/// forms' `supplier_id`, `agreement_id`, `maker_id`, `variant_of_id`, an agreement's
+/// `supplier{n}_id` and every `line{n}_system`.
+fn referenced_kind(field: &str) -> Option<RecordKind> {
+    match field {
+        "supplier_id" | "maker_id" => return Some(RecordKind::Firm),
+        "agreement_id" => return Some(RecordKind::Agreement),
+        "variant_of_id" => return Some(RecordKind::System),
+        _ => {}
+    }
+    let numbered = |prefix: &str, suffix: &str| {
+        field
+            .strip_prefix(prefix)
+            .and_then(|rest| rest.strip_suffix(suffix))
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    };
+    if numbered("supplier", "_id") {
+        Some(RecordKind::Firm)
+    } else if numbered("line", "_system") {
+        Some(RecordKind::System)
+    } else {
+        None
+    }
+}
+
+/// Every record the form names that is not stored (deleted since the form was opened, or a
+/// hand-made id), each at the field that named it.
+async fn missing_references(
+    db: &Db,
+    fields: &super::entry::EntryFields,
+) -> Result<FieldErrors, AppError> {
+    let mut errors = FieldErrors::new();
+    for (field, value) in &fields.0 {
+        let Some(kind) = referenced_kind(field) else {
+            continue;
+        };
+        // A value that is not an id is the draft parser's to report.
+        let Ok(id) = value.trim().parse::<i64>() else {
+            continue;
+        };
+        if !crate::storage::audit::exists(db, kind, id).await? {
+            let what = match kind {
+                RecordKind::Firm => "That firm",
+                RecordKind::Agreement => "That framework agreement",
+                _ => "That system",
+            };
+            errors.add(
+                field,
+                format!("{what} no longer exists (it may have been deleted); choose another from the list."),
+            );
+        }
+    }
+    Ok(errors)
+}
+
+/// `parsed` with every missing reference of the form added to its problems.
+async fn with_references<T>(
+    db: &Db,
+    fields: &super::entry::EntryFields,
+    parsed: Result<T, FieldErrors>,
+) -> Result<Result<T, FieldErrors>, AppError> {
+    let missing = missing_references(db, fields).await?;
+    Ok(match parsed {
+        Ok(_) if !missing.is_empty() => Err(missing),
+        Ok(draft) => Ok(draft),
+        Err(mut errors) => {
+            for (field, message) in missing.iter() {
+                if errors.get(field).is_none() {
+                    errors.add(field, message);
+                }
+            }
+            Err(errors)
+        }
+    })
+}
+
+/// A write the database refused for a foreign key: a record deleted between the check and the
+/// write. It is reported at the field that names it; when no field does, it is a fault.
+async fn reference_refused<T>(
+    db: &Db,
+    fields: &super::entry::EntryFields,
+    error: StorageError,
+) -> Result<FormOutcome<T>, AppError> {
+    let missing = missing_references(db, fields).await?;
+    if missing.is_empty() {
+        Err(error.into())
+    } else {
+        Ok(FormOutcome::Invalid(missing))
+    }
 }

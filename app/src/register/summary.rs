@@ -100,9 +100,7 @@ pub fn SummaryPage() -> impl IntoView {
         <h1>"Portfolio summary"</h1>
         <p class="lead">"What is signed, ordered and delivered, by buyer, supplier, system, category and year. Every total links to the contracts behind it."</p>
         <crate::transfer::pages::ExportCsv view=crate::transfer::View::Summary pairs=super::contracts::query_pairs() />
-        {(!ignored.is_empty()).then(|| view! {
-            <p class="alert alert-warning" role="status">{format!("Ignored in the address: {}.", ignored.join(", "))}</p>
-        })}
+        <super::view::IgnoredNotice ignored=ignored.clone() />
         <form method="get" action="/summary" class="filters panel" role="search">
             <BuyerFilter id="s-buyer" selected=f.buyer />
             <div class="field">
@@ -232,9 +230,7 @@ pub fn HeadroomPage() -> impl IntoView {
         <h1>"Framework headroom"</h1>
         <p class="lead">"For each framework agreement and ceiling line: the ceiling, what contracts under it have executed, what is delivered, and what remains."</p>
         <crate::transfer::pages::ExportCsv view=crate::transfer::View::Agreements pairs=super::contracts::query_pairs() />
-        {(!ignored.is_empty()).then(|| view! {
-            <p class="alert alert-warning" role="status">{format!("Ignored in the address: {}.", ignored.join(", "))}</p>
-        })}
+        <super::view::IgnoredNotice ignored=ignored.clone() />
         <form method="get" action="/headroom" class="filters panel" role="search">
             <div class="field">
                 <label for="h-q">"Search"</label>

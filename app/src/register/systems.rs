@@ -38,9 +38,7 @@ pub fn SystemsPage() -> impl IntoView {
         <p class="lead">"What is sold, in SIPRI's categories. A variant (K2PL) counts against a framework ceiling on its base system (K2)."</p>
         <crate::transfer::pages::ExportCsv view=crate::transfer::View::Systems pairs=super::contracts::query_pairs() />
         <DeletedNotice name=deleted />
-        {(!ignored.is_empty()).then(|| view! {
-            <p class="alert alert-warning" role="status">{format!("Ignored in the address: {}.", ignored.join(", "))}</p>
-        })}
+        <super::view::IgnoredNotice ignored=ignored.clone() />
         <form method="get" action="/systems" class="filters panel" role="search">
             <div class="field">
                 <label for="s-q">"Search"</label>

@@ -22,6 +22,17 @@ pub fn take_deleted(pairs: Vec<(String, String)>) -> (Vec<(String, String)>, Opt
 }
 
 /// "Deleted “…”." after a delete, on the list the user lands on.
+/// What a list did not apply from its address (`buyer=XX`, `year_from=soon`): said on the
+/// page, so a mistyped or stale link is never read as a filtered list.
+#[component]
+pub fn IgnoredNotice(ignored: Vec<String>) -> impl IntoView {
+    (!ignored.is_empty()).then(|| {
+        view! {
+            <p class="alert alert-warning" role="status">{format!("Ignored in the address: {}.", ignored.join(", "))}</p>
+        }
+    })
+}
+
 #[component]
 pub fn DeletedNotice(name: Option<String>) -> impl IntoView {
     name.map(|name| view! { <p class="alert alert-success" role="status">{format!("Deleted “{name}”.")}</p> })

@@ -8,7 +8,9 @@
 //! ([`as_actor`]); work outside a request (the CLI, demo data) names its own actor.
 
 use super::{Db, Result, StorageError, Tx, on_db, on_tx};
-use crate::domain::audit::{AuditAction, AuditEntry, AuditFilter, RecordKind};
+use crate::domain::audit::{
+    AuditAction, AuditEntry, AuditFilter, Names, RecordKind, RefTo, ShownEntry,
+};
 use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use serde_json::{Map, Value};
 use sqlx::{Column, Row};
@@ -57,9 +59,9 @@ pub fn current_actor() -> Actor {
         .unwrap_or_else(|_| Actor::system("system"))
 }
 
-/// Columns that every write changes or that are derived from other records: leaving them out
-/// keeps a history to what a person changed.
-const NOISE: [&str; 7] = [
+/// Columns that every write changes or that are derived from other records or columns (the
+/// name keys of `keys`): leaving them out keeps a history to what a person changed.
+const NOISE: [&str; 9] = [
     "external_id",
     "created_at",
     "updated_at",
@@ -67,6 +69,8 @@ const NOISE: [&str; 7] = [
     "usd_minor",
     "usd_rate_id",
     "delivered_units",
+    "name_key",
+    "designation_key",
 ];
 
 /// The table that holds records of `kind`.
@@ -342,17 +346,85 @@ pub async fn history(db: &Db, kind: RecordKind, id: i64) -> Result<Vec<AuditEntr
     rows.into_iter().map(AuditEntry::try_from).collect()
 }
 
+/// Whether record `kind id` is stored now.
+#[tracing::instrument(name = "db.audit.exists", skip(db))]
+pub async fn exists(db: &Db, kind: RecordKind, id: i64) -> Result<bool> {
+    let sql = format!("SELECT COUNT(*) FROM {} WHERE id = $1", table(kind));
+    let count = on_db!(db, pool => {
+        sqlx::query_scalar::<_, i64>(&sql).bind(id).fetch_one(pool).await?
+    });
+    Ok(count > 0)
+}
+
+/// The current names of the records `entries` refer to; a deleted one is not among them.
+#[tracing::instrument(name = "db.audit.names", skip_all)]
+pub async fn names(db: &Db, entries: &[AuditEntry]) -> Result<Names> {
+    let mut wanted: Vec<(RefTo, i64)> = entries.iter().flat_map(AuditEntry::references).collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let mut names = Names::default();
+    for to in [RefTo::Firm, RefTo::System, RefTo::Agreement, RefTo::Line] {
+        // Ids are integers from the trail's own JSON: written into the statement as numbers.
+        let ids: Vec<String> = wanted
+            .iter()
+            .filter(|(t, _)| *t == to)
+            .map(|(_, id)| id.to_string())
+            .collect();
+        if ids.is_empty() {
+            continue;
+        }
+        let ids = ids.join(", ");
+        let sql = match to {
+            RefTo::Firm => format!("SELECT id, name, id FROM firms WHERE id IN ({ids})"),
+            RefTo::System => {
+                format!("SELECT id, designation, id FROM systems WHERE id IN ({ids})")
+            }
+            RefTo::Agreement => format!("SELECT id, title, id FROM agreements WHERE id IN ({ids})"),
+            RefTo::Line => format!(
+                "SELECT l.id, c.title || ', line ' || CAST(l.position + 1 AS TEXT) || ' (' || s.designation || ')', c.id \
+                 FROM contract_lines l JOIN contracts c ON c.id = l.contract_id \
+                 JOIN systems s ON s.id = l.system_id WHERE l.id IN ({ids})"
+            ),
+        };
+        let rows: Vec<(i64, String, i64)> = on_db!(db, pool => {
+            sqlx::query_as(&sql).fetch_all(pool).await?
+        });
+        for (id, name, page) in rows {
+            let href = match to {
+                RefTo::Firm => format!("/firms/{page}"),
+                RefTo::System => format!("/systems/{page}"),
+                RefTo::Agreement => format!("/agreements/{page}"),
+                RefTo::Line => format!("/contracts/{page}"),
+            };
+            names.insert(to, id, name, href);
+        }
+    }
+    Ok(names)
+}
+
+/// `entries` as their readers see them, with the current names of what they refer to.
+pub async fn shown(db: &Db, entries: &[AuditEntry]) -> Result<Vec<ShownEntry>> {
+    let names = names(db, entries).await?;
+    Ok(entries.iter().map(|entry| entry.shown(&names)).collect())
+}
+
 /// The `WHERE` clause of `filter` with its parameters (all text; dates are ISO days).
 fn filter_sql(filter: &AuditFilter) -> (String, Vec<String>) {
     let mut clauses = Vec::new();
     let mut args: Vec<String> = Vec::new();
+    if let Some(actor) = &filter.actor {
+        // A user's entries by their username's key (Unicode case ignored); entries of no user
+        // (failed sign-ins, the CLI) by their text.
+        args.extend([super::keys::key(actor), actor.clone()]);
+        clauses.push(
+            "(actor_id IN (SELECT id FROM users WHERE username_key = $1) OR lower(actor) = lower($2))"
+                .to_owned(),
+        );
+    }
     let mut push = |clause: &str, value: String| {
         args.push(value);
         clauses.push(clause.replace('?', &format!("${}", args.len())));
     };
-    if let Some(actor) = &filter.actor {
-        push("lower(actor) = lower(?)", actor.clone());
-    }
     if let Some(action) = filter.action {
         push("action = ?", action.as_str().to_owned());
     }

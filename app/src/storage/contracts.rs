@@ -10,6 +10,7 @@ use crate::domain::filter::{ContractFilter, DealSort, PER_PAGE};
 use crate::domain::register::{
     Contract, ContractDraft, ContractLine, ContractSummary, Delivery, Named, Page,
 };
+use crate::domain::summary::Level;
 use crate::domain::{Category, Confidence, ContractStatus, CountryCode, Quantity};
 use chrono::{DateTime, SubsecRound, Utc};
 
@@ -572,6 +573,9 @@ pub(super) fn where_clause(filter: &ContractFilter, args: &mut Args) -> String {
     if let Some(supplier) = filter.supplier {
         clauses.push(format!("c.supplier_id = {}", args.int(supplier)));
     }
+    if filter.no_supplier {
+        clauses.push("c.supplier_id IS NULL".into());
+    }
     if let Some(agreement) = filter.agreement {
         clauses.push(format!("c.agreement_id = {}", args.int(agreement)));
     }
@@ -592,21 +596,61 @@ pub(super) fn where_clause(filter: &ContractFilter, args: &mut Args) -> String {
     if let Some(status) = filter.status {
         clauses.push(format!("c.status = {}", args.text(status.as_str())));
     }
+    if filter.not_cancelled {
+        clauses.push("c.status <> 'cancelled'".into());
+    }
     if let Some(from) = filter.year_from {
         clauses.push(format!("c.signed_year >= {}", args.int(from.into())));
     }
     if let Some(to) = filter.year_to {
         clauses.push(format!("c.signed_year <= {}", args.int(to.into())));
     }
-    if let Some(level) = filter.confidence {
-        let levels: Vec<String> = level
-            .at_least()
-            .iter()
-            .map(|c| args.text(c.as_str()))
-            .collect();
-        clauses.push(format!("c.value_confidence IN ({})", levels.join(", ")));
+    if filter.undated {
+        clauses.push("c.signed_year IS NULL".into());
+    }
+    if let Some(counted) = Level(filter.confidence).contract_confidences() {
+        clauses.push(format!(
+            "c.value_confidence IN ({})",
+            confidences(counted, args)
+        ));
     }
     clauses.join(" AND ")
+}
+
+/// `$n, $m` for the confidences `counted`.
+fn confidences(counted: &[Confidence], args: &mut Args) -> String {
+    let params: Vec<String> = counted.iter().map(|c| args.text(c.as_str())).collect();
+    params.join(", ")
+}
+
+/// The condition on a contract's line (aliased `l`) for its units to count in a list row (and its
+/// export's order) for `filter`: its quantity at the filter's level, and of the filter's system
+/// (with its variants) or category. The summary adds up the same lines ([`Level`]).
+pub(super) fn counted_lines(filter: &ContractFilter, args: &mut Args, l: &str) -> String {
+    let mut clauses = Vec::new();
+    let quantities = Level(filter.confidence).quantity_confidences();
+    if quantities.len() < Confidence::ALL.len() {
+        clauses.push(format!(
+            "{l}.quantity_confidence IN ({})",
+            confidences(quantities, args)
+        ));
+    }
+    if let Some(system) = filter.system {
+        let p = args.int(system);
+        clauses.push(format!(
+            "{l}.system_id IN (SELECT us.id FROM systems us WHERE us.id = {p} OR us.variant_of_id = {p})"
+        ));
+    }
+    if let Some(category) = filter.category {
+        let p = args.text(category.as_str());
+        clauses.push(format!(
+            "{l}.system_id IN (SELECT us.id FROM systems us WHERE us.category = {p})"
+        ));
+    }
+    match clauses.is_empty() {
+        true => "1 = 1".into(),
+        false => clauses.join(" AND "),
+    }
 }
 
 fn order_by(filter: &ContractFilter) -> String {
@@ -614,11 +658,16 @@ fn order_by(filter: &ContractFilter) -> String {
 }
 
 /// The list's order for a query without the `units_ordered` column (the CSV export).
-pub(super) fn order_by_plain(filter: &ContractFilter) -> String {
-    order_by_with(
-        filter,
-        "(SELECT COALESCE(SUM(ul.quantity), 0) FROM contract_lines ul WHERE ul.contract_id = c.id)",
-    )
+pub(super) fn order_by_plain(filter: &ContractFilter, args: &mut Args) -> String {
+    // Only a sort by units binds the lines' parameters (PostgreSQL refuses unused ones).
+    let units = match filter.sort {
+        DealSort::Units => format!(
+            "(SELECT COALESCE(SUM(ul.quantity), 0) FROM contract_lines ul WHERE ul.contract_id = c.id AND {})",
+            counted_lines(filter, args, "ul")
+        ),
+        _ => String::new(),
+    };
+    order_by_with(filter, &units)
 }
 
 fn order_by_with(filter: &ContractFilter, units_ordered: &str) -> String {
@@ -647,13 +696,14 @@ pub async fn list(db: &Db, filter: &ContractFilter) -> Result<Page<ContractSumma
     let count_sql = format!("SELECT COUNT(*) {from} WHERE {where_sql}");
     let count_args = args.0.clone();
 
+    let lines = counted_lines(filter, &mut args, "l");
     let limit = args.int(PER_PAGE.into());
     let offset = args.int((i64::from(filter.page.max(1)) - 1) * i64::from(PER_PAGE));
     let rows_sql = format!(
         "SELECT c.id, c.title, c.buyer_code, c.supplier_id, f.name AS supplier_name, c.agreement_id, \
          a.title AS agreement_title, c.signed_on, c.status, c.value_minor, c.value_currency, c.value_confidence, c.usd_minor, \
-         CAST(COALESCE((SELECT SUM(l.quantity) FROM contract_lines l WHERE l.contract_id = c.id), 0) AS BIGINT) AS units_ordered, \
-         CAST(COALESCE((SELECT SUM(l.delivered_units) FROM contract_lines l WHERE l.contract_id = c.id), 0) AS BIGINT) AS units_delivered \
+         CAST(COALESCE((SELECT SUM(l.quantity) FROM contract_lines l WHERE l.contract_id = c.id AND {lines}), 0) AS BIGINT) AS units_ordered, \
+         CAST(COALESCE((SELECT SUM(l.delivered_units) FROM contract_lines l WHERE l.contract_id = c.id AND {lines}), 0) AS BIGINT) AS units_delivered \
          {from} WHERE {where_sql} ORDER BY {order} LIMIT {limit} OFFSET {offset}",
         order = order_by(filter)
     );

@@ -213,7 +213,7 @@ pub fn contracts_sql(filter: &ContractFilter) -> (String, Args) {
          LEFT JOIN exchange_rates r ON r.id = c.usd_rate_id \
          LEFT JOIN contract_lines l ON l.contract_id = c.id LEFT JOIN systems s ON s.id = l.system_id \
          WHERE {where_sql} ORDER BY {order}, l.position",
-        order = super::contracts::order_by_plain(filter),
+        order = super::contracts::order_by_plain(filter, &mut args),
     );
     (sql, args)
 }

@@ -1,8 +1,8 @@
 //! Queries on `firms`. One small instrumented function per query, each written once for both
 //! backends.
 
-use super::audit;
 use super::{Db, Result, StorageError, on_db, on_tx};
+use super::{audit, keys};
 use crate::domain::audit::RecordKind;
 use crate::domain::{CountryCode, Firm, FirmDraft};
 use chrono::{DateTime, SubsecRound, Utc};
@@ -71,18 +71,20 @@ pub async fn count(db: &Db) -> Result<i64> {
     }))
 }
 
-/// Stores a new firm. A name already taken (in any case) is a `UniqueViolation`.
+/// Stores a new firm. A name already taken (ignoring case and normalisation, see
+/// [`keys`]) is a `UniqueViolation` of `firms_name_key`.
 #[tracing::instrument(name = "db.firms.insert", skip_all, fields(name = draft.name.as_str()))]
 pub async fn insert(db: &Db, draft: &FirmDraft) -> Result<Firm> {
     let sql = format!(
-        "INSERT INTO firms (name, country_code, website, notes, version, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, 1, $5, $5) RETURNING {COLUMNS}"
+        "INSERT INTO firms (name, name_key, country_code, website, notes, version, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, 1, $6, $6) RETURNING {COLUMNS}"
     );
     let now = now();
     let mut tx = db.begin().await?;
     let row = on_tx!(&mut tx, pool => {
         sqlx::query_as::<_, FirmRow>(&sql)
-            .bind(draft.name.as_str())
+            .bind(keys::nfc(draft.name.as_str()))
+            .bind(keys::key(draft.name.as_str()))
             .bind(draft.country.as_str())
             .bind(draft.website.as_ref().map(|w| w.as_str()))
             .bind(draft.notes.as_str())
@@ -109,16 +111,17 @@ pub enum Versioned<T> {
 #[tracing::instrument(name = "db.firms.update", skip(db, draft))]
 pub async fn update(db: &Db, id: i64, version: i64, draft: &FirmDraft) -> Result<Versioned<Firm>> {
     let sql = format!(
-        "UPDATE firms SET name = $1, country_code = $2, website = $3, notes = $4, \
-         version = version + 1, updated_at = $5 \
-         WHERE id = $6 AND version = $7 RETURNING {COLUMNS}"
+        "UPDATE firms SET name = $1, name_key = $2, country_code = $3, website = $4, notes = $5, \
+         version = version + 1, updated_at = $6 \
+         WHERE id = $7 AND version = $8 RETURNING {COLUMNS}"
     );
     let now = now();
     let mut tx = db.begin().await?;
     let before = audit::snapshot(&mut tx, RecordKind::Firm, id).await?;
     let row = on_tx!(&mut tx, pool => {
         sqlx::query_as::<_, FirmRow>(&sql)
-            .bind(draft.name.as_str())
+            .bind(keys::nfc(draft.name.as_str()))
+            .bind(keys::key(draft.name.as_str()))
             .bind(draft.country.as_str())
             .bind(draft.website.as_ref().map(|w| w.as_str()))
             .bind(draft.notes.as_str())
@@ -218,6 +221,16 @@ pub async fn change_parent(
         drop(tx);
         stale_or_missing(db, id).await
     }
+}
+
+/// Every firm's id by its name's [`keys::key`], for matching names typed elsewhere (an import).
+#[tracing::instrument(name = "db.firms.ids_by_key", skip(db))]
+pub async fn ids_by_key(db: &Db) -> Result<Vec<(String, i64)>> {
+    Ok(on_db!(db, pool => {
+        sqlx::query_as("SELECT name_key, id FROM firms WHERE name_key IS NOT NULL")
+            .fetch_all(pool)
+            .await?
+    }))
 }
 
 /// The parent of each firm that has one, as `(firm, parent)`.

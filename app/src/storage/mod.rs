@@ -13,6 +13,7 @@ pub mod deliveries;
 pub mod export;
 pub mod firms;
 pub mod imports;
+pub mod keys;
 mod provenance;
 pub mod rates;
 pub mod rollup;
@@ -308,6 +309,8 @@ impl Db {
         }
         let after = self.applied_migrations().await?;
         countries::sync(self).await?;
+        // Rows stored before the name keys existed get theirs: SQL cannot fold Unicode case.
+        keys::backfill(self).await?;
         // The summary's cells start empty when their migration is new to a database that
         // already holds contracts: fill them once.
         let cells = scalar_i64(

@@ -10,6 +10,8 @@
 
 use super::args::{Args, bind_all};
 use super::{Db, Result, Tx, on_tx};
+use crate::domain::Confidence;
+use crate::domain::summary::Level;
 
 /// The contracts whose contribution a write changes.
 #[derive(Debug, Clone, Copy)]
@@ -84,16 +86,36 @@ impl Affected<'_> {
     }
 }
 
-/// The confidence levels a summary can count at, as column suffixes: each counts the
-/// confidences listed (`estimated` = everything with a confidence).
-pub const LEVELS: [(&str, &str); 3] = [
-    ("confirmed", "IN ('confirmed')"),
-    ("reported", "IN ('confirmed', 'reported')"),
-    ("estimated", "IS NOT NULL"),
+/// The confidence levels a summary can count at, by their column suffix: `estimated` is
+/// everything, estimates included. What each counts is [`Level`]'s.
+pub const LEVELS: [(&str, Level); 3] = [
+    ("confirmed", Level(Some(Confidence::Confirmed))),
+    ("reported", Level(Some(Confidence::Reported))),
+    ("estimated", Level(None)),
 ];
 
-/// The measures of a cell, each kept at every level.
-pub const MEASURES: [&str; 6] = [
+/// The column suffix of the cells' measures at `level`.
+pub fn suffix(level: Option<Confidence>) -> &'static str {
+    LEVELS
+        .iter()
+        .find(|(_, counted)| counted.contract_confidences() == Level(level).contract_confidences())
+        .map_or("estimated", |(suffix, _)| suffix)
+}
+
+/// `column IN ('confirmed', …)` for `confidences` (names from the closed vocabulary, so they
+/// are written into the SQL: the same text serves every contribution).
+fn confidence_in(column: &str, confidences: &[Confidence]) -> String {
+    let names: Vec<String> = confidences
+        .iter()
+        .map(|c| format!("'{}'", c.as_str()))
+        .collect();
+    format!("{column} IN ({})", names.join(", "))
+}
+
+/// The measures of a cell, each kept at every level: `contracts_<level>` are the contracts
+/// that count at that level (`contracts`, level-free, every one).
+pub const MEASURES: [&str; 7] = [
+    "contracts",
     "ordered",
     "delivered",
     "valued",
@@ -147,16 +169,29 @@ fn measure_columns() -> Vec<String> {
         .collect()
 }
 
-/// Each measure `(name, expression)` at every level: `{counted}` in the expression becomes the
-/// level's confidence condition, and the column is named `<name>_<level>`.
-fn at_every_level(measures: &[(&str, &str)]) -> String {
+/// Each measure `(name, expression)` at every level, the column named `<name>_<level>`: in the
+/// expression, `{contract}` becomes the level's condition for the contract to count (on the
+/// value confidence in `contract_confidence`), `{quantity}` its condition for a line's units
+/// (on `quantity_confidence`).
+fn at_every_level(
+    measures: &[(&str, &str)],
+    contract_confidence: &str,
+    quantity_confidence: &str,
+) -> String {
     measures
         .iter()
         .flat_map(|(name, expression)| {
-            LEVELS.iter().map(move |(level, counted)| {
+            LEVELS.iter().map(move |(suffix, level)| {
+                let contract = level.contract_confidences().map_or_else(
+                    || "1 = 1".to_owned(),
+                    |counted| confidence_in(contract_confidence, counted),
+                );
+                let quantity = confidence_in(quantity_confidence, level.quantity_confidences());
                 format!(
-                    "{} AS {name}_{level}",
-                    expression.replace("{counted}", counted)
+                    "{} AS {name}_{suffix}",
+                    expression
+                        .replace("{contract}", &contract)
+                        .replace("{quantity}", &quantity)
                 )
             })
         })
@@ -166,32 +201,37 @@ fn at_every_level(measures: &[(&str, &str)]) -> String {
 
 /// `per_contract`: one row per affected non-cancelled contract with its keys and measures.
 fn per_contract(condition: &str) -> String {
-    let measures = at_every_level(&[
-        (
-            "ordered",
-            "COALESCE(SUM(CASE WHEN l.quantity_confidence {counted} THEN l.quantity END), 0)",
-        ),
-        (
-            "delivered",
-            "COALESCE(SUM(CASE WHEN l.quantity_confidence {counted} THEN l.delivered_units END), 0)",
-        ),
-        (
-            "valued",
-            "CASE WHEN c.value_confidence {counted} THEN 1 ELSE 0 END",
-        ),
-        (
-            "value",
-            "CASE WHEN c.value_confidence {counted} THEN c.value_minor ELSE 0 END",
-        ),
-        (
-            "usd",
-            "CASE WHEN c.value_confidence {counted} THEN COALESCE(c.usd_minor, 0) ELSE 0 END",
-        ),
-        (
-            "without_usd",
-            "CASE WHEN c.value_confidence {counted} AND c.usd_minor IS NULL THEN 1 ELSE 0 END",
-        ),
-    ]);
+    let measures = at_every_level(
+        &[
+            ("contracts", "CASE WHEN {contract} THEN 1 ELSE 0 END"),
+            (
+                "ordered",
+                "COALESCE(SUM(CASE WHEN {contract} AND {quantity} THEN l.quantity END), 0)",
+            ),
+            (
+                "delivered",
+                "COALESCE(SUM(CASE WHEN {contract} AND {quantity} THEN l.delivered_units END), 0)",
+            ),
+            (
+                "valued",
+                "CASE WHEN {contract} AND c.value_minor IS NOT NULL THEN 1 ELSE 0 END",
+            ),
+            (
+                "value",
+                "CASE WHEN {contract} AND c.value_minor IS NOT NULL THEN c.value_minor ELSE 0 END",
+            ),
+            (
+                "usd",
+                "CASE WHEN {contract} AND c.value_minor IS NOT NULL THEN COALESCE(c.usd_minor, 0) ELSE 0 END",
+            ),
+            (
+                "without_usd",
+                "CASE WHEN {contract} AND c.value_minor IS NOT NULL AND c.usd_minor IS NULL THEN 1 ELSE 0 END",
+            ),
+        ],
+        "c.value_confidence",
+        "l.quantity_confidence",
+    );
     format!(
         "per_contract AS (SELECT c.buyer_code AS buyer_code, COALESCE(c.supplier_id, 0) AS supplier_id, \
          COALESCE(c.signed_year, 0) AS signed_year, COALESCE(c.value_currency, '') AS currency, {measures} \
@@ -203,8 +243,8 @@ fn per_contract(condition: &str) -> String {
 }
 
 /// `per_line`: the affected contracts' lines with their system keys, and the value each line
-/// adds: its own, or its contract's when the contract has only this line. A line has no value
-/// confidence of its own: its contract's, else its quantity's.
+/// adds: its own, or its contract's when the contract has only this line. A line's value counts
+/// when its contract does ([`Level`]).
 fn per_line(condition: &str) -> String {
     let single = "(SELECT COUNT(*) FROM contract_lines x WHERE x.contract_id = c.id) = 1";
     format!(
@@ -212,7 +252,7 @@ fn per_line(condition: &str) -> String {
          COALESCE(c.supplier_id, 0) AS supplier_id, COALESCE(c.signed_year, 0) AS signed_year, \
          COALESCE(s.variant_of_id, s.id) AS system_id, \
          s.category AS category, l.quantity, l.delivered_units, l.quantity_confidence, \
-         COALESCE(c.value_confidence, l.quantity_confidence) AS value_confidence, \
+         c.value_confidence AS contract_confidence, \
          CASE WHEN l.value_minor IS NOT NULL THEN l.value_minor WHEN {single} THEN c.value_minor END AS value_minor, \
          CASE WHEN l.value_minor IS NOT NULL THEN l.usd_minor WHEN {single} THEN c.usd_minor END AS usd_minor, \
          COALESCE(CASE WHEN l.value_minor IS NOT NULL THEN l.value_currency WHEN {single} THEN c.value_currency END, '') AS currency \
@@ -224,38 +264,43 @@ fn per_line(condition: &str) -> String {
 /// `by_<key>`: per contract, key and currency, what the lines add; `nth` marks one row per
 /// contract and key, so a contract with two lines of one system counts once.
 fn per_contract_and(key: &str) -> String {
-    let measures = at_every_level(&[
-        (
-            "ordered",
-            "COALESCE(SUM(CASE WHEN quantity_confidence {counted} THEN quantity END), 0)",
-        ),
-        (
-            "delivered",
-            "COALESCE(SUM(CASE WHEN quantity_confidence {counted} THEN delivered_units END), 0)",
-        ),
-        (
-            "valued",
-            "MAX(CASE WHEN value_confidence {counted} AND value_minor IS NOT NULL THEN 1 ELSE 0 END)",
-        ),
-        (
-            "value",
-            "COALESCE(SUM(CASE WHEN value_confidence {counted} THEN value_minor END), 0)",
-        ),
-        (
-            "usd",
-            "COALESCE(SUM(CASE WHEN value_confidence {counted} THEN usd_minor END), 0)",
-        ),
-        // Counted per value (line), not per contract: a contract's lines of one system may be
-        // in two currencies.
-        (
-            "without_usd",
-            "SUM(CASE WHEN value_confidence {counted} AND value_minor IS NOT NULL AND usd_minor IS NULL THEN 1 ELSE 0 END)",
-        ),
-    ]);
+    let measures = at_every_level(
+        &[
+            ("contracts", "CASE WHEN {contract} THEN 1 ELSE 0 END"),
+            (
+                "ordered",
+                "COALESCE(SUM(CASE WHEN {contract} AND {quantity} THEN quantity END), 0)",
+            ),
+            (
+                "delivered",
+                "COALESCE(SUM(CASE WHEN {contract} AND {quantity} THEN delivered_units END), 0)",
+            ),
+            (
+                "valued",
+                "MAX(CASE WHEN {contract} AND value_minor IS NOT NULL THEN 1 ELSE 0 END)",
+            ),
+            (
+                "value",
+                "COALESCE(SUM(CASE WHEN {contract} THEN value_minor END), 0)",
+            ),
+            (
+                "usd",
+                "COALESCE(SUM(CASE WHEN {contract} THEN usd_minor END), 0)",
+            ),
+            // Counted per value (line), not per contract: a contract's lines of one system may be
+            // in two currencies.
+            (
+                "without_usd",
+                "SUM(CASE WHEN {contract} AND value_minor IS NOT NULL AND usd_minor IS NULL THEN 1 ELSE 0 END)",
+            ),
+        ],
+        "contract_confidence",
+        "quantity_confidence",
+    );
     format!(
         "by_{key} AS (SELECT buyer_code, supplier_id, signed_year, {key}, currency, {measures}, \
          ROW_NUMBER() OVER (PARTITION BY contract_id, {key} ORDER BY currency) AS nth \
-         FROM per_line GROUP BY contract_id, buyer_code, supplier_id, signed_year, {key}, currency)"
+         FROM per_line GROUP BY contract_id, contract_confidence, buyer_code, supplier_id, signed_year, {key}, currency)"
     )
 }
 
@@ -276,7 +321,11 @@ fn grouping_select(name: &str, keys: &[&str], from: &str, sign: i64) -> String {
         format!("{sign} * COUNT(*)")
     });
     for column in measure_columns() {
-        columns.push(format!("{sign} * SUM({column})"));
+        columns.push(if by_line && column.starts_with("contracts_") {
+            format!("{sign} * SUM(CASE WHEN nth = 1 THEN {column} ELSE 0 END)")
+        } else {
+            format!("{sign} * SUM({column})")
+        });
     }
     let mut group_by: Vec<&str> = keys.to_vec();
     group_by.push("currency");

@@ -1,12 +1,13 @@
 //! Portfolio totals, summed by the database (GROUP BY over integer minor units: exact, and the
-//! same on both backends). The contract filters are the contract list's own WHERE clause, so a
-//! total and the list behind it always agree.
+//! same on both backends). The contract filters are the contract list's own WHERE clause, and a
+//! confidence level counts what [`Level`] says for the list too, so a total and the list behind
+//! it always agree.
 
 use super::args::{Args, bind_all};
 use super::{Db, Result, on_db};
 use crate::domain::Confidence;
 use crate::domain::filter::ContractFilter;
-use crate::domain::summary::Dimension;
+use crate::domain::summary::{Dimension, Level};
 
 /// A group's counts: contracts and units.
 #[derive(Debug, sqlx::FromRow)]
@@ -36,20 +37,20 @@ pub struct UsdRow {
     pub without_usd: i64,
 }
 
-/// `column IN (levels)` for the confidences counted at `level` (`IS NOT NULL` when everything
-/// counts).
-fn counted(column: &str, level: Option<Confidence>, args: &mut Args) -> String {
-    match level {
-        None => format!("{column} IS NOT NULL"),
-        Some(level) => {
-            let levels: Vec<String> = level
-                .at_least()
-                .iter()
-                .map(|c| args.text(c.as_str()))
-                .collect();
-            format!("{column} IN ({})", levels.join(", "))
-        }
-    }
+/// `l.quantity_confidence IN (…)` for the quantities whose units count at `level`.
+fn counted_quantity(level: Option<Confidence>, args: &mut Args) -> String {
+    let levels: Vec<String> = Level(level)
+        .quantity_confidences()
+        .iter()
+        .map(|c| args.text(c.as_str()))
+        .collect();
+    format!("l.quantity_confidence IN ({})", levels.join(", "))
+}
+
+/// The contracts a summary of `filter` adds up: the contract list's WHERE clause for
+/// [`ContractFilter::summed`] (its confidence level included: it picks the contracts).
+fn summed_where(filter: &ContractFilter, args: &mut Args) -> String {
+    super::contracts::where_clause(&filter.summed(), args)
 }
 
 const FROM: &str = "FROM contracts c JOIN countries bc ON bc.code = c.buyer_code \
@@ -57,8 +58,8 @@ const FROM: &str = "FROM contracts c JOIN countries bc ON bc.code = c.buyer_code
 
 /// Totals of the contracts matching `filter`, grouped by `dimension` (everything in one group
 /// for `None`): counts and units per group, and values per group and currency. Cancelled
-/// contracts count only when the filter asks for them by status. Values count when their
-/// confidence is at `level`, units when their line's quantity confidence is.
+/// contracts count only when the filter asks for them by status. At `level` (the filter's
+/// confidence), the contracts, values and units count that [`Level`] says.
 ///
 /// Read from the maintained cells ([`super::rollup`]) when they hold the answer, else summed
 /// over the contracts ([`groups_from_contracts`]).
@@ -76,8 +77,8 @@ pub async fn groups(
 }
 
 /// The summary's cells that answer a filter: which grouping, and the conditions on its keys.
-/// Only filters on buyer, supplier and signed years can be read from cells (cancelled
-/// contracts left out, as by default).
+/// Only filters on buyer, supplier (or none recorded) and signed years (or none recorded) can be
+/// read from cells (cancelled contracts left out, as by default).
 struct Cells {
     grouping: &'static str,
     conditions: Vec<String>,
@@ -99,8 +100,10 @@ impl Cells {
         };
         let narrowed = filter.buyer.is_some()
             || filter.supplier.is_some()
+            || filter.no_supplier
             || filter.year_from.is_some()
-            || filter.year_to.is_some();
+            || filter.year_to.is_some()
+            || filter.undated;
         let grouping = match (narrowed, dimension) {
             (true, Some(Dimension::System)) => "fine_system",
             (true, Some(Dimension::Category)) => "fine_category",
@@ -119,6 +122,13 @@ impl Cells {
         }
         if let Some(supplier) = filter.supplier {
             conditions.push(format!("sc.supplier_id = {}", args.int(supplier)));
+        }
+        // 0 is "none recorded" in the cells' keys.
+        if filter.no_supplier {
+            conditions.push("sc.supplier_id = 0".into());
+        }
+        if filter.undated {
+            conditions.push("sc.signed_year = 0".into());
         }
         if filter.year_from.is_some() || filter.year_to.is_some() {
             // 0 is "no year recorded", which a year range leaves out.
@@ -184,10 +194,10 @@ impl Cells {
             self.conditions.join(" AND ")
         );
         let counts_sql = format!(
-            "SELECT {key} AS key, {label} AS label, CAST(SUM(sc.contracts) AS BIGINT) AS contracts, \
+            "SELECT {key} AS key, {label} AS label, CAST(SUM(sc.contracts_{level}) AS BIGINT) AS contracts, \
              CAST(SUM(sc.ordered_{level}) AS BIGINT) AS ordered, \
              CAST(SUM(sc.delivered_{level}) AS BIGINT) AS delivered \
-             {from} GROUP BY 1, 2 HAVING SUM(sc.contracts) > 0 ORDER BY 2"
+             {from} GROUP BY 1, 2 HAVING SUM(sc.contracts_{level}) > 0 ORDER BY 2"
         );
         let values_sql = format!(
             "SELECT {key} AS key, sc.currency AS currency, CAST(SUM(sc.valued_{level}) AS BIGINT) AS valued, \
@@ -209,10 +219,10 @@ impl Cells {
     }
 }
 
-/// The column suffix of the cells' measures at a confidence level: the level's own name
-/// (everything counts at the "estimated" level).
+/// The column suffix of the cells' measures at a confidence level (see
+/// [`super::rollup::LEVELS`]).
 fn level_suffix(level: Option<Confidence>) -> &'static str {
-    level.unwrap_or(Confidence::Estimated).as_str()
+    super::rollup::suffix(level)
 }
 
 /// [`groups`] summed over the contracts themselves: for the filters the cells cannot answer,
@@ -224,23 +234,17 @@ pub async fn groups_from_contracts(
     dimension: Option<Dimension>,
     level: Option<Confidence>,
 ) -> Result<(Vec<GroupRow>, Vec<ValueRow>, Vec<UsdRow>)> {
-    // Confidence is a level here, not a row filter: it picks which figures add up.
-    let unfiltered = ContractFilter {
-        confidence: None,
+    // The level picks the contracts (in the WHERE clause) and, of them, the lines whose units
+    // count; a counted contract's values all count.
+    let filter = ContractFilter {
+        confidence: level,
         ..filter.clone()
     };
     // Each query binds exactly the parameters it uses (PostgreSQL refuses unused ones).
-    let filtered = |args: &mut Args| {
-        let mut where_sql = super::contracts::where_clause(&unfiltered, args);
-        if filter.status.is_none() {
-            where_sql.push_str(" AND c.status <> 'cancelled'");
-        }
-        where_sql
-    };
     let (mut count_args, mut value_args) = (Args::default(), Args::default());
-    let count_where = filtered(&mut count_args);
-    let quantity_ok = counted("l.quantity_confidence", level, &mut count_args);
-    let value_where = filtered(&mut value_args);
+    let count_where = summed_where(&filter, &mut count_args);
+    let quantity_ok = counted_quantity(level, &mut count_args);
+    let value_where = summed_where(&filter, &mut value_args);
     let by_line = matches!(dimension, Some(Dimension::System | Dimension::Category));
     let (key, label) = match dimension {
         Some(Dimension::Buyer) => ("c.buyer_code", "bc.name"),
@@ -253,12 +257,6 @@ pub async fn groups_from_contracts(
     let (counts_sql, values_sql, usd_sql) = if by_line {
         let lines = "JOIN contract_lines l ON l.contract_id = c.id JOIN systems s ON s.id = l.system_id \
              JOIN systems b ON b.id = COALESCE(s.variant_of_id, s.id)";
-        // A line has no value confidence of its own: its contract's, else its quantity's.
-        let value_ok = counted(
-            "COALESCE(c.value_confidence, l.quantity_confidence)",
-            level,
-            &mut value_args,
-        );
         // A line's value is its own, or its contract's when the contract has only this line.
         let single = "(SELECT COUNT(*) FROM contract_lines x WHERE x.contract_id = c.id) = 1";
         let value = format!(
@@ -280,17 +278,16 @@ pub async fn groups_from_contracts(
             format!(
                 "SELECT {key} AS key, {currency} AS currency, CAST(COUNT(DISTINCT c.id) AS BIGINT) AS valued, \
                  CAST(SUM({value}) AS BIGINT) AS value_minor \
-                 {FROM} {lines} WHERE {value_where} AND {value_ok} AND ({value}) IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2"
+                 {FROM} {lines} WHERE {value_where} AND ({value}) IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2"
             ),
             // Values without a USD equivalent are counted per line value here.
             Some(format!(
                 "SELECT {key} AS key, CAST(COALESCE(SUM({usd}), 0) AS BIGINT) AS usd_minor, \
                  CAST(COUNT(CASE WHEN ({usd}) IS NULL THEN 1 END) AS BIGINT) AS without_usd \
-                 {FROM} {lines} WHERE {value_where} AND {value_ok} AND ({value}) IS NOT NULL GROUP BY 1 ORDER BY 1"
+                 {FROM} {lines} WHERE {value_where} AND ({value}) IS NOT NULL GROUP BY 1 ORDER BY 1"
             )),
         )
     } else {
-        let value_ok = counted("c.value_confidence", level, &mut value_args);
         (
             format!(
                 "SELECT {key} AS key, {label} AS label, CAST(COUNT(*) AS BIGINT) AS contracts, \
@@ -305,12 +302,12 @@ pub async fn groups_from_contracts(
             format!(
                 "SELECT {key} AS key, c.value_currency AS currency, CAST(COUNT(*) AS BIGINT) AS valued, \
                  CAST(SUM(c.value_minor) AS BIGINT) AS value_minor \
-                 {FROM} WHERE {value_where} AND {value_ok} GROUP BY 1, 2 ORDER BY 1, 2"
+                 {FROM} WHERE {value_where} AND c.value_minor IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2"
             ),
             Some(format!(
                 "SELECT {key} AS key, CAST(COALESCE(SUM(c.usd_minor), 0) AS BIGINT) AS usd_minor, \
                  CAST(COUNT(CASE WHEN c.usd_minor IS NULL THEN 1 END) AS BIGINT) AS without_usd \
-                 {FROM} WHERE {value_where} AND {value_ok} GROUP BY 1 ORDER BY 1"
+                 {FROM} WHERE {value_where} AND c.value_minor IS NOT NULL GROUP BY 1 ORDER BY 1"
             )),
         )
     };
@@ -363,23 +360,19 @@ pub async fn usd_by_year_from_contracts(
     stack: Dimension,
     level: Option<Confidence>,
 ) -> Result<Vec<(i32, Option<String>, i64)>> {
-    let unfiltered = ContractFilter {
-        confidence: None,
+    let filter = ContractFilter {
+        confidence: level,
         ..filter.clone()
     };
     let mut args = Args::default();
-    let mut where_sql = super::contracts::where_clause(&unfiltered, &mut args);
-    if filter.status.is_none() {
-        where_sql.push_str(" AND c.status <> 'cancelled'");
-    }
-    let value_ok = counted("c.value_confidence", level, &mut args);
+    let where_sql = summed_where(&filter, &mut args);
     let label = match stack {
         Dimension::Buyer => "bc.name",
         _ => "f.name",
     };
     let sql = format!(
         "SELECT c.signed_year, {label}, CAST(SUM(c.usd_minor) AS BIGINT) {FROM} \
-         WHERE {where_sql} AND {value_ok} AND c.signed_year IS NOT NULL AND c.usd_minor IS NOT NULL \
+         WHERE {where_sql} AND c.value_minor IS NOT NULL AND c.signed_year IS NOT NULL AND c.usd_minor IS NOT NULL \
          GROUP BY 1, 2 ORDER BY 1, 2"
     );
     Ok(on_db!(db, pool => {

@@ -1,8 +1,8 @@
 //! Queries on `systems` (what is sold: K2, K9A1, FA-50PL…).
 
-use super::audit;
 use super::rollup::{self, Affected};
 use super::{Db, Deleted, Result, StorageError, on_db, on_tx};
+use super::{audit, keys};
 use crate::domain::Category;
 use crate::domain::audit::RecordKind;
 use crate::domain::register::{Named, SystemDraft, SystemRecord};
@@ -62,16 +62,30 @@ pub async fn get(db: &Db, id: i64) -> Result<Option<SystemRecord>> {
     row.map(SystemRecord::try_from).transpose()
 }
 
+/// Every system's id by its designation's [`keys::key`], for matching designations typed
+/// elsewhere (an import).
+#[tracing::instrument(name = "db.systems.ids_by_key", skip(db))]
+pub async fn ids_by_key(db: &Db) -> Result<Vec<(String, i64)>> {
+    Ok(on_db!(db, pool => {
+        sqlx::query_as("SELECT designation_key, id FROM systems WHERE designation_key IS NOT NULL")
+            .fetch_all(pool)
+            .await?
+    }))
+}
+
+/// Stores a new system. A designation already taken (ignoring case and normalisation, see
+/// [`keys`]) is a `UniqueViolation` of `systems_designation_key`.
 #[tracing::instrument(name = "db.systems.insert", skip_all, fields(designation = draft.designation.as_str()))]
 pub async fn insert(db: &Db, draft: &SystemDraft) -> Result<i64> {
     let now = Utc::now().trunc_subsecs(6);
     let mut tx = db.begin().await?;
     let id = on_tx!(&mut tx, conn => {
         sqlx::query_scalar::<_, i64>(
-            "INSERT INTO systems (designation, description, category, maker_id, variant_of_id, version, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, 1, $6, $6) RETURNING id",
+            "INSERT INTO systems (designation, designation_key, description, category, maker_id, variant_of_id, version, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7) RETURNING id",
         )
-        .bind(&draft.designation)
+        .bind(keys::nfc(&draft.designation))
+        .bind(keys::key(&draft.designation))
         .bind(&draft.description)
         .bind(draft.category.as_str())
         .bind(draft.maker_id)
@@ -109,10 +123,11 @@ pub async fn update(db: &Db, id: i64, version: i64, draft: &SystemDraft) -> Resu
     let now = Utc::now().trunc_subsecs(6);
     let updated: Option<i64> = on_tx!(&mut tx, conn => {
         sqlx::query_scalar::<_, i64>(
-            "UPDATE systems SET designation = $1, description = $2, category = $3, maker_id = $4, variant_of_id = $5, \
-             version = version + 1, updated_at = $6 WHERE id = $7 AND version = $8 RETURNING id",
+            "UPDATE systems SET designation = $1, designation_key = $2, description = $3, category = $4, maker_id = $5, \
+             variant_of_id = $6, version = version + 1, updated_at = $7 WHERE id = $8 AND version = $9 RETURNING id",
         )
-        .bind(&draft.designation)
+        .bind(keys::nfc(&draft.designation))
+        .bind(keys::key(&draft.designation))
         .bind(&draft.description)
         .bind(draft.category.as_str())
         .bind(draft.maker_id)

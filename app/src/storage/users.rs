@@ -1,7 +1,7 @@
 //! Queries on `users`. Every write records itself in the audit trail, in its transaction.
 
-use super::audit;
 use super::{Db, Result, StorageError, on_db, on_tx};
+use super::{audit, keys};
 use crate::domain::account::{Role, UserRecord, Username};
 use crate::domain::audit::{AuditAction, RecordKind};
 use chrono::{DateTime, SubsecRound, Utc};
@@ -54,11 +54,12 @@ pub async fn count(db: &Db) -> Result<i64> {
     }))
 }
 
+/// The user named `username`, ignoring case and normalisation (see [`keys`]).
 #[tracing::instrument(name = "db.users.by_name", skip(db))]
 pub async fn by_name(db: &Db, username: &str) -> Result<Option<StoredUser>> {
-    let sql = format!("SELECT {STORED} FROM users WHERE lower(username) = lower($1)");
+    let sql = format!("SELECT {STORED} FROM users WHERE username_key = $1");
     Ok(on_db!(db, pool => {
-        sqlx::query_as::<_, StoredUser>(&sql).bind(username).fetch_optional(pool).await?
+        sqlx::query_as::<_, StoredUser>(&sql).bind(keys::key(username)).fetch_optional(pool).await?
     }))
 }
 
@@ -95,9 +96,10 @@ pub async fn list(db: &Db) -> Result<Vec<UserRecord>> {
         .collect()
 }
 
-/// Adds a user; a username taken in any case is a `UniqueViolation`. `only_if_first` makes the
-/// insert a no-op (answering `None`) when any user exists: the first-start set-up page cannot
-/// be used twice, even by two requests at once.
+/// Adds a user; a username taken ignoring case and normalisation (see [`keys`]) is a
+/// `UniqueViolation` of `users_username_key`. `only_if_first` makes the insert a no-op
+/// (answering `None`) when any user exists: the first-start set-up page cannot be used twice,
+/// even by two requests at once.
 #[tracing::instrument(name = "db.users.insert", skip(db, password_hash))]
 pub async fn insert(
     db: &Db,
@@ -118,10 +120,11 @@ pub async fn insert(
     let now = Utc::now().trunc_subsecs(6);
     let id: i64 = on_tx!(&mut tx, conn => {
         sqlx::query_scalar(
-            "INSERT INTO users (username, password_hash, role, disabled, version, created_at, updated_at) \
-             VALUES ($1, $2, $3, FALSE, 1, $4, $4) RETURNING id",
+            "INSERT INTO users (username, username_key, password_hash, role, disabled, version, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, FALSE, 1, $5, $5) RETURNING id",
         )
-        .bind(username.as_str())
+        .bind(keys::nfc(username.as_str()))
+        .bind(keys::key(username.as_str()))
         .bind(password_hash)
         .bind(role.as_str())
         .bind(now)

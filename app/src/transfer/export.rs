@@ -471,7 +471,7 @@ async fn agreements(db: &Db, filter: AgreementFilter, out: &mut CsvOut) -> Resul
 }
 
 /// Every entry the filter matches, newest first, a page at a time; a change's fields in one
-/// cell, one `field: before → after` per line.
+/// cell, one `field: before → after` per line, labelled and formatted as the pages show them.
 async fn audit(
     db: &Db,
     mut filter: crate::domain::audit::AuditFilter,
@@ -483,11 +483,11 @@ async fn audit(
         if entries.is_empty() {
             return Ok(());
         }
-        for entry in entries {
+        for entry in crate::storage::audit::shown(db, &entries).await? {
             let changes = entry
-                .changes()
-                .into_iter()
-                .map(|c| format!("{}: {} → {}", c.field, c.before, c.after))
+                .changes
+                .iter()
+                .map(|c| format!("{}: {} → {}", c.field, c.before.text, c.after.text))
                 .collect::<Vec<_>>()
                 .join("\n");
             let cells = [

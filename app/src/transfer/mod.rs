@@ -41,6 +41,19 @@ impl View {
         Self::ALL.into_iter().find(|v| v.as_str() == text)
     }
 
+    /// The address of the view's export: one route per view, so each has its own rule.
+    pub fn path(self) -> &'static str {
+        match self {
+            View::Contracts => "/export/contracts",
+            View::Deliveries => "/export/deliveries",
+            View::Agreements => "/export/agreements",
+            View::Firms => "/export/firms",
+            View::Systems => "/export/systems",
+            View::Summary => "/export/summary",
+            View::Audit => "/export/audit",
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             View::Contracts => "contracts",
@@ -184,11 +197,11 @@ pub fn export_href(view: View, query: &str) -> String {
 /// Largest CSV file an import takes (about 60,000 contract lines).
 pub const IMPORT_LIMIT: usize = 20 * 1024 * 1024;
 
-/// A problem with an imported file, where it is: `line` is the file's line (1 is the header; 0
-/// for the file as a whole), `column` the header's name of the cell.
+/// A problem with an imported file, where it is: `row` is the row a spreadsheet shows it on
+/// (1 is the header; 0 for the file as a whole), `column` the header's name of the cell.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Problem {
-    pub line: u64,
+    pub row: u64,
     pub column: String,
     pub message: String,
 }
@@ -196,13 +209,28 @@ pub struct Problem {
 /// A contract an import would create or update.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PlannedRow {
-    /// The file's line of the contract's first row.
-    pub line: u64,
+    /// The spreadsheet row of the contract's first line.
+    pub row: u64,
     pub contract_ref: String,
     pub title: String,
     pub lines: usize,
     /// The stored contract it updates.
     pub id: Option<i64>,
+    /// What an update changes, field by field (labels as the contract page names them, money
+    /// with its currency); empty for a new contract.
+    pub changes: Vec<crate::domain::audit::FieldChange>,
+}
+
+impl Problem {
+    /// Where the problem is, for a sentence: "row 3, buyer", "row 3", or "" for the whole file.
+    pub fn place(&self) -> String {
+        match (self.row, self.column.as_str()) {
+            (0, "") => String::new(),
+            (0, column) => column.to_owned(),
+            (row, "") => format!("row {row}"),
+            (row, column) => format!("row {row}, {column}"),
+        }
+    }
 }
 
 /// What importing a file would do, before anything is stored.

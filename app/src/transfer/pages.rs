@@ -96,13 +96,30 @@ pub async fn check_import(token: String) -> Result<Option<ImportPreview>, AppErr
     )
 }
 
-/// `/import/:token`: what the uploaded file would change, every problem with its line and
-/// column, and the button that stores it.
+/// A commit the storage refused: the page shows its reasons instead of checking the file again
+/// (provided by the server's commit route when it renders this page).
+#[derive(Debug, Clone)]
+pub struct RefusedImport(pub ImportPreview);
+
+/// `/import/:token`: what the uploaded file would change (each update's changes), every
+/// problem with its spreadsheet row and column, and the button that stores it.
 #[component]
 pub fn ImportPreviewPage() -> impl IntoView {
     let token = use_params_map()
         .with_untracked(|p| p.get("token"))
         .unwrap_or_default();
+    if let Some(RefusedImport(preview)) = use_context::<RefusedImport>() {
+        return view! {
+            <Title text="Import refused" />
+            <h1>"Import refused"</h1>
+            <p class="alert alert-error" role="alert">
+                "The import was refused: nothing was stored. The reasons are below. "
+                <a href=format!("/import/{token}")>"Check the file again"</a>
+            </p>
+            {preview_view(preview, token.clone())}
+        }
+        .into_any();
+    }
     let preview = Resource::new(
         {
             let token = token.clone();
@@ -128,6 +145,7 @@ pub fn ImportPreviewPage() -> impl IntoView {
             }}
         </Suspense>
     }
+    .into_any()
 }
 
 fn preview_view(preview: ImportPreview, token: String) -> impl IntoView {
@@ -151,11 +169,11 @@ fn preview_view(preview: ImportPreview, token: String) -> impl IntoView {
             </div>
             <div class="table-wrap">
                 <table class="data" aria-label="Problems in the file">
-                    <thead><tr><th scope="col" class="num">"Line"</th><th scope="col">"Column"</th><th scope="col">"Problem"</th></tr></thead>
+                    <thead><tr><th scope="col" class="num">"Row"</th><th scope="col">"Column"</th><th scope="col">"Problem"</th></tr></thead>
                     <tbody>
                         {problems.into_iter().map(|p| view! {
                             <tr>
-                                <td class="num">{if p.line == 0 { "—".to_owned() } else { p.line.to_string() }}</td>
+                                <td class="num">{if p.row == 0 { "—".to_owned() } else { p.row.to_string() }}</td>
                                 <td>{if p.column.is_empty() { "—".to_owned() } else { p.column }}</td>
                                 <td>{p.message}</td>
                             </tr>
@@ -182,22 +200,36 @@ fn preview_view(preview: ImportPreview, token: String) -> impl IntoView {
     }
 }
 
+/// The contracts a file creates or updates; an update lists its changes.
 fn planned_table(title: &'static str, rows: Vec<super::PlannedRow>) -> impl IntoView {
+    let updates = rows.iter().any(|r| r.id.is_some());
     (!rows.is_empty()).then(|| view! {
         <h2>{format!("{title} ({})", rows.len())}</h2>
         <div class="table-wrap">
             <table class="data" aria-label=title>
-                <thead><tr><th scope="col" class="num">"Line"</th><th scope="col">"Contract"</th><th scope="col">"Ref"</th><th scope="col" class="num">"Lines"</th></tr></thead>
+                <thead><tr>
+                    <th scope="col" class="num">"Row"</th><th scope="col">"Contract"</th><th scope="col">"Ref"</th><th scope="col" class="num">"Lines"</th>
+                    {updates.then(|| view! { <th scope="col">"Changes"</th> })}
+                </tr></thead>
                 <tbody>
                     {rows.into_iter().map(|r| view! {
                         <tr>
-                            <td class="num">{r.line}</td>
+                            <td class="num">{r.row}</td>
                             <td>{match r.id {
                                 Some(id) => view! { <a href=format!("/contracts/{id}")>{r.title}</a> }.into_any(),
                                 None => r.title.into_any(),
                             }}</td>
                             <td class="mono small">{r.contract_ref}</td>
                             <td class="num">{r.lines}</td>
+                            {updates.then(|| view! {
+                                <td>
+                                    <ul class="changes">
+                                        {r.changes.into_iter().map(|c| view! {
+                                            <li>{format!("{}: {} \u{2192} {}", c.field, c.before, c.after)}</li>
+                                        }).collect_view()}
+                                    </ul>
+                                </td>
+                            })}
                         </tr>
                     }).collect_view()}
                 </tbody>

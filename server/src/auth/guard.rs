@@ -5,8 +5,9 @@
 //!    `Sec-Fetch-Site` (or, from older browsers, `Origin`) decides. Requests with neither
 //!    header come from programs, not browsers, and carry no ambient cookie risk;
 //! 2. a session older than its absolute lifetime is ended;
-//! 3. the request's [`policy`](super::policy) access is checked: 401 without a session, 403
-//!    for a role below the one needed (recorded in the audit trail);
+//! 3. behind the router, on the route that matched ([`authorize`]), the
+//!    [`policy`](super::policy) access is checked: 401 without a session, 403 for a role below
+//!    the one needed (recorded in the audit trail);
 //! 4. the handler runs with the signed-in user in the request (for pages) and as the audit
 //!    trail's actor (for every change it makes);
 //! 5. every response gets the security headers, with a fresh CSP nonce for the page's own
@@ -57,9 +58,33 @@ pub async fn guard(
 ) -> Response {
     let nonce = uuid::Uuid::new_v4().simple().to_string();
     request.extensions_mut().insert(CspNonce(nonce.clone()));
+    let server_fn = request.uri().path().starts_with("/api/");
     let mut response = check_and_run(&guard, &mut auth, request, next).await;
+    if server_fn && response.status() == StatusCode::INTERNAL_SERVER_ERROR {
+        response = with_error_status(response).await;
+    }
     security_headers(response.headers_mut(), &nonce);
     response
+}
+
+/// A server function's error answered with the status its kind has: Leptos answers every
+/// error 500, which would call an unreadable request or a missing record a server fault.
+async fn with_error_status(response: Response) -> Response {
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 1024 * 1024).await else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "").into_response();
+    };
+    if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
+        parts.status = error.status();
+    }
+    Response::from_parts(parts, axum::body::Body::from(bytes))
+}
+
+/// What the outer gate learned about a request, for [`authorize`] behind the router.
+#[derive(Clone)]
+struct Caller {
+    user: Option<CurrentUser>,
+    actor: Actor,
 }
 
 async fn check_and_run(
@@ -70,11 +95,6 @@ async fn check_and_run(
 ) -> Response {
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
-    // Where to return after signing in: the path with its query (a filtered list).
-    let target = request
-        .uri()
-        .path_and_query()
-        .map_or_else(|| path.clone(), |pq| pq.as_str().to_owned());
     let client = client_address(&request);
     let wants_json = path.starts_with("/api/");
 
@@ -102,11 +122,41 @@ async fn check_and_run(
         refused(guard, &actor, &format!("cross-site {method} {path}")).await;
         return error_response(AppError::CrossSite, wants_json);
     }
+    request.extensions_mut().insert(Caller {
+        user: user.clone(),
+        actor: actor.clone(),
+    });
+    if let Some(user) = user {
+        request.extensions_mut().insert::<CurrentUser>(user);
+    }
+    audit::as_actor(actor, next.run(request)).await
+}
 
-    match policy::required(&method, &path, &guard.forms) {
+/// The role check, behind the router: on the route that matched (`MatchedPath`, as the
+/// router registered it), never on the raw path, so `/export/audit.csv` or `/users/` cannot
+/// reach a handler under a rule meant for another route. It runs as the router's route layer
+/// and around its fallback (static files and the 404 page), so no handler runs without it.
+pub async fn authorize(State(guard): State<Guard>, request: Request, next: Next) -> Response {
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let route = request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map(|matched| matched.as_str().to_owned());
+    let Some(Caller { user, actor }) = request.extensions().get::<Caller>().cloned() else {
+        // The outer gate always runs first; a request without its mark is refused.
+        return error_response(AppError::SignInRequired, path.starts_with("/api/"));
+    };
+    let wants_json = route.as_deref().is_some_and(|r| r.starts_with("/api/"));
+    // Where to return after signing in: the path with its query (a filtered list).
+    let target = request
+        .uri()
+        .path_and_query()
+        .map_or_else(|| path.clone(), |pq| pq.as_str().to_owned());
+    match policy::required(&method, route.as_deref(), &path, &guard.forms) {
         Access::Public => {}
         Access::Unlisted => {
-            refused(guard, &actor, &format!("{method} {path} is in no policy")).await;
+            refused(&guard, &actor, &format!("{method} {path} is in no policy")).await;
             return error_response(
                 AppError::Forbidden {
                     role: user.as_ref().map_or(Role::Viewer, |u| u.role),
@@ -118,7 +168,7 @@ async fn check_and_run(
         Access::Role(needed) => match &user {
             None => return sign_in_required(&method, &target, wants_json),
             Some(user) if !user.may(needed) => {
-                refused(guard, &actor, &format!("{method} {path} needs {needed}")).await;
+                refused(&guard, &actor, &format!("{method} {path} needs {needed}")).await;
                 return error_response(
                     AppError::Forbidden {
                         role: user.role,
@@ -130,10 +180,7 @@ async fn check_and_run(
             Some(_) => {}
         },
     }
-    if let Some(user) = user {
-        request.extensions_mut().insert::<CurrentUser>(user);
-    }
-    audit::as_actor(actor, next.run(request)).await
+    next.run(request).await
 }
 
 /// Whether the session was signed in longer ago than the absolute lifetime allows.
@@ -214,27 +261,26 @@ pub fn error_response(error: AppError, wants_json: bool) -> Response {
         );
         return response;
     }
-    let title = if status == StatusCode::UNAUTHORIZED {
-        "Sign in"
-    } else {
-        "Not allowed"
+    let (title, links) = match status {
+        StatusCode::UNAUTHORIZED => ("Sign in", "<a href=\"/login\">Sign in</a>"),
+        StatusCode::BAD_REQUEST => (
+            "Request not readable",
+            "<a href=\"/\">Go to the overview</a>",
+        ),
+        _ => (
+            "Not allowed",
+            "<a href=\"/\">Go to the overview</a> · <a href=\"/login\">Sign in as someone else</a>",
+        ),
     };
     let body = plain_page(
         title,
         "",
         &format!(
-            "<h1>{title}</h1><p>{}</p><p><a href=\"/\">Go to the overview</a> · <a href=\"/login\">Sign in as someone else</a></p>",
-            html_escape(&error.to_string())
+            "<h1>{title}</h1><p>{}</p><p>{links}</p>",
+            app::components::format::escape_html(&error.to_string())
         ),
     );
     (status, body).into_response()
-}
-
-fn html_escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// A minimal page in the app's style, for answers given before the app renders.

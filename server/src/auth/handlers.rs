@@ -8,7 +8,7 @@ use crate::AppState;
 use crate::forms::{read_form, render_page};
 use app::accounts::{AccountEcho, SignInEcho};
 use app::domain::FieldErrors;
-use app::domain::account::{NewPassword, Role, Username};
+use app::domain::account::{NewPassword, Role, Username, sign_in_target};
 use app::domain::audit::AuditAction;
 use app::error::AppError;
 use app::storage::audit::{self, Actor};
@@ -36,15 +36,6 @@ pub struct SignInForm {
     next: String,
 }
 
-/// Where to go after signing in: a path of this site only (never `//other.site`).
-fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {
-        next
-    } else {
-        "/"
-    }
-}
-
 fn internal(error: impl std::fmt::Display) -> Response {
     let error = AppError::internal(error);
     super::guard::error_response(error, false)
@@ -70,7 +61,7 @@ pub async fn sign_in(
         let echo = SignInEcho {
             username: form.username.trim().to_owned(),
             message,
-            next: safe_next(&form.next).to_owned(),
+            next: sign_in_target(&form.next),
         };
         render_page(&state, parts.clone(), echo, status)
     };
@@ -120,7 +111,7 @@ pub async fn sign_in(
     let actor = Actor::user(user.user.id, &user.user.username, &client);
     let _ = audit::event(&state.db, &actor, AuditAction::SignIn, "").await;
     tracing::info!(user = user.user.username, "signed in");
-    Redirect::to(safe_next(&form.next)).into_response()
+    Redirect::to(&sign_in_target(&form.next)).into_response()
 }
 
 pub async fn sign_out(State(state): State<AppState>, mut auth: AuthSession) -> Response {

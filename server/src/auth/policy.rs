@@ -81,9 +81,6 @@ pub const PAGES: &[(&str, Role)] = &[
     ("/audit", Role::Admin),
 ];
 
-/// Narrower rules inside a form route (checked first): the audit trail's export is admins'.
-pub const NARROWER: &[(&str, &str, Role)] = &[("GET", "/export/audit", Role::Admin)];
-
 /// Routes anyone may use.
 pub const PUBLIC: &[(&str, &str)] = &[
     ("GET", "/login"),
@@ -93,64 +90,57 @@ pub const PUBLIC: &[(&str, &str)] = &[
     ("GET", "/healthz"),
 ];
 
-/// Does `path` match `pattern`, where a `{name}` or `:name` segment matches any one segment?
-pub fn matches(pattern: &str, path: &str) -> bool {
-    let mut pattern = pattern.trim_end_matches('/').split('/');
-    let mut path = path.trim_end_matches('/').split('/');
-    loop {
-        match (pattern.next(), path.next()) {
-            (None, None) => return true,
-            (Some(p), Some(s)) => {
-                let wildcard = p.starts_with('{') || p.starts_with(':');
-                if !(wildcard && !s.is_empty() || p == s) {
-                    return false;
-                }
-            }
-            _ => return false,
-        }
-    }
-}
-
 /// The form routes (plain posts and downloads) with the role each needs, as `server::router`
 /// registers them.
 pub type FormRoutes = [(Method, &'static str, Role)];
 
-/// What a request for `method path` needs; `forms` are the app's own non-Leptos routes.
-pub fn required(method: &Method, path: &str, forms: &FormRoutes) -> Access {
-    if PUBLIC
-        .iter()
-        .any(|(m, p)| method.as_str() == *m && *p == path)
-    {
+/// What a request for `method` needs, given the `route` the router matched (its pattern as
+/// registered, `/contracts/{id}`), or `None` when no route matched and the fallback answers
+/// (static files, the 404 page). `path` is the raw path, consulted only for that fallback.
+/// `forms` are the app's own non-Leptos routes.
+///
+/// Patterns are compared whole: a route is its pattern, so a variant of a path either matched
+/// another route (and gets that route's rule) or none.
+pub fn required(method: &Method, route: Option<&str>, path: &str, forms: &FormRoutes) -> Access {
+    let readable = *method == Method::GET || *method == Method::HEAD;
+    let Some(route) = route else {
+        // Static files: the wasm, JS, CSS and icons carry no data.
+        if readable
+            && (path.starts_with("/pkg/") || path == "/favicon.svg" || path == "/favicon.ico")
+        {
+            return Access::Public;
+        }
+        // The 404 page, for signed-in users.
+        return if readable {
+            Access::Role(Role::Viewer)
+        } else {
+            Access::Unlisted
+        };
+    };
+    let method_name = if *method == Method::HEAD {
+        "GET"
+    } else {
+        method.as_str()
+    };
+    if PUBLIC.iter().any(|(m, p)| method_name == *m && *p == route) {
         return Access::Public;
     }
-    // Static files: the wasm, JS, CSS and icons carry no data.
-    if method == Method::GET
-        && (path.starts_with("/pkg/") || path == "/favicon.svg" || path == "/favicon.ico")
-    {
-        return Access::Public;
-    }
-    if let Some(endpoint) = path.strip_prefix("/api/") {
+    if let Some(endpoint) = route.strip_prefix("/api/") {
         return SERVER_FNS
             .iter()
             .find(|(name, _)| *name == endpoint)
             .map_or(Access::Unlisted, |(_, role)| Access::Role(*role));
     }
-    if let Some((_, _, role)) = NARROWER
-        .iter()
-        .find(|(m, pattern, _)| method.as_str() == *m && matches(pattern, path))
-    {
-        return Access::Role(*role);
-    }
     if let Some((_, _, role)) = forms
         .iter()
-        .find(|(m, pattern, _)| m == method && matches(pattern, path))
+        .find(|(m, pattern, _)| m.as_str() == method_name && *pattern == route)
     {
         return Access::Role(*role);
     }
-    if method == Method::GET || method == Method::HEAD {
+    if readable {
         let role = PAGES
             .iter()
-            .find(|(pattern, _)| matches(pattern, path))
+            .find(|(pattern, _)| *pattern == route)
             .map_or(Role::Viewer, |(_, role)| *role);
         return Access::Role(role);
     }
@@ -162,42 +152,39 @@ mod tests {
     use super::*;
 
     #[test]
-    fn patterns_match_one_segment_per_wildcard() {
-        assert!(matches("/contracts/{id}/edit", "/contracts/12/edit"));
-        assert!(matches("/contracts/:id/edit", "/contracts/12/edit/"));
-        assert!(!matches("/contracts/{id}/edit", "/contracts/12/13/edit"));
-        assert!(!matches("/contracts/{id}/edit", "/contracts//edit"));
-        assert!(!matches("/contracts/{id}", "/contracts"));
-        assert!(matches("/", "/"));
+    fn unknown_server_functions_and_posts_are_refused_to_everyone() {
+        let forms = [(Method::POST, "/contracts/new", Role::Editor)];
+        let required = |method: &Method, route: &str| required(method, Some(route), route, &forms);
+        assert_eq!(
+            required(&Method::POST, "/api/contracts/steal"),
+            Access::Unlisted
+        );
+        assert_eq!(required(&Method::POST, "/somewhere"), Access::Unlisted);
+        assert_eq!(
+            required(&Method::POST, "/contracts/new"),
+            Access::Role(Role::Editor)
+        );
+        assert_eq!(
+            required(&Method::GET, "/contracts/new"),
+            Access::Role(Role::Editor)
+        );
+        assert_eq!(
+            required(&Method::GET, "/contracts/{id}"),
+            Access::Role(Role::Viewer)
+        );
+        assert_eq!(required(&Method::GET, "/login"), Access::Public);
+        assert_eq!(required(&Method::HEAD, "/users"), Access::Role(Role::Admin));
     }
 
     #[test]
-    fn unknown_server_functions_and_posts_are_refused_to_everyone() {
-        let forms = [(Method::POST, "/contracts/new", Role::Editor)];
+    fn without_a_matched_route_only_static_files_are_public() {
+        let at = |method: Method, path: &str| required(&method, None, path, &[]);
+        assert_eq!(at(Method::GET, "/pkg/dealtracker.wasm"), Access::Public);
+        assert_eq!(at(Method::GET, "/favicon.svg"), Access::Public);
         assert_eq!(
-            required(&Method::POST, "/api/contracts/steal", &forms),
-            Access::Unlisted
-        );
-        assert_eq!(
-            required(&Method::POST, "/somewhere", &forms),
-            Access::Unlisted
-        );
-        assert_eq!(
-            required(&Method::POST, "/contracts/new", &forms),
-            Access::Role(Role::Editor)
-        );
-        assert_eq!(
-            required(&Method::GET, "/contracts/new", &forms),
-            Access::Role(Role::Editor)
-        );
-        assert_eq!(
-            required(&Method::GET, "/contracts/3", &forms),
+            at(Method::GET, "/export/audit.csv"),
             Access::Role(Role::Viewer)
         );
-        assert_eq!(required(&Method::GET, "/login", &forms), Access::Public);
-        assert_eq!(
-            required(&Method::GET, "/pkg/dealtracker.wasm", &forms),
-            Access::Public
-        );
+        assert_eq!(at(Method::POST, "/pkg/x"), Access::Unlisted);
     }
 }

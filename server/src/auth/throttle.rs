@@ -60,7 +60,8 @@ impl<C: Clock + Clone> Throttle<C> {
             .check_key(&client)
             .map_err(|until| until.wait_time_from(now))?;
         self.per_username
-            .check_key(&username.trim().to_lowercase())
+            // By the key sign-in finds the user by: every spelling of a name shares one bucket.
+            .check_key(&app::storage::keys::key(username.trim()))
             .map_err(|until| until.wait_time_from(now))
     }
 
