@@ -147,13 +147,7 @@ pub async fn import_to(
             ),
         )?;
         for change in &update.changes {
-            write(
-                out,
-                format!(
-                    "    {}: {} \u{2192} {}",
-                    change.field, change.before, change.after
-                ),
-            )?;
+            write(out, format!("    {change}"))?;
         }
     }
     if dry_run {

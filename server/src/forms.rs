@@ -61,7 +61,6 @@ const FORM_LIMIT: usize = 2 * 1024 * 1024;
 /// must be UTF-8 (a `%FF` would otherwise be stored as U+FFFD, silently changing what was
 /// typed), and every field `T` needs must be there, of its kind.
 pub(crate) async fn read_form<T: serde::de::DeserializeOwned>(
-    _state: &AppState,
     request: Request<Body>,
 ) -> Result<(Parts, T), Response> {
     let (parts, body) = request.into_parts();
@@ -112,7 +111,7 @@ fn echo(fields: FirmFields) -> FirmFormEcho {
 }
 
 pub async fn create_firm(State(state): State<AppState>, request: Request<Body>) -> Response {
-    let (parts, fields) = match read_form::<FirmFields>(&state, request).await {
+    let (parts, fields) = match read_form::<FirmFields>(request).await {
         Ok(read) => read,
         Err(rejection) => return rejection,
     };
@@ -162,7 +161,7 @@ pub async fn update_firm(
     Path(id): Path<i64>,
     request: Request<Body>,
 ) -> Response {
-    let (parts, form) = match read_form::<UpdateFirm>(&state, request).await {
+    let (parts, form) = match read_form::<UpdateFirm>(request).await {
         Ok(read) => read,
         Err(rejection) => return rejection,
     };
@@ -218,7 +217,7 @@ pub async fn set_firm_group(
     Path(id): Path<i64>,
     request: Request<Body>,
 ) -> Response {
-    let (mut parts, form) = match read_form::<GroupForm>(&state, request).await {
+    let (mut parts, form) = match read_form::<GroupForm>(request).await {
         Ok(read) => read,
         Err(rejection) => return rejection,
     };
@@ -259,7 +258,7 @@ pub async fn delete_firm(
     Path(id): Path<i64>,
     request: Request<Body>,
 ) -> Response {
-    let (parts, form) = match read_form::<DeleteForm>(&state, request).await {
+    let (parts, form) = match read_form::<DeleteForm>(request).await {
         Ok(read) => read,
         Err(rejection) => return rejection,
     };
@@ -292,7 +291,7 @@ pub async fn record_delivery(
     Path(id): Path<i64>,
     request: Request<Body>,
 ) -> Response {
-    let (mut parts, fields) = match read_form::<DeliveryFields>(&state, request).await {
+    let (mut parts, fields) = match read_form::<DeliveryFields>(request).await {
         Ok(read) => read,
         Err(rejection) => return rejection,
     };
@@ -510,7 +509,7 @@ where
     F: FnOnce(app::storage::Db, EntryFields) -> Fut,
     Fut: std::future::Future<Output = Result<FormOutcome<R>, AppError>>,
 {
-    let (parts, fields) = match read_form::<EntryFields>(&state, request).await {
+    let (parts, fields) = match read_form::<EntryFields>(request).await {
         Ok(read) => read,
         Err(rejection) => return rejection,
     };
@@ -598,7 +597,7 @@ where
     F: FnOnce(app::storage::Db, i64) -> Fut,
     Fut: std::future::Future<Output = Result<(String, Removal), AppError>>,
 {
-    let (parts, form) = match read_form::<DeleteForm>(&state, request).await {
+    let (parts, form) = match read_form::<DeleteForm>(request).await {
         Ok(read) => read,
         Err(rejection) => return rejection,
     };

@@ -133,6 +133,13 @@ pub struct FieldChange {
     pub after: String,
 }
 
+/// `Value: USD 1,000.00 → USD 1,200.00`, as the import's preview and its command line list it.
+impl std::fmt::Display for FieldChange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {} \u{2192} {}", self.field, self.before, self.after)
+    }
+}
+
 impl AuditEntry {
     /// The fields whose values differ between before and after, in the record's column order.
     pub fn changes(&self) -> Vec<FieldChange> {

@@ -225,7 +225,7 @@ fn planned_table(title: &'static str, rows: Vec<super::PlannedRow>) -> impl Into
                                 <td>
                                     <ul class="changes">
                                         {r.changes.into_iter().map(|c| view! {
-                                            <li>{format!("{}: {} \u{2192} {}", c.field, c.before, c.after)}</li>
+                                            <li>{c.to_string()}</li>
                                         }).collect_view()}
                                     </ul>
                                 </td>

@@ -80,13 +80,6 @@ async fn with_error_status(response: Response) -> Response {
     Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
-/// What the outer gate learned about a request, for [`authorize`] behind the router.
-#[derive(Clone)]
-struct Caller {
-    user: Option<CurrentUser>,
-    actor: Actor,
-}
-
 async fn check_and_run(
     guard: &Guard,
     auth: &mut AuthSession,
@@ -122,10 +115,8 @@ async fn check_and_run(
         refused(guard, &actor, &format!("cross-site {method} {path}")).await;
         return error_response(AppError::CrossSite, wants_json);
     }
-    request.extensions_mut().insert(Caller {
-        user: user.clone(),
-        actor: actor.clone(),
-    });
+    // For `authorize` behind the router: who asks (the user, when signed in, as below).
+    request.extensions_mut().insert(actor.clone());
     if let Some(user) = user {
         request.extensions_mut().insert::<CurrentUser>(user);
     }
@@ -143,10 +134,11 @@ pub async fn authorize(State(guard): State<Guard>, request: Request, next: Next)
         .extensions()
         .get::<axum::extract::MatchedPath>()
         .map(|matched| matched.as_str().to_owned());
-    let Some(Caller { user, actor }) = request.extensions().get::<Caller>().cloned() else {
+    let Some(actor) = request.extensions().get::<Actor>().cloned() else {
         // The outer gate always runs first; a request without its mark is refused.
         return error_response(AppError::SignInRequired, path.starts_with("/api/"));
     };
+    let user = request.extensions().get::<CurrentUser>().cloned();
     let wants_json = route.as_deref().is_some_and(|r| r.starts_with("/api/"));
     // Where to return after signing in: the path with its query (a filtered list).
     let target = request

@@ -47,7 +47,7 @@ pub async fn sign_in(
     request: Request<Body>,
 ) -> Response {
     let client = client_address(&request);
-    let (parts, form) = match read_form::<SignInForm>(&state, request).await {
+    let (parts, form) = match read_form::<SignInForm>(request).await {
         Ok(read) => read,
         Err(rejection) => return rejection,
     };
@@ -165,7 +165,7 @@ pub async fn set_up(
     request: Request<Body>,
 ) -> Response {
     let client = client_address(&request);
-    let (parts, form) = match read_form::<SetupForm>(&state, request).await {
+    let (parts, form) = match read_form::<SetupForm>(request).await {
         Ok(read) => read,
         Err(rejection) => return rejection,
     };
@@ -283,7 +283,7 @@ async fn back_to_users(state: &AppState, what: &str, id: i64) -> Response {
 }
 
 pub async fn add_user(State(state): State<AppState>, request: Request<Body>) -> Response {
-    let (parts, form) = match read_form::<NewUserForm>(&state, request).await {
+    let (parts, form) = match read_form::<NewUserForm>(request).await {
         Ok(read) => read,
         Err(rejection) => return rejection,
     };
@@ -337,7 +337,7 @@ pub async fn update_user(
     Path(id): Path<i64>,
     request: Request<Body>,
 ) -> Response {
-    let (parts, form) = match read_form::<UserEditForm>(&state, request).await {
+    let (parts, form) = match read_form::<UserEditForm>(request).await {
         Ok(read) => read,
         Err(rejection) => return rejection,
     };
@@ -382,7 +382,7 @@ pub async fn reset_password(
     Path(id): Path<i64>,
     request: Request<Body>,
 ) -> Response {
-    let (parts, form) = match read_form::<PasswordForm>(&state, request).await {
+    let (parts, form) = match read_form::<PasswordForm>(request).await {
         Ok(read) => read,
         Err(rejection) => return rejection,
     };
