@@ -1,20 +1,6 @@
 //! The HTML shell and the route table.
 
-use crate::accounts::audit::{AuditPage, HistoryPage};
-use crate::accounts::pages::{LoginPage, SetupPage, UsersPage};
 use crate::components::{Layout, NotFound};
-use crate::domain::audit::RecordKind;
-use crate::firms::pages::{FirmDeletePage, FirmEditPage, FirmPage, FirmsPage};
-use crate::register::agreements::{AgreementPage, AgreementsPage};
-use crate::register::contracts::{ContractPage, ContractsPage};
-use crate::register::deliveries::DeliveriesPage;
-use crate::register::editor::{
-    DeleteAgreementPage, DeleteContractPage, DeleteSystemPage, EditAgreementPage, EditContractPage,
-    EditSystemPage, NewAgreementPage, NewContractPage, NewSystemPage,
-};
-use crate::register::rates::{DeleteRatePage, RatePage, RatesPage};
-use crate::register::summary::{HeadroomPage, SummaryPage};
-use crate::register::systems::{SystemPage, SystemsPage};
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::{
@@ -55,42 +41,15 @@ pub fn App() -> impl IntoView {
             <Layout>
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=Home ssr=SsrMode::Async />
-                    <Route path=path!("/summary") view=SummaryPage ssr=SsrMode::Async />
-                    <Route path=path!("/rates") view=RatesPage ssr=SsrMode::Async />
-                    <Route path=path!("/rates/:id") view=RatePage ssr=SsrMode::Async />
-                    <Route path=path!("/rates/:id/delete") view=DeleteRatePage ssr=SsrMode::Async />
-                    <Route path=path!("/headroom") view=HeadroomPage ssr=SsrMode::Async />
-                    <Route path=path!("/agreements") view=AgreementsPage ssr=SsrMode::Async />
-                    <Route path=path!("/agreements/new") view=NewAgreementPage ssr=SsrMode::Async />
-                    <Route path=path!("/agreements/:id") view=AgreementPage ssr=SsrMode::Async />
-                    <Route path=path!("/agreements/:id/edit") view=EditAgreementPage ssr=SsrMode::Async />
-                    <Route path=path!("/agreements/:id/delete") view=DeleteAgreementPage ssr=SsrMode::Async />
-                    <Route path=path!("/contracts") view=ContractsPage ssr=SsrMode::Async />
-                    <Route path=path!("/contracts/new") view=NewContractPage ssr=SsrMode::Async />
-                    <Route path=path!("/contracts/:id") view=ContractPage ssr=SsrMode::Async />
-                    <Route path=path!("/contracts/:id/edit") view=EditContractPage ssr=SsrMode::Async />
-                    <Route path=path!("/contracts/:id/delete") view=DeleteContractPage ssr=SsrMode::Async />
-                    <Route path=path!("/deliveries") view=DeliveriesPage ssr=SsrMode::Async />
-                    <Route path=path!("/systems") view=SystemsPage ssr=SsrMode::Async />
-                    <Route path=path!("/systems/new") view=NewSystemPage ssr=SsrMode::Async />
-                    <Route path=path!("/systems/:id") view=SystemPage ssr=SsrMode::Async />
-                    <Route path=path!("/systems/:id/edit") view=EditSystemPage ssr=SsrMode::Async />
-                    <Route path=path!("/systems/:id/delete") view=DeleteSystemPage ssr=SsrMode::Async />
-                    <Route path=path!("/firms") view=FirmsPage ssr=SsrMode::Async />
-                    <Route path=path!("/import") view=crate::transfer::pages::ImportPage ssr=SsrMode::Async />
-                    <Route path=path!("/import/:token") view=crate::transfer::pages::ImportPreviewPage ssr=SsrMode::Async />
-                    <Route path=path!("/firms/:id") view=FirmPage ssr=SsrMode::Async />
-                    <Route path=path!("/firms/:id/edit") view=FirmEditPage ssr=SsrMode::Async />
-                    <Route path=path!("/firms/:id/delete") view=FirmDeletePage ssr=SsrMode::Async />
-                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
-                    <Route path=path!("/setup") view=SetupPage ssr=SsrMode::Async />
-                    <Route path=path!("/users") view=UsersPage ssr=SsrMode::Async />
-                    <Route path=path!("/audit") view=AuditPage ssr=SsrMode::Async />
-                    <Route path=path!("/contracts/:id/history") view=|| view! { <HistoryPage kind=RecordKind::Contract /> } ssr=SsrMode::Async />
-                    <Route path=path!("/agreements/:id/history") view=|| view! { <HistoryPage kind=RecordKind::Agreement /> } ssr=SsrMode::Async />
-                    <Route path=path!("/firms/:id/history") view=|| view! { <HistoryPage kind=RecordKind::Firm /> } ssr=SsrMode::Async />
-                    <Route path=path!("/systems/:id/history") view=|| view! { <HistoryPage kind=RecordKind::System /> } ssr=SsrMode::Async />
-                    <Route path=path!("/rates/:id/history") view=|| view! { <HistoryPage kind=RecordKind::Rate /> } ssr=SsrMode::Async />
+                    <crate::summary::SummaryRoutes />
+                    <crate::agreements::AgreementRoutes />
+                    <crate::contracts::ContractRoutes />
+                    <crate::deliveries::DeliveryRoutes />
+                    <crate::systems::SystemRoutes />
+                    <crate::firms::FirmRoutes />
+                    <crate::rates::RateRoutes />
+                    <crate::transfer::TransferRoutes />
+                    <crate::accounts::AccountRoutes />
                 </Routes>
             </Layout>
         </Router>
@@ -117,17 +76,17 @@ fn Home() -> impl IntoView {
     let counts = Resource::new(
         || (),
         |_| async {
-            let agreements = crate::register::api::list_agreements(AgreementFilter {
+            let agreements = crate::agreements::api::list_agreements(AgreementFilter {
                 ..Default::default()
             })
             .await?
             .total;
-            let contracts = crate::register::api::list_contracts(ContractFilter {
+            let contracts = crate::contracts::api::list_contracts(ContractFilter {
                 ..Default::default()
             })
             .await?
             .total;
-            let systems = crate::register::api::list_systems().await?.len() as i64;
+            let systems = crate::systems::api::list_systems().await?.len() as i64;
             let firms = crate::firms::api::count_firms().await?;
             Ok::<_, crate::error::AppError>([agreements, contracts, systems, firms])
         },

@@ -15,7 +15,13 @@ pub enum AppError {
         "Something went wrong on our side and nothing was changed. Try again; if it keeps \
          happening, give your administrator the reference {reference}."
     )]
-    Internal { reference: String },
+    Internal {
+        reference: String,
+        /// What went wrong, for the log only: never serialized, never shown. It is written to
+        /// the log once, where the error becomes a response ([`AppError::logged`]).
+        #[serde(skip)]
+        detail: Option<String>,
+    },
     /// No session, or it ended (idle too long, signed out elsewhere).
     #[error("You are not signed in, or your session has ended. Sign in again and retry.")]
     SignInRequired,
@@ -79,12 +85,33 @@ mod server {
     use crate::storage::StorageError;
 
     impl AppError {
-        /// Logs an internal fault with its full detail and returns the short message for the
-        /// user, linked to the log line by a reference.
+        /// An internal fault: the user is told a reference, the log gets the detail under the
+        /// same reference when the error becomes a response ([`AppError::logged`]), so a fault
+        /// that a caller handles (a constraint it maps to a field) is never logged as one.
         pub fn internal(detail: impl std::fmt::Display) -> Self {
             let reference = uuid::Uuid::new_v4().simple().to_string()[..8].to_owned();
-            tracing::error!(%reference, error = %detail, "internal error");
-            Self::Internal { reference }
+            Self::Internal {
+                reference,
+                detail: Some(detail.to_string()),
+            }
+        }
+
+        /// The error as it leaves in a response: an internal fault's detail goes to the log here,
+        /// once, and is dropped from the value.
+        pub fn logged(self) -> Self {
+            match self {
+                Self::Internal {
+                    reference,
+                    detail: Some(detail),
+                } => {
+                    tracing::error!(%reference, error = %detail, "internal error");
+                    Self::Internal {
+                        reference,
+                        detail: None,
+                    }
+                }
+                other => other,
+            }
         }
 
         /// The HTTP status a plain (no-JavaScript) page should answer with for this error.

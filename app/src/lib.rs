@@ -2,18 +2,33 @@
 //! server functions, domain types, and (with the `ssr` feature) storage.
 #![recursion_limit = "256"]
 
-pub mod accounts;
-pub mod app;
+// Shared layers: domain types, storage (by table), display components and form plumbing.
 pub mod components;
 #[cfg(feature = "ssr")]
 pub mod context;
 pub mod domain;
 pub mod error;
-pub mod firms;
-pub mod register;
+pub mod forms;
 #[cfg(feature = "ssr")]
 pub mod storage;
+#[cfg(feature = "ssr")]
+pub mod web;
+
+// Features, one folder each (api.rs, service.rs, pages.rs, form.rs, routes.rs), merged in
+// `features.rs`.
+pub mod accounts;
+pub mod agreements;
+pub mod contracts;
+pub mod deliveries;
+#[cfg(feature = "ssr")]
+pub mod features;
+pub mod firms;
+pub mod rates;
+pub mod summary;
+pub mod systems;
 pub mod transfer;
+
+pub mod app;
 
 pub use app::{App, shell};
 

@@ -63,7 +63,7 @@ pub async fn export(
         None => ProgressBar::hidden(),
     };
     while let Some(chunk) = running.chunks.recv().await {
-        let chunk = chunk.map_err(|e| format!("the export failed: {e}"))?;
+        let chunk = chunk.map_err(|e| format!("the export failed: {}", e.logged()))?;
         match sink.write_all(&chunk) {
             Ok(()) => bar.inc(chunk.len() as u64),
             // A closed pipe (`| head`) is not an error: stop quietly.
@@ -115,7 +115,7 @@ pub async fn import_to(
     } else {
         import::prepare(db, &name, &bytes).await
     }
-    .map_err(|e| e.to_string())?;
+    .map_err(|e| e.logged().to_string())?;
     bar.finish_and_clear();
     let write = |out: &mut dyn Write, text: String| {
         writeln!(out, "{text}").map_err(|e| format!("cannot write the report: {e}"))
@@ -156,7 +156,9 @@ pub async fn import_to(
     }
     let bar = ProgressBar::new_spinner().with_message("storing (one transaction)");
     bar.enable_steady_tick(std::time::Duration::from_millis(120));
-    let done = import::commit(db, plan).await.map_err(|e| e.to_string())?;
+    let done = import::commit(db, plan)
+        .await
+        .map_err(|e| e.logged().to_string())?;
     bar.finish_and_clear();
     match done {
         Ok(done) => write(

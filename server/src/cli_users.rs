@@ -45,7 +45,9 @@ async fn run_as_cli(db: &Db, action: UserAction) -> Result<(), String> {
                     println!("added {username} ({role})");
                     Ok(())
                 }
-                Err(StorageError::UniqueViolation { .. }) => Err(format!(
+                Err(StorageError::UniqueViolation {
+                    constraint: Some(name),
+                }) if name == app::storage::constraints::USERNAME => Err(format!(
                     "a user named {username} exists (usernames ignore case); use `server user reset-password {username}` to set a new password"
                 )),
                 Err(error) => Err(format!("cannot add the user: {error}")),

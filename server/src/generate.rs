@@ -341,10 +341,10 @@ pub async fn measure(db: &Db, runs: usize) -> Result<(), String> {
         "{backend}\t{contracts}\tsame total summed over the contracts (no maintained cells)\tmedian {median:.1} ms\tp90 {p90:.1} ms"
     );
     let (median, p90) = time(runs, || async {
-        app::register::service::portfolio(db, &one_buyer, Dimension::Supplier)
+        app::summary::service::portfolio(db, &one_buyer, Dimension::Supplier)
             .await
             .map(|_| ())
-            .map_err(|e| e.to_string())
+            .map_err(|e| e.logged().to_string())
     })
     .await?;
     println!(
@@ -352,10 +352,10 @@ pub async fn measure(db: &Db, runs: usize) -> Result<(), String> {
     );
     let everything = ContractFilter::default();
     let (median, p90) = time(runs, || async {
-        app::register::service::portfolio(db, &everything, Dimension::Supplier)
+        app::summary::service::portfolio(db, &everything, Dimension::Supplier)
             .await
             .map(|_| ())
-            .map_err(|e| e.to_string())
+            .map_err(|e| e.logged().to_string())
     })
     .await?;
     println!(

@@ -6,7 +6,6 @@ pub mod cli;
 pub mod cli_transfer;
 pub mod cli_users;
 pub mod demo;
-mod forms;
 pub mod generate;
 mod health;
 pub mod transfer;
@@ -57,6 +56,14 @@ impl AppState {
         }
     }
 
+    /// What the features' plain-form routes need.
+    pub fn site(&self) -> app::web::Site {
+        app::web::Site {
+            db: self.db.clone(),
+            options: self.leptos_options.clone(),
+        }
+    }
+
     /// Opens the first-start set-up with a new one-time token, and answers it.
     pub fn open_setup(&self) -> String {
         let token = uuid::Uuid::new_v4().simple().to_string();
@@ -67,24 +74,12 @@ impl AppState {
     }
 }
 
-/// What every rendered page has in its context: the database, the signed-in user, and the
-/// nonce of the response's Content-Security-Policy (Leptos puts it on its inline scripts).
-pub fn provide_request_context(db: &Db) {
-    provide_context(db.clone());
-    if let Some(parts) = use_context::<axum::http::request::Parts>() {
-        if let Some(user) = parts.extensions.get::<app::domain::account::CurrentUser>() {
-            provide_context(user.clone());
-        }
-        if let Some(auth::guard::CspNonce(nonce)) = parts.extensions.get::<auth::guard::CspNonce>()
-        {
-            provide_context(leptos::nonce::Nonce::from_value(nonce.clone()));
-        }
-    }
-}
+pub use app::context::provide_request_context;
 
-/// The routes besides Leptos's pages and server functions, with the role each needs. The
-/// router registers exactly these, and the guard's policy reads the same list.
-fn form_routes() -> Vec<(Method, &'static str, Role, MethodRouter<AppState>)> {
+/// The routes besides Leptos's pages and server functions, with the role each needs: every
+/// feature's plain-form routes (`app::features::ALL`), and the server's own for CSV transfer
+/// and accounts. The router registers exactly these, and the guard's policy reads the same list.
+fn server_routes() -> Vec<(Method, &'static str, Role, MethodRouter<AppState>)> {
     use Role::{Admin, Editor, Viewer};
     let import_limit =
         axum::extract::DefaultBodyLimit::max(app::transfer::IMPORT_LIMIT + 1024 * 1024);
@@ -117,100 +112,6 @@ fn form_routes() -> Vec<(Method, &'static str, Role, MethodRouter<AppState>)> {
             Editor,
             post(transfer::commit),
         ),
-        // Plain form posts (JavaScript off or not loaded yet). With JavaScript the same forms
-        // call the server functions under /api instead.
-        (Method::POST, "/firms", Editor, post(forms::create_firm)),
-        (
-            Method::POST,
-            "/firms/{id}/edit",
-            Editor,
-            post(forms::update_firm),
-        ),
-        (
-            Method::POST,
-            "/firms/{id}/delete",
-            Editor,
-            post(forms::delete_firm),
-        ),
-        (
-            Method::POST,
-            "/firms/{id}/group",
-            Editor,
-            post(forms::set_firm_group),
-        ),
-        (
-            Method::POST,
-            "/contracts/{id}/deliveries",
-            Editor,
-            post(forms::record_delivery),
-        ),
-        (
-            Method::POST,
-            "/contracts/new",
-            Editor,
-            post(forms::create_contract),
-        ),
-        (
-            Method::POST,
-            "/contracts/{id}/edit",
-            Editor,
-            post(forms::update_contract),
-        ),
-        (
-            Method::POST,
-            "/contracts/{id}/delete",
-            Editor,
-            post(forms::delete_contract),
-        ),
-        (
-            Method::POST,
-            "/agreements/new",
-            Editor,
-            post(forms::create_agreement),
-        ),
-        (
-            Method::POST,
-            "/agreements/{id}/edit",
-            Editor,
-            post(forms::update_agreement),
-        ),
-        (
-            Method::POST,
-            "/agreements/{id}/delete",
-            Editor,
-            post(forms::delete_agreement),
-        ),
-        (
-            Method::POST,
-            "/systems/new",
-            Editor,
-            post(forms::create_system),
-        ),
-        (
-            Method::POST,
-            "/systems/{id}/edit",
-            Editor,
-            post(forms::update_system),
-        ),
-        (
-            Method::POST,
-            "/systems/{id}/delete",
-            Editor,
-            post(forms::delete_system),
-        ),
-        (Method::POST, "/rates/new", Admin, post(forms::create_rate)),
-        (
-            Method::POST,
-            "/rates/{id}/edit",
-            Admin,
-            post(forms::update_rate),
-        ),
-        (
-            Method::POST,
-            "/rates/{id}/delete",
-            Admin,
-            post(forms::delete_rate),
-        ),
         (
             Method::POST,
             "/logout",
@@ -239,21 +140,36 @@ fn form_routes() -> Vec<(Method, &'static str, Role, MethodRouter<AppState>)> {
     routes
 }
 
+/// Every feature's plain form posts (JavaScript off or not loaded yet). With JavaScript the
+/// same forms call the server functions under /api instead.
+fn feature_routes() -> Vec<app::web::FormRoute> {
+    app::features::ALL
+        .iter()
+        .flat_map(|feature| (feature.form_routes)())
+        .collect()
+}
+
 /// The form routes with the role each needs, as the guard's policy reads them.
 pub fn form_policy() -> Vec<(Method, &'static str, Role)> {
-    form_routes()
+    let mut policy: Vec<_> = server_routes()
         .into_iter()
         .map(|(method, path, role, _)| (method, path, role))
-        .collect()
+        .collect();
+    policy.extend(
+        feature_routes()
+            .into_iter()
+            .map(|route| (route.method, route.path, route.role)),
+    );
+    policy
 }
 
 /// Every route the router serves besides static files, as `(method, path)`: the form routes,
 /// the public ones, the Leptos pages and the server functions. The authorization test walks
 /// this list.
 pub fn registered_routes(state: &AppState) -> Vec<(Method, String)> {
-    let mut routes: Vec<(Method, String)> = form_routes()
+    let mut routes: Vec<(Method, String)> = form_policy()
         .into_iter()
-        .map(|(method, path, _, _)| (method, path.to_owned()))
+        .map(|(method, path, _)| (method, path.to_owned()))
         .collect();
     routes.extend(auth::policy::PUBLIC.iter().map(|(m, p)| {
         (
@@ -322,8 +238,11 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
     let mut router = Router::new()
         .route("/login", post(auth::handlers::sign_in))
         .route("/setup", post(auth::handlers::set_up));
-    for (_, path, _, handler) in form_routes() {
+    for (_, path, _, handler) in server_routes() {
         router = router.route(path, handler);
+    }
+    for route in feature_routes() {
+        router = router.route(route.path, route.handler.with_state(state.site()));
     }
     let guard = auth::guard::Guard {
         db: db.clone(),

@@ -93,10 +93,7 @@ pub async fn upload(State(db): State<Db>, mut form: Multipart) -> Response {
     }
     match app::storage::imports::save(&db, "contracts", &name, &content).await {
         Ok(token) => Redirect::to(&format!("/import/{token}")).into_response(),
-        Err(error) => {
-            let error = app::error::AppError::internal(error);
-            (StatusCode::INTERNAL_SERVER_ERROR, error.to_string()).into_response()
-        }
+        Err(error) => app::web::error_response(app::error::AppError::internal(error), false),
     }
 }
 
@@ -135,14 +132,14 @@ pub async fn commit(
                 Ok(uri) => parts.uri = uri,
                 Err(_) => return StatusCode::NOT_FOUND.into_response(),
             }
-            crate::forms::render_page(
-                &state,
+            app::web::render_page(
+                &state.site(),
                 parts,
                 app::transfer::pages::RefusedImport(refused),
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await
         }
-        Err(error) => (error.status(), error.to_string()).into_response(),
+        Err(error) => app::web::error_response(error, false),
     }
 }

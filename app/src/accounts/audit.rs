@@ -144,7 +144,7 @@ pub fn AuditPage() -> impl IntoView {
         <Title text="Audit trail" />
         <h1>"Audit trail"</h1>
         <p class="lead">"Every change to every record, every sign-in and failed sign-in, and every refused request. Entries are never changed or deleted."</p>
-        <crate::register::view::IgnoredNotice ignored=bad.clone() />
+        <crate::components::record::IgnoredNotice ignored=bad.clone() />
         <form method="get" action="/audit" class="filters panel">
             <div class="field">
                 <label for="f-actor">"Who"</label>

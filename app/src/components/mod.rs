@@ -3,6 +3,7 @@
 pub mod chart;
 pub mod format;
 mod layout;
+pub mod record;
 mod submitted;
 
 pub use layout::{ErrorPanel, Layout, NotFound};

@@ -50,16 +50,51 @@ impl FieldErrors {
     }
 }
 
-/// The result of a create or update.
+/// The result of a create or update. `C` is what a conflict carries: for an update, the
+/// stored record someone else saved after the form was opened. A create has nothing to
+/// conflict with, so its `C` is [`NoConflict`] and that outcome cannot be built.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub enum FormOutcome<T> {
+pub enum FormOutcome<T, C = T> {
     Saved(T),
     /// Nothing was stored; the messages say what to fix.
     Invalid(FieldErrors),
     /// Someone else saved the record after this form was opened. Nothing was stored; `current`
     /// is their version, so the user can compare and save again on purpose.
     Conflict {
-        current: T,
+        current: C,
+    },
+}
+
+/// The outcome of a create: saved or invalid, never a conflict.
+pub type Created<T> = FormOutcome<T, NoConflict>;
+
+/// What a create's conflict would carry: nothing can have this type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum NoConflict {}
+
+impl<T> FormOutcome<T, NoConflict> {
+    /// A create's outcome where an update's is expected (the conflict case cannot happen).
+    pub fn widen<C>(self) -> FormOutcome<T, C> {
+        match self {
+            FormOutcome::Saved(record) => FormOutcome::Saved(record),
+            FormOutcome::Invalid(errors) => FormOutcome::Invalid(errors),
+            FormOutcome::Conflict { current } => match current {},
+        }
+    }
+}
+
+/// What a delete from a confirmation page can come to, for every kind of record. `C` is what
+/// a stale delete carries: the stored record where the page shows it (firms), else nothing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Removal<C = ()> {
+    Deleted,
+    /// It was already gone: the user's intent holds.
+    AlreadyGone,
+    /// Someone saved it after the confirmation page was opened; nothing was deleted.
+    Stale(C),
+    /// Records still refer to it; nothing was deleted.
+    Referenced {
+        by: Vec<String>,
     },
 }
 

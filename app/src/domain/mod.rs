@@ -22,6 +22,6 @@ pub use country::CountryCode;
 pub use date::PartialDate;
 pub use deal::{AgreementStatus, Category, Confidence, ContractStatus};
 pub use firm::{Firm, FirmDraft, FirmFields, FirmName, Notes, Website};
-pub use form::{FieldErrors, FormOutcome};
+pub use form::{Created, FieldErrors, FormOutcome, NoConflict, Removal};
 pub use money::{CurrencyCode, Money};
 pub use quantity::Quantity;

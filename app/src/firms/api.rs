@@ -1,8 +1,7 @@
 //! Server functions for firms: public HTTP endpoints under `/api/firms/…`. Each is a thin
 //! wrapper over [`super::service`]; the database handle comes from the request context.
 
-use super::DeleteOutcome;
-use crate::domain::{Firm, FormOutcome};
+use crate::domain::{Created, Firm, FormOutcome};
 use crate::error::AppError;
 use leptos::prelude::*;
 use server_fn::codec::{GetUrl, Json};
@@ -33,7 +32,7 @@ pub async fn create_firm(
     country: String,
     website: String,
     notes: String,
-) -> Result<FormOutcome<Firm>, AppError> {
+) -> Result<Created<Firm>, AppError> {
     let fields = crate::domain::FirmFields {
         name,
         country,
@@ -74,7 +73,7 @@ pub async fn firm_references(id: i64) -> Result<Vec<String>, AppError> {
 }
 
 #[server(endpoint = "firms/delete", input = Json)]
-pub async fn delete_firm(id: i64, version: i64) -> Result<DeleteOutcome, AppError> {
+pub async fn delete_firm(id: i64, version: i64) -> Result<crate::domain::Removal<Firm>, AppError> {
     answer(async { super::service::delete(&db()?, id, version).await }.await)
 }
 

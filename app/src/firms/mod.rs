@@ -5,6 +5,8 @@ mod form;
 pub mod islands;
 pub mod pages;
 #[cfg(feature = "ssr")]
+pub mod routes;
+#[cfg(feature = "ssr")]
 pub mod service;
 
 use crate::domain::{FieldErrors, Firm, FirmFields};
@@ -23,18 +25,46 @@ pub struct FirmFormEcho {
     pub failure: Option<crate::error::AppError>,
 }
 
-/// What deleting a firm can come to, besides a fault.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub enum DeleteOutcome {
-    Deleted,
-    /// It was already gone: the user's intent holds.
-    AlreadyGone,
-    /// Someone saved it after the confirmation page was opened; nothing was deleted.
-    Conflict {
-        current: Firm,
-    },
-    /// Records still refer to it (systems it makes, contracts it supplies…); nothing was deleted.
-    Referenced {
-        by: Vec<String>,
-    },
+/// This feature's rows of the access policy (`server::auth::policy`): its server functions
+/// by endpoint, and its pages that need more than a viewer.
+#[cfg(feature = "ssr")]
+pub const ACCESS: crate::features::Access = crate::features::Access {
+    server_fns: &[
+        ("firms/count", crate::domain::account::Role::Viewer),
+        ("firms/family", crate::domain::account::Role::Viewer),
+        ("firms/get", crate::domain::account::Role::Viewer),
+        ("firms/list", crate::domain::account::Role::Viewer),
+        ("firms/references", crate::domain::account::Role::Viewer),
+        ("firms/create", crate::domain::account::Role::Editor),
+        ("firms/delete", crate::domain::account::Role::Editor),
+        ("firms/group", crate::domain::account::Role::Editor),
+        ("firms/update", crate::domain::account::Role::Editor),
+    ],
+    pages: &[
+        ("/firms/{id}/edit", crate::domain::account::Role::Editor),
+        ("/firms/{id}/delete", crate::domain::account::Role::Editor),
+    ],
+};
+
+use leptos::prelude::*;
+use leptos_router::{
+    MatchNestedRoutes, SsrMode,
+    components::Route,
+    path,
+};
+
+/// The firm pages, as the app's route table takes them.
+#[component(transparent)]
+pub fn FirmRoutes() -> impl MatchNestedRoutes + Clone {
+    use crate::accounts::audit::HistoryPage;
+    use crate::domain::audit::RecordKind;
+    use pages::{FirmDeletePage, FirmEditPage, FirmPage, FirmsPage};
+    view! {
+        <Route path=path!("/firms") view=FirmsPage ssr=SsrMode::Async />
+        <Route path=path!("/firms/:id") view=FirmPage ssr=SsrMode::Async />
+        <Route path=path!("/firms/:id/edit") view=FirmEditPage ssr=SsrMode::Async />
+        <Route path=path!("/firms/:id/delete") view=FirmDeletePage ssr=SsrMode::Async />
+        <Route path=path!("/firms/:id/history") view=|| view! { <HistoryPage kind=RecordKind::Firm /> } ssr=SsrMode::Async />
+    }
+    .into_inner()
 }

@@ -9,10 +9,6 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-/// A firm deleted after a conflict check failed: handed to the delete page on re-render.
-#[derive(Debug, Clone)]
-pub struct DeleteConflict(pub Firm);
-
 fn query_value(name: &str) -> Option<String> {
     use_query_map().with_untracked(|q| q.get(name))
 }
@@ -57,7 +53,7 @@ pub fn FirmsPage() -> impl IntoView {
         <Title text="Firms" />
         <h1>"Supplier firms"</h1>
         <crate::transfer::pages::ExportCsv view=crate::transfer::View::Firms pairs=pairs.clone() />
-        <crate::register::view::IgnoredNotice ignored=ignored.clone() />
+        <crate::components::record::IgnoredNotice ignored=ignored.clone() />
         <form method="get" action="/firms" class="filters panel" role="search">
             <div class="field">
                 <label for="f-q">"Search firms"</label>
@@ -97,7 +93,7 @@ pub fn FirmsPage() -> impl IntoView {
                             view! {
                                 <FirmRegister firms=page.rows.clone() echo notice highlight=created headers total countries=super::form::country_choices() editable=crate::accounts::may(crate::domain::account::Role::Editor) />
                                 {(page.pages() > 1).then(|| view! {
-                                    <crate::register::Pager page href=move |p| format!("/firms?{}", pager_query.with_page(p).to_query()) />
+                                    <crate::components::record::Pager page href=move |p| format!("/firms?{}", pager_query.with_page(p).to_query()) />
                                 })}
                             }.into_any()
                         }
@@ -212,7 +208,7 @@ pub fn FirmPage() -> impl IntoView {
                 <dt>"Deals"</dt>
                 <dd><a href=format!("/contracts?supplier={id}")>"Contracts it supplies"</a></dd>
             </dl>
-            <crate::register::view::RecordActions href=format!("/firms/{id}") />
+            <crate::components::record::RecordActions href=format!("/firms/{id}") />
         }
     })
 }
@@ -294,7 +290,13 @@ pub fn FirmEditPage() -> impl IntoView {
 
 #[component]
 pub fn FirmDeletePage() -> impl IntoView {
-    let conflict = use_context::<DeleteConflict>();
+    let conflict =
+        use_context::<crate::forms::pages::DeleteRefused<Firm>>().and_then(
+            |refused| match refused.0 {
+                crate::domain::Removal::Stale(current) => Some(current),
+                _ => None,
+            },
+        );
     let references = Resource::new(firm_id, |id| async move {
         match id {
             Some(id) => super::api::firm_references(id).await,
@@ -303,7 +305,7 @@ pub fn FirmDeletePage() -> impl IntoView {
     });
     with_firm(move |firm: Firm| {
         // After a conflict, confirm against the version the user has now been shown.
-        let firm = conflict.clone().map_or(firm, |c| c.0);
+        let firm = conflict.clone().unwrap_or(firm);
         let id = firm.id;
         let version = firm.version;
         // Either the list of what still refers to the firm, or the confirmation form.

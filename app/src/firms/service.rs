@@ -1,31 +1,35 @@
 //! The firm use cases, shared by the server functions (JavaScript on) and the plain form posts
 //! (JavaScript off), so both paths validate and store the same way.
 
-use super::DeleteOutcome;
-use crate::domain::{FieldErrors, Firm, FirmDraft, FirmFields, FormOutcome};
+use crate::domain::{Created, FieldErrors, Firm, FirmDraft, FirmFields, FormOutcome};
 use crate::error::AppError;
-use crate::storage::{Db, StorageError, firms, firms::Versioned};
+use crate::forms::constraints::{Guard, on_constraint};
+use crate::storage::{Db, StorageError, constraints, firms, firms::Versioned};
 
-fn duplicate_name(name: &str) -> FieldErrors {
-    FieldErrors::single(
-        "name",
-        format!("A firm named “{name}” already exists (names are compared ignoring case)."),
-    )
-}
-
-/// Turns the storage outcome of a write into what the form shows: a taken name is a message
-/// at the name field, anything else unexpected is a fault.
-fn on_write_error<T>(draft: &FirmDraft, error: StorageError) -> Result<FormOutcome<T>, AppError> {
-    match error {
-        StorageError::UniqueViolation { .. } => {
-            Ok(FormOutcome::Invalid(duplicate_name(draft.name.as_str())))
-        }
-        StorageError::ForeignKeyViolation { .. } => Ok(FormOutcome::Invalid(FieldErrors::single(
+/// Turns a refused write into what the form shows: a taken name at the name field, a country
+/// that is not in the list at the country field; anything else is a fault.
+fn on_write_error<T, C>(
+    draft: &FirmDraft,
+    error: StorageError,
+) -> Result<FormOutcome<T, C>, AppError> {
+    // The only reference a firm's own row makes is its country (the parent is set apart).
+    if let StorageError::ForeignKeyViolation { .. } = error {
+        return Ok(FormOutcome::Invalid(FieldErrors::single(
             "country",
             "Choose a country from the list.",
-        ))),
-        other => Err(other.into()),
+        )));
     }
+    let name = draft.name.as_str();
+    Ok(FormOutcome::Invalid(on_constraint(
+        error,
+        &[Guard {
+            constraint: constraints::FIRM_NAME,
+            field: "name",
+            message: format!(
+                "A firm named “{name}” already exists (names are compared ignoring case)."
+            ),
+        }],
+    )?))
 }
 
 pub async fn list(db: &Db) -> Result<Vec<Firm>, AppError> {
@@ -38,7 +42,7 @@ pub async fn get(db: &Db, id: i64) -> Result<Firm, AppError> {
         .ok_or_else(|| AppError::not_found(format!("Firm {id}")))
 }
 
-pub async fn create(db: &Db, fields: &FirmFields) -> Result<FormOutcome<Firm>, AppError> {
+pub async fn create(db: &Db, fields: &FirmFields) -> Result<Created<Firm>, AppError> {
     let draft = match FirmDraft::parse(fields) {
         Ok(draft) => draft,
         Err(errors) => return Ok(FormOutcome::Invalid(errors)),
@@ -77,15 +81,19 @@ pub async fn references(db: &Db, id: i64) -> Result<Vec<String>, AppError> {
     Ok(firms::references(db, id).await?)
 }
 
-pub async fn delete(db: &Db, id: i64, version: i64) -> Result<DeleteOutcome, AppError> {
+pub async fn delete(
+    db: &Db,
+    id: i64,
+    version: i64,
+) -> Result<crate::domain::Removal<Firm>, AppError> {
     let by = firms::references(db, id).await?;
     if !by.is_empty() {
-        return Ok(DeleteOutcome::Referenced { by });
+        return Ok(crate::domain::Removal::Referenced { by });
     }
     let deleted = match firms::delete(db, id, version).await {
         // A reference added since the check above: report it the same way.
         Err(StorageError::ForeignKeyViolation { .. }) => {
-            return Ok(DeleteOutcome::Referenced {
+            return Ok(crate::domain::Removal::Referenced {
                 by: firms::references(db, id).await?,
             });
         }
@@ -94,10 +102,10 @@ pub async fn delete(db: &Db, id: i64, version: i64) -> Result<DeleteOutcome, App
     Ok(match deleted {
         Versioned::Done(()) => {
             tracing::info!(firm.id = id, "firm deleted");
-            DeleteOutcome::Deleted
+            crate::domain::Removal::Deleted
         }
-        Versioned::Stale(current) => DeleteOutcome::Conflict { current },
-        Versioned::Missing => DeleteOutcome::AlreadyGone,
+        Versioned::Stale(current) => crate::domain::Removal::Stale(current),
+        Versioned::Missing => crate::domain::Removal::AlreadyGone,
     })
 }
 

@@ -7,6 +7,7 @@
 pub mod agreements;
 mod args;
 pub mod audit;
+pub mod constraints;
 pub mod contracts;
 pub mod countries;
 pub mod deliveries;
@@ -94,6 +95,8 @@ pub enum Backend {
 /// Storage faults, and the constraint violations that callers turn into field messages.
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
+    /// `constraint` is one of [`constraints`]' names (`None` only for a constraint the
+    /// schema has and that list lacks).
     #[error("unique constraint violated ({constraint:?})")]
     UniqueViolation { constraint: Option<String> },
     #[error("foreign key constraint violated ({constraint:?})")]
@@ -125,6 +128,9 @@ impl From<sqlx::Error> for StorageError {
         if let sqlx::Error::Database(db_error) = &error {
             let constraint = db_error.constraint().map(str::to_owned);
             if db_error.is_unique_violation() {
+                // SQLite names the columns, not the constraint (see `constraints`).
+                let constraint = constraint
+                    .or_else(|| constraints::sqlite_unique(db_error.message()).map(str::to_owned));
                 return Self::UniqueViolation { constraint };
             }
             if db_error.is_foreign_key_violation() {
@@ -167,6 +173,19 @@ pub enum Deleted {
     /// Saved by someone else since the confirmation page was opened.
     Stale,
     Missing,
+}
+
+impl<C> From<Deleted> for crate::domain::Removal<C>
+where
+    C: Default,
+{
+    fn from(deleted: Deleted) -> Self {
+        match deleted {
+            Deleted::Done => Self::Deleted,
+            Deleted::Stale => Self::Stale(C::default()),
+            Deleted::Missing => Self::AlreadyGone,
+        }
+    }
 }
 
 /// Whether row `id` of `table` exists: inside a versioned write that matched no row, it tells

@@ -49,8 +49,8 @@ pub fn start(
         match written {
             Ok(()) => out.finish().await,
             Err(error) => {
-                // Logged by `AppError::internal`; the reader sees a failed download.
-                let _ = out.sender.send(Err(error)).await;
+                // Logged here, where the fault ends the download the reader sees fail.
+                let _ = out.sender.send(Err(error.logged())).await;
             }
         }
     });
@@ -96,7 +96,7 @@ impl Job {
                 Job::Firms(checked(ListQuery::from_query(pairs, &columns))?)
             }
             View::Systems => {
-                let columns: Vec<&str> = crate::register::systems::COLUMNS
+                let columns: Vec<&str> = crate::systems::pages::COLUMNS
                     .iter()
                     .map(|(c, _)| *c)
                     .collect();
@@ -420,7 +420,7 @@ async fn deliveries(db: &Db, filter: &ContractFilter, out: &mut CsvOut) -> Resul
 async fn agreements(db: &Db, filter: AgreementFilter, out: &mut CsvOut) -> Result<(), AppError> {
     let mut page_number = 1;
     loop {
-        let page = crate::register::service::headroom(db, &filter.with_page(page_number)).await?;
+        let page = crate::summary::service::headroom(db, &filter.with_page(page_number)).await?;
         for a in &page.rows {
             let suppliers: Vec<&str> = a.suppliers.iter().map(|s| s.name.as_str()).collect();
             let value = a.provenance.value.as_ref();
@@ -537,8 +537,8 @@ async fn firms(db: &Db, query: &ListQuery, out: &mut CsvOut) -> Result<(), AppEr
 }
 
 async fn systems(db: &Db, query: &ListQuery, out: &mut CsvOut) -> Result<(), AppError> {
-    let all = crate::register::service::list_systems(db).await?;
-    for system in crate::register::systems::matching_systems(all, query) {
+    let all = crate::systems::service::list_systems(db).await?;
+    for system in crate::systems::pages::matching_systems(all, query) {
         let cells = [
             text(&system.designation),
             text(system.category.as_str()),
@@ -558,7 +558,7 @@ async fn systems(db: &Db, query: &ListQuery, out: &mut CsvOut) -> Result<(), App
 /// currencies are never added); a group without values has one row with the value empty.
 async fn summary(db: &Db, filter: &ContractFilter, out: &mut CsvOut) -> Result<(), AppError> {
     use crate::domain::summary::{Dimension, GroupTotal};
-    let portfolio = crate::register::service::portfolio(db, filter, Dimension::Supplier).await?;
+    let portfolio = crate::summary::service::portfolio(db, filter, Dimension::Supplier).await?;
     let counted = crate::domain::summary::level_text(portfolio.level);
     let mut groups: Vec<(&str, &GroupTotal)> = vec![("total", &portfolio.total)];
     for (dimension, rows) in &portfolio.groups {

@@ -9,11 +9,12 @@
 
 use super::cell::{CsvFormat, decimal_from_cell, text_from_cell};
 use super::{IMPORT_LIMIT, ImportPreview, Imported, PlannedRow, Problem, pipes};
+use crate::contracts::form::{contract_draft, contract_fields};
 use crate::domain::CountryCode;
 use crate::domain::audit::FieldChange;
 use crate::domain::register::{ContractDraft, LineDraft};
 use crate::error::AppError;
-use crate::register::entry::{EntryFields, contract_draft, contract_fields};
+use crate::forms::EntryFields;
 use crate::storage::contracts::{self, ContractEdit, ContractWrite};
 use crate::storage::keys::key;
 use crate::storage::{Db, StorageError, Tx, execute_in};
@@ -835,7 +836,7 @@ fn column_of(field: &str, rows: &[usize], table: &Table) -> (&'static str, u64, 
 
 /// The entry form's message for a contract its framework agreement refuses, at its column.
 fn agreement_problem(row: u64, agreement_buyer: Option<CountryCode>) -> Problem {
-    let (field, message) = crate::register::service::agreement_refusal(agreement_buyer);
+    let (field, message) = crate::contracts::service::agreement_refusal(agreement_buyer);
     let column = if field == "buyer" {
         "buyer"
     } else {

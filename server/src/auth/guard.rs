@@ -26,13 +26,10 @@ use axum::{
     middleware::Next,
     response::{IntoResponse, Response},
 };
-use server_fn::error::FromServerFnError;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-/// The nonce of this response's Content-Security-Policy.
-#[derive(Clone, Debug)]
-pub struct CspNonce(pub String);
+pub use app::context::CspNonce;
 
 #[derive(Clone)]
 pub struct Guard {
@@ -242,47 +239,7 @@ fn sign_in_required(method: &Method, path: &str, wants_json: bool) -> Response {
     (StatusCode::UNAUTHORIZED, body).into_response()
 }
 
-/// The error as the caller reads it: a server function's JSON error, or a short page.
-pub fn error_response(error: AppError, wants_json: bool) -> Response {
-    let status = error.status();
-    if wants_json {
-        let mut response = (status, error.ser()).into_response();
-        response.headers_mut().insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        );
-        return response;
-    }
-    let (title, links) = match status {
-        StatusCode::UNAUTHORIZED => ("Sign in", "<a href=\"/login\">Sign in</a>"),
-        StatusCode::BAD_REQUEST => (
-            "Request not readable",
-            "<a href=\"/\">Go to the overview</a>",
-        ),
-        _ => (
-            "Not allowed",
-            "<a href=\"/\">Go to the overview</a> · <a href=\"/login\">Sign in as someone else</a>",
-        ),
-    };
-    let body = plain_page(
-        title,
-        "",
-        &format!(
-            "<h1>{title}</h1><p>{}</p><p>{links}</p>",
-            app::components::format::escape_html(&error.to_string())
-        ),
-    );
-    (status, body).into_response()
-}
-
-/// A minimal page in the app's style, for answers given before the app renders.
-fn plain_page(title: &str, head: &str, body: &str) -> axum::response::Html<String> {
-    axum::response::Html(format!(
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{title} · Defense Export Tracker</title><link rel=\"stylesheet\" href=\"/pkg/dealtracker.css\">{head}</head>\
-         <body><main id=\"main\">{body}</main></body></html>"
-    ))
-}
+pub use app::web::{error_response, plain_page};
 
 /// The Content-Security-Policy of a response whose inline scripts carry `nonce`: the app's
 /// own scripts, styles and wasm and nothing else; no framing, no plugins, forms only to itself.

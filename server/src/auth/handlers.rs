@@ -5,7 +5,6 @@
 use super::guard::client_address;
 use super::{AuthSession, Credentials, SIGNED_IN_AT, hash_password};
 use crate::AppState;
-use crate::forms::{read_form, render_page};
 use app::accounts::{AccountEcho, SignInEcho};
 use app::domain::FieldErrors;
 use app::domain::account::{NewPassword, Role, Username, sign_in_target};
@@ -13,6 +12,7 @@ use app::domain::audit::AuditAction;
 use app::error::AppError;
 use app::storage::audit::{self, Actor};
 use app::storage::{StorageError, users};
+use app::web::{read_form, render_page};
 use axum::{
     body::Body,
     extract::{Path, State},
@@ -57,13 +57,14 @@ pub async fn sign_in(
         client: client.clone(),
     };
     let attempted = format!("username “{}”", form.username.trim());
+    let site = state.site();
     let failed = |message: String, status: StatusCode| {
         let echo = SignInEcho {
             username: form.username.trim().to_owned(),
             message,
             next: sign_in_target(&form.next),
         };
-        render_page(&state, parts.clone(), echo, status)
+        render_page(&site, parts.clone(), echo, status)
     };
     let address: IpAddr = client.parse().unwrap_or(IpAddr::from([0, 0, 0, 0]));
     if let Err(wait) = state.throttle.attempt(&form.username, address) {
@@ -169,6 +170,7 @@ pub async fn set_up(
         Ok(read) => read,
         Err(rejection) => return rejection,
     };
+    let site = state.site();
     let refuse = |errors: FieldErrors, status: StatusCode| {
         let echo = AccountEcho {
             values: vec![
@@ -177,7 +179,7 @@ pub async fn set_up(
             ],
             errors,
         };
-        render_page(&state, parts.clone(), echo, status)
+        render_page(&site, parts.clone(), echo, status)
     };
     let open = state.setup_token.lock().ok().and_then(|t| t.clone());
     if !open.is_some_and(|token| same_secret(&token, form.token.trim())) {
@@ -252,19 +254,20 @@ pub struct NewUserForm {
 }
 
 /// The users page again (the forms post to `/users/{id}…`, the page is `/users`).
-fn users_page_refusal(
+async fn users_page_refusal(
     state: &AppState,
     mut parts: axum::http::request::Parts,
     values: Vec<(String, String)>,
     errors: FieldErrors,
-) -> impl Future<Output = Response> + '_ {
+) -> Response {
     parts.uri = axum::http::Uri::from_static("/users");
     render_page(
-        state,
+        &state.site(),
         parts,
         AccountEcho { values, errors },
         StatusCode::UNPROCESSABLE_ENTITY,
     )
+    .await
 }
 
 fn encoded(value: &str) -> String {
@@ -311,7 +314,9 @@ pub async fn add_user(State(state): State<AppState>, request: Request<Body>) -> 
         Ok(_) => {
             Redirect::to(&format!("/users?added={}", encoded(username.as_str()))).into_response()
         }
-        Err(StorageError::UniqueViolation { .. }) => {
+        Err(StorageError::UniqueViolation {
+            constraint: Some(name),
+        }) if name == app::storage::constraints::USERNAME => {
             let errors = FieldErrors::single(
                 "username",
                 format!("“{username}” is taken (usernames ignore case); choose another."),

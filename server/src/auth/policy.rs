@@ -1,7 +1,9 @@
-//! Who may use what: every route, page and server function with the role it needs. The guard
-//! asks [`required`] before a request reaches any handler; anything this file does not list
-//! (a new server function, a new form route) is refused to everyone until it is added, and the
-//! authorization test, which walks the registered routes and server functions, fails until then.
+//! Who may use what: every route, page and server function with the role it needs. Each feature
+//! lists its own rows (`ACCESS` in its folder, merged in `app::features::ALL`); the server adds
+//! the public routes. The guard asks [`required`] before a request reaches any handler; anything
+//! no feature lists (a new server function, a new form route) is refused to everyone until it is
+//! added, and the authorization test, which walks the registered routes and server functions,
+//! fails until then.
 
 use app::domain::account::Role;
 use axum::http::Method;
@@ -16,70 +18,6 @@ pub enum Access {
     /// Not in the policy: refused to everyone.
     Unlisted,
 }
-
-/// Server functions (under `/api/`) by endpoint. Reads are for viewers, changes to deals for
-/// editors, exchange rates, users and the audit trail for admins.
-pub const SERVER_FNS: &[(&str, Role)] = &[
-    ("agreements/choices", Role::Viewer),
-    ("agreements/get", Role::Viewer),
-    ("agreements/list", Role::Viewer),
-    ("contracts/get", Role::Viewer),
-    ("contracts/list", Role::Viewer),
-    ("deliveries/list", Role::Viewer),
-    ("firms/count", Role::Viewer),
-    ("firms/family", Role::Viewer),
-    ("firms/get", Role::Viewer),
-    ("firms/list", Role::Viewer),
-    ("firms/references", Role::Viewer),
-    ("rates/get", Role::Viewer),
-    ("rates/list", Role::Viewer),
-    ("summary/headroom", Role::Viewer),
-    ("summary/portfolio", Role::Viewer),
-    ("systems/get", Role::Viewer),
-    ("systems/list", Role::Viewer),
-    ("systems/references", Role::Viewer),
-    ("audit/history", Role::Viewer),
-    ("agreements/create", Role::Editor),
-    ("agreements/delete", Role::Editor),
-    ("agreements/update", Role::Editor),
-    ("contracts/create", Role::Editor),
-    ("contracts/delete", Role::Editor),
-    ("contracts/deliveries/record", Role::Editor),
-    ("contracts/update", Role::Editor),
-    ("firms/create", Role::Editor),
-    ("firms/delete", Role::Editor),
-    ("firms/group", Role::Editor),
-    ("firms/update", Role::Editor),
-    ("import/preview", Role::Editor),
-    ("systems/create", Role::Editor),
-    ("systems/delete", Role::Editor),
-    ("systems/update", Role::Editor),
-    ("rates/create", Role::Admin),
-    ("rates/delete", Role::Admin),
-    ("rates/update", Role::Admin),
-    ("users/list", Role::Admin),
-    ("audit/list", Role::Admin),
-];
-
-/// Pages (GET) that need more than a viewer. Every other page is for any signed-in user.
-pub const PAGES: &[(&str, Role)] = &[
-    ("/agreements/new", Role::Editor),
-    ("/agreements/{id}/edit", Role::Editor),
-    ("/agreements/{id}/delete", Role::Editor),
-    ("/contracts/new", Role::Editor),
-    ("/contracts/{id}/edit", Role::Editor),
-    ("/contracts/{id}/delete", Role::Editor),
-    ("/systems/new", Role::Editor),
-    ("/systems/{id}/edit", Role::Editor),
-    ("/systems/{id}/delete", Role::Editor),
-    ("/firms/{id}/edit", Role::Editor),
-    ("/firms/{id}/delete", Role::Editor),
-    ("/import", Role::Editor),
-    ("/import/{token}", Role::Editor),
-    ("/rates/{id}/delete", Role::Admin),
-    ("/users", Role::Admin),
-    ("/audit", Role::Admin),
-];
 
 /// Routes anyone may use.
 pub const PUBLIC: &[(&str, &str)] = &[
@@ -126,8 +64,9 @@ pub fn required(method: &Method, route: Option<&str>, path: &str, forms: &FormRo
         return Access::Public;
     }
     if let Some(endpoint) = route.strip_prefix("/api/") {
-        return SERVER_FNS
+        return app::features::ALL
             .iter()
+            .flat_map(|feature| feature.access.server_fns)
             .find(|(name, _)| *name == endpoint)
             .map_or(Access::Unlisted, |(_, role)| Access::Role(*role));
     }
@@ -138,8 +77,9 @@ pub fn required(method: &Method, route: Option<&str>, path: &str, forms: &FormRo
         return Access::Role(*role);
     }
     if readable {
-        let role = PAGES
+        let role = app::features::ALL
             .iter()
+            .flat_map(|feature| feature.access.pages)
             .find(|(pattern, _)| *pattern == route)
             .map_or(Role::Viewer, |(_, role)| *role);
         return Access::Role(role);

@@ -2,8 +2,8 @@
 //! each is executed and delivered) and the contracts signed under it.
 
 use super::api::{get_agreement, list_agreements};
-use super::contracts::query_pairs;
-use super::view::{
+use crate::components::record::query_pairs;
+use crate::components::record::{
     Alternatives, BuyerFilter, ConfidenceBadge, FigureView, Pager, SourceList, date_text,
     money_text,
 };
@@ -16,12 +16,12 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 fn link(filter: &AgreementFilter) -> String {
-    super::view::with_query("/agreements", filter.to_query())
+    crate::components::record::with_query("/agreements", filter.to_query())
 }
 
 #[component]
 pub fn AgreementsPage() -> impl IntoView {
-    let (pairs, deleted) = super::view::take_deleted(query_pairs());
+    let (pairs, deleted) = crate::components::record::take_deleted(query_pairs());
     let (filter, ignored) = AgreementFilter::from_query(&pairs);
     let rows = Resource::new(
         {
@@ -37,9 +37,9 @@ pub fn AgreementsPage() -> impl IntoView {
             {crate::accounts::may(crate::domain::account::Role::Editor).then(|| view! { <a class="button primary" href="/agreements/new">"New agreement"</a> })}
         </div>
         <p class="lead">"Umbrella agreements with their ceilings; executive contracts are signed under them."</p>
-        <crate::transfer::pages::ExportCsv view=crate::transfer::View::Agreements pairs=super::contracts::query_pairs() />
-        <super::view::DeletedNotice name=deleted />
-        <super::view::IgnoredNotice ignored=ignored.clone() />
+        <crate::transfer::pages::ExportCsv view=crate::transfer::View::Agreements pairs=crate::components::record::query_pairs() />
+        <crate::components::record::DeletedNotice name=deleted />
+        <crate::components::record::IgnoredNotice ignored=ignored.clone() />
         <form method="get" action="/agreements" class="filters panel" role="search">
             <div class="field">
                 <label for="a-q">"Search"</label>
@@ -168,7 +168,7 @@ fn AgreementDetail(agreement: Agreement) -> impl IntoView {
             <dt>"Last changed"</dt>
             <dd><time datetime=crate::components::format::iso8601(&a.updated_at)>{crate::components::format::timestamp(&a.updated_at)}</time>{format!(" (version {})", a.version)}</dd>
         </dl>
-        <super::view::RecordActions href=format!("/agreements/{}", a.id) />
+        <crate::components::record::RecordActions href=format!("/agreements/{}", a.id) />
         <Alternatives alternatives=a.provenance.alternatives.clone() />
 
         <h2>"Ceiling lines"</h2>

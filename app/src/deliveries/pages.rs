@@ -1,10 +1,13 @@
 //! The deliveries list: what has arrived where, newest first.
 
-use super::api::{list_deliveries, list_systems};
-use super::contracts::query_pairs;
-use super::view::{BuyerFilter, ConfidenceBadge, Pager, SystemFilter, YearFilter, with_query};
+use super::api::list_deliveries;
+use crate::components::record::query_pairs;
+use crate::components::record::{
+    BuyerFilter, ConfidenceBadge, Pager, SystemFilter, YearFilter, with_query,
+};
 use crate::components::{ErrorPanel, SortHeader, SortLink, format};
 use crate::domain::filter::{ContractFilter, DealSort};
+use crate::systems::api::list_systems;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -24,8 +27,8 @@ pub fn DeliveriesPage() -> impl IntoView {
         <Title text="Deliveries" />
         <h1>"Deliveries"</h1>
         <p class="lead">"Units delivered, newest first. Record a delivery on its contract's page."</p>
-        <crate::transfer::pages::ExportCsv view=crate::transfer::View::Deliveries pairs=super::contracts::query_pairs() />
-        <super::view::IgnoredNotice ignored />
+        <crate::transfer::pages::ExportCsv view=crate::transfer::View::Deliveries pairs=crate::components::record::query_pairs() />
+        <crate::components::record::IgnoredNotice ignored />
         <Suspense fallback=|| view! { <p class="placeholder">"Loading deliveries…"</p> }>
             {move || {
                 let filter = filter.clone();

@@ -1,7 +1,7 @@
 //! System pages: the list (search, category, sort, pages) and a system's record.
 
 use super::api::{get_system, list_systems};
-use super::view::{DeletedNotice, Pager, RecordActions, take_deleted, with_query};
+use crate::components::record::{DeletedNotice, Pager, RecordActions, take_deleted, with_query};
 use crate::components::{ErrorPanel, NotFound, SortLink, format};
 use crate::domain::Category;
 use crate::domain::filter::ListQuery;
@@ -23,7 +23,7 @@ fn link(query: &ListQuery) -> String {
 
 #[component]
 pub fn SystemsPage() -> impl IntoView {
-    let (pairs, deleted) = take_deleted(super::contracts::query_pairs());
+    let (pairs, deleted) = take_deleted(crate::components::record::query_pairs());
     let columns: Vec<&str> = COLUMNS.iter().map(|(c, _)| *c).collect();
     let (query, ignored) = ListQuery::from_query(&pairs, &columns);
     let systems = Resource::new(|| (), |_| list_systems());
@@ -36,9 +36,9 @@ pub fn SystemsPage() -> impl IntoView {
             {crate::accounts::may(crate::domain::account::Role::Editor).then(|| view! { <a class="button primary" href="/systems/new">"New system"</a> })}
         </div>
         <p class="lead">"What is sold, in SIPRI's categories. A variant (K2PL) counts against a framework ceiling on its base system (K2)."</p>
-        <crate::transfer::pages::ExportCsv view=crate::transfer::View::Systems pairs=super::contracts::query_pairs() />
+        <crate::transfer::pages::ExportCsv view=crate::transfer::View::Systems pairs=crate::components::record::query_pairs() />
         <DeletedNotice name=deleted />
-        <super::view::IgnoredNotice ignored=ignored.clone() />
+        <crate::components::record::IgnoredNotice ignored=ignored.clone() />
         <form method="get" action="/systems" class="filters panel" role="search">
             <div class="field">
                 <label for="s-q">"Search"</label>
@@ -125,7 +125,7 @@ pub fn SystemPage() -> impl IntoView {
     else {
         return view! { <NotFound /> }.into_any();
     };
-    let saved = super::contracts::query_pairs()
+    let saved = crate::components::record::query_pairs()
         .iter()
         .any(|(k, _)| k == "created" || k == "saved");
     let data = Resource::new(

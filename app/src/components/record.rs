@@ -4,6 +4,7 @@ use crate::components::format;
 use crate::domain::register::{Alternative, Figure, Page, SourceRef, SystemRecord};
 use crate::domain::{Confidence, CountryCode, Money, PartialDate};
 use leptos::prelude::*;
+use leptos_router::hooks::use_location;
 
 /// `path?query`, or just `path` when the query is empty (a list's address with its filters).
 pub fn with_query(path: &str, query: String) -> String {
@@ -214,4 +215,12 @@ pub fn YearFilter(
             <input id=id name=name type="number" min="1945" max="2100" value=value.map(|y| y.to_string()).unwrap_or_default() />
         </div>
     }
+}
+
+/// The query of the current URL as pairs.
+pub fn query_pairs() -> Vec<(String, String)> {
+    let search = use_location().search.get_untracked();
+    url::form_urlencoded::parse(search.trim_start_matches('?').as_bytes())
+        .into_owned()
+        .collect()
 }

@@ -1,11 +1,14 @@
 //! Exchange rates: the list with a form to add one, and a rate's page to edit or delete it.
 //! Every change updates the USD equivalents of the contracts that depend on it.
 
-use super::editor::{Choice, Choices, ConflictPanel, Entry, currencies, hidden, route_id, summary};
-use super::entry::{EntryEcho, EntryFields, rate_fields, with_base};
+use super::form::rate_fields;
 use crate::components::{ErrorPanel, NotFound, format};
 use crate::domain::FieldErrors;
 use crate::domain::rate::ExchangeRate;
+use crate::forms::choices::Choices;
+use crate::forms::pages::{Doomed, delete_page};
+use crate::forms::widgets::{Choice, ConflictPanel, Entry, currencies, hidden, route_id, summary};
+use crate::forms::{EntryEcho, EntryFields, with_base};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -41,13 +44,14 @@ fn RateForm(
 #[component]
 pub fn RatesPage() -> impl IntoView {
     let echo = use_context::<EntryEcho>().unwrap_or_default();
-    let (_, deleted) = super::view::take_deleted(super::contracts::query_pairs());
+    let (_, deleted) =
+        crate::components::record::take_deleted(crate::components::record::query_pairs());
     let rates = Resource::new(|| (), |_| super::api::list_rates());
     view! {
         <Title text="Exchange rates" />
         <h1>"Exchange rates"</h1>
         <p class="lead">"Rates to US dollars. Every contract value has a USD equivalent at the rate of its signing date, or the nearest earlier one; totals in USD add those up. Changing a rate here updates every figure that depends on it."</p>
-        <super::view::DeletedNotice name=deleted />
+        <crate::components::record::DeletedNotice name=deleted />
         {crate::accounts::may(crate::domain::account::Role::Admin).then(|| view! {
             <h2>"Add a rate"</h2>
             <RateForm fields=echo.fields errors=echo.errors action="/rates/new".into() submit="Add rate" />
@@ -104,7 +108,7 @@ pub fn RatePage() -> impl IntoView {
         return view! { <NotFound /> }.into_any();
     };
     let echo = use_context::<EntryEcho>();
-    let saved = super::contracts::query_pairs()
+    let saved = crate::components::record::query_pairs()
         .iter()
         .any(|(k, _)| k == "created" || k == "saved");
     let rate = Resource::new(move || id, super::api::get_rate);
@@ -154,8 +158,8 @@ pub fn RatePage() -> impl IntoView {
 
 #[component]
 pub fn DeleteRatePage() -> impl IntoView {
-    super::editor::delete_page(super::api::get_rate, |r, id| {
-        let doomed = super::editor::Doomed {
+    delete_page(super::api::get_rate, |r, id| {
+        let doomed = Doomed {
             kind: "rate",
             title: format!("{} {}", r.currency, r.date),
             href: format!("/rates/{id}"),

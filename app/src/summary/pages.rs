@@ -2,9 +2,9 @@
 //! to the contracts behind it) and the framework headroom page (each ceiling line: executed,
 //! delivered, what remains). Server-rendered: no JavaScript needed, nothing added to the wasm.
 
-use super::contracts::query_pairs;
-use super::view::{BuyerFilter, Pager, YearFilter, with_query};
 use crate::components::chart::{BarChart, compact_usd};
+use crate::components::record::query_pairs;
+use crate::components::record::{BuyerFilter, Pager, YearFilter, with_query};
 use crate::components::{ErrorPanel, format};
 use crate::domain::filter::{AgreementFilter, ContractFilter};
 use crate::domain::register::{Agreement, CeilingLine};
@@ -99,8 +99,8 @@ pub fn SummaryPage() -> impl IntoView {
         <Title text="Summary" />
         <h1>"Portfolio summary"</h1>
         <p class="lead">"What is signed, ordered and delivered, by buyer, supplier, system, category and year. Every total links to the contracts behind it."</p>
-        <crate::transfer::pages::ExportCsv view=crate::transfer::View::Summary pairs=super::contracts::query_pairs() />
-        <super::view::IgnoredNotice ignored=ignored.clone() />
+        <crate::transfer::pages::ExportCsv view=crate::transfer::View::Summary pairs=crate::components::record::query_pairs() />
+        <crate::components::record::IgnoredNotice ignored=ignored.clone() />
         <form method="get" action="/summary" class="filters panel" role="search">
             <BuyerFilter id="s-buyer" selected=f.buyer />
             <div class="field">
@@ -229,8 +229,8 @@ pub fn HeadroomPage() -> impl IntoView {
         <Title text="Framework headroom" />
         <h1>"Framework headroom"</h1>
         <p class="lead">"For each framework agreement and ceiling line: the ceiling, what contracts under it have executed, what is delivered, and what remains."</p>
-        <crate::transfer::pages::ExportCsv view=crate::transfer::View::Agreements pairs=super::contracts::query_pairs() />
-        <super::view::IgnoredNotice ignored=ignored.clone() />
+        <crate::transfer::pages::ExportCsv view=crate::transfer::View::Agreements pairs=crate::components::record::query_pairs() />
+        <crate::components::record::IgnoredNotice ignored=ignored.clone() />
         <form method="get" action="/headroom" class="filters panel" role="search">
             <div class="field">
                 <label for="h-q">"Search"</label>

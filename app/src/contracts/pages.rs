@@ -1,34 +1,26 @@
 //! Contract pages: the filtered list and a contract's detail with its lines and deliveries.
 
 use super::api::{get_contract, list_contracts};
-use super::view::{
+use crate::components::record::{
     Alternatives, BuyerFilter, ConfidenceBadge, FigureView, Pager, SourceList, SystemFilter,
-    YearFilter, date_text, money_text,
+    YearFilter, date_text, money_text, query_pairs,
 };
-use super::{DeliveryEcho, DeliveryFields};
 use crate::components::{ErrorPanel, NotFound, format};
+use crate::deliveries::form::{DeliveryEcho, DeliveryForm};
 use crate::domain::filter::{ContractFilter, DealSort};
 use crate::domain::register::{Contract, ContractSummary, Page, SystemRecord};
-use crate::domain::{Category, Confidence, ContractStatus, FieldErrors, Firm, limits};
+use crate::domain::{Category, Confidence, ContractStatus, Firm};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_location, use_params_map};
-
-/// The query of the current URL as pairs.
-pub fn query_pairs() -> Vec<(String, String)> {
-    let search = use_location().search.get_untracked();
-    url::form_urlencoded::parse(search.trim_start_matches('?').as_bytes())
-        .into_owned()
-        .collect()
-}
+use leptos_router::hooks::use_params_map;
 
 fn link(filter: &ContractFilter) -> String {
-    super::view::with_query("/contracts", filter.to_query())
+    crate::components::record::with_query("/contracts", filter.to_query())
 }
 
 #[component]
 pub fn ContractsPage() -> impl IntoView {
-    let (pairs, deleted) = super::view::take_deleted(query_pairs());
+    let (pairs, deleted) = crate::components::record::take_deleted(query_pairs());
     let (filter, ignored) = ContractFilter::from_query(&pairs);
     let rows = Resource::new(
         {
@@ -41,7 +33,7 @@ pub fn ContractsPage() -> impl IntoView {
         || (),
         |_| async {
             let firms = crate::firms::api::list_firms().await?;
-            let systems = super::api::list_systems().await?;
+            let systems = crate::systems::api::list_systems().await?;
             Ok::<_, crate::error::AppError>((firms, systems))
         },
     );
@@ -53,11 +45,11 @@ pub fn ContractsPage() -> impl IntoView {
         </div>
         <p class="lead">"Executed contracts, each with its lines, deliveries and sources. Filter, sort and share the address: it holds the view."</p>
         <div class="page-tools">
-            <crate::transfer::pages::ExportCsv view=crate::transfer::View::Contracts pairs=super::contracts::query_pairs() />
+            <crate::transfer::pages::ExportCsv view=crate::transfer::View::Contracts pairs=crate::components::record::query_pairs() />
             {crate::accounts::may(crate::domain::account::Role::Editor).then(|| view! { <a class="button" href="/import">"Import CSV"</a> })}
         </div>
-        <super::view::DeletedNotice name=deleted />
-        <super::view::IgnoredNotice ignored=ignored.clone() />
+        <crate::components::record::DeletedNotice name=deleted />
+        <crate::components::record::IgnoredNotice ignored=ignored.clone() />
         <Suspense fallback=|| view! { <p class="placeholder">"Loading contracts…"</p> }>
             {move || {
                 let filter = filter.clone();
@@ -307,7 +299,7 @@ fn ContractDetail(
             <dt>"Last changed"</dt>
             <dd><time datetime=format::iso8601(&c.updated_at)>{format::timestamp(&c.updated_at)}</time>{format!(" (version {})", c.version)}</dd>
         </dl>
-        <super::view::RecordActions href=format!("/contracts/{}", c.id) />
+        <crate::components::record::RecordActions href=format!("/contracts/{}", c.id) />
         <Alternatives alternatives=c.provenance.alternatives.clone() />
 
         <h2>"Lines"</h2>
@@ -375,7 +367,7 @@ fn CeilingWarning(contract: Contract) -> impl IntoView {
         move || agreement.as_ref().map(|a| a.id),
         |id| async move {
             match id {
-                Some(id) => super::api::get_agreement(id).await.map(|a| {
+                Some(id) => crate::agreements::api::get_agreement(id).await.map(|a| {
                     a.ceilings
                         .into_iter()
                         .filter(|l| l.over_ceiling())
@@ -403,75 +395,6 @@ fn CeilingWarning(contract: Contract) -> impl IntoView {
                 })
             }}
         </Suspense>
-    }
-}
-
-/// Records a delivery. A plain form post: it ends on this page with the new row either way.
-#[component]
-fn DeliveryForm(contract: Contract, echo: Option<DeliveryEcho>) -> impl IntoView {
-    let echo = echo.unwrap_or_default();
-    let fields: DeliveryFields = echo.fields;
-    let errors: FieldErrors = echo.errors;
-    let error = |field: &str| errors.get(field).unwrap_or_default().to_owned();
-    let invalid = |field: &str| errors.get(field).is_some().to_string();
-    let chosen_line = fields.line_id.clone();
-    let chosen_confidence = if fields.confidence.is_empty() {
-        "reported".to_owned()
-    } else {
-        fields.confidence.clone()
-    };
-    view! {
-        <section class="panel" aria-labelledby="record-delivery">
-            <h2 id="record-delivery">"Record a delivery"</h2>
-            {(!errors.is_empty()).then(|| view! {
-                <p class="alert alert-error" role="alert">"Nothing was saved. Correct the fields marked below."</p>
-            })}
-            <form method="post" action=format!("/contracts/{}/deliveries", contract.id) class="form-grid">
-                <div class="field" class:invalid=errors.get("line_id").is_some()>
-                    <label for="d-line">"Line"</label>
-                    <select id="d-line" name="line_id" required aria-invalid=invalid("line_id") aria-describedby="d-line-error">
-                        {contract.lines.iter().map(|l| {
-                            let label = match l.undelivered() {
-                                Some(left) => format!("{} ({} still to deliver)", l.system.name, format::thousands(left)),
-                                None => format!("{} (quantity not disclosed)", l.system.name),
-                            };
-                            view! { <option value=l.id.to_string() selected=chosen_line == l.id.to_string()>{label}</option> }
-                        }).collect_view()}
-                    </select>
-                    <p class="field-error" id="d-line-error">{error("line_id")}</p>
-                </div>
-                <div class="field" class:invalid=errors.get("delivered_on").is_some()>
-                    <label for="d-date">"Delivered on"</label>
-                    <input id="d-date" name="delivered_on" type="text" required inputmode="numeric" maxlength="10" placeholder="YYYY-MM-DD"
-                        value=fields.delivered_on.clone() aria-invalid=invalid("delivered_on") aria-describedby="d-date-error" />
-                    <p class="hint">"A day, or YYYY-MM or YYYY when the source gives no more."</p>
-                    <p class="field-error" id="d-date-error">{error("delivered_on")}</p>
-                </div>
-                <div class="field" class:invalid=errors.get("units").is_some()>
-                    <label for="d-units">"Units"</label>
-                    <input id="d-units" name="units" type="text" inputmode="numeric" required maxlength="9"
-                        value=fields.units.clone() aria-invalid=invalid("units") aria-describedby="d-units-error" />
-                    <p class="field-error" id="d-units-error">{error("units")}</p>
-                </div>
-                <div class="field" class:invalid=errors.get("confidence").is_some()>
-                    <label for="d-confidence">"Confidence"</label>
-                    <select id="d-confidence" name="confidence" aria-invalid=invalid("confidence") aria-describedby="d-confidence-error">
-                        {Confidence::ALL.iter().map(|c| view! {
-                            <option value=c.as_str() selected=chosen_confidence == c.as_str()>{c.as_str()}</option>
-                        }).collect_view()}
-                    </select>
-                    <p class="field-error" id="d-confidence-error">{error("confidence")}</p>
-                </div>
-                <div class="field" class:invalid=errors.get("notes").is_some()>
-                    <label for="d-notes">"Notes and source"</label>
-                    <textarea id="d-notes" name="notes" rows="2" maxlength=limits::NOTES_MAX aria-invalid=invalid("notes") aria-describedby="d-notes-error">{fields.notes.clone()}</textarea>
-                    <p class="field-error" id="d-notes-error">{error("notes")}</p>
-                </div>
-                <div class="form-actions">
-                    <button type="submit" class="button primary">"Record delivery"</button>
-                </div>
-            </form>
-        </section>
     }
 }
 

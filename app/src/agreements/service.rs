@@ -1,0 +1,115 @@
+//! Framework agreement use cases.
+
+use crate::domain::filter::AgreementFilter;
+use crate::domain::register::{Agreement, AgreementSummary, Page};
+use crate::domain::{Created, FieldErrors, FormOutcome, Removal};
+use crate::error::AppError;
+use crate::forms::references::{reference_refused, with_references};
+use crate::storage::{Db, StorageError, agreements};
+
+pub async fn list_agreements(
+    db: &Db,
+    filter: &AgreementFilter,
+) -> Result<Page<AgreementSummary>, AppError> {
+    Ok(agreements::list(db, filter).await?)
+}
+
+pub async fn get_agreement(db: &Db, id: i64) -> Result<Agreement, AppError> {
+    agreements::get(db, id)
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("Agreement {id}")))
+}
+
+/// Stores a new framework agreement with its ceiling lines from the entry form.
+pub async fn create_agreement(
+    db: &Db,
+    fields: &crate::forms::EntryFields,
+) -> Result<Created<Agreement>, AppError> {
+    let draft = match with_references(db, fields, super::form::agreement_draft(fields)).await? {
+        Ok(draft) => draft,
+        Err(errors) => return Ok(FormOutcome::Invalid(errors)),
+    };
+    match agreements::insert(db, &draft).await {
+        Ok(id) => {
+            tracing::info!(agreement.id = id, "agreement created");
+            Ok(FormOutcome::Saved(get_agreement(db, id).await?))
+        }
+        Err(error @ StorageError::ForeignKeyViolation { .. }) => {
+            reference_refused(db, fields, error).await
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// Saves the edit form of agreement `id`, as `update_contract` does for contracts.
+pub async fn update_agreement(
+    db: &Db,
+    id: i64,
+    fields: &crate::forms::EntryFields,
+) -> Result<FormOutcome<Agreement>, AppError> {
+    use agreements::AgreementEdit;
+    let draft = match (
+        with_references(db, fields, super::form::agreement_draft(fields)).await?,
+        crate::forms::version(fields),
+    ) {
+        (Ok(draft), Ok(version)) => (draft, version),
+        (Err(mut errors), version) => {
+            if let Err(message) = version {
+                errors.add("title", message);
+            }
+            return Ok(FormOutcome::Invalid(errors));
+        }
+        (Ok(_), Err(message)) => {
+            return Ok(FormOutcome::Invalid(FieldErrors::single("title", message)));
+        }
+    };
+    match agreements::update(db, id, draft.1, &draft.0).await {
+        Ok(AgreementEdit::Done) => {
+            tracing::info!(agreement.id = id, "agreement updated");
+            Ok(FormOutcome::Saved(get_agreement(db, id).await?))
+        }
+        Ok(AgreementEdit::Stale) => Ok(FormOutcome::Conflict {
+            current: get_agreement(db, id).await?,
+        }),
+        Ok(AgreementEdit::Missing) => Err(AppError::not_found(format!("Agreement {id}"))),
+        Ok(AgreementEdit::BuyerInUse { contracts }) => {
+            Ok(FormOutcome::Invalid(FieldErrors::single(
+                "buyer",
+                format!(
+                    "{} under this agreement {} the current buyer; a contract under a framework has the framework's buyer.",
+                    if contracts == 1 {
+                        "1 contract".to_owned()
+                    } else {
+                        format!("{contracts} contracts")
+                    },
+                    if contracts == 1 { "has" } else { "have" },
+                ),
+            )))
+        }
+        Err(error @ StorageError::ForeignKeyViolation { .. }) => {
+            reference_refused(db, fields, error).await
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// Deletes agreement `id`, unless contracts are still under it (they are listed instead).
+pub async fn delete_agreement(db: &Db, id: i64, version: i64) -> Result<Removal, AppError> {
+    let by = agreements::references(db, id).await?;
+    if !by.is_empty() {
+        return Ok(Removal::Referenced { by });
+    }
+    match agreements::delete(db, id, version).await {
+        // A contract added under it since the check.
+        Err(StorageError::ForeignKeyViolation { .. }) => Ok(Removal::Referenced {
+            by: agreements::references(db, id).await?,
+        }),
+        deleted => {
+            let removal = Removal::from(deleted?);
+            if removal == Removal::Deleted {
+                tracing::info!(agreement.id = id, "agreement deleted");
+            }
+            Ok(removal)
+        }
+    }
+}

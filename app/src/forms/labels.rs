@@ -1,0 +1,45 @@
+//! Readable names of form fields, for conflict lists and import previews.
+
+/// A readable name for a form field: `line2_quantity` → "Line 3: quantity".
+pub fn field_label(key: &str) -> String {
+    let plain = |name: &str| -> String {
+        match name {
+            "title" => "Title",
+            "agreement_id" => "Framework agreement",
+            "supplier_id" | "id" => "Supplier",
+            "buyer" => "Buyer",
+            "agency" => "Buying agency",
+            "signed_on" => "Signed on",
+            "status" => "Status",
+            "delivery_period" => "Delivery period",
+            "local_production" => "Local production",
+            "notes" => "Notes",
+            "value_amount" | "value" | "amount" => "Value",
+            "value_currency" | "currency" => "Currency",
+            "value_confidence" | "confidence" => "Confidence",
+            "value_basis" | "basis" => "Basis",
+            "system" => "System",
+            "quantity" => "Quantity",
+            "publisher" => "Publisher",
+            "url" => "Address",
+            "date" => "Date",
+            "backs" => "Supports",
+            other => other,
+        }
+        .to_owned()
+    };
+    for (prefix, name) in [
+        ("line", "Line"),
+        ("source", "Source"),
+        ("alt", "Other figure"),
+        ("supplier", "Supplier"),
+    ] {
+        if let Some(rest) = key.strip_prefix(prefix)
+            && let Some((index, field)) = rest.split_once('_')
+            && let Ok(index) = index.parse::<usize>()
+        {
+            return format!("{name} {}: {}", index + 1, plain(field).to_lowercase());
+        }
+    }
+    plain(key)
+}

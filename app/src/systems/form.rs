@@ -1,0 +1,186 @@
+//! The system form, parsed into a draft, and the pages that add, edit and delete a system.
+
+use crate::domain::register::{SystemDraft, SystemRecord};
+use crate::domain::{Category, FieldErrors};
+use crate::error::AppError;
+use crate::forms::choices::Choices;
+use crate::forms::pages::{Doomed, Kind, delete_page, edit_page, new_page};
+use crate::forms::parse::{lines_text, optional_id, text};
+use crate::forms::widgets::{Choice, Entry, hidden, summary};
+use crate::forms::{Editable, EntryFields};
+use leptos::prelude::*;
+
+/// Parses the system form (`designation`, `description`, `category`, `maker_id`,
+/// `variant_of_id`).
+pub fn system_draft(fields: &EntryFields) -> Result<SystemDraft, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let designation = errors.check(
+        "designation",
+        text(
+            fields,
+            "designation",
+            "designation (K9A1, FA-50PL…)",
+            100,
+            true,
+        ),
+    );
+    let description = errors.check(
+        "description",
+        lines_text(fields, "description", "description", 2000),
+    );
+    let category = errors.check("category", Category::parse(fields.get("category")));
+    let maker_id = errors.check(
+        "maker_id",
+        optional_id(fields, "maker_id", "maker")
+            .and_then(|m| m.ok_or_else(|| "Choose the firm that makes it.".to_owned())),
+    );
+    let variant_of_id = errors
+        .check(
+            "variant_of_id",
+            optional_id(fields, "variant_of_id", "base system"),
+        )
+        .flatten();
+    match (
+        designation,
+        description,
+        category,
+        maker_id,
+        errors.is_empty(),
+    ) {
+        (Some(designation), Some(description), Some(category), Some(maker_id), true) => {
+            Ok(SystemDraft {
+                designation,
+                description,
+                category,
+                maker_id,
+                variant_of_id,
+            })
+        }
+        _ => Err(errors),
+    }
+}
+
+/// The fields of a stored system, as its edit form starts.
+pub fn system_fields(system: &SystemRecord) -> EntryFields {
+    let mut fields = EntryFields::default();
+    fields.set("version", system.version.to_string());
+    fields.set("designation", system.designation.clone());
+    fields.set("description", system.description.clone());
+    fields.set("category", system.category.as_str());
+    fields.set("maker_id", system.maker.id.to_string());
+    if let Some(base) = &system.variant_of {
+        fields.set("variant_of_id", base.id.to_string());
+    }
+    fields
+}
+
+impl Editable for SystemRecord {
+    fn id(&self) -> i64 {
+        self.id
+    }
+    fn label(&self) -> String {
+        self.designation.clone()
+    }
+    fn fields(&self) -> EntryFields {
+        system_fields(self)
+    }
+    fn saved_at(&self) -> i64 {
+        self.updated_at.timestamp_micros()
+    }
+}
+
+/// The system form; `action` is where it posts. `id` is the system being edited (it cannot
+/// be its own base).
+#[component]
+fn SystemForm(
+    fields: EntryFields,
+    errors: FieldErrors,
+    choices: Choices,
+    action: String,
+    cancel: String,
+    #[prop(optional)] id: Option<i64>,
+) -> impl IntoView {
+    let categories: Vec<(String, String)> = Category::ALL
+        .iter()
+        .map(|c| (c.as_str().into(), c.as_str().into()))
+        .collect();
+    // Variants are one level deep: only base systems can be chosen.
+    let bases: Vec<(String, String)> = choices
+        .systems
+        .iter()
+        .filter(|s| s.variant_of.is_none() && Some(s.id) != id)
+        .map(|s| (s.id.to_string(), s.designation.clone()))
+        .collect();
+    let f = fields.clone();
+    let e = errors.clone();
+    view! {
+        {summary(&errors)}
+        <form method="post" action=action class="panel entry">
+            {hidden(&f, "version".into())}
+            {hidden(&f, "base".into())}
+            <fieldset class="form-grid">
+                <legend>"The system"</legend>
+                <Entry label="Designation" name="designation".into() fields=f.clone() errors=e.clone() required=true max=100 hint="As it is sold: K2, K9A1, FA-50PL, K239 Chunmoo" />
+                <Choice label="Category" name="category".into() fields=f.clone() errors=e.clone() options=categories empty="Choose a category…" />
+                <Choice label="Maker" name="maker_id".into() fields=f.clone() errors=e.clone() options=choices.firm_options() empty="Choose a firm…" />
+                <Choice label="Variant of" name="variant_of_id".into() fields=f.clone() errors=e.clone() options=bases empty="None (a base system)" />
+                <Entry label="Description" name="description".into() fields=f errors=e max=2000 multiline=true />
+            </fieldset>
+            <div class="form-actions">
+                <button type="submit" class="button primary">"Save system"</button>
+                <a class="button" href=cancel>"Cancel"</a>
+            </div>
+        </form>
+    }
+}
+
+const SYSTEMS: Kind = Kind {
+    list_href: "/systems",
+    list_name: "Systems",
+    what: "system",
+};
+
+fn system_form(
+    fields: EntryFields,
+    errors: FieldErrors,
+    choices: Choices,
+    action: String,
+    cancel: String,
+    id: Option<i64>,
+) -> AnyView {
+    match id {
+        Some(id) => view! { <SystemForm fields errors choices action cancel id /> }.into_any(),
+        None => view! { <SystemForm fields errors choices action cancel /> }.into_any(),
+    }
+}
+
+#[component]
+pub fn NewSystemPage() -> impl IntoView {
+    new_page(SYSTEMS, "New system", system_form)
+}
+
+#[component]
+pub fn EditSystemPage() -> impl IntoView {
+    edit_page(SYSTEMS, super::api::get_system, system_form)
+}
+
+/// A system with what still refers to it.
+async fn system_and_references(
+    id: i64,
+) -> Result<(crate::domain::register::SystemRecord, Vec<String>), AppError> {
+    Ok((
+        super::api::get_system(id).await?,
+        super::api::system_references(id).await?,
+    ))
+}
+
+#[component]
+pub fn DeleteSystemPage() -> impl IntoView {
+    delete_page(system_and_references, |(s, references), id| {
+        let consequence = "nothing else (no deal refers to it)".to_owned();
+        (
+            Doomed::of(SYSTEMS, id, s.designation, s.version, consequence),
+            references,
+        )
+    })
+}
