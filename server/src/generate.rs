@@ -391,10 +391,15 @@ pub async fn measure(db: &Db, runs: usize) -> Result<(), String> {
                 .await
                 .map_err(|e| e.to_string())?
                 .map_or(0, |r| r.version);
-            app::storage::rates::update(db, rate.id, version, &draft)
-                .await
-                .map(|_| ())
-                .map_err(|e| e.to_string())
+            app::storage::rates::update(
+                db,
+                app::domain::RateId(rate.id),
+                app::domain::Version(version),
+                &draft,
+            )
+            .await
+            .map(|_| ())
+            .map_err(|e| e.to_string())
         })
         .await?;
         println!(

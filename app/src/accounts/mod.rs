@@ -90,11 +90,7 @@ pub const ACCESS: crate::features::Access = crate::features::Access {
     ],
 };
 
-use leptos_router::{
-    MatchNestedRoutes, SsrMode,
-    components::Route,
-    path,
-};
+use leptos_router::{MatchNestedRoutes, SsrMode, components::Route, path};
 
 /// Sign-in, first-start set-up, users and the audit trail, as the app's route table takes them.
 #[component(transparent)]

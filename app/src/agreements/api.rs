@@ -36,10 +36,25 @@ pub async fn update_agreement(
     id: i64,
     fields: EntryFields,
 ) -> Result<FormOutcome<Agreement>, AppError> {
-    answer(async { super::service::update_agreement(&db()?, id, &fields).await }.await)
+    answer(
+        async {
+            super::service::update_agreement(&db()?, crate::domain::AgreementId(id), &fields).await
+        }
+        .await,
+    )
 }
 
 #[server(endpoint = "agreements/delete", input = Json)]
 pub async fn delete_agreement(id: i64, version: i64) -> Result<Removal, AppError> {
-    answer(async { super::service::delete_agreement(&db()?, id, version).await }.await)
+    answer(
+        async {
+            super::service::delete_agreement(
+                &db()?,
+                crate::domain::AgreementId(id),
+                crate::domain::Version(version),
+            )
+            .await
+        }
+        .await,
+    )
 }

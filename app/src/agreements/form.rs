@@ -69,10 +69,19 @@ pub fn agreement_draft(fields: &EntryFields) -> Result<AgreementDraft, FieldErro
     let mut errors = FieldErrors::new();
     let title = errors.check(
         "title",
-        text(fields, "title", "agreement's title", 300, true),
+        text(
+            fields,
+            "title",
+            "agreement's title",
+            limits::TITLE_MAX,
+            true,
+        ),
     );
     let buyer = errors.check("buyer", CountryCode::parse(fields.get("buyer")));
-    let agency = errors.check("agency", text(fields, "agency", "agency", 200, false));
+    let agency = errors.check(
+        "agency",
+        text(fields, "agency", "agency", limits::AGENCY_MAX, false),
+    );
     let signed_on = errors.check("signed_on", optional_date(fields, "signed_on"));
     let status = errors.check("status", AgreementStatus::parse(fields.get("status")));
     let mut supplier_ids: Vec<i64> = Vec::new();
@@ -165,8 +174,8 @@ fn AgreementForm(
                 <legend>"The agreement"</legend>
                 <Entry label="Title" name="title".into() fields=f.clone() errors=e.clone() required=true />
                 <Choice label="Buyer" name="buyer".into() fields=f.clone() errors=e.clone() options=countries() empty="Choose a country…" />
-                <Entry label="Buying agency" name="agency".into() fields=f.clone() errors=e.clone() max=200 />
-                <Entry label="Signed on" name="signed_on".into() fields=f.clone() errors=e.clone() max=10 hint="YYYY-MM-DD, or YYYY-MM or YYYY" />
+                <Entry label="Buying agency" name="agency".into() fields=f.clone() errors=e.clone() max=limits::AGENCY_MAX />
+                <Entry label="Signed on" name="signed_on".into() fields=f.clone() errors=e.clone() max=limits::DATE_MAX hint="YYYY-MM-DD, or YYYY-MM or YYYY" />
                 <Choice label="Status" name="status".into() fields=f.clone() errors=e.clone() options=statuses default="signed" />
                 <Entry label="Notes" name="notes".into() fields=f.clone() errors=e.clone() max=limits::NOTES_MAX multiline=true />
                 {(0..f.rows("supplier", LINE_ROWS)).map(|i| view! {

@@ -10,6 +10,7 @@ use crate::components::record::{
 use crate::components::{ErrorPanel, NotFound, SortHeader, SortLink, format};
 use crate::domain::AgreementStatus;
 use crate::domain::filter::{AgreementFilter, DealSort};
+use crate::domain::limits;
 use crate::domain::register::Agreement;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -43,7 +44,7 @@ pub fn AgreementsPage() -> impl IntoView {
         <form method="get" action="/agreements" class="filters panel" role="search">
             <div class="field">
                 <label for="a-q">"Search"</label>
-                <input id="a-q" name="q" type="search" maxlength="200" value=filter.q.clone().unwrap_or_default() />
+                <input id="a-q" name="q" type="search" maxlength=limits::SEARCH_MAX value=filter.q.clone().unwrap_or_default() />
             </div>
             <BuyerFilter id="a-buyer" selected=filter.buyer />
             <div class="field">

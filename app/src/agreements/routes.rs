@@ -1,63 +1,52 @@
 //! The framework agreement's plain-form routes (JavaScript off or not loaded yet).
 
-use crate::domain::account::Role::Editor;
-use crate::forms::{EntryEcho, EntryFields};
-use crate::web::{FormRoute, Site, answer_delete, answer_save, read_form};
-use axum::{
-    body::Body,
-    extract::{Path, State},
-    http::Request,
-    response::Response,
-    routing::post,
-};
+use super::service;
+use crate::domain::account::Role;
+use crate::domain::{Created, FormOutcome, Removal};
+use crate::error::AppError;
+use crate::forms::EntryFields;
+use crate::storage::Db;
+use crate::web::{EntryKind, FormRoute, entry_routes};
 
 pub fn routes() -> Vec<FormRoute> {
-    vec![
-        FormRoute::post("/agreements/new", Editor, post(create)),
-        FormRoute::post("/agreements/{id}/edit", Editor, post(update)),
-        FormRoute::post("/agreements/{id}/delete", Editor, post(delete)),
-    ]
+    entry_routes::<Agreements>()
 }
 
-/// `POST /agreements/new`: store the agreement, then show it.
-async fn create(State(site): State<Site>, request: Request<Body>) -> Response {
-    let (parts, fields) = match read_form::<EntryFields>(request).await {
-        Ok(read) => read,
-        Err(rejection) => return rejection,
-    };
-    let outcome = super::service::create_agreement(&site.db, &fields).await;
-    answer_save::<_, _, _, EntryEcho>(&site, parts, fields, outcome, |c| {
-        format!("/agreements/{}?created=1", c.id)
-    })
-    .await
-}
+pub struct Agreements;
 
-/// `POST /agreements/{id}/edit`: save the agreement over its stored version, then show it.
-async fn update(State(site): State<Site>, Path(id): Path<i64>, request: Request<Body>) -> Response {
-    let (parts, fields) = match read_form::<EntryFields>(request).await {
-        Ok(read) => read,
-        Err(rejection) => return rejection,
-    };
-    let outcome = super::service::update_agreement(&site.db, id, &fields).await;
-    answer_save::<_, _, _, EntryEcho>(&site, parts, fields, outcome, |c| {
-        format!("/agreements/{}?saved=1", c.id)
-    })
-    .await
-}
+impl EntryKind for Agreements {
+    type Record = crate::domain::register::Agreement;
+    const COLLECTION: &'static str = "agreements";
+    const NEW: &'static str = "/agreements/new";
+    const EDIT: &'static str = "/agreements/{id}/edit";
+    const DELETE: &'static str = "/agreements/{id}/delete";
+    const ROLE: Role = Role::Editor;
 
-/// `POST /agreements/{id}/delete`: delete after the confirmation page, then go to the list.
-async fn delete(State(site): State<Site>, Path(id): Path<i64>, request: Request<Body>) -> Response {
-    let (parts, form) = match read_form::<crate::web::DeleteForm>(request).await {
-        Ok(read) => read,
-        Err(rejection) => return rejection,
-    };
-    let outcome = async {
-        let title = super::service::get_agreement(&site.db, id).await?.title;
-        Ok((
-            title,
-            super::service::delete_agreement(&site.db, id, form.version).await?,
-        ))
+    async fn create(
+        db: &Db,
+        fields: &EntryFields,
+    ) -> Result<Created<crate::domain::register::Agreement>, AppError> {
+        service::create_agreement(db, fields).await
     }
-    .await;
-    answer_delete(&site, parts, "agreements", outcome).await
+
+    async fn update(
+        db: &Db,
+        id: i64,
+        fields: &EntryFields,
+    ) -> Result<FormOutcome<crate::domain::register::Agreement>, AppError> {
+        service::update_agreement(db, crate::domain::AgreementId(id), fields).await
+    }
+
+    async fn name(db: &Db, id: i64) -> Result<String, AppError> {
+        Ok(service::get_agreement(db, id).await?.title)
+    }
+
+    async fn delete(db: &Db, id: i64, version: i64) -> Result<Removal, AppError> {
+        service::delete_agreement(
+            db,
+            crate::domain::AgreementId(id),
+            crate::domain::Version(version),
+        )
+        .await
+    }
 }

@@ -2,10 +2,10 @@
 
 use crate::domain::filter::AgreementFilter;
 use crate::domain::register::{Agreement, AgreementSummary, Page};
-use crate::domain::{Created, FieldErrors, FormOutcome, Removal};
+use crate::domain::{AgreementId, Created, FieldErrors, FormOutcome, Removal, Version};
 use crate::error::AppError;
 use crate::forms::references::{reference_refused, with_references};
-use crate::storage::{Db, StorageError, agreements};
+use crate::storage::{Db, StorageError, Versioned, agreements};
 
 pub async fn list_agreements(
     db: &Db,
@@ -44,10 +44,10 @@ pub async fn create_agreement(
 /// Saves the edit form of agreement `id`, as `update_contract` does for contracts.
 pub async fn update_agreement(
     db: &Db,
-    id: i64,
+    id: AgreementId,
     fields: &crate::forms::EntryFields,
 ) -> Result<FormOutcome<Agreement>, AppError> {
-    use agreements::AgreementEdit;
+    use agreements::AgreementRefusal;
     let draft = match (
         with_references(db, fields, super::form::agreement_draft(fields)).await?,
         crate::forms::version(fields),
@@ -64,15 +64,15 @@ pub async fn update_agreement(
         }
     };
     match agreements::update(db, id, draft.1, &draft.0).await {
-        Ok(AgreementEdit::Done) => {
-            tracing::info!(agreement.id = id, "agreement updated");
-            Ok(FormOutcome::Saved(get_agreement(db, id).await?))
+        Ok(Versioned::Done) => {
+            tracing::info!(agreement.id = id.get(), "agreement updated");
+            Ok(FormOutcome::Saved(get_agreement(db, id.get()).await?))
         }
-        Ok(AgreementEdit::Stale) => Ok(FormOutcome::Conflict {
-            current: get_agreement(db, id).await?,
+        Ok(Versioned::Stale) => Ok(FormOutcome::Conflict {
+            current: get_agreement(db, id.get()).await?,
         }),
-        Ok(AgreementEdit::Missing) => Err(AppError::not_found(format!("Agreement {id}"))),
-        Ok(AgreementEdit::BuyerInUse { contracts }) => {
+        Ok(Versioned::Missing) => Err(AppError::not_found(format!("Agreement {id}"))),
+        Ok(Versioned::Refused(AgreementRefusal::BuyerInUse { contracts })) => {
             Ok(FormOutcome::Invalid(FieldErrors::single(
                 "buyer",
                 format!(
@@ -94,20 +94,24 @@ pub async fn update_agreement(
 }
 
 /// Deletes agreement `id`, unless contracts are still under it (they are listed instead).
-pub async fn delete_agreement(db: &Db, id: i64, version: i64) -> Result<Removal, AppError> {
-    let by = agreements::references(db, id).await?;
+pub async fn delete_agreement(
+    db: &Db,
+    id: AgreementId,
+    version: Version,
+) -> Result<Removal, AppError> {
+    let by = agreements::references(db, id.get()).await?;
     if !by.is_empty() {
         return Ok(Removal::Referenced { by });
     }
     match agreements::delete(db, id, version).await {
         // A contract added under it since the check.
         Err(StorageError::ForeignKeyViolation { .. }) => Ok(Removal::Referenced {
-            by: agreements::references(db, id).await?,
+            by: agreements::references(db, id.get()).await?,
         }),
         deleted => {
             let removal = Removal::from(deleted?);
             if removal == Removal::Deleted {
-                tracing::info!(agreement.id = id, "agreement deleted");
+                tracing::info!(agreement.id = id.get(), "agreement deleted");
             }
             Ok(removal)
         }

@@ -32,10 +32,25 @@ pub async fn update_contract(
     id: i64,
     fields: EntryFields,
 ) -> Result<FormOutcome<Contract>, AppError> {
-    answer(async { super::service::update_contract(&db()?, id, &fields).await }.await)
+    answer(
+        async {
+            super::service::update_contract(&db()?, crate::domain::ContractId(id), &fields).await
+        }
+        .await,
+    )
 }
 
 #[server(endpoint = "contracts/delete", input = Json)]
 pub async fn delete_contract(id: i64, version: i64) -> Result<Removal, AppError> {
-    answer(async { super::service::delete_contract(&db()?, id, version).await }.await)
+    answer(
+        async {
+            super::service::delete_contract(
+                &db()?,
+                crate::domain::ContractId(id),
+                crate::domain::Version(version),
+            )
+            .await
+        }
+        .await,
+    )
 }

@@ -81,7 +81,7 @@ pub fn contract_draft(fields: &EntryFields) -> Result<ContractDraft, FieldErrors
     let mut errors = FieldErrors::new();
     let title = errors.check(
         "title",
-        text(fields, "title", "contract's title", 300, true),
+        text(fields, "title", "contract's title", limits::TITLE_MAX, true),
     );
     let agreement_id = errors
         .check(
@@ -96,17 +96,31 @@ pub fn contract_draft(fields: &EntryFields) -> Result<ContractDraft, FieldErrors
         )
         .flatten();
     let buyer = errors.check("buyer", CountryCode::parse(fields.get("buyer")));
-    let agency = errors.check("agency", text(fields, "agency", "agency", 200, false));
+    let agency = errors.check(
+        "agency",
+        text(fields, "agency", "agency", limits::AGENCY_MAX, false),
+    );
     let signed_on = errors.check("signed_on", optional_date(fields, "signed_on"));
     let status = errors.check("status", ContractStatus::parse(fields.get("status")));
     let provenance = provenance(fields, &mut errors);
     let delivery_period = errors.check(
         "delivery_period",
-        text(fields, "delivery_period", "delivery period", 100, false),
+        text(
+            fields,
+            "delivery_period",
+            "delivery period",
+            limits::DELIVERY_PERIOD_MAX,
+            false,
+        ),
     );
     let local_production = errors.check(
         "local_production",
-        lines_text(fields, "local_production", "local production", 2000),
+        lines_text(
+            fields,
+            "local_production",
+            "local production",
+            limits::PROSE_MAX,
+        ),
     );
     let notes = errors.check(
         "notes",
@@ -194,11 +208,11 @@ fn ContractForm(
                 <Choice label="Framework agreement" name="agreement_id".into() fields=f.clone() errors=e.clone() options=choices.agreement_options() empty="None (a stand-alone contract)" />
                 <Choice label="Supplier" name="supplier_id".into() fields=f.clone() errors=e.clone() options=choices.firm_options() empty="Not recorded" />
                 <Choice label="Buyer" name="buyer".into() fields=f.clone() errors=e.clone() options=countries() empty="Choose a country…" />
-                <Entry label="Buying agency" name="agency".into() fields=f.clone() errors=e.clone() max=200 hint="e.g. Armament Agency (Agencja Uzbrojenia)" />
-                <Entry label="Signed on" name="signed_on".into() fields=f.clone() errors=e.clone() max=10 hint="YYYY-MM-DD, or YYYY-MM or YYYY as the source gives it" />
+                <Entry label="Buying agency" name="agency".into() fields=f.clone() errors=e.clone() max=limits::AGENCY_MAX hint="e.g. Armament Agency (Agencja Uzbrojenia)" />
+                <Entry label="Signed on" name="signed_on".into() fields=f.clone() errors=e.clone() max=limits::DATE_MAX hint="YYYY-MM-DD, or YYYY-MM or YYYY as the source gives it" />
                 <Choice label="Status" name="status".into() fields=f.clone() errors=e.clone() options=statuses default="signed" />
-                <Entry label="Delivery period" name="delivery_period".into() fields=f.clone() errors=e.clone() max=100 hint="e.g. 2026–2027" />
-                <Entry label="Local production" name="local_production".into() fields=f.clone() errors=e.clone() max=2000 multiline=true />
+                <Entry label="Delivery period" name="delivery_period".into() fields=f.clone() errors=e.clone() max=limits::DELIVERY_PERIOD_MAX hint="e.g. 2026–2027" />
+                <Entry label="Local production" name="local_production".into() fields=f.clone() errors=e.clone() max=limits::PROSE_MAX multiline=true />
                 <Entry label="Notes" name="notes".into() fields=f.clone() errors=e.clone() max=limits::NOTES_MAX multiline=true />
             </fieldset>
             <ValueFields fields=f.clone() errors=e.clone() />

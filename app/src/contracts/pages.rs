@@ -8,6 +8,7 @@ use crate::components::record::{
 use crate::components::{ErrorPanel, NotFound, format};
 use crate::deliveries::form::{DeliveryEcho, DeliveryForm};
 use crate::domain::filter::{ContractFilter, DealSort};
+use crate::domain::limits;
 use crate::domain::register::{Contract, ContractSummary, Page, SystemRecord};
 use crate::domain::{Category, Confidence, ContractStatus, Firm};
 use leptos::prelude::*;
@@ -77,7 +78,7 @@ fn ContractFilters(
         <form method="get" action="/contracts" class="filters panel" role="search">
             <div class="field">
                 <label for="f-q">"Search"</label>
-                <input id="f-q" name="q" type="search" maxlength="200" value=filter.q.clone().unwrap_or_default() placeholder="title, supplier, system, agency…" />
+                <input id="f-q" name="q" type="search" maxlength=limits::SEARCH_MAX value=filter.q.clone().unwrap_or_default() placeholder="title, supplier, system, agency…" />
             </div>
             <BuyerFilter id="f-buyer" selected=filter.buyer />
             <div class="field">

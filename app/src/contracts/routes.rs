@@ -1,63 +1,52 @@
 //! The contract's plain-form routes (JavaScript off or not loaded yet).
 
-use crate::domain::account::Role::Editor;
-use crate::forms::{EntryEcho, EntryFields};
-use crate::web::{FormRoute, Site, answer_delete, answer_save, read_form};
-use axum::{
-    body::Body,
-    extract::{Path, State},
-    http::Request,
-    response::Response,
-    routing::post,
-};
+use super::service;
+use crate::domain::account::Role;
+use crate::domain::{Created, FormOutcome, Removal};
+use crate::error::AppError;
+use crate::forms::EntryFields;
+use crate::storage::Db;
+use crate::web::{EntryKind, FormRoute, entry_routes};
 
 pub fn routes() -> Vec<FormRoute> {
-    vec![
-        FormRoute::post("/contracts/new", Editor, post(create)),
-        FormRoute::post("/contracts/{id}/edit", Editor, post(update)),
-        FormRoute::post("/contracts/{id}/delete", Editor, post(delete)),
-    ]
+    entry_routes::<Contracts>()
 }
 
-/// `POST /contracts/new`: store the contract, then show it.
-async fn create(State(site): State<Site>, request: Request<Body>) -> Response {
-    let (parts, fields) = match read_form::<EntryFields>(request).await {
-        Ok(read) => read,
-        Err(rejection) => return rejection,
-    };
-    let outcome = super::service::create_contract(&site.db, &fields).await;
-    answer_save::<_, _, _, EntryEcho>(&site, parts, fields, outcome, |c| {
-        format!("/contracts/{}?created=1", c.id)
-    })
-    .await
-}
+pub struct Contracts;
 
-/// `POST /contracts/{id}/edit`: save the contract over its stored version, then show it.
-async fn update(State(site): State<Site>, Path(id): Path<i64>, request: Request<Body>) -> Response {
-    let (parts, fields) = match read_form::<EntryFields>(request).await {
-        Ok(read) => read,
-        Err(rejection) => return rejection,
-    };
-    let outcome = super::service::update_contract(&site.db, id, &fields).await;
-    answer_save::<_, _, _, EntryEcho>(&site, parts, fields, outcome, |c| {
-        format!("/contracts/{}?saved=1", c.id)
-    })
-    .await
-}
+impl EntryKind for Contracts {
+    type Record = crate::domain::register::Contract;
+    const COLLECTION: &'static str = "contracts";
+    const NEW: &'static str = "/contracts/new";
+    const EDIT: &'static str = "/contracts/{id}/edit";
+    const DELETE: &'static str = "/contracts/{id}/delete";
+    const ROLE: Role = Role::Editor;
 
-/// `POST /contracts/{id}/delete`: delete after the confirmation page, then go to the list.
-async fn delete(State(site): State<Site>, Path(id): Path<i64>, request: Request<Body>) -> Response {
-    let (parts, form) = match read_form::<crate::web::DeleteForm>(request).await {
-        Ok(read) => read,
-        Err(rejection) => return rejection,
-    };
-    let outcome = async {
-        let title = super::service::get_contract(&site.db, id).await?.title;
-        Ok((
-            title,
-            super::service::delete_contract(&site.db, id, form.version).await?,
-        ))
+    async fn create(
+        db: &Db,
+        fields: &EntryFields,
+    ) -> Result<Created<crate::domain::register::Contract>, AppError> {
+        service::create_contract(db, fields).await
     }
-    .await;
-    answer_delete(&site, parts, "contracts", outcome).await
+
+    async fn update(
+        db: &Db,
+        id: i64,
+        fields: &EntryFields,
+    ) -> Result<FormOutcome<crate::domain::register::Contract>, AppError> {
+        service::update_contract(db, crate::domain::ContractId(id), fields).await
+    }
+
+    async fn name(db: &Db, id: i64) -> Result<String, AppError> {
+        Ok(service::get_contract(db, id).await?.title)
+    }
+
+    async fn delete(db: &Db, id: i64, version: i64) -> Result<Removal, AppError> {
+        service::delete_contract(
+            db,
+            crate::domain::ContractId(id),
+            crate::domain::Version(version),
+        )
+        .await
+    }
 }

@@ -2,7 +2,7 @@
 
 use crate::domain::filter::ContractFilter;
 use crate::domain::register::{Contract, ContractSummary, Page};
-use crate::domain::{Created, FieldErrors, FormOutcome, Removal};
+use crate::domain::{ContractId, Created, FieldErrors, FormOutcome, Removal, Version};
 use crate::error::AppError;
 use crate::forms::references::{reference_refused, with_references};
 use crate::storage::{Db, StorageError, contracts};
@@ -71,7 +71,7 @@ fn units(n: i64) -> String {
 /// form was opened (its `version` field); otherwise answers with their version.
 pub async fn update_contract(
     db: &Db,
-    id: i64,
+    id: ContractId,
     fields: &crate::forms::EntryFields,
 ) -> Result<FormOutcome<Contract>, AppError> {
     use contracts::ContractEdit;
@@ -92,13 +92,13 @@ pub async fn update_contract(
     let invalid = |field: String, message: String| {
         Ok(FormOutcome::Invalid(FieldErrors::single(&field, message)))
     };
-    match contracts::update(db, id, version, draft).await {
+    match contracts::update(db, id.get(), version.get(), draft).await {
         Ok(ContractEdit::Done) => {
-            tracing::info!(contract.id = id, "contract updated");
-            Ok(FormOutcome::Saved(get_contract(db, id).await?))
+            tracing::info!(contract.id = id.get(), "contract updated");
+            Ok(FormOutcome::Saved(get_contract(db, id.get()).await?))
         }
         Ok(ContractEdit::Stale) => Ok(FormOutcome::Conflict {
-            current: get_contract(db, id).await?,
+            current: get_contract(db, id.get()).await?,
         }),
         Ok(ContractEdit::Missing) => Err(AppError::not_found(format!("Contract {id}"))),
         Ok(ContractEdit::BuyerMismatch { agreement_buyer }) => {
@@ -141,10 +141,14 @@ pub async fn update_contract(
 
 /// Deletes contract `id` with its lines, deliveries and sources, if nobody saved it since the
 /// confirmation page was opened.
-pub async fn delete_contract(db: &Db, id: i64, version: i64) -> Result<Removal, AppError> {
-    let removal = Removal::from(contracts::delete(db, id, version).await?);
+pub async fn delete_contract(
+    db: &Db,
+    id: ContractId,
+    version: Version,
+) -> Result<Removal, AppError> {
+    let removal = Removal::from(contracts::delete(db, id.get(), version.get()).await?);
     if removal == Removal::Deleted {
-        tracing::info!(contract.id = id, "contract deleted");
+        tracing::info!(contract.id = id.get(), "contract deleted");
     }
     Ok(removal)
 }

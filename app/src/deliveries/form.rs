@@ -59,14 +59,14 @@ pub fn DeliveryForm(contract: Contract, echo: Option<DeliveryEcho>) -> impl Into
                 </div>
                 <div class="field" class:invalid=errors.get("delivered_on").is_some()>
                     <label for="d-date">"Delivered on"</label>
-                    <input id="d-date" name="delivered_on" type="text" required inputmode="numeric" maxlength="10" placeholder="YYYY-MM-DD"
+                    <input id="d-date" name="delivered_on" type="text" required inputmode="numeric" maxlength=limits::DATE_MAX placeholder="YYYY-MM-DD"
                         value=fields.delivered_on.clone() aria-invalid=invalid("delivered_on") aria-describedby="d-date-error" />
                     <p class="hint">"A day, or YYYY-MM or YYYY when the source gives no more."</p>
                     <p class="field-error" id="d-date-error">{error("delivered_on")}</p>
                 </div>
                 <div class="field" class:invalid=errors.get("units").is_some()>
                     <label for="d-units">"Units"</label>
-                    <input id="d-units" name="units" type="text" inputmode="numeric" required maxlength="9"
+                    <input id="d-units" name="units" type="text" inputmode="numeric" required maxlength=limits::QUANTITY_MAX
                         value=fields.units.clone() aria-invalid=invalid("units") aria-describedby="d-units-error" />
                     <p class="field-error" id="d-units-error">{error("units")}</p>
                 </div>

@@ -23,11 +23,7 @@ pub const ACCESS: crate::features::Access = crate::features::Access {
 };
 
 use leptos::prelude::*;
-use leptos_router::{
-    MatchNestedRoutes, SsrMode,
-    components::Route,
-    path,
-};
+use leptos_router::{MatchNestedRoutes, SsrMode, components::Route, path};
 
 /// The deliveries page, as the app's route table takes it.
 #[component(transparent)]

@@ -59,6 +59,110 @@ fn code_point(c: char) -> String {
     format!("U+{:04X}{name}", c as u32)
 }
 
+/// Declares a text type of at most `$max` characters, read with [`clean`]: once one exists, it
+/// fits its column and its form field's `maxlength` (both read the same constant).
+macro_rules! bounded_text {
+    ($(#[$doc:meta])* $name:ident, $max:path, $lines:expr) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub struct $name(String);
+
+        impl $name {
+            pub const MAX: usize = $max;
+
+            /// The text as typed (trimmed), possibly empty.
+            pub fn parse(input: &str) -> Result<Self, String> {
+                let text = clean(input, $lines)?;
+                let length = text.chars().count();
+                if length > Self::MAX {
+                    Err(format!(
+                        "Use at most {} characters (this has {length}).",
+                        Self::MAX
+                    ))
+                } else {
+                    Ok(Self(text))
+                }
+            }
+
+            /// The text, which must not be empty: `Enter the {what}.` otherwise.
+            pub fn parse_required(input: &str, what: &str) -> Result<Self, String> {
+                match Self::parse(input)? {
+                    text if text.0.is_empty() => Err(format!("Enter the {what}.")),
+                    text => Ok(text),
+                }
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+
+            pub fn into_string(self) -> String {
+                self.0
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl std::ops::Deref for $name {
+            type Target = str;
+            fn deref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl PartialEq<str> for $name {
+            fn eq(&self, other: &str) -> bool {
+                self.0 == other
+            }
+        }
+
+        impl PartialEq<&str> for $name {
+            fn eq(&self, other: &&str) -> bool {
+                self.0 == *other
+            }
+        }
+    };
+}
+
+use super::limits;
+
+bounded_text!(
+    /// A deal's or a source's title ("K2 executive contract #2").
+    Title, limits::TITLE_MAX, Lines::One
+);
+bounded_text!(
+    /// The buying agency ("Armament Agency (Agencja Uzbrojenia)").
+    Agency, limits::AGENCY_MAX, Lines::One
+);
+bounded_text!(
+    /// What a figure includes ("net of VAT, incl. logistics and training").
+    Basis, limits::BASIS_MAX, Lines::One
+);
+bounded_text!(
+    /// Who published a source.
+    Publisher, limits::PUBLISHER_MAX, Lines::One
+);
+bounded_text!(
+    /// When a contract's deliveries are due, as sources word it ("2026–2027").
+    DeliveryPeriod, limits::DELIVERY_PERIOD_MAX, Lines::One
+);
+bounded_text!(
+    /// Several lines of prose: a contract's local production, a system's description.
+    Prose, limits::PROSE_MAX, Lines::Many
+);
+bounded_text!(
+    /// Notes on one line of a deal.
+    LineNotes, limits::LINE_NOTES_MAX, Lines::Many
+);
+bounded_text!(
+    /// A system's designation as it is sold ("K9A1").
+    Designation, limits::DESIGNATION_MAX, Lines::One
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

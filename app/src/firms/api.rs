@@ -57,7 +57,18 @@ pub async fn update_firm(
         website,
         notes,
     };
-    answer(async { super::service::update(&db()?, id, version, &fields).await }.await)
+    answer(
+        async {
+            super::service::update(
+                &db()?,
+                crate::domain::FirmId(id),
+                crate::domain::Version(version),
+                &fields,
+            )
+            .await
+        }
+        .await,
+    )
 }
 
 /// The parent group of a firm and the firms that belong to it.
@@ -74,7 +85,17 @@ pub async fn firm_references(id: i64) -> Result<Vec<String>, AppError> {
 
 #[server(endpoint = "firms/delete", input = Json)]
 pub async fn delete_firm(id: i64, version: i64) -> Result<crate::domain::Removal<Firm>, AppError> {
-    answer(async { super::service::delete(&db()?, id, version).await }.await)
+    answer(
+        async {
+            super::service::delete(
+                &db()?,
+                crate::domain::FirmId(id),
+                crate::domain::Version(version),
+            )
+            .await
+        }
+        .await,
+    )
 }
 
 /// Puts a firm in a group (`parent_id` empty for none).
@@ -84,5 +105,16 @@ pub async fn set_firm_group(
     version: i64,
     parent_id: String,
 ) -> Result<FormOutcome<Firm>, AppError> {
-    answer(async { super::service::set_group(&db()?, id, version, &parent_id).await }.await)
+    answer(
+        async {
+            super::service::set_group(
+                &db()?,
+                crate::domain::FirmId(id),
+                crate::domain::Version(version),
+                &parent_id,
+            )
+            .await
+        }
+        .await,
+    )
 }

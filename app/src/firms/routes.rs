@@ -5,7 +5,7 @@ use super::FirmFormEcho;
 use super::api::UpdateFirm;
 use super::pages::GroupEcho;
 use crate::domain::account::Role::Editor;
-use crate::domain::{FieldErrors, Firm, FirmFields, NoConflict};
+use crate::domain::{FieldErrors, Firm, FirmFields, FirmId, NoConflict, Version};
 use crate::error::AppError;
 use crate::web::{DeleteForm, Echo, FormRoute, Site, answer_delete, answer_save, read_form};
 use axum::{
@@ -43,7 +43,13 @@ async fn update(State(site): State<Site>, Path(id): Path<i64>, request: Request<
         Ok(read) => read,
         Err(rejection) => return rejection,
     };
-    let outcome = super::service::update(&site.db, id, form.version, &fields_of(&form)).await;
+    let outcome = super::service::update(
+        &site.db,
+        FirmId(id),
+        Version(form.version),
+        &fields_of(&form),
+    )
+    .await;
     answer_save::<_, _, _, FirmFormEcho>(&site, parts, form, outcome, |firm| {
         format!("/firms/{}/edit?saved=1", firm.id)
     })
@@ -70,7 +76,9 @@ async fn set_group(
     if let Ok(uri) = format!("/firms/{id}/edit").parse() {
         parts.uri = uri;
     }
-    let outcome = super::service::set_group(&site.db, id, form.version, &form.parent_id).await;
+    let outcome =
+        super::service::set_group(&site.db, FirmId(id), Version(form.version), &form.parent_id)
+            .await;
     answer_save::<_, _, _, GroupEcho>(&site, parts, form, outcome, |_| {
         format!("/firms/{id}/edit?grouped=1")
     })
@@ -86,7 +94,7 @@ async fn delete(State(site): State<Site>, Path(id): Path<i64>, request: Request<
         let name = super::service::get(&site.db, id).await?.name;
         Ok((
             name,
-            super::service::delete(&site.db, id, form.version).await?,
+            super::service::delete(&site.db, FirmId(id), Version(form.version)).await?,
         ))
     }
     .await;

@@ -1,10 +1,12 @@
 //! The firm use cases, shared by the server functions (JavaScript on) and the plain form posts
 //! (JavaScript off), so both paths validate and store the same way.
 
-use crate::domain::{Created, FieldErrors, Firm, FirmDraft, FirmFields, FormOutcome};
+use crate::domain::{
+    Created, FieldErrors, Firm, FirmDraft, FirmFields, FirmId, FormOutcome, Removal, Version,
+};
 use crate::error::AppError;
 use crate::forms::constraints::{Guard, on_constraint};
-use crate::storage::{Db, StorageError, constraints, firms, firms::Versioned};
+use crate::storage::{Db, Deleted, StorageError, Versioned, constraints, firms};
 
 /// Turns a refused write into what the form shows: a taken name at the name field, a country
 /// that is not in the list at the country field; anything else is a fault.
@@ -58,8 +60,8 @@ pub async fn create(db: &Db, fields: &FirmFields) -> Result<Created<Firm>, AppEr
 
 pub async fn update(
     db: &Db,
-    id: i64,
-    version: i64,
+    id: FirmId,
+    version: Version,
     fields: &FirmFields,
 ) -> Result<FormOutcome<Firm>, AppError> {
     let draft = match FirmDraft::parse(fields) {
@@ -67,12 +69,17 @@ pub async fn update(
         Err(errors) => return Ok(FormOutcome::Invalid(errors)),
     };
     match firms::update(db, id, version, &draft).await {
-        Ok(Versioned::Done(firm)) => {
-            tracing::info!(firm.id = id, firm.version = firm.version, "firm updated");
-            Ok(FormOutcome::Saved(firm))
+        Ok(versioned) => {
+            let outcome = written(db, id, versioned).await?;
+            if let FormOutcome::Saved(firm) = &outcome {
+                tracing::info!(
+                    firm.id = firm.id,
+                    firm.version = firm.version,
+                    "firm updated"
+                );
+            }
+            Ok(outcome)
         }
-        Ok(Versioned::Stale(current)) => Ok(FormOutcome::Conflict { current }),
-        Ok(Versioned::Missing) => Err(AppError::not_found(format!("Firm {id}"))),
         Err(error) => on_write_error(&draft, error),
     }
 }
@@ -81,31 +88,39 @@ pub async fn references(db: &Db, id: i64) -> Result<Vec<String>, AppError> {
     Ok(firms::references(db, id).await?)
 }
 
-pub async fn delete(
-    db: &Db,
-    id: i64,
-    version: i64,
-) -> Result<crate::domain::Removal<Firm>, AppError> {
-    let by = firms::references(db, id).await?;
+/// What a versioned write to firm `id` comes to for its form: the stored firm, or theirs.
+async fn written(db: &Db, id: FirmId, versioned: Versioned) -> Result<FormOutcome<Firm>, AppError> {
+    match versioned {
+        Versioned::Done => Ok(FormOutcome::Saved(get(db, id.get()).await?)),
+        Versioned::Stale => Ok(FormOutcome::Conflict {
+            current: get(db, id.get()).await?,
+        }),
+        Versioned::Missing => Err(AppError::not_found(format!("Firm {id}"))),
+        Versioned::Refused(never) => match never {},
+    }
+}
+
+pub async fn delete(db: &Db, id: FirmId, version: Version) -> Result<Removal<Firm>, AppError> {
+    let by = firms::references(db, id.get()).await?;
     if !by.is_empty() {
-        return Ok(crate::domain::Removal::Referenced { by });
+        return Ok(Removal::Referenced { by });
     }
     let deleted = match firms::delete(db, id, version).await {
         // A reference added since the check above: report it the same way.
         Err(StorageError::ForeignKeyViolation { .. }) => {
-            return Ok(crate::domain::Removal::Referenced {
-                by: firms::references(db, id).await?,
+            return Ok(Removal::Referenced {
+                by: firms::references(db, id.get()).await?,
             });
         }
         other => other?,
     };
     Ok(match deleted {
-        Versioned::Done(()) => {
-            tracing::info!(firm.id = id, "firm deleted");
-            crate::domain::Removal::Deleted
+        Deleted::Done => {
+            tracing::info!(firm.id = id.get(), "firm deleted");
+            Removal::Deleted
         }
-        Versioned::Stale(current) => crate::domain::Removal::Stale(current),
-        Versioned::Missing => crate::domain::Removal::AlreadyGone,
+        Deleted::Stale => Removal::Stale(get(db, id.get()).await?),
+        Deleted::Missing => Removal::AlreadyGone,
     })
 }
 
@@ -113,8 +128,8 @@ pub async fn delete(
 /// form was opened at `version`. A firm cannot be its own group, directly or through others.
 pub async fn set_group(
     db: &Db,
-    id: i64,
-    version: i64,
+    id: FirmId,
+    version: Version,
     parent: &str,
 ) -> Result<FormOutcome<Firm>, AppError> {
     let parent_id = match parent.trim() {
@@ -135,7 +150,7 @@ pub async fn set_group(
         let mut at = Some(parent_id);
         let mut steps = 0;
         while let Some(current) = at {
-            if current == id {
+            if current == id.get() {
                 return Ok(FormOutcome::Invalid(FieldErrors::single(
                     "parent_id",
                     "A firm cannot belong to itself or to one of its own members.",
@@ -149,12 +164,17 @@ pub async fn set_group(
         }
     }
     match firms::change_parent(db, id, version, parent_id).await {
-        Ok(Versioned::Done(firm)) => {
-            tracing::info!(firm.id = id, parent.id = parent_id, "firm group changed");
-            Ok(FormOutcome::Saved(firm))
+        Ok(versioned) => {
+            let outcome = written(db, id, versioned).await?;
+            if let FormOutcome::Saved(_) = &outcome {
+                tracing::info!(
+                    firm.id = id.get(),
+                    parent.id = parent_id,
+                    "firm group changed"
+                );
+            }
+            Ok(outcome)
         }
-        Ok(Versioned::Stale(current)) => Ok(FormOutcome::Conflict { current }),
-        Ok(Versioned::Missing) => Err(AppError::not_found(format!("Firm {id}"))),
         Err(StorageError::ForeignKeyViolation { .. }) => Ok(FormOutcome::Invalid(
             FieldErrors::single("parent_id", "That firm no longer exists; choose another."),
         )),

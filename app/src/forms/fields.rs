@@ -67,9 +67,10 @@ pub struct EntryEcho {
 }
 
 /// The version an edit form was opened at.
-pub fn version(fields: &EntryFields) -> Result<i64, String> {
+pub fn version(fields: &EntryFields) -> Result<crate::domain::Version, String> {
     fields
         .trimmed("version")
         .parse()
+        .map(crate::domain::Version)
         .map_err(|_| "The form lost track of the record's version; open it again.".to_owned())
 }

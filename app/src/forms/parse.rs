@@ -2,6 +2,7 @@
 //! the numbered rows of lines that agreements and contracts share.
 
 use super::fields::EntryFields;
+use crate::domain::limits;
 use crate::domain::text::Lines;
 use crate::domain::{Confidence, CurrencyCode, FieldErrors, Money, PartialDate, Quantity};
 
@@ -137,11 +138,16 @@ pub fn line_row(
     );
     let basis = errors.check(
         &field("basis"),
-        text(fields, &field("basis"), "basis", 300, false),
+        text(fields, &field("basis"), "basis", limits::BASIS_MAX, false),
     );
     let notes = errors.check(
         &field("notes"),
-        lines_text(fields, &field("notes"), "line notes", 1000),
+        lines_text(
+            fields,
+            &field("notes"),
+            "line notes",
+            limits::LINE_NOTES_MAX,
+        ),
     );
     Some(Row {
         id,

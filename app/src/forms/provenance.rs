@@ -2,6 +2,7 @@
 
 use super::fields::{ALTERNATIVE_ROWS, BACKS_RECORD, BACKS_VALUE, EntryFields, SOURCE_ROWS};
 use super::parse::{optional_date, optional_money, text};
+use crate::domain::limits;
 use crate::domain::register::{Alternative, Figure, Provenance, SourceRef};
 use crate::domain::{Confidence, FieldErrors};
 
@@ -22,7 +23,7 @@ pub fn provenance(fields: &EntryFields, errors: &mut FieldErrors) -> Provenance 
     let basis = errors
         .check(
             "value_basis",
-            text(fields, "value_basis", "basis", 300, false),
+            text(fields, "value_basis", "basis", limits::BASIS_MAX, false),
         )
         .unwrap_or_default();
     let value = money.zip(confidence).map(|(money, confidence)| Figure {
@@ -62,7 +63,7 @@ pub fn provenance(fields: &EntryFields, errors: &mut FieldErrors) -> Provenance 
         let basis = errors
             .check(
                 &field("basis"),
-                text(fields, &field("basis"), "basis", 300, false),
+                text(fields, &field("basis"), "basis", limits::BASIS_MAX, false),
             )
             .unwrap_or_default();
         if let (Some(money), Some(confidence)) = (money, confidence) {
@@ -83,13 +84,25 @@ pub fn provenance(fields: &EntryFields, errors: &mut FieldErrors) -> Provenance 
         let title = errors
             .check(
                 &field("title"),
-                text(fields, &field("title"), "source's title", 300, false),
+                text(
+                    fields,
+                    &field("title"),
+                    "source's title",
+                    limits::TITLE_MAX,
+                    false,
+                ),
             )
             .unwrap_or_default();
         let publisher = errors
             .check(
                 &field("publisher"),
-                text(fields, &field("publisher"), "publisher", 200, false),
+                text(
+                    fields,
+                    &field("publisher"),
+                    "publisher",
+                    limits::PUBLISHER_MAX,
+                    false,
+                ),
             )
             .unwrap_or_default();
         let url = errors

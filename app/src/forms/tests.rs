@@ -221,4 +221,3 @@ fn a_rate_is_not_for_us_dollars() {
         .is_ok()
     );
 }
-

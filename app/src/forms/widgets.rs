@@ -21,7 +21,7 @@ pub fn Entry(
     errors: FieldErrors,
     #[prop(optional)] hint: Option<&'static str>,
     #[prop(optional)] required: bool,
-    #[prop(default = 300)] max: usize,
+    #[prop(default = limits::TITLE_MAX)] max: usize,
     /// A textarea, for text that runs to sentences (notes, descriptions).
     #[prop(optional)]
     multiline: bool,
@@ -107,7 +107,7 @@ pub fn ValueFields(fields: EntryFields, errors: FieldErrors) -> impl IntoView {
     view! {
         <fieldset class="form-grid">
             <legend>"Value"</legend>
-            <Entry label="Value" name="value_amount".into() fields=fields.clone() errors=errors.clone() max=30 number=true
+            <Entry label="Value" name="value_amount".into() fields=fields.clone() errors=errors.clone() max=limits::AMOUNT_MAX number=true
                 hint="Optional. Digits as signed, with a decimal point: 3,370,000,000 or 3370000000.50 (not 3370000000,50)" />
             <Choice label="Currency" name="value_currency".into() fields=fields.clone() errors=errors.clone() options=currencies() default="USD" />
             <Choice label="Confidence" name="value_confidence".into() fields=fields.clone() errors=errors.clone() options=confidences() default="reported" />
@@ -128,7 +128,7 @@ pub fn AlternativeRows(fields: EntryFields, errors: FieldErrors) -> impl IntoVie
                 let name = |n: &str| format!("alt{row}_{n}");
                 view! {
                     <div class="form-grid line-row" role="group" aria-label=format!("Other figure {}", row + 1)>
-                        <Entry label="Other value" name=name("amount") fields=fields.clone() errors=errors.clone() max=30 number=true />
+                        <Entry label="Other value" name=name("amount") fields=fields.clone() errors=errors.clone() max=limits::AMOUNT_MAX number=true />
                         <Choice label="Currency" name=name("currency") fields=fields.clone() errors=errors.clone() options=currencies() default="USD" />
                         <Choice label="Confidence" name=name("confidence") fields=fields.clone() errors=errors.clone() options=confidences() default="reported" />
                         <Entry label="Basis" name=name("basis") fields=fields.clone() errors=errors.clone() />
@@ -160,9 +160,9 @@ pub fn SourceRows(fields: EntryFields, errors: FieldErrors) -> impl IntoView {
                 view! {
                     <div class="form-grid line-row" role="group" aria-label=format!("Source {}", row + 1)>
                         <Entry label="Source title" name=name("title") fields=fields.clone() errors=errors.clone() hint="The article or document" />
-                        <Entry label="Publisher" name=name("publisher") fields=fields.clone() errors=errors.clone() max=200 />
+                        <Entry label="Publisher" name=name("publisher") fields=fields.clone() errors=errors.clone() max=limits::PUBLISHER_MAX />
                         <Entry label="Source address" name=name("url") fields=fields.clone() errors=errors.clone() max=limits::WEBSITE_MAX />
-                        <Entry label="Source date" name=name("date") fields=fields.clone() errors=errors.clone() max=10 hint="YYYY-MM-DD, YYYY-MM or YYYY" />
+                        <Entry label="Source date" name=name("date") fields=fields.clone() errors=errors.clone() max=limits::DATE_MAX hint="YYYY-MM-DD, YYYY-MM or YYYY" />
                         <Choice label="Supports" name=name("backs") fields=fields.clone() errors=errors.clone() options=backs.clone() default=BACKS_VALUE />
                     </div>
                 }
@@ -196,11 +196,11 @@ pub fn LineRows(
                     <div class="form-grid line-row" role="group" aria-label=format!("{} {}", if ceiling { "Ceiling line" } else { "Line" }, row + 1)>
                         {hidden(&fields, name("id"))}
                         <Choice label="System" name=name("system") fields=fields.clone() errors=errors.clone() options=systems.clone() empty="—" />
-                        <Entry label=if ceiling { "Ceiling quantity" } else { "Quantity" } name=name("quantity") fields=fields.clone() errors=errors.clone() max=9 number=true />
+                        <Entry label=if ceiling { "Ceiling quantity" } else { "Quantity" } name=name("quantity") fields=fields.clone() errors=errors.clone() max=limits::QUANTITY_MAX number=true />
                         <Choice label="Confidence" name=name("confidence") fields=fields.clone() errors=errors.clone() options=confidences() default="reported" />
-                        <Entry label="Value (currency above)" name=name("value") fields=fields.clone() errors=errors.clone() max=30 number=true />
+                        <Entry label="Value (currency above)" name=name("value") fields=fields.clone() errors=errors.clone() max=limits::AMOUNT_MAX number=true />
                         {ceiling.then(|| view! { <Entry label="Basis" name=name("basis") fields=fields.clone() errors=errors.clone() /> })}
-                        <Entry label="Line notes" name=name("notes") fields=fields.clone() errors=errors.clone() max=1000 />
+                        <Entry label="Line notes" name=name("notes") fields=fields.clone() errors=errors.clone() max=limits::LINE_NOTES_MAX />
                     </div>
                 }
             }).collect_view()}

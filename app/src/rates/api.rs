@@ -30,10 +30,23 @@ pub async fn update_rate(
     id: i64,
     fields: EntryFields,
 ) -> Result<FormOutcome<ExchangeRate>, AppError> {
-    answer(async { super::service::update_rate(&db()?, id, &fields).await }.await)
+    answer(
+        async { super::service::update_rate(&db()?, crate::domain::RateId(id), &fields).await }
+            .await,
+    )
 }
 
 #[server(endpoint = "rates/delete", input = Json)]
 pub async fn delete_rate(id: i64, version: i64) -> Result<Removal, AppError> {
-    answer(async { super::service::delete_rate(&db()?, id, version).await }.await)
+    answer(
+        async {
+            super::service::delete_rate(
+                &db()?,
+                crate::domain::RateId(id),
+                crate::domain::Version(version),
+            )
+            .await
+        }
+        .await,
+    )
 }

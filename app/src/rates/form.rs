@@ -1,5 +1,6 @@
 //! The exchange-rate form, parsed into a draft.
 
+use crate::domain::limits;
 use crate::domain::rate::{ExchangeRate, RateDraft};
 use crate::domain::{CurrencyCode, FieldErrors, PartialDate};
 use crate::forms::parse::text;
@@ -28,7 +29,10 @@ pub fn rate_draft(fields: &EntryFields) -> Result<RateDraft, FieldErrors> {
         "usd_per_unit",
         crate::domain::rate::parse_usd_per_unit(fields.get("usd_per_unit")),
     );
-    let source = errors.check("source", text(fields, "source", "source", 300, true));
+    let source = errors.check(
+        "source",
+        text(fields, "source", "source", limits::TITLE_MAX, true),
+    );
     match (currency, date, usd_per_unit, source) {
         (Some(currency), Some(date), Some(usd_per_unit), Some(source)) if errors.is_empty() => {
             Ok(RateDraft {

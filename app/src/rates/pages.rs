@@ -4,6 +4,7 @@
 use super::form::rate_fields;
 use crate::components::{ErrorPanel, NotFound, format};
 use crate::domain::FieldErrors;
+use crate::domain::limits;
 use crate::domain::rate::ExchangeRate;
 use crate::forms::choices::Choices;
 use crate::forms::pages::{Doomed, delete_page};
@@ -30,8 +31,8 @@ fn RateForm(
             <fieldset class="form-grid">
                 <legend>"The rate"</legend>
                 <Choice label="Currency" name="currency".into() fields=f.clone() errors=e.clone() options=currencies() empty="Choose a currency…" />
-                <Entry label="Date" name="date".into() fields=f.clone() errors=e.clone() max=10 hint="YYYY-MM-DD. Contracts signed on or after it (until the next rate) use it." />
-                <Entry label="US dollars per unit" name="usd_per_unit".into() fields=f.clone() errors=e.clone() max=20 number=true hint="e.g. 0.000774 for KRW (1,292 KRW per USD), 1.0813 for EUR. Up to 9 decimals." />
+                <Entry label="Date" name="date".into() fields=f.clone() errors=e.clone() max=limits::DATE_MAX hint="YYYY-MM-DD. Contracts signed on or after it (until the next rate) use it." />
+                <Entry label="US dollars per unit" name="usd_per_unit".into() fields=f.clone() errors=e.clone() max=limits::RATE_MAX number=true hint="e.g. 0.000774 for KRW (1,292 KRW per USD), 1.0813 for EUR. Up to 9 decimals." />
                 <Entry label="Source" name="source".into() fields=f errors=e hint="Where the rate comes from, e.g. Federal Reserve H.10, annual average 2022" />
             </fieldset>
             <div class="form-actions">

@@ -1,68 +1,55 @@
-//! The exchange rate's plain-form routes. A rejected form shows the page the form is on again:
-//! the list for a new rate, the rate's own page for an edit.
+//! The exchange rate's plain-form routes (JavaScript off or not loaded yet).
 
-use crate::domain::account::Role::Admin;
-use crate::forms::{EntryEcho, EntryFields};
-use crate::web::{FormRoute, Site, answer_delete, answer_save, read_form};
-use axum::{
-    body::Body,
-    extract::{Path, State},
-    http::Request,
-    response::Response,
-    routing::post,
-};
+use super::service;
+use crate::domain::account::Role;
+use crate::domain::{Created, FormOutcome, Removal};
+use crate::error::AppError;
+use crate::forms::EntryFields;
+use crate::storage::Db;
+use crate::web::{EntryKind, FormRoute, entry_routes};
 
 pub fn routes() -> Vec<FormRoute> {
-    vec![
-        FormRoute::post("/rates/new", Admin, post(create)),
-        FormRoute::post("/rates/{id}/edit", Admin, post(update)),
-        FormRoute::post("/rates/{id}/delete", Admin, post(delete)),
-    ]
+    entry_routes::<Rates>()
 }
 
-async fn create(State(site): State<Site>, request: Request<Body>) -> Response {
-    let (mut parts, fields) = match read_form::<EntryFields>(request).await {
-        Ok(read) => read,
-        Err(rejection) => return rejection,
-    };
-    if let Ok(uri) = "/rates".parse() {
-        parts.uri = uri;
-    }
-    let outcome = super::service::create_rate(&site.db, &fields).await;
-    answer_save::<_, _, _, EntryEcho>(&site, parts, fields, outcome, |r| {
-        format!("/rates/{}?created=1", r.id)
-    })
-    .await
-}
+pub struct Rates;
 
-async fn update(State(site): State<Site>, Path(id): Path<i64>, request: Request<Body>) -> Response {
-    let (mut parts, fields) = match read_form::<EntryFields>(request).await {
-        Ok(read) => read,
-        Err(rejection) => return rejection,
-    };
-    if let Ok(uri) = format!("/rates/{id}").parse() {
-        parts.uri = uri;
-    }
-    let outcome = super::service::update_rate(&site.db, id, &fields).await;
-    answer_save::<_, _, _, EntryEcho>(&site, parts, fields, outcome, |r| {
-        format!("/rates/{}?saved=1", r.id)
-    })
-    .await
-}
+impl EntryKind for Rates {
+    type Record = crate::domain::rate::ExchangeRate;
+    const COLLECTION: &'static str = "rates";
+    const NEW: &'static str = "/rates/new";
+    const EDIT: &'static str = "/rates/{id}/edit";
+    const DELETE: &'static str = "/rates/{id}/delete";
+    const ROLE: Role = Role::Admin;
+    const NEW_FORM_ON_LIST: bool = true;
+    const EDIT_FORM_ON_RECORD: bool = true;
 
-async fn delete(State(site): State<Site>, Path(id): Path<i64>, request: Request<Body>) -> Response {
-    let (parts, form) = match read_form::<crate::web::DeleteForm>(request).await {
-        Ok(read) => read,
-        Err(rejection) => return rejection,
-    };
-    let outcome = async {
-        let rate = super::service::get_rate(&site.db, id).await?;
-        let name = format!("rate {} {}", rate.currency, rate.date);
-        Ok((
-            name,
-            super::service::delete_rate(&site.db, id, form.version).await?,
-        ))
+    async fn create(
+        db: &Db,
+        fields: &EntryFields,
+    ) -> Result<Created<crate::domain::rate::ExchangeRate>, AppError> {
+        service::create_rate(db, fields).await
     }
-    .await;
-    answer_delete(&site, parts, "rates", outcome).await
+
+    async fn update(
+        db: &Db,
+        id: i64,
+        fields: &EntryFields,
+    ) -> Result<FormOutcome<crate::domain::rate::ExchangeRate>, AppError> {
+        service::update_rate(db, crate::domain::RateId(id), fields).await
+    }
+
+    async fn name(db: &Db, id: i64) -> Result<String, AppError> {
+        let rate = service::get_rate(db, id).await?;
+        Ok(format!("rate {} {}", rate.currency, rate.date))
+    }
+
+    async fn delete(db: &Db, id: i64, version: i64) -> Result<Removal, AppError> {
+        service::delete_rate(
+            db,
+            crate::domain::RateId(id),
+            crate::domain::Version(version),
+        )
+        .await
+    }
 }

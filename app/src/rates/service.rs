@@ -2,10 +2,10 @@
 //! depend on the rate, in the same transaction.
 
 use crate::domain::rate::ExchangeRate;
-use crate::domain::{Created, FieldErrors, FormOutcome, Removal};
+use crate::domain::{Created, FieldErrors, FormOutcome, RateId, Removal, Version};
 use crate::error::AppError;
 use crate::forms::constraints::{Guard, on_constraint};
-use crate::storage::{Db, StorageError, constraints};
+use crate::storage::{Db, StorageError, Versioned, constraints};
 
 pub async fn list_rates(db: &Db) -> Result<Vec<ExchangeRate>, AppError> {
     Ok(crate::storage::rates::list(db).await?)
@@ -56,7 +56,7 @@ pub async fn create_rate(
 /// Saves the edit form of rate `id` if nobody saved it since the form was opened.
 pub async fn update_rate(
     db: &Db,
-    id: i64,
+    id: RateId,
     fields: &crate::forms::EntryFields,
 ) -> Result<FormOutcome<ExchangeRate>, AppError> {
     let (draft, version) = match (
@@ -78,19 +78,21 @@ pub async fn update_rate(
         }
     };
     match crate::storage::rates::update(db, id, version, &draft).await {
-        Ok(true) => {
-            tracing::info!(rate.id = id, "exchange rate updated");
-            Ok(FormOutcome::Saved(get_rate(db, id).await?))
+        Ok(Versioned::Done) => {
+            tracing::info!(rate.id = id.get(), "exchange rate updated");
+            Ok(FormOutcome::Saved(get_rate(db, id.get()).await?))
         }
-        Ok(false) => Ok(FormOutcome::Conflict {
-            current: get_rate(db, id).await?,
+        Ok(Versioned::Stale) => Ok(FormOutcome::Conflict {
+            current: get_rate(db, id.get()).await?,
         }),
+        Ok(Versioned::Missing) => Err(AppError::not_found(format!("Exchange rate {id}"))),
+        Ok(Versioned::Refused(never)) => match never {},
         Err(error) => Ok(FormOutcome::Invalid(rate_write_error(error)?)),
     }
 }
 
 /// Deletes rate `id`; the contracts that used it take the nearest other rate.
-pub async fn delete_rate(db: &Db, id: i64, version: i64) -> Result<Removal, AppError> {
+pub async fn delete_rate(db: &Db, id: RateId, version: Version) -> Result<Removal, AppError> {
     Ok(Removal::from(
         crate::storage::rates::delete(db, id, version).await?,
     ))

@@ -3,13 +3,15 @@
 use super::args::{Args, bind_all, contains_pattern, labels_for};
 use super::audit;
 use super::provenance::{self, Owner, figure, money, partial_date};
-use super::{Db, Result, StorageError, Tx, on_db, on_tx};
+use super::{Db, Result, StorageError, Tx, Versioned, on_db, on_tx};
 use crate::domain::audit::RecordKind;
 use crate::domain::filter::{AgreementFilter, ContractFilter, PER_PAGE};
 use crate::domain::register::{
     Agreement, AgreementDraft, AgreementSummary, CeilingLine, Named, Page,
 };
-use crate::domain::{AgreementStatus, Category, Confidence, CountryCode, Quantity};
+use crate::domain::{
+    AgreementId, AgreementStatus, Category, Confidence, CountryCode, Quantity, Version,
+};
 use chrono::{DateTime, SubsecRound, Utc};
 
 /// Stores an agreement with its suppliers, ceiling lines, alternatives and sources in one
@@ -80,17 +82,12 @@ async fn insert_children(tx: &mut Tx, id: i64, draft: &AgreementDraft) -> Result
     Ok(())
 }
 
-/// What saving over a stored agreement can come to. Everything but `Done` stored nothing.
+/// Why an agreement's rules refuse an edit.
 #[derive(Debug, PartialEq, Eq)]
-pub enum AgreementEdit {
-    Done,
-    Stale,
-    Missing,
+pub enum AgreementRefusal {
     /// Contracts under the agreement have another buyer than the form's (they have the
     /// framework's buyer, so the buyer cannot change under them).
-    BuyerInUse {
-        contracts: i64,
-    },
+    BuyerInUse { contracts: i64 },
 }
 
 /// Saves `draft` over agreement `id` if it is still at `version`: the agreement, its suppliers,
@@ -98,10 +95,11 @@ pub enum AgreementEdit {
 #[tracing::instrument(name = "db.agreements.update", skip(db, draft))]
 pub async fn update(
     db: &Db,
-    id: i64,
-    version: i64,
+    id: AgreementId,
+    version: Version,
     draft: &AgreementDraft,
-) -> Result<AgreementEdit> {
+) -> Result<Versioned<AgreementRefusal>> {
+    let (id, version) = (id.get(), version.get());
     let mut tx = db.begin().await?;
     let before = audit::snapshot(&mut tx, RecordKind::Agreement, id).await?;
     let now = Utc::now().trunc_subsecs(6);
@@ -131,9 +129,9 @@ pub async fn update(
     });
     if updated.is_none() {
         return Ok(if super::exists_in(&mut tx, "agreements", id).await? {
-            AgreementEdit::Stale
+            Versioned::Stale
         } else {
-            AgreementEdit::Missing
+            Versioned::Missing
         });
     }
     let other_buyer: i64 = on_tx!(&mut tx, conn => {
@@ -144,9 +142,9 @@ pub async fn update(
             .await?
     });
     if other_buyer > 0 {
-        return Ok(AgreementEdit::BuyerInUse {
+        return Ok(Versioned::Refused(AgreementRefusal::BuyerInUse {
             contracts: other_buyer,
-        });
+        }));
     }
     // Ceiling lines and suppliers are referenced by nothing else: replace them.
     for table in ["agreement_suppliers", "ceiling_lines"] {
@@ -159,7 +157,7 @@ pub async fn update(
     provenance::replace(&mut tx, Owner::Agreement(id), &draft.provenance).await?;
     audit::record(&mut tx, RecordKind::Agreement, id, before).await?;
     tx.commit().await?;
-    Ok(AgreementEdit::Done)
+    Ok(Versioned::Done)
 }
 
 /// The contracts still under agreement `id` ("Contract “K2 executive contract #1”"): an
@@ -180,8 +178,8 @@ pub async fn references(db: &Db, id: i64) -> Result<Vec<String>> {
 /// Deletes agreement `id` (with its ceiling lines, suppliers and sources) if it is still at
 /// `version`. The caller checks `references` first; the foreign key refuses it otherwise.
 #[tracing::instrument(name = "db.agreements.delete", skip(db))]
-pub async fn delete(db: &Db, id: i64, version: i64) -> Result<super::Deleted> {
-    super::delete_versioned(db, RecordKind::Agreement, id, version).await
+pub async fn delete(db: &Db, id: AgreementId, version: Version) -> Result<super::Deleted> {
+    super::delete_versioned(db, RecordKind::Agreement, id.get(), version.get()).await
 }
 
 #[derive(sqlx::FromRow)]

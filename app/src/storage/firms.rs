@@ -1,10 +1,10 @@
 //! Queries on `firms`. One small instrumented function per query, each written once for both
 //! backends.
 
-use super::{Db, Result, StorageError, on_db, on_tx};
+use super::{Db, Deleted, Result, StorageError, Tx, Versioned, on_db, on_tx};
 use super::{audit, keys};
 use crate::domain::audit::RecordKind;
-use crate::domain::{CountryCode, Firm, FirmDraft};
+use crate::domain::{CountryCode, Firm, FirmDraft, FirmId, Version};
 use chrono::{DateTime, SubsecRound, Utc};
 
 /// A row as stored; converted into the wire type [`Firm`] by parsing its country code.
@@ -98,28 +98,18 @@ pub async fn insert(db: &Db, draft: &FirmDraft) -> Result<Firm> {
     Ok(firm)
 }
 
-/// What an update or delete that names a version can find.
-#[derive(Debug)]
-pub enum Versioned<T> {
-    Done(T),
-    /// The record was saved by someone else since `version`; this is the current one.
-    Stale(Firm),
-    Missing,
-}
-
 /// Saves `draft` over firm `id` only if it is still at `version`.
 #[tracing::instrument(name = "db.firms.update", skip(db, draft))]
-pub async fn update(db: &Db, id: i64, version: i64, draft: &FirmDraft) -> Result<Versioned<Firm>> {
-    let sql = format!(
-        "UPDATE firms SET name = $1, name_key = $2, country_code = $3, website = $4, notes = $5, \
+pub async fn update(db: &Db, id: FirmId, version: Version, draft: &FirmDraft) -> Result<Versioned> {
+    let (id, version) = (id.get(), version.get());
+    let sql = "UPDATE firms SET name = $1, name_key = $2, country_code = $3, website = $4, notes = $5, \
          version = version + 1, updated_at = $6 \
-         WHERE id = $7 AND version = $8 RETURNING {COLUMNS}"
-    );
+         WHERE id = $7 AND version = $8 RETURNING id";
     let now = now();
     let mut tx = db.begin().await?;
     let before = audit::snapshot(&mut tx, RecordKind::Firm, id).await?;
-    let row = on_tx!(&mut tx, pool => {
-        sqlx::query_as::<_, FirmRow>(&sql)
+    let row: Option<i64> = on_tx!(&mut tx, pool => {
+        sqlx::query_scalar(sql)
             .bind(keys::nfc(draft.name.as_str()))
             .bind(keys::key(draft.name.as_str()))
             .bind(draft.country.as_str())
@@ -132,21 +122,19 @@ pub async fn update(db: &Db, id: i64, version: i64, draft: &FirmDraft) -> Result
             .await?
     });
     match row {
-        Some(row) => {
+        Some(_) => {
             audit::record(&mut tx, RecordKind::Firm, id, before).await?;
             tx.commit().await?;
-            Ok(Versioned::Done(row.try_into()?))
+            Ok(Versioned::Done)
         }
-        None => {
-            drop(tx);
-            stale_or_missing(db, id).await
-        }
+        None => stale_or_missing(&mut tx, id).await,
     }
 }
 
 /// Deletes firm `id` only if it is still at `version`.
 #[tracing::instrument(name = "db.firms.delete", skip(db))]
-pub async fn delete(db: &Db, id: i64, version: i64) -> Result<Versioned<()>> {
+pub async fn delete(db: &Db, id: FirmId, version: Version) -> Result<Deleted> {
+    let (id, version) = (id.get(), version.get());
     let mut tx = db.begin().await?;
     let before = audit::snapshot(&mut tx, RecordKind::Firm, id).await?;
     let deleted = on_tx!(&mut tx, pool => {
@@ -160,17 +148,21 @@ pub async fn delete(db: &Db, id: i64, version: i64) -> Result<Versioned<()>> {
     if deleted == 1 {
         audit::record(&mut tx, RecordKind::Firm, id, before).await?;
         tx.commit().await?;
-        Ok(Versioned::Done(()))
+        Ok(Deleted::Done)
     } else {
-        drop(tx);
-        stale_or_missing(db, id).await
+        Ok(match stale_or_missing(&mut tx, id).await? {
+            Versioned::Stale => Deleted::Stale,
+            _ => Deleted::Missing,
+        })
     }
 }
 
-async fn stale_or_missing<T>(db: &Db, id: i64) -> Result<Versioned<T>> {
-    Ok(match get(db, id).await? {
-        Some(current) => Versioned::Stale(current),
-        None => Versioned::Missing,
+/// A versioned write to firm `id` that matched no row: someone saved it since, or it is gone.
+async fn stale_or_missing(tx: &mut Tx, id: i64) -> Result<Versioned> {
+    Ok(if super::exists_in(tx, "firms", id).await? {
+        Versioned::Stale
+    } else {
+        Versioned::Missing
     })
 }
 
@@ -194,10 +186,11 @@ pub async fn set_parent(db: &Db, id: i64, parent_id: Option<i64>) -> Result<()> 
 #[tracing::instrument(name = "db.firms.change_parent", skip(db))]
 pub async fn change_parent(
     db: &Db,
-    id: i64,
-    version: i64,
+    id: FirmId,
+    version: Version,
     parent_id: Option<i64>,
-) -> Result<Versioned<Firm>> {
+) -> Result<Versioned> {
+    let (id, version) = (id.get(), version.get());
     let mut tx = db.begin().await?;
     let before = audit::snapshot(&mut tx, RecordKind::Firm, id).await?;
     let changed = on_tx!(&mut tx, pool => {
@@ -213,13 +206,9 @@ pub async fn change_parent(
     if changed == 1 {
         audit::record(&mut tx, RecordKind::Firm, id, before).await?;
         tx.commit().await?;
-        match get(db, id).await? {
-            Some(firm) => Ok(Versioned::Done(firm)),
-            None => Ok(Versioned::Missing),
-        }
+        Ok(Versioned::Done)
     } else {
-        drop(tx);
-        stale_or_missing(db, id).await
+        stale_or_missing(&mut tx, id).await
     }
 }
 

@@ -166,6 +166,18 @@ pub async fn execute_in(tx: &mut Tx, sql: &str) -> Result<()> {
     Ok(())
 }
 
+/// What a write over a stored version comes to, for every kind of record. `R` is a refusal a
+/// kind's own rules can give (a contract's buyer must be its framework's…); most kinds have
+/// none. Everything but `Done` stored nothing.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Versioned<R = std::convert::Infallible> {
+    Done,
+    /// Saved by someone else since the form was opened at its version.
+    Stale,
+    Missing,
+    Refused(R),
+}
+
 /// What deleting a record that names its version can come to.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Deleted {

@@ -5,10 +5,10 @@
 use super::args::{Args, bind_all};
 use super::audit;
 use super::rollup::{self, Affected};
-use super::{Db, Deleted, Result, StorageError, Tx, on_db, on_tx};
+use super::{Db, Deleted, Result, StorageError, Tx, Versioned, on_db, on_tx};
 use crate::domain::audit::RecordKind;
 use crate::domain::rate::{ExchangeRate, RateDraft, from_nanos, to_nanos, usd_equivalent};
-use crate::domain::{CurrencyCode, Money, PartialDate};
+use crate::domain::{CurrencyCode, Money, PartialDate, RateId, Version};
 use chrono::{DateTime, SubsecRound, Utc};
 
 #[derive(sqlx::FromRow)]
@@ -91,7 +91,8 @@ pub async fn insert(db: &Db, draft: &RateDraft) -> Result<i64> {
 /// Saves `draft` over rate `id` if it is still at `version` (`false` when it is not), and
 /// refreshes the USD equivalents of the currencies involved.
 #[tracing::instrument(name = "db.rates.update", skip(db))]
-pub async fn update(db: &Db, id: i64, version: i64, draft: &RateDraft) -> Result<bool> {
+pub async fn update(db: &Db, id: RateId, version: Version, draft: &RateDraft) -> Result<Versioned> {
+    let (id, version) = (id.get(), version.get());
     let mut tx = db.begin().await?;
     let before: Option<(String, String)> = on_tx!(&mut tx, conn => {
         sqlx::query_as("SELECT currency, rate_date FROM exchange_rates WHERE id = $1 AND version = $2")
@@ -101,7 +102,11 @@ pub async fn update(db: &Db, id: i64, version: i64, draft: &RateDraft) -> Result
             .await?
     });
     let Some((before, date_before)) = before else {
-        return Ok(false);
+        return Ok(if super::exists_in(&mut tx, "exchange_rates", id).await? {
+            Versioned::Stale
+        } else {
+            Versioned::Missing
+        });
     };
     let snapshot = audit::snapshot(&mut tx, RecordKind::Rate, id).await?;
     let now = Utc::now().trunc_subsecs(6);
@@ -130,13 +135,14 @@ pub async fn update(db: &Db, id: i64, version: i64, draft: &RateDraft) -> Result
     }
     audit::record(&mut tx, RecordKind::Rate, id, snapshot).await?;
     tx.commit().await?;
-    Ok(true)
+    Ok(Versioned::Done)
 }
 
 /// Deletes rate `id` if it is still at `version`; the contracts that used it move to the
 /// nearest other rate (or have no USD equivalent).
 #[tracing::instrument(name = "db.rates.delete", skip(db))]
-pub async fn delete(db: &Db, id: i64, version: i64) -> Result<Deleted> {
+pub async fn delete(db: &Db, id: RateId, version: Version) -> Result<Deleted> {
+    let (id, version) = (id.get(), version.get());
     let mut tx = db.begin().await?;
     let rate: Option<(String, String)> = on_tx!(&mut tx, conn => {
         sqlx::query_as("SELECT currency, rate_date FROM exchange_rates WHERE id = $1 AND version = $2")

@@ -1,11 +1,11 @@
 //! Queries on `systems` (what is sold: K2, K9A1, FA-50PL…).
 
 use super::rollup::{self, Affected};
-use super::{Db, Deleted, Result, StorageError, on_db, on_tx};
+use super::{Db, Deleted, Result, StorageError, Versioned, on_db, on_tx};
 use super::{audit, keys};
-use crate::domain::Category;
 use crate::domain::audit::RecordKind;
 use crate::domain::register::{Named, SystemDraft, SystemRecord};
+use crate::domain::{Category, SystemId, Version};
 use chrono::{DateTime, SubsecRound, Utc};
 
 #[derive(sqlx::FromRow)]
@@ -99,10 +99,15 @@ pub async fn insert(db: &Db, draft: &SystemDraft) -> Result<i64> {
     Ok(id)
 }
 
-/// Saves `draft` over system `id` if it is still at `version`; `None` when it is not (stale or
-/// missing: `get` tells which).
+/// Saves `draft` over system `id` if it is still at `version`.
 #[tracing::instrument(name = "db.systems.update", skip(db, draft))]
-pub async fn update(db: &Db, id: i64, version: i64, draft: &SystemDraft) -> Result<Option<i64>> {
+pub async fn update(
+    db: &Db,
+    id: SystemId,
+    version: Version,
+    draft: &SystemDraft,
+) -> Result<Versioned> {
+    let (id, version) = (id.get(), version.get());
     let mut tx = db.begin().await?;
     let before: Option<(String, Option<i64>)> = on_tx!(&mut tx, conn => {
         sqlx::query_as("SELECT category, variant_of_id FROM systems WHERE id = $1 AND version = $2")
@@ -112,7 +117,11 @@ pub async fn update(db: &Db, id: i64, version: i64, draft: &SystemDraft) -> Resu
             .await?
     });
     let Some((category, variant_of_id)) = before else {
-        return Ok(None);
+        return Ok(if super::exists_in(&mut tx, "systems", id).await? {
+            Versioned::Stale
+        } else {
+            Versioned::Missing
+        });
     };
     let before = audit::snapshot(&mut tx, RecordKind::System, id).await?;
     // A new category or base system moves its lines between the summary's groups.
@@ -121,10 +130,10 @@ pub async fn update(db: &Db, id: i64, version: i64, draft: &SystemDraft) -> Resu
         rollup::apply(&mut tx, Affected::System(id), -1).await?;
     }
     let now = Utc::now().trunc_subsecs(6);
-    let updated: Option<i64> = on_tx!(&mut tx, conn => {
-        sqlx::query_scalar::<_, i64>(
+    on_tx!(&mut tx, conn => {
+        sqlx::query(
             "UPDATE systems SET designation = $1, designation_key = $2, description = $3, category = $4, maker_id = $5, \
-             variant_of_id = $6, version = version + 1, updated_at = $7 WHERE id = $8 AND version = $9 RETURNING id",
+             variant_of_id = $6, version = version + 1, updated_at = $7 WHERE id = $8 AND version = $9",
         )
         .bind(keys::nfc(&draft.designation))
         .bind(keys::key(&draft.designation))
@@ -135,15 +144,15 @@ pub async fn update(db: &Db, id: i64, version: i64, draft: &SystemDraft) -> Resu
         .bind(now)
         .bind(id)
         .bind(version)
-        .fetch_optional(conn)
-        .await?
+        .execute(conn)
+        .await?;
     });
     if regroups {
         rollup::apply(&mut tx, Affected::System(id), 1).await?;
     }
     audit::record(&mut tx, RecordKind::System, id, before).await?;
     tx.commit().await?;
-    Ok(updated)
+    Ok(Versioned::Done)
 }
 
 /// What still refers to system `id`, as readable lines: a system with references cannot be
@@ -167,6 +176,7 @@ pub async fn references(db: &Db, id: i64) -> Result<Vec<String>> {
 }
 
 #[tracing::instrument(name = "db.systems.delete", skip(db))]
-pub async fn delete(db: &Db, id: i64, version: i64) -> Result<Deleted> {
+pub async fn delete(db: &Db, id: SystemId, version: Version) -> Result<Deleted> {
+    let (id, version) = (id.get(), version.get());
     super::delete_versioned(db, RecordKind::System, id, version).await
 }

@@ -7,6 +7,7 @@ use crate::components::record::query_pairs;
 use crate::components::record::{BuyerFilter, Pager, YearFilter, with_query};
 use crate::components::{ErrorPanel, format};
 use crate::domain::filter::{AgreementFilter, ContractFilter};
+use crate::domain::limits;
 use crate::domain::register::{Agreement, CeilingLine};
 use crate::domain::summary::{Dimension, GroupTotal, Portfolio, YearStacks, level_text};
 use crate::domain::{Confidence, Money};
@@ -234,7 +235,7 @@ pub fn HeadroomPage() -> impl IntoView {
         <form method="get" action="/headroom" class="filters panel" role="search">
             <div class="field">
                 <label for="h-q">"Search"</label>
-                <input id="h-q" name="q" type="search" maxlength="200" value=filter.q.clone().unwrap_or_default() />
+                <input id="h-q" name="q" type="search" maxlength=limits::SEARCH_MAX value=filter.q.clone().unwrap_or_default() />
             </div>
             <BuyerFilter id="h-buyer" selected=filter.buyer />
             <div class="form-actions">

@@ -35,10 +35,23 @@ pub async fn update_system(
     id: i64,
     fields: EntryFields,
 ) -> Result<FormOutcome<SystemRecord>, AppError> {
-    answer(async { super::service::update_system(&db()?, id, &fields).await }.await)
+    answer(
+        async { super::service::update_system(&db()?, crate::domain::SystemId(id), &fields).await }
+            .await,
+    )
 }
 
 #[server(endpoint = "systems/delete", input = Json)]
 pub async fn delete_system(id: i64, version: i64) -> Result<Removal, AppError> {
-    answer(async { super::service::delete_system(&db()?, id, version).await }.await)
+    answer(
+        async {
+            super::service::delete_system(
+                &db()?,
+                crate::domain::SystemId(id),
+                crate::domain::Version(version),
+            )
+            .await
+        }
+        .await,
+    )
 }

@@ -1,5 +1,6 @@
 //! The system form, parsed into a draft, and the pages that add, edit and delete a system.
 
+use crate::domain::limits;
 use crate::domain::register::{SystemDraft, SystemRecord};
 use crate::domain::{Category, FieldErrors};
 use crate::error::AppError;
@@ -26,7 +27,7 @@ pub fn system_draft(fields: &EntryFields) -> Result<SystemDraft, FieldErrors> {
     );
     let description = errors.check(
         "description",
-        lines_text(fields, "description", "description", 2000),
+        lines_text(fields, "description", "description", limits::PROSE_MAX),
     );
     let category = errors.check("category", Category::parse(fields.get("category")));
     let maker_id = errors.check(
@@ -120,11 +121,11 @@ fn SystemForm(
             {hidden(&f, "base".into())}
             <fieldset class="form-grid">
                 <legend>"The system"</legend>
-                <Entry label="Designation" name="designation".into() fields=f.clone() errors=e.clone() required=true max=100 hint="As it is sold: K2, K9A1, FA-50PL, K239 Chunmoo" />
+                <Entry label="Designation" name="designation".into() fields=f.clone() errors=e.clone() required=true max=limits::DESIGNATION_MAX hint="As it is sold: K2, K9A1, FA-50PL, K239 Chunmoo" />
                 <Choice label="Category" name="category".into() fields=f.clone() errors=e.clone() options=categories empty="Choose a category…" />
                 <Choice label="Maker" name="maker_id".into() fields=f.clone() errors=e.clone() options=choices.firm_options() empty="Choose a firm…" />
                 <Choice label="Variant of" name="variant_of_id".into() fields=f.clone() errors=e.clone() options=bases empty="None (a base system)" />
-                <Entry label="Description" name="description".into() fields=f errors=e max=2000 multiline=true />
+                <Entry label="Description" name="description".into() fields=f errors=e max=limits::PROSE_MAX multiline=true />
             </fieldset>
             <div class="form-actions">
                 <button type="submit" class="button primary">"Save system"</button>

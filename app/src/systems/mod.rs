@@ -29,11 +29,7 @@ pub const ACCESS: crate::features::Access = crate::features::Access {
 };
 
 use leptos::prelude::*;
-use leptos_router::{
-    MatchNestedRoutes, SsrMode,
-    components::Route,
-    path,
-};
+use leptos_router::{MatchNestedRoutes, SsrMode, components::Route, path};
 
 /// The system pages, as the app's route table takes them.
 #[component(transparent)]

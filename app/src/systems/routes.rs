@@ -1,60 +1,52 @@
 //! The system's plain-form routes (JavaScript off or not loaded yet).
 
-use crate::domain::account::Role::Editor;
-use crate::forms::{EntryEcho, EntryFields};
-use crate::web::{FormRoute, Site, answer_delete, answer_save, read_form};
-use axum::{
-    body::Body,
-    extract::{Path, State},
-    http::Request,
-    response::Response,
-    routing::post,
-};
+use super::service;
+use crate::domain::account::Role;
+use crate::domain::{Created, FormOutcome, Removal};
+use crate::error::AppError;
+use crate::forms::EntryFields;
+use crate::storage::Db;
+use crate::web::{EntryKind, FormRoute, entry_routes};
 
 pub fn routes() -> Vec<FormRoute> {
-    vec![
-        FormRoute::post("/systems/new", Editor, post(create)),
-        FormRoute::post("/systems/{id}/edit", Editor, post(update)),
-        FormRoute::post("/systems/{id}/delete", Editor, post(delete)),
-    ]
+    entry_routes::<Systems>()
 }
 
-async fn create(State(site): State<Site>, request: Request<Body>) -> Response {
-    let (parts, fields) = match read_form::<EntryFields>(request).await {
-        Ok(read) => read,
-        Err(rejection) => return rejection,
-    };
-    let outcome = super::service::create_system(&site.db, &fields).await;
-    answer_save::<_, _, _, EntryEcho>(&site, parts, fields, outcome, |s| {
-        format!("/systems/{}?created=1", s.id)
-    })
-    .await
-}
+pub struct Systems;
 
-async fn update(State(site): State<Site>, Path(id): Path<i64>, request: Request<Body>) -> Response {
-    let (parts, fields) = match read_form::<EntryFields>(request).await {
-        Ok(read) => read,
-        Err(rejection) => return rejection,
-    };
-    let outcome = super::service::update_system(&site.db, id, &fields).await;
-    answer_save::<_, _, _, EntryEcho>(&site, parts, fields, outcome, |s| {
-        format!("/systems/{}?saved=1", s.id)
-    })
-    .await
-}
+impl EntryKind for Systems {
+    type Record = crate::domain::register::SystemRecord;
+    const COLLECTION: &'static str = "systems";
+    const NEW: &'static str = "/systems/new";
+    const EDIT: &'static str = "/systems/{id}/edit";
+    const DELETE: &'static str = "/systems/{id}/delete";
+    const ROLE: Role = Role::Editor;
 
-async fn delete(State(site): State<Site>, Path(id): Path<i64>, request: Request<Body>) -> Response {
-    let (parts, form) = match read_form::<crate::web::DeleteForm>(request).await {
-        Ok(read) => read,
-        Err(rejection) => return rejection,
-    };
-    let outcome = async {
-        let name = super::service::get_system(&site.db, id).await?.designation;
-        Ok((
-            name,
-            super::service::delete_system(&site.db, id, form.version).await?,
-        ))
+    async fn create(
+        db: &Db,
+        fields: &EntryFields,
+    ) -> Result<Created<crate::domain::register::SystemRecord>, AppError> {
+        service::create_system(db, fields).await
     }
-    .await;
-    answer_delete(&site, parts, "systems", outcome).await
+
+    async fn update(
+        db: &Db,
+        id: i64,
+        fields: &EntryFields,
+    ) -> Result<FormOutcome<crate::domain::register::SystemRecord>, AppError> {
+        service::update_system(db, crate::domain::SystemId(id), fields).await
+    }
+
+    async fn name(db: &Db, id: i64) -> Result<String, AppError> {
+        Ok(service::get_system(db, id).await?.designation)
+    }
+
+    async fn delete(db: &Db, id: i64, version: i64) -> Result<Removal, AppError> {
+        service::delete_system(
+            db,
+            crate::domain::SystemId(id),
+            crate::domain::Version(version),
+        )
+        .await
+    }
 }

@@ -1,11 +1,11 @@
 //! System use cases: a system's base follows the variant rules, designations are unique.
 
 use crate::domain::register::SystemRecord;
-use crate::domain::{Created, FieldErrors, FormOutcome, Removal};
+use crate::domain::{Created, FieldErrors, FormOutcome, Removal, SystemId, Version};
 use crate::error::AppError;
 use crate::forms::constraints::{Guard, on_constraint};
 use crate::forms::references::{reference_refused, with_references};
-use crate::storage::{Db, StorageError, constraints, systems};
+use crate::storage::{Db, StorageError, Versioned, constraints, systems};
 
 pub async fn list_systems(db: &Db) -> Result<Vec<SystemRecord>, AppError> {
     Ok(systems::list(db).await?)
@@ -95,7 +95,7 @@ pub async fn create_system(
 
 pub async fn update_system(
     db: &Db,
-    id: i64,
+    id: SystemId,
     fields: &crate::forms::EntryFields,
 ) -> Result<FormOutcome<SystemRecord>, AppError> {
     let (draft, version) = match (
@@ -116,18 +116,19 @@ pub async fn update_system(
             )));
         }
     };
-    if let Some(errors) = check_base(db, Some(id), &draft).await? {
+    if let Some(errors) = check_base(db, Some(id.get()), &draft).await? {
         return Ok(FormOutcome::Invalid(errors));
     }
     match systems::update(db, id, version, &draft).await {
-        Ok(Some(_)) => {
-            tracing::info!(system.id = id, "system updated");
-            Ok(FormOutcome::Saved(get_system(db, id).await?))
+        Ok(Versioned::Done) => {
+            tracing::info!(system.id = id.get(), "system updated");
+            Ok(FormOutcome::Saved(get_system(db, id.get()).await?))
         }
-        // Stale, or gone (get answers 404 then).
-        Ok(None) => Ok(FormOutcome::Conflict {
-            current: get_system(db, id).await?,
+        Ok(Versioned::Stale) => Ok(FormOutcome::Conflict {
+            current: get_system(db, id.get()).await?,
         }),
+        Ok(Versioned::Missing) => Err(AppError::not_found(format!("System {id}"))),
+        Ok(Versioned::Refused(never)) => match never {},
         Err(error @ StorageError::ForeignKeyViolation { .. }) => {
             reference_refused(db, fields, error).await
         }
@@ -136,14 +137,14 @@ pub async fn update_system(
 }
 
 /// Deletes system `id`, unless contracts, agreements or variants still refer to it.
-pub async fn delete_system(db: &Db, id: i64, version: i64) -> Result<Removal, AppError> {
-    let by = systems::references(db, id).await?;
+pub async fn delete_system(db: &Db, id: SystemId, version: Version) -> Result<Removal, AppError> {
+    let by = systems::references(db, id.get()).await?;
     if !by.is_empty() {
         return Ok(Removal::Referenced { by });
     }
     match systems::delete(db, id, version).await {
         Err(StorageError::ForeignKeyViolation { .. }) => Ok(Removal::Referenced {
-            by: systems::references(db, id).await?,
+            by: systems::references(db, id.get()).await?,
         }),
         deleted => Ok(Removal::from(deleted?)),
     }

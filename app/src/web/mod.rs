@@ -6,9 +6,11 @@
 //! fields (422), or merged with the other user's version (409).
 
 mod answer;
+mod entry;
 mod read;
 
 pub use answer::{Echo, answer_delete, answer_save};
+pub use entry::{EntryKind, entry_routes};
 pub use read::{FORM_LIMIT, read_form};
 
 use crate::domain::account::Role;
