@@ -78,7 +78,7 @@ async fn reference(db: &Db) -> Result<Reference, String> {
         .map_err(|e| e.to_string())?
         == 0
     {
-        crate::demo::load(db).await?;
+        crate::demo::load(db).await.map_err(|e| e.to_string())?;
     }
     let firms = app::storage::firms::list(db)
         .await

@@ -52,7 +52,8 @@ async fn run(cli: Cli) -> Result<(), String> {
             app::storage::audit::Actor::system("demo data"),
             demo::load(&db),
         )
-        .await?;
+        .await
+        .map_err(|e| e.to_string())?;
         tracing::info!(
             rates = loaded.rates,
             firms = loaded.firms,

@@ -1,0 +1,236 @@
+//! The other views' files: deliveries, agreements with their headroom, the audit trail, firms,
+//! systems and the summary.
+
+use super::{CsvOut, number, opt_number, opt_text, text};
+use crate::domain::Money;
+use crate::domain::filter::{AgreementFilter, ContractFilter, ListQuery};
+use crate::error::AppError;
+use crate::storage::Db;
+use crate::storage::export::DeliveryExportRow;
+use std::borrow::Cow;
+use tokio::sync::mpsc;
+
+pub(super) async fn deliveries(
+    db: &Db,
+    filter: &ContractFilter,
+    out: &mut CsvOut,
+) -> Result<(), AppError> {
+    let (sender, mut batches) = mpsc::channel::<Vec<DeliveryExportRow>>(2);
+    let reading = crate::storage::export::deliveries(db, filter, sender);
+    // `move`: the receiver must go when writing stops, so that the reader's next send fails.
+    let writing = async move {
+        while let Some(batch) = batches.recv().await {
+            for d in batch {
+                let cells = [
+                    text(&d.delivered_on),
+                    number(d.units),
+                    text(&d.confidence),
+                    text(&d.buyer_code),
+                    opt_text(d.contract_external_id.as_deref()),
+                    text(&d.contract_title),
+                    number(d.position + 1),
+                    text(&d.designation),
+                    text(&d.notes),
+                ];
+                if !out.row(cells).await {
+                    return;
+                }
+            }
+        }
+    };
+    let (read, ()) = tokio::join!(reading, writing);
+    read.map_err(AppError::from)
+}
+
+/// Agreements with their headroom: a row per ceiling line (one with empty line fields for an
+/// agreement without ceilings). A few hundred agreements at most: read a page at a time.
+pub(super) async fn agreements(
+    db: &Db,
+    filter: AgreementFilter,
+    out: &mut CsvOut,
+) -> Result<(), AppError> {
+    let mut page_number = 1;
+    loop {
+        let page = crate::summary::service::headroom(db, &filter.with_page(page_number)).await?;
+        for a in &page.rows {
+            let suppliers: Vec<&str> = a.suppliers.iter().map(|s| s.name.as_str()).collect();
+            let value = a.provenance.value.as_ref();
+            let head = [
+                text(&a.title).into_owned(),
+                a.buyer.as_str().to_owned(),
+                text(&a.agency).into_owned(),
+                a.signed_on.map(|d| d.to_string()).unwrap_or_default(),
+                a.status.as_str().to_owned(),
+                text(&suppliers.join("; ")).into_owned(),
+                out.decimal(value.map(|v| v.money)).into_owned(),
+                value.map_or(String::new(), |v| v.money.currency().as_str().to_owned()),
+                value.map_or(String::new(), |v| v.confidence.as_str().to_owned()),
+            ];
+            let lines: Vec<[String; 7]> = a
+                .ceilings
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    [
+                        (i + 1).to_string(),
+                        text(&c.system.name).into_owned(),
+                        c.quantity.get().to_string(),
+                        c.executed.to_string(),
+                        c.delivered.to_string(),
+                        (c.quantity.get() - c.executed).to_string(),
+                        if c.over_ceiling() { "yes" } else { "no" }.to_owned(),
+                    ]
+                })
+                .collect();
+            let blank: [String; 7] = Default::default();
+            let lines = if lines.is_empty() { vec![blank] } else { lines };
+            for line in &lines {
+                let cells = head
+                    .iter()
+                    .chain(line.iter())
+                    .map(|c| Cow::Borrowed(c.as_str()));
+                if !out.row(cells).await {
+                    return Ok(());
+                }
+            }
+        }
+        if page_number >= page.pages() {
+            return Ok(());
+        }
+        page_number += 1;
+    }
+}
+
+/// Every entry the filter matches, newest first, a page at a time; a change's fields in one
+/// cell, one `field: before → after` per line, labelled and formatted as the pages show them.
+pub(super) async fn audit(
+    db: &Db,
+    mut filter: crate::domain::audit::AuditFilter,
+    out: &mut CsvOut,
+) -> Result<(), AppError> {
+    filter.page = 1;
+    loop {
+        let (entries, _) = crate::storage::audit::list(db, &filter).await?;
+        if entries.is_empty() {
+            return Ok(());
+        }
+        for entry in crate::storage::audit::shown(db, &entries).await? {
+            let changes = entry
+                .changes
+                .iter()
+                .map(|c| format!("{}: {} → {}", c.field, c.before.text, c.after.text))
+                .collect::<Vec<_>>()
+                .join("\n");
+            let cells = [
+                number(entry.id),
+                Cow::Owned(crate::components::format::iso8601(&entry.at)),
+                text(&entry.actor),
+                text(&entry.client),
+                text(entry.action.as_str()),
+                opt_text(entry.record.map(|(kind, _)| kind.as_str())),
+                opt_number(entry.record.map(|(_, id)| id)),
+                text(&entry.detail),
+                Cow::Owned(text(&changes).into_owned()),
+            ];
+            if !out.row(cells).await {
+                return Ok(());
+            }
+        }
+        filter.page += 1;
+    }
+}
+
+pub(super) async fn firms(db: &Db, query: &ListQuery, out: &mut CsvOut) -> Result<(), AppError> {
+    let all = crate::firms::service::list(db).await?;
+    let parents = crate::storage::firms::parents(db).await?;
+    let names: std::collections::HashMap<i64, String> =
+        all.iter().map(|f| (f.id, f.name.clone())).collect();
+    for firm in crate::firms::pages::matching_firms(all, query) {
+        let group = parents
+            .iter()
+            .find(|(id, _)| *id == firm.id)
+            .and_then(|(_, parent)| names.get(parent))
+            .map_or("", String::as_str);
+        let cells = [
+            text(&firm.name),
+            text(firm.country.as_str()),
+            text(firm.country.name()),
+            text(group),
+            opt_text(firm.website.as_deref()),
+            text(&firm.notes),
+            Cow::Owned(crate::components::format::iso8601(&firm.updated_at)),
+        ];
+        if !out.row(cells).await {
+            break;
+        }
+    }
+    Ok(())
+}
+
+pub(super) async fn systems(db: &Db, query: &ListQuery, out: &mut CsvOut) -> Result<(), AppError> {
+    let all = crate::systems::service::list_systems(db).await?;
+    for system in crate::systems::pages::matching_systems(all, query) {
+        let cells = [
+            text(&system.designation),
+            text(system.category.as_str()),
+            text(&system.maker.name),
+            opt_text(system.variant_of.as_ref().map(|v| v.name.as_str())),
+            text(&system.description),
+            Cow::Owned(crate::components::format::iso8601(&system.updated_at)),
+        ];
+        if !out.row(cells).await {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// The summary's total and groups: a row per group and value currency (values in different
+/// currencies are never added); a group without values has one row with the value empty.
+pub(super) async fn summary(
+    db: &Db,
+    filter: &ContractFilter,
+    out: &mut CsvOut,
+) -> Result<(), AppError> {
+    use crate::domain::summary::{Dimension, GroupTotal};
+    let portfolio = crate::summary::service::portfolio(db, filter, Dimension::Supplier).await?;
+    let counted = crate::domain::summary::level_text(portfolio.level);
+    let mut groups: Vec<(&str, &GroupTotal)> = vec![("total", &portfolio.total)];
+    for (dimension, rows) in &portfolio.groups {
+        let name = match dimension {
+            Dimension::Buyer => "buyer",
+            Dimension::Supplier => "supplier",
+            Dimension::System => "system",
+            Dimension::Category => "category",
+            Dimension::Year => "signed year",
+        };
+        groups.extend(rows.iter().map(|g| (name, g)));
+    }
+    for (grouping, group) in groups {
+        let values: Vec<Option<Money>> = if group.values.is_empty() {
+            vec![None]
+        } else {
+            group.values.iter().copied().map(Some).collect()
+        };
+        for value in values {
+            let cells = [
+                Cow::Borrowed(grouping),
+                text(&group.label),
+                Cow::Borrowed(counted),
+                number(group.contracts),
+                number(group.valued),
+                out.decimal(value),
+                Cow::Owned(value.map_or(String::new(), |v| v.currency().as_str().to_owned())),
+                out.decimal(group.usd_shown()),
+                number(group.without_usd),
+                number(group.units_ordered),
+                number(group.units_delivered),
+                number(group.units_outstanding()),
+            ];
+            if !out.row(cells).await {
+                return Ok(());
+            }
+        }
+    }
+    Ok(())
+}
