@@ -5,7 +5,8 @@ use crate::domain::register::{Contract, ContractSummary, Page};
 use crate::domain::{ContractId, Created, FieldErrors, FormOutcome, Removal, Version};
 use crate::error::AppError;
 use crate::forms::references::{reference_refused, with_references};
-use crate::storage::{Db, StorageError, contracts};
+use crate::storage::contracts::ContractRefusal;
+use crate::storage::{Db, Inserted, StorageError, Versioned, contracts};
 
 pub async fn list_contracts(
     db: &Db,
@@ -31,18 +32,11 @@ pub async fn create_contract(
         Err(errors) => return Ok(FormOutcome::Invalid(errors)),
     };
     match contracts::insert(db, &draft).await {
-        Ok(contracts::ContractWrite::Done(id)) => {
+        Ok(Inserted::Done(id)) => {
             tracing::info!(contract.id = id, "contract created");
             Ok(FormOutcome::Saved(get_contract(db, id).await?))
         }
-        Ok(contracts::ContractWrite::BuyerMismatch { agreement_buyer }) => {
-            let (field, message) = agreement_refusal(Some(agreement_buyer));
-            Ok(FormOutcome::Invalid(FieldErrors::single(field, message)))
-        }
-        Ok(contracts::ContractWrite::MissingAgreement) => {
-            let (field, message) = agreement_refusal(None);
-            Ok(FormOutcome::Invalid(FieldErrors::single(field, message)))
-        }
+        Ok(Inserted::Refused(refusal)) => Ok(FormOutcome::Invalid(refused(fields, refusal))),
         Err(error @ StorageError::ForeignKeyViolation { .. }) => {
             reference_refused(db, fields, error).await
         }
@@ -74,7 +68,6 @@ pub async fn update_contract(
     id: ContractId,
     fields: &crate::forms::EntryFields,
 ) -> Result<FormOutcome<Contract>, AppError> {
-    use contracts::ContractEdit;
     let mut draft = with_references(db, fields, super::form::contract_draft(fields)).await?;
     let version = crate::forms::version(fields);
     let (draft, version) = match (&mut draft, version) {
@@ -89,48 +82,22 @@ pub async fn update_contract(
             return Ok(FormOutcome::Invalid(FieldErrors::single("title", message)));
         }
     };
-    let invalid = |field: String, message: String| {
-        Ok(FormOutcome::Invalid(FieldErrors::single(&field, message)))
-    };
-    match contracts::update(db, id.get(), version.get(), draft).await {
-        Ok(ContractEdit::Done) => {
+    let invalid =
+        |field: &str, message: &str| Ok(FormOutcome::Invalid(FieldErrors::single(field, message)));
+    match contracts::update(db, id, version, draft).await {
+        Ok(Versioned::Done) => {
             tracing::info!(contract.id = id.get(), "contract updated");
             Ok(FormOutcome::Saved(get_contract(db, id.get()).await?))
         }
-        Ok(ContractEdit::Stale) => Ok(FormOutcome::Conflict {
+        Ok(Versioned::Stale) => Ok(FormOutcome::Conflict {
             current: get_contract(db, id.get()).await?,
         }),
-        Ok(ContractEdit::Missing) => Err(AppError::not_found(format!("Contract {id}"))),
-        Ok(ContractEdit::BuyerMismatch { agreement_buyer }) => {
-            let (field, message) = agreement_refusal(Some(agreement_buyer));
-            invalid(field.into(), message)
-        }
-        Ok(ContractEdit::MissingAgreement) => {
-            let (field, message) = agreement_refusal(None);
-            invalid(field.into(), message)
-        }
-        Ok(ContractEdit::BelowDelivered { line_id, delivered }) => invalid(
-            format!("{}_quantity", line_row_of(fields, line_id)),
-            format!(
-                "{} already delivered on this line: the quantity cannot be less.",
-                units(delivered)
-            ),
-        ),
-        Ok(ContractEdit::LineDelivered { line_id, delivered }) => invalid(
-            format!("{}_system", line_row_of(fields, line_id)),
-            format!(
-                "This line has {} delivered: it cannot be removed while its deliveries are recorded.",
-                units(delivered)
-            ),
-        ),
-        Ok(ContractEdit::UnknownLine { line_id }) => invalid(
-            format!("{}_system", line_row_of(fields, line_id)),
-            "This line is no longer part of the contract; open the contract again.".into(),
-        ),
+        Ok(Versioned::Missing) => Err(AppError::not_found(format!("Contract {id}"))),
+        Ok(Versioned::Refused(refusal)) => Ok(FormOutcome::Invalid(refused(fields, refusal))),
         // A delivery recorded between the check and the write: the database refused it.
         Err(StorageError::CheckViolation(_)) => invalid(
-            "line0_quantity".into(),
-            "A quantity is below what has been delivered on its line.".into(),
+            "line0_quantity",
+            "A quantity is below what has been delivered on its line.",
         ),
         Err(error @ StorageError::ForeignKeyViolation { .. }) => {
             reference_refused(db, fields, error).await
@@ -146,11 +113,44 @@ pub async fn delete_contract(
     id: ContractId,
     version: Version,
 ) -> Result<Removal, AppError> {
-    let removal = Removal::from(contracts::delete(db, id.get(), version.get()).await?);
+    let removal = Removal::from(contracts::delete(db, id, version).await?);
     if removal == Removal::Deleted {
         tracing::info!(contract.id = id.get(), "contract deleted");
     }
     Ok(removal)
+}
+
+/// The message of a write the contract's rules refused, at the form field it is about.
+fn refused(fields: &crate::forms::EntryFields, refusal: ContractRefusal) -> FieldErrors {
+    let (field, message) = match refusal {
+        ContractRefusal::BuyerMismatch { agreement_buyer } => {
+            let (field, message) = agreement_refusal(Some(agreement_buyer));
+            (field.to_owned(), message)
+        }
+        ContractRefusal::MissingAgreement => {
+            let (field, message) = agreement_refusal(None);
+            (field.to_owned(), message)
+        }
+        ContractRefusal::BelowDelivered { line_id, delivered } => (
+            format!("{}_quantity", line_row_of(fields, line_id)),
+            format!(
+                "{} already delivered on this line: the quantity cannot be less.",
+                units(delivered)
+            ),
+        ),
+        ContractRefusal::LineDelivered { line_id, delivered } => (
+            format!("{}_system", line_row_of(fields, line_id)),
+            format!(
+                "This line has {} delivered: it cannot be removed while its deliveries are recorded.",
+                units(delivered)
+            ),
+        ),
+        ContractRefusal::UnknownLine { line_id } => (
+            format!("{}_system", line_row_of(fields, line_id)),
+            "This line is no longer part of the contract; open the contract again.".to_owned(),
+        ),
+    };
+    FieldErrors::single(&field, message)
 }
 
 /// The form field and message of a contract refused for its framework agreement: the buyer

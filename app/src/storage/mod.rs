@@ -178,6 +178,14 @@ pub enum Versioned<R = std::convert::Infallible> {
     Refused(R),
 }
 
+/// What storing a new record comes to: its id, or a refusal of its kind's rules (nothing was
+/// stored).
+#[derive(Debug, PartialEq, Eq)]
+pub enum Inserted<R = std::convert::Infallible> {
+    Done(i64),
+    Refused(R),
+}
+
 /// What deleting a record that names its version can come to.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Deleted {

@@ -140,7 +140,7 @@ async fn load_contract(db: &Db, contract: &SeedContract, keys: &Keys) -> Result<
         .await
         .map_err(|e| record().error(e))?;
     let id = match written {
-        contracts::ContractWrite::Done(id) => id,
+        app::storage::Inserted::Done(id) => id,
         other => return Err(record().error(Problem::Refused(format!("{other:?}")))),
     };
     let lines = contracts::line_ids(db, id)

@@ -3,7 +3,7 @@
 use crate::domain::register::LineDraft;
 use crate::storage::{Db, Result, Tx, on_db, on_tx};
 
-use super::ContractEdit;
+use super::ContractRefusal;
 
 /// Saves `lines` over contract `id`'s stored lines: stored lines keep their id and deliveries,
 /// new ones are added, the others deleted. A line the storage must refuse (one that is not the
@@ -13,7 +13,7 @@ pub(super) async fn replace(
     tx: &mut Tx,
     id: i64,
     lines: &[LineDraft],
-) -> Result<Option<ContractEdit>> {
+) -> Result<Option<ContractRefusal>> {
     // The stored lines and what has been delivered on each (read inside the transaction that
     // now holds the contract's row, so a concurrent edit waits or fails).
     let stored: Vec<(i64, i64)> = on_tx!(tx, conn => {
@@ -26,12 +26,12 @@ pub(super) async fn replace(
         let Some(line_id) = line.id else { continue };
         let Some((_, delivered)) = stored.iter().find(|(stored_id, _)| *stored_id == line_id)
         else {
-            return Ok(Some(ContractEdit::UnknownLine { line_id }));
+            return Ok(Some(ContractRefusal::UnknownLine { line_id }));
         };
         if let Some(quantity) = line.quantity
             && quantity.get() < *delivered
         {
-            return Ok(Some(ContractEdit::BelowDelivered {
+            return Ok(Some(ContractRefusal::BelowDelivered {
                 line_id,
                 delivered: *delivered,
             }));
@@ -43,7 +43,7 @@ pub(super) async fn replace(
             continue;
         }
         if *delivered > 0 {
-            return Ok(Some(ContractEdit::LineDelivered {
+            return Ok(Some(ContractRefusal::LineDelivered {
                 line_id: *line_id,
                 delivered: *delivered,
             }));

@@ -15,29 +15,16 @@ use super::audit;
 use super::provenance::{self, Owner};
 use super::rollup::{self, Affected};
 use super::{Db, Result, StorageError, Tx, on_db, on_tx};
-use crate::domain::CountryCode;
+use super::{Inserted, Versioned};
 use crate::domain::audit::RecordKind;
 use crate::domain::register::{ContractDraft, Named};
+use crate::domain::{ContractId, CountryCode, Version};
 use chrono::{SubsecRound, Utc};
 
-/// What storing a new contract can come to.
+/// Why a contract's rules refuse a write. Nothing was stored.
 #[derive(Debug, PartialEq, Eq)]
-pub enum ContractWrite {
-    Done(i64),
+pub enum ContractRefusal {
     /// A contract under a framework has the framework's buyer.
-    BuyerMismatch {
-        agreement_buyer: CountryCode,
-    },
-    MissingAgreement,
-}
-
-/// What saving over a stored contract can come to. Everything but `Done` stored nothing.
-#[derive(Debug, PartialEq, Eq)]
-pub enum ContractEdit {
-    Done,
-    /// Someone saved the contract after the form was opened at this version.
-    Stale,
-    Missing,
     BuyerMismatch {
         agreement_buyer: CountryCode,
     },
@@ -68,18 +55,18 @@ fn named(id: Option<i64>, name: Option<String>) -> Option<Named> {
 
 /// Stores a contract with its lines, alternatives and sources in one transaction.
 #[tracing::instrument(name = "db.contracts.insert", skip_all, fields(title = draft.title.as_str()))]
-pub async fn insert(db: &Db, draft: &ContractDraft) -> Result<ContractWrite> {
+pub async fn insert(db: &Db, draft: &ContractDraft) -> Result<Inserted<ContractRefusal>> {
     let mut tx = db.begin().await?;
     let written = insert_in(&mut tx, draft).await?;
-    if matches!(written, ContractWrite::Done(_)) {
+    if matches!(written, Inserted::Done(_)) {
         tx.commit().await?;
     }
     Ok(written)
 }
 
-pub async fn insert_in(tx: &mut Tx, draft: &ContractDraft) -> Result<ContractWrite> {
+pub async fn insert_in(tx: &mut Tx, draft: &ContractDraft) -> Result<Inserted<ContractRefusal>> {
     if let Err(refused) = check_agreement_buyer(tx, draft.agreement_id, draft.buyer).await? {
-        return Ok(refused);
+        return Ok(Inserted::Refused(refused));
     }
     let now = Utc::now().trunc_subsecs(6);
     let value = draft.provenance.value.as_ref();
@@ -117,7 +104,7 @@ pub async fn insert_in(tx: &mut Tx, draft: &ContractDraft) -> Result<ContractWri
     super::rates::refresh_contract(tx, id).await?;
     rollup::apply(tx, Affected::Contract(id), 1).await?;
     audit::record(tx, RecordKind::Contract, id, None).await?;
-    Ok(ContractWrite::Done(id))
+    Ok(Inserted::Done(id))
 }
 
 /// A new contract's external id (`c-` and 32 hex digits): what its CSV rows carry, so that a
@@ -144,7 +131,7 @@ async fn check_agreement_buyer(
     tx: &mut Tx,
     agreement_id: Option<i64>,
     buyer: CountryCode,
-) -> Result<std::result::Result<(), ContractWrite>> {
+) -> Result<std::result::Result<(), ContractRefusal>> {
     let Some(agreement_id) = agreement_id else {
         return Ok(Ok(()));
     };
@@ -155,8 +142,8 @@ async fn check_agreement_buyer(
             .await?
     });
     Ok(match agreement_buyer {
-        None => Err(ContractWrite::MissingAgreement),
-        Some(code) if code != buyer.as_str() => Err(ContractWrite::BuyerMismatch {
+        None => Err(ContractRefusal::MissingAgreement),
+        Some(code) if code != buyer.as_str() => Err(ContractRefusal::BuyerMismatch {
             agreement_buyer: country(&code)?,
         }),
         Some(_) => Ok(()),
@@ -167,10 +154,15 @@ async fn check_agreement_buyer(
 /// (stored lines keep their id and deliveries; new rows are added, removed rows deleted) and
 /// its sources and alternatives, in one transaction.
 #[tracing::instrument(name = "db.contracts.update", skip(db, draft))]
-pub async fn update(db: &Db, id: i64, version: i64, draft: &ContractDraft) -> Result<ContractEdit> {
+pub async fn update(
+    db: &Db,
+    id: ContractId,
+    version: Version,
+    draft: &ContractDraft,
+) -> Result<Versioned<ContractRefusal>> {
     let mut tx = db.begin().await?;
     let edit = update_in(&mut tx, id, version, draft).await?;
-    if edit == ContractEdit::Done {
+    if edit == Versioned::Done {
         tx.commit().await?;
     }
     Ok(edit)
@@ -180,35 +172,32 @@ pub async fn update(db: &Db, id: i64, version: i64, draft: &ContractDraft) -> Re
 /// caller must roll back: the contract's totals were already taken out.
 pub async fn update_in(
     tx: &mut Tx,
-    id: i64,
-    version: i64,
+    id: ContractId,
+    version: Version,
     draft: &ContractDraft,
-) -> Result<ContractEdit> {
-    match check_agreement_buyer(tx, draft.agreement_id, draft.buyer).await? {
-        Ok(()) => {}
-        Err(ContractWrite::BuyerMismatch { agreement_buyer }) => {
-            return Ok(ContractEdit::BuyerMismatch { agreement_buyer });
-        }
-        Err(_) => return Ok(ContractEdit::MissingAgreement),
+) -> Result<Versioned<ContractRefusal>> {
+    let (id, version) = (id.get(), version.get());
+    if let Err(refused) = check_agreement_buyer(tx, draft.agreement_id, draft.buyer).await? {
+        return Ok(Versioned::Refused(refused));
     }
     let before = audit::snapshot(tx, RecordKind::Contract, id).await?;
     // Its old figures leave the summary's totals; the saved ones go in at the end.
     rollup::apply(tx, Affected::Contract(id), -1).await?;
     if !update_row(tx, id, version, draft).await? {
         return Ok(if super::exists_in(tx, "contracts", id).await? {
-            ContractEdit::Stale
+            Versioned::Stale
         } else {
-            ContractEdit::Missing
+            Versioned::Missing
         });
     }
     if let Some(refused) = lines::replace(tx, id, &draft.lines).await? {
-        return Ok(refused);
+        return Ok(Versioned::Refused(refused));
     }
     provenance::replace(tx, Owner::Contract(id), &draft.provenance).await?;
     super::rates::refresh_contract(tx, id).await?;
     rollup::apply(tx, Affected::Contract(id), 1).await?;
     audit::record(tx, RecordKind::Contract, id, before).await?;
-    Ok(ContractEdit::Done)
+    Ok(Versioned::Done)
 }
 
 /// Saves the contract's own row over version `version`; false when it is not (or no longer)
@@ -267,7 +256,8 @@ pub async fn by_external_ids(db: &Db, external_ids: &[String]) -> Result<Vec<(St
 
 /// Deletes contract `id` (with its lines, deliveries and sources) if it is still at `version`.
 #[tracing::instrument(name = "db.contracts.delete", skip(db))]
-pub async fn delete(db: &Db, id: i64, version: i64) -> Result<super::Deleted> {
+pub async fn delete(db: &Db, id: ContractId, version: Version) -> Result<super::Deleted> {
+    let (id, version) = (id.get(), version.get());
     let mut tx = db.begin().await?;
     // Its figures leave the summary's totals with it.
     rollup::apply(&mut tx, Affected::Contract(id), -1).await?;

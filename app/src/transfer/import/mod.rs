@@ -15,9 +15,9 @@ mod read;
 mod write;
 
 use super::{ImportPreview, Imported, PlannedRow, Problem};
+use crate::contracts::form::{contract_draft, contract_fields};
 use crate::domain::register::{Contract, ContractDraft};
 use crate::error::AppError;
-use crate::contracts::form::{contract_draft, contract_fields};
 use crate::storage::Db;
 use crate::storage::contracts;
 use grouping::FileContract;

@@ -3,8 +3,10 @@
 
 use super::{EXTERNAL_ID_MAX, Item, problem};
 use crate::domain::CountryCode;
+use crate::domain::{ContractId, Version};
 use crate::error::AppError;
-use crate::storage::contracts::{self, ContractEdit, ContractWrite};
+use crate::storage::contracts::{self, ContractRefusal};
+use crate::storage::{Inserted, Versioned};
 use crate::storage::{StorageError, Tx, execute_in};
 use crate::transfer::{Imported, Problem};
 
@@ -58,19 +60,16 @@ async fn write_contract(
     }
     let Some((id, version)) = item.stored else {
         return Ok(match contracts::insert_in(tx, &item.draft).await? {
-            ContractWrite::Done(id) => {
+            Inserted::Done(id) => {
                 if let Some(external_id) = &item.external_id {
                     contracts::set_external_id(tx, id, external_id).await?;
                 }
                 Ok(Written::Created)
             }
-            ContractWrite::BuyerMismatch { agreement_buyer } => {
-                Err(agreement_problem(item.row, Some(agreement_buyer)))
-            }
-            ContractWrite::MissingAgreement => Err(agreement_problem(item.row, None)),
+            Inserted::Refused(refusal) => Err(refused(item, refusal)),
         });
     };
-    let edit = contracts::update_in(tx, id, version, &item.draft).await?;
+    let edit = contracts::update_in(tx, ContractId(id), Version(version), &item.draft).await?;
     Ok(updated(item, edit))
 }
 
@@ -101,24 +100,31 @@ async fn deleted_since_checked(tx: &mut Tx, item: &Item) -> Result<Option<Proble
 
 /// What saving the item over its stored contract came to: updated, or why the storage refused
 /// it, at its row and column.
-fn updated(item: &Item, edit: ContractEdit) -> Result<Written, Problem> {
+fn updated(item: &Item, edit: Versioned<ContractRefusal>) -> Result<Written, Problem> {
     Err(match edit {
-        ContractEdit::Done => return Ok(Written::Updated),
-        ContractEdit::Stale => problem(
+        Versioned::Done => return Ok(Written::Updated),
+        Versioned::Stale => problem(
             item.row,
             "contract_ref",
             "Someone saved this contract after the file was checked: check the file again to see their changes.",
         ),
-        ContractEdit::Missing => problem(
+        Versioned::Missing => problem(
             item.row,
             "contract_ref",
             "This contract was deleted after the file was checked: check the file again.",
         ),
-        ContractEdit::BuyerMismatch { agreement_buyer } => {
+        Versioned::Refused(refusal) => refused(item, refusal),
+    })
+}
+
+/// A write the contract's rules refused, as a problem at the row and column it is about.
+fn refused(item: &Item, refusal: ContractRefusal) -> Problem {
+    match refusal {
+        ContractRefusal::BuyerMismatch { agreement_buyer } => {
             agreement_problem(item.row, Some(agreement_buyer))
         }
-        ContractEdit::MissingAgreement => agreement_problem(item.row, None),
-        ContractEdit::LineDelivered { line_id, delivered } => problem(
+        ContractRefusal::MissingAgreement => agreement_problem(item.row, None),
+        ContractRefusal::LineDelivered { line_id, delivered } => problem(
             item.row,
             "line",
             format!(
@@ -127,7 +133,7 @@ fn updated(item: &Item, edit: ContractEdit) -> Result<Written, Problem> {
                 units(delivered)
             ),
         ),
-        ContractEdit::BelowDelivered { line_id, delivered } => problem(
+        ContractRefusal::BelowDelivered { line_id, delivered } => problem(
             item.line_row(line_id),
             "quantity",
             format!(
@@ -135,12 +141,12 @@ fn updated(item: &Item, edit: ContractEdit) -> Result<Written, Problem> {
                 units(delivered)
             ),
         ),
-        ContractEdit::UnknownLine { line_id } => problem(
+        ContractRefusal::UnknownLine { line_id } => problem(
             item.line_row(line_id),
             "line",
             "This line is no longer part of the contract (it changed after the file was checked): check the file again.",
         ),
-    })
+    }
 }
 
 /// A constraint the database enforced on a contract's write, as a problem at its row; other
