@@ -3,50 +3,211 @@
 
 use crate::components::format::plural;
 use crate::domain::register::{Agreement, AgreementDraft, CeilingDraft};
+use crate::domain::text::{Agency, Title};
 use crate::domain::{AgreementStatus, CountryCode, FieldErrors, Notes, limits};
 use crate::forms::choices::{Choices, countries};
 use crate::forms::pages::{Doomed, Kind, delete_page, edit_page, new_page};
-use crate::forms::parse::{optional_date, optional_id, text};
-use crate::forms::provenance::{provenance, provenance_fields};
+use crate::forms::parse::{optional_date, optional_id};
+use crate::forms::provenance::{provenance, provenance_form};
+use crate::forms::rows::{LineForm, ProvenanceForm};
 use crate::forms::widgets::{
     AlternativeRows, Choice, Entry, LineRows, SourceRows, ValueFields, hidden, summary,
 };
 use crate::forms::{Editable, EntryFields, LINE_ROWS, line_row};
 use leptos::prelude::*;
 
+/// The agreement form as posted: its own fields and suppliers, then its value, ceiling lines,
+/// other figures and sources as typed rows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AgreementForm {
+    pub version: String,
+    pub title: String,
+    pub buyer: String,
+    pub agency: String,
+    pub signed_on: String,
+    pub status: String,
+    pub notes: String,
+    /// The firms chosen, one per select (`supplier{n}_id`).
+    pub suppliers: Vec<String>,
+    pub ceilings: Vec<LineForm>,
+    pub provenance: ProvenanceForm,
+}
+
+impl AgreementForm {
+    pub const TITLE: &str = "title";
+    pub const BUYER: &str = "buyer";
+    pub const AGENCY: &str = "agency";
+    pub const SIGNED_ON: &str = "signed_on";
+    pub const STATUS: &str = "status";
+    pub const NOTES: &str = "notes";
+    pub const SUPPLIER_PREFIX: &str = "supplier";
+
+    /// The name of the `row`-th supplier select.
+    pub fn supplier_key(row: usize) -> String {
+        format!("{}{row}_id", Self::SUPPLIER_PREFIX)
+    }
+
+    pub fn read(fields: &EntryFields) -> Self {
+        let get = |name: &str| fields.get(name).to_owned();
+        Self {
+            version: get("version"),
+            title: get(Self::TITLE),
+            buyer: get(Self::BUYER),
+            agency: get(Self::AGENCY),
+            signed_on: get(Self::SIGNED_ON),
+            status: get(Self::STATUS),
+            notes: get(Self::NOTES),
+            suppliers: (0..fields.rows(Self::SUPPLIER_PREFIX, LINE_ROWS))
+                .map(|row| get(&Self::supplier_key(row)))
+                .collect(),
+            ceilings: LineForm::read_all(fields),
+            provenance: ProvenanceForm::read(fields),
+        }
+    }
+
+    pub fn fields(&self) -> EntryFields {
+        let mut fields = EntryFields::default();
+        for (name, value) in [
+            ("version", &self.version),
+            (Self::TITLE, &self.title),
+            (Self::BUYER, &self.buyer),
+            (Self::AGENCY, &self.agency),
+            (Self::SIGNED_ON, &self.signed_on),
+            (Self::STATUS, &self.status),
+            (Self::NOTES, &self.notes),
+        ] {
+            fields.set(name, value.clone());
+        }
+        for (row, supplier) in self.suppliers.iter().enumerate() {
+            fields.set(Self::supplier_key(row), supplier.clone());
+        }
+        self.provenance.write(&mut fields);
+        LineForm::write_all(&self.ceilings, &mut fields);
+        fields
+    }
+}
+
+impl From<&Agreement> for AgreementForm {
+    /// A stored agreement, as its edit form starts.
+    fn from(agreement: &Agreement) -> Self {
+        Self {
+            version: agreement.version.to_string(),
+            title: agreement.title.clone(),
+            buyer: agreement.buyer.as_str().to_owned(),
+            agency: agreement.agency.clone(),
+            signed_on: agreement
+                .signed_on
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            status: agreement.status.as_str().to_owned(),
+            notes: agreement.notes.clone(),
+            suppliers: agreement
+                .suppliers
+                .iter()
+                .map(|s| s.id.to_string())
+                .collect(),
+            provenance: provenance_form(&agreement.provenance),
+            ceilings: agreement
+                .ceilings
+                .iter()
+                .map(|line| LineForm {
+                    id: String::new(),
+                    system: line.system.id.to_string(),
+                    quantity: line.quantity.get().to_string(),
+                    confidence: line.confidence.as_str().to_owned(),
+                    value: line.value.map(|m| m.grouped()).unwrap_or_default(),
+                    basis: line.basis.clone(),
+                    notes: line.notes.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+impl TryFrom<&AgreementForm> for AgreementDraft {
+    type Error = FieldErrors;
+
+    fn try_from(form: &AgreementForm) -> Result<Self, FieldErrors> {
+        type F = AgreementForm;
+        let mut errors = FieldErrors::new();
+        let title = errors.check(
+            F::TITLE,
+            Title::parse_required(&form.title, "agreement's title"),
+        );
+        let buyer = errors.check(F::BUYER, CountryCode::parse(&form.buyer));
+        let agency = errors.check(F::AGENCY, Agency::parse(&form.agency));
+        let signed_on = errors.check(F::SIGNED_ON, optional_date(&form.signed_on));
+        let status = errors.check(F::STATUS, AgreementStatus::parse(&form.status));
+        let mut supplier_ids: Vec<i64> = Vec::new();
+        for (row, supplier) in form.suppliers.iter().enumerate() {
+            // The same firm chosen twice is one supplier.
+            if let Some(id) = errors
+                .check(&F::supplier_key(row), optional_id(supplier, "supplier"))
+                .flatten()
+                && !supplier_ids.contains(&id)
+            {
+                supplier_ids.push(id);
+            }
+        }
+        if supplier_ids.is_empty() {
+            errors.add(&F::supplier_key(0), "Choose at least one supplier firm.");
+        }
+        let provenance = provenance(&form.provenance, &mut errors);
+        let notes = errors.check(F::NOTES, Notes::parse(&form.notes));
+        let currency = &form.provenance.value.currency;
+        let ceilings: Vec<CeilingDraft> = form
+            .ceilings
+            .iter()
+            .enumerate()
+            .filter_map(|(row, line)| line_row(line, row, currency, true, &mut errors))
+            .filter_map(|r| {
+                Some(CeilingDraft {
+                    system_id: r.system_id,
+                    quantity: r.quantity?,
+                    value: r.value,
+                    confidence: r.confidence,
+                    basis: r.basis,
+                    notes: r.notes,
+                })
+            })
+            .collect();
+        let (
+            Some(title),
+            Some(buyer),
+            Some(agency),
+            Some(signed_on),
+            Some(status),
+            Some(notes),
+            true,
+        ) = (
+            title,
+            buyer,
+            agency,
+            signed_on,
+            status,
+            notes,
+            errors.is_empty(),
+        )
+        else {
+            return Err(errors);
+        };
+        Ok(AgreementDraft {
+            title,
+            buyer,
+            agency,
+            signed_on,
+            status,
+            supplier_ids,
+            provenance,
+            ceilings,
+            notes,
+        })
+    }
+}
+
 /// The fields of a stored agreement, as its edit form starts.
 pub fn agreement_fields(agreement: &Agreement) -> EntryFields {
-    let mut fields = EntryFields::default();
-    fields.set("version", agreement.version.to_string());
-    fields.set("title", agreement.title.clone());
-    fields.set("buyer", agreement.buyer.as_str());
-    fields.set("agency", agreement.agency.clone());
-    fields.set(
-        "signed_on",
-        agreement
-            .signed_on
-            .map(|d| d.to_string())
-            .unwrap_or_default(),
-    );
-    fields.set("status", agreement.status.as_str());
-    fields.set("notes", agreement.notes.clone());
-    for (row, supplier) in agreement.suppliers.iter().enumerate() {
-        fields.set(format!("supplier{row}_id"), supplier.id.to_string());
-    }
-    provenance_fields(&mut fields, &agreement.provenance);
-    for (row, line) in agreement.ceilings.iter().enumerate() {
-        let field = |n: &str| format!("line{row}_{n}");
-        fields.set(field("system"), line.system.id.to_string());
-        fields.set(field("quantity"), line.quantity.get().to_string());
-        fields.set(field("confidence"), line.confidence.as_str());
-        fields.set(
-            field("value"),
-            line.value.map(|m| m.grouped()).unwrap_or_default(),
-        );
-        fields.set(field("basis"), line.basis.clone());
-        fields.set(field("notes"), line.notes.clone());
-    }
-    fields
+    AgreementForm::from(agreement).fields()
 }
 
 impl Editable for Agreement {
@@ -64,94 +225,14 @@ impl Editable for Agreement {
     }
 }
 
-/// Parses the new-agreement form.
+/// Parses the agreement form's posted fields.
 pub fn agreement_draft(fields: &EntryFields) -> Result<AgreementDraft, FieldErrors> {
-    let mut errors = FieldErrors::new();
-    let title = errors.check(
-        "title",
-        text(
-            fields,
-            "title",
-            "agreement's title",
-            limits::TITLE_MAX,
-            true,
-        ),
-    );
-    let buyer = errors.check("buyer", CountryCode::parse(fields.get("buyer")));
-    let agency = errors.check(
-        "agency",
-        text(fields, "agency", "agency", limits::AGENCY_MAX, false),
-    );
-    let signed_on = errors.check("signed_on", optional_date(fields, "signed_on"));
-    let status = errors.check("status", AgreementStatus::parse(fields.get("status")));
-    let mut supplier_ids: Vec<i64> = Vec::new();
-    for i in 0..fields.rows("supplier", LINE_ROWS) {
-        let name = format!("supplier{i}_id");
-        // The same firm chosen twice is one supplier.
-        if let Some(id) = errors
-            .check(&name, optional_id(fields, &name, "supplier"))
-            .flatten()
-            && !supplier_ids.contains(&id)
-        {
-            supplier_ids.push(id);
-        }
-    }
-    if supplier_ids.is_empty() {
-        errors.add("supplier0_id", "Choose at least one supplier firm.");
-    }
-    let provenance = provenance(fields, &mut errors);
-    let notes = errors.check(
-        "notes",
-        Notes::parse(fields.get("notes")).map(|n| n.as_str().to_owned()),
-    );
-    let ceilings: Vec<CeilingDraft> = (0..fields.rows("line", LINE_ROWS))
-        .filter_map(|row| line_row(fields, row, true, &mut errors))
-        .filter_map(|r| {
-            Some(CeilingDraft {
-                system_id: r.system_id,
-                quantity: r.quantity?,
-                value: r.value,
-                confidence: r.confidence,
-                basis: r.basis,
-                notes: r.notes,
-            })
-        })
-        .collect();
-    match (
-        title,
-        buyer,
-        agency,
-        signed_on,
-        status,
-        notes,
-        errors.is_empty(),
-    ) {
-        (
-            Some(title),
-            Some(buyer),
-            Some(agency),
-            Some(signed_on),
-            Some(status),
-            Some(notes),
-            true,
-        ) => Ok(AgreementDraft {
-            title,
-            buyer,
-            agency,
-            signed_on,
-            status,
-            supplier_ids,
-            provenance,
-            ceilings,
-            notes,
-        }),
-        _ => Err(errors),
-    }
+    AgreementDraft::try_from(&AgreementForm::read(fields))
 }
 
 /// The agreement form; `action` is where it posts.
 #[component]
-fn AgreementForm(
+fn AgreementFields(
     fields: EntryFields,
     errors: FieldErrors,
     choices: Choices,
@@ -208,7 +289,7 @@ fn agreement_form(
     cancel: String,
     _: Option<i64>,
 ) -> AnyView {
-    view! { <AgreementForm fields errors choices action cancel /> }.into_any()
+    view! { <AgreementFields fields errors choices action cancel /> }.into_any()
 }
 
 #[component]

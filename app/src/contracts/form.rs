@@ -4,61 +4,239 @@
 use crate::components::ErrorPanel;
 use crate::components::format::plural;
 use crate::domain::register::{Contract, ContractDraft, LineDraft};
+use crate::domain::text::{Agency, DeliveryPeriod, Prose, Title};
 use crate::domain::{ContractStatus, CountryCode, FieldErrors, Notes, limits};
 use crate::forms::choices::{Choices, countries};
 use crate::forms::pages::{Doomed, Kind, delete_page, edit_page};
-use crate::forms::parse::{lines_text, optional_date, optional_id, text};
-use crate::forms::provenance::{provenance, provenance_fields};
+use crate::forms::parse::{optional_date, optional_id};
+use crate::forms::provenance::{provenance, provenance_form};
+use crate::forms::rows::{LineForm, ProvenanceForm};
 use crate::forms::widgets::{
     AlternativeRows, Choice, Entry, LineRows, SourceRows, ValueFields, hidden, summary,
 };
-use crate::forms::{Editable, EntryEcho, EntryFields, LINE_ROWS, line_row};
+use crate::forms::{Editable, EntryEcho, EntryFields, line_row};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+/// The contract form as posted: its own fields, then its value, lines, other figures and
+/// sources as typed rows. The CSV import builds the same form from a file's rows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ContractForm {
+    pub version: String,
+    pub title: String,
+    pub agreement_id: String,
+    pub supplier_id: String,
+    pub buyer: String,
+    pub agency: String,
+    pub signed_on: String,
+    pub status: String,
+    pub delivery_period: String,
+    pub local_production: String,
+    pub notes: String,
+    pub lines: Vec<LineForm>,
+    pub provenance: ProvenanceForm,
+}
+
+impl ContractForm {
+    pub const TITLE: &str = "title";
+    pub const AGREEMENT: &str = "agreement_id";
+    pub const SUPPLIER: &str = "supplier_id";
+    pub const BUYER: &str = "buyer";
+    pub const AGENCY: &str = "agency";
+    pub const SIGNED_ON: &str = "signed_on";
+    pub const STATUS: &str = "status";
+    pub const DELIVERY_PERIOD: &str = "delivery_period";
+    pub const LOCAL_PRODUCTION: &str = "local_production";
+    pub const NOTES: &str = "notes";
+
+    /// The form from its posted fields.
+    pub fn read(fields: &EntryFields) -> Self {
+        let get = |name: &str| fields.get(name).to_owned();
+        Self {
+            version: get("version"),
+            title: get(Self::TITLE),
+            agreement_id: get(Self::AGREEMENT),
+            supplier_id: get(Self::SUPPLIER),
+            buyer: get(Self::BUYER),
+            agency: get(Self::AGENCY),
+            signed_on: get(Self::SIGNED_ON),
+            status: get(Self::STATUS),
+            delivery_period: get(Self::DELIVERY_PERIOD),
+            local_production: get(Self::LOCAL_PRODUCTION),
+            notes: get(Self::NOTES),
+            lines: LineForm::read_all(fields),
+            provenance: ProvenanceForm::read(fields),
+        }
+    }
+
+    /// The form's fields, as its page posts them.
+    pub fn fields(&self) -> EntryFields {
+        let mut fields = EntryFields::default();
+        for (name, value) in [
+            ("version", &self.version),
+            (Self::TITLE, &self.title),
+            (Self::AGREEMENT, &self.agreement_id),
+            (Self::SUPPLIER, &self.supplier_id),
+            (Self::BUYER, &self.buyer),
+            (Self::AGENCY, &self.agency),
+            (Self::SIGNED_ON, &self.signed_on),
+            (Self::STATUS, &self.status),
+            (Self::DELIVERY_PERIOD, &self.delivery_period),
+            (Self::LOCAL_PRODUCTION, &self.local_production),
+            (Self::NOTES, &self.notes),
+        ] {
+            fields.set(name, value.clone());
+        }
+        self.provenance.write(&mut fields);
+        LineForm::write_all(&self.lines, &mut fields);
+        fields
+    }
+}
+
+impl From<&Contract> for ContractForm {
+    /// A stored contract, as its edit form starts.
+    fn from(contract: &Contract) -> Self {
+        Self {
+            version: contract.version.to_string(),
+            title: contract.title.clone(),
+            agreement_id: contract
+                .agreement
+                .as_ref()
+                .map(|a| a.id.to_string())
+                .unwrap_or_default(),
+            supplier_id: contract
+                .supplier
+                .as_ref()
+                .map(|s| s.id.to_string())
+                .unwrap_or_default(),
+            buyer: contract.buyer.as_str().to_owned(),
+            agency: contract.agency.clone(),
+            signed_on: contract
+                .signed_on
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            status: contract.status.as_str().to_owned(),
+            delivery_period: contract.delivery_period.clone(),
+            local_production: contract.local_production.clone(),
+            notes: contract.notes.clone(),
+            provenance: provenance_form(&contract.provenance),
+            lines: contract
+                .lines
+                .iter()
+                .map(|line| LineForm {
+                    id: line.id.to_string(),
+                    system: line.system.id.to_string(),
+                    quantity: line
+                        .quantity
+                        .map(|q| q.get().to_string())
+                        .unwrap_or_default(),
+                    confidence: line.quantity_confidence.as_str().to_owned(),
+                    value: line.value.map(|m| m.grouped()).unwrap_or_default(),
+                    basis: String::new(),
+                    notes: line.notes.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+impl TryFrom<&ContractForm> for ContractDraft {
+    type Error = FieldErrors;
+
+    /// Every field read into its type, every problem reported at its field.
+    fn try_from(form: &ContractForm) -> Result<Self, FieldErrors> {
+        type F = ContractForm;
+        let mut errors = FieldErrors::new();
+        let title = errors.check(
+            F::TITLE,
+            Title::parse_required(&form.title, "contract's title"),
+        );
+        let agreement_id = errors
+            .check(
+                F::AGREEMENT,
+                optional_id(&form.agreement_id, "framework agreement"),
+            )
+            .flatten();
+        let supplier_id = errors
+            .check(F::SUPPLIER, optional_id(&form.supplier_id, "supplier"))
+            .flatten();
+        let buyer = errors.check(F::BUYER, CountryCode::parse(&form.buyer));
+        let agency = errors.check(F::AGENCY, Agency::parse(&form.agency));
+        let signed_on = errors.check(F::SIGNED_ON, optional_date(&form.signed_on));
+        let status = errors.check(F::STATUS, ContractStatus::parse(&form.status));
+        let provenance = provenance(&form.provenance, &mut errors);
+        let delivery_period = errors.check(
+            F::DELIVERY_PERIOD,
+            DeliveryPeriod::parse(&form.delivery_period),
+        );
+        let local_production =
+            errors.check(F::LOCAL_PRODUCTION, Prose::parse(&form.local_production));
+        let notes = errors.check(F::NOTES, Notes::parse(&form.notes));
+        let currency = &form.provenance.value.currency;
+        let lines: Vec<LineDraft> = form
+            .lines
+            .iter()
+            .enumerate()
+            .filter_map(|(row, line)| line_row(line, row, currency, false, &mut errors))
+            .map(|r| LineDraft {
+                id: r.id,
+                system_id: r.system_id,
+                quantity: r.quantity,
+                quantity_confidence: r.confidence,
+                value: r.value,
+                notes: r.notes,
+            })
+            .collect();
+        if lines.is_empty() && errors.iter().all(|(f, _)| !f.starts_with(LineForm::PREFIX)) {
+            errors.add(
+                &LineForm::key(0, "system"),
+                "Add at least one line: the system sold and how many.",
+            );
+        }
+        let (
+            Some(title),
+            Some(buyer),
+            Some(agency),
+            Some(signed_on),
+            Some(status),
+            Some(delivery_period),
+            Some(local_production),
+            Some(notes),
+            true,
+        ) = (
+            title,
+            buyer,
+            agency,
+            signed_on,
+            status,
+            delivery_period,
+            local_production,
+            notes,
+            errors.is_empty(),
+        )
+        else {
+            return Err(errors);
+        };
+        Ok(ContractDraft {
+            title,
+            agreement_id,
+            supplier_id,
+            buyer,
+            agency,
+            signed_on,
+            status,
+            provenance,
+            delivery_period,
+            local_production,
+            lines,
+            notes,
+        })
+    }
+}
+
 /// The fields of a stored contract, as its edit form starts.
 pub fn contract_fields(contract: &Contract) -> EntryFields {
-    let mut fields = EntryFields::default();
-    fields.set("version", contract.version.to_string());
-    fields.set("title", contract.title.clone());
-    if let Some(agreement) = &contract.agreement {
-        fields.set("agreement_id", agreement.id.to_string());
-    }
-    if let Some(supplier) = &contract.supplier {
-        fields.set("supplier_id", supplier.id.to_string());
-    }
-    fields.set("buyer", contract.buyer.as_str());
-    fields.set("agency", contract.agency.clone());
-    fields.set(
-        "signed_on",
-        contract
-            .signed_on
-            .map(|d| d.to_string())
-            .unwrap_or_default(),
-    );
-    fields.set("status", contract.status.as_str());
-    fields.set("delivery_period", contract.delivery_period.clone());
-    fields.set("local_production", contract.local_production.clone());
-    fields.set("notes", contract.notes.clone());
-    provenance_fields(&mut fields, &contract.provenance);
-    for (row, line) in contract.lines.iter().enumerate() {
-        let field = |n: &str| format!("line{row}_{n}");
-        fields.set(field("id"), line.id.to_string());
-        fields.set(field("system"), line.system.id.to_string());
-        fields.set(
-            field("quantity"),
-            line.quantity
-                .map(|q| q.get().to_string())
-                .unwrap_or_default(),
-        );
-        fields.set(field("confidence"), line.quantity_confidence.as_str());
-        fields.set(
-            field("value"),
-            line.value.map(|m| m.grouped()).unwrap_or_default(),
-        );
-        fields.set(field("notes"), line.notes.clone());
-    }
-    fields
+    ContractForm::from(contract).fields()
 }
 
 impl Editable for Contract {
@@ -76,115 +254,14 @@ impl Editable for Contract {
     }
 }
 
-/// Parses the new-contract form.
+/// Parses the contract form's posted fields.
 pub fn contract_draft(fields: &EntryFields) -> Result<ContractDraft, FieldErrors> {
-    let mut errors = FieldErrors::new();
-    let title = errors.check(
-        "title",
-        text(fields, "title", "contract's title", limits::TITLE_MAX, true),
-    );
-    let agreement_id = errors
-        .check(
-            "agreement_id",
-            optional_id(fields, "agreement_id", "framework agreement"),
-        )
-        .flatten();
-    let supplier_id = errors
-        .check(
-            "supplier_id",
-            optional_id(fields, "supplier_id", "supplier"),
-        )
-        .flatten();
-    let buyer = errors.check("buyer", CountryCode::parse(fields.get("buyer")));
-    let agency = errors.check(
-        "agency",
-        text(fields, "agency", "agency", limits::AGENCY_MAX, false),
-    );
-    let signed_on = errors.check("signed_on", optional_date(fields, "signed_on"));
-    let status = errors.check("status", ContractStatus::parse(fields.get("status")));
-    let provenance = provenance(fields, &mut errors);
-    let delivery_period = errors.check(
-        "delivery_period",
-        text(
-            fields,
-            "delivery_period",
-            "delivery period",
-            limits::DELIVERY_PERIOD_MAX,
-            false,
-        ),
-    );
-    let local_production = errors.check(
-        "local_production",
-        lines_text(
-            fields,
-            "local_production",
-            "local production",
-            limits::PROSE_MAX,
-        ),
-    );
-    let notes = errors.check(
-        "notes",
-        Notes::parse(fields.get("notes")).map(|n| n.as_str().to_owned()),
-    );
-    let lines: Vec<LineDraft> = (0..fields.rows("line", LINE_ROWS))
-        .filter_map(|row| line_row(fields, row, false, &mut errors))
-        .map(|r| LineDraft {
-            id: r.id,
-            system_id: r.system_id,
-            quantity: r.quantity,
-            quantity_confidence: r.confidence,
-            value: r.value,
-            notes: r.notes,
-        })
-        .collect();
-    if lines.is_empty() && errors.iter().all(|(f, _)| !f.starts_with("line")) {
-        errors.add(
-            "line0_system",
-            "Add at least one line: the system sold and how many.",
-        );
-    }
-    match (
-        title,
-        buyer,
-        agency,
-        signed_on,
-        status,
-        delivery_period,
-        local_production,
-        notes,
-        errors.is_empty(),
-    ) {
-        (
-            Some(title),
-            Some(buyer),
-            Some(agency),
-            Some(signed_on),
-            Some(status),
-            Some(delivery_period),
-            Some(local_production),
-            Some(notes),
-            true,
-        ) => Ok(ContractDraft {
-            title,
-            agreement_id,
-            supplier_id,
-            buyer,
-            agency,
-            signed_on,
-            status,
-            provenance,
-            delivery_period,
-            local_production,
-            lines,
-            notes,
-        }),
-        _ => Err(errors),
-    }
+    ContractDraft::try_from(&ContractForm::read(fields))
 }
 
 /// The contract form; `action` is where it posts (`/contracts/new`, `/contracts/7/edit`).
 #[component]
-fn ContractForm(
+fn ContractFields(
     fields: EntryFields,
     errors: FieldErrors,
     choices: Choices,
@@ -241,7 +318,7 @@ fn contract_form(
     cancel: String,
     _: Option<i64>,
 ) -> AnyView {
-    view! { <ContractForm fields errors choices action cancel /> }.into_any()
+    view! { <ContractFields fields errors choices action cancel /> }.into_any()
 }
 
 #[component]
@@ -273,7 +350,7 @@ pub fn NewContractPage() -> impl IntoView {
                             {
                                 fields.set("buyer", framework.buyer.to_string());
                             }
-                            view! { <ContractForm fields errors choices action="/contracts/new".into() cancel="/contracts".into() /> }.into_any()
+                            view! { <ContractFields fields errors choices action="/contracts/new".into() cancel="/contracts".into() /> }.into_any()
                         }
                         Err(error) => view! { <ErrorPanel error /> }.into_any(),
                     }

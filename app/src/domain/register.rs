@@ -1,8 +1,9 @@
 //! The deal register's records: drafts (parsed input, ready to store) and the records as pages
 //! and server functions see them.
 
+use super::text::{Agency, Basis, DeliveryPeriod, LineNotes, Prose, Title};
 use super::{
-    AgreementStatus, Category, Confidence, ContractStatus, CountryCode, Money, PartialDate,
+    AgreementStatus, Category, Confidence, ContractStatus, CountryCode, Money, Notes, PartialDate,
     Quantity,
 };
 use chrono::{DateTime, Utc};
@@ -72,27 +73,27 @@ pub struct SystemRecord {
     pub updated_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CeilingDraft {
     pub system_id: i64,
     pub quantity: Quantity,
     pub value: Option<Money>,
     pub confidence: Confidence,
-    pub basis: String,
-    pub notes: String,
+    pub basis: Basis,
+    pub notes: LineNotes,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AgreementDraft {
-    pub title: String,
+    pub title: Title,
     pub buyer: CountryCode,
-    pub agency: String,
+    pub agency: Agency,
     pub signed_on: Option<PartialDate>,
     pub status: AgreementStatus,
     pub supplier_ids: Vec<i64>,
     pub provenance: Provenance,
     pub ceilings: Vec<CeilingDraft>,
-    pub notes: String,
+    pub notes: Notes,
 }
 
 /// A ceiling line with what has been executed and delivered against it (contracts under the
@@ -136,7 +137,7 @@ pub struct Agreement {
     pub updated_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LineDraft {
     /// The stored line this row edits; `None` for a new line.
     pub id: Option<i64>,
@@ -144,23 +145,23 @@ pub struct LineDraft {
     pub quantity: Option<Quantity>,
     pub quantity_confidence: Confidence,
     pub value: Option<Money>,
-    pub notes: String,
+    pub notes: LineNotes,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContractDraft {
-    pub title: String,
+    pub title: Title,
     pub agreement_id: Option<i64>,
     pub supplier_id: Option<i64>,
     pub buyer: CountryCode,
-    pub agency: String,
+    pub agency: Agency,
     pub signed_on: Option<PartialDate>,
     pub status: ContractStatus,
     pub provenance: Provenance,
-    pub delivery_period: String,
-    pub local_production: String,
+    pub delivery_period: DeliveryPeriod,
+    pub local_production: Prose,
     pub lines: Vec<LineDraft>,
-    pub notes: String,
+    pub notes: Notes,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

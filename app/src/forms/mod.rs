@@ -14,6 +14,7 @@ pub mod parse;
 pub mod provenance;
 #[cfg(feature = "ssr")]
 pub mod references;
+pub mod rows;
 #[cfg(test)]
 mod tests;
 pub mod widgets;

@@ -1,53 +1,14 @@
-//! Reading one field of a posted form: text within its limit, an id, a date, an amount; and
-//! the numbered rows of lines that agreements and contracts share.
+//! Reading one typed value of a form: an id chosen from a list, a date, an amount in a
+//! currency; and the line rows agreements and contracts share. Free text is read by the
+//! domain's bounded text types (`Title`, `Agency`…), whose limits the inputs' `maxlength` use.
 
-use super::fields::EntryFields;
-use crate::domain::limits;
-use crate::domain::text::Lines;
+use super::rows::LineForm;
+use crate::domain::text::{Basis, LineNotes};
 use crate::domain::{Confidence, CurrencyCode, FieldErrors, Money, PartialDate, Quantity};
 
-/// A one-line text field: trimmed, within `max` characters, no control characters.
-pub fn text(
-    fields: &EntryFields,
-    name: &str,
-    label: &str,
-    max: usize,
-    required: bool,
-) -> Result<String, String> {
-    text_of(fields, name, label, max, required, Lines::One)
-}
-
-/// A text field of several lines (notes, descriptions): line breaks and tabs kept.
-pub fn lines_text(
-    fields: &EntryFields,
-    name: &str,
-    label: &str,
-    max: usize,
-) -> Result<String, String> {
-    text_of(fields, name, label, max, false, Lines::Many)
-}
-
-pub fn text_of(
-    fields: &EntryFields,
-    name: &str,
-    label: &str,
-    max: usize,
-    required: bool,
-    lines: Lines,
-) -> Result<String, String> {
-    let value = crate::domain::text::clean(fields.get(name), lines)?;
-    let length = value.chars().count();
-    if required && value.is_empty() {
-        Err(format!("Enter the {label}."))
-    } else if length > max {
-        Err(format!("Use at most {max} characters (this has {length})."))
-    } else {
-        Ok(value)
-    }
-}
-
-pub fn optional_id(fields: &EntryFields, name: &str, what: &str) -> Result<Option<i64>, String> {
-    match fields.trimmed(name) {
+/// An id chosen from a list (`what` names the list's records), or none.
+pub fn optional_id(text: &str, what: &str) -> Result<Option<i64>, String> {
+    match text.trim() {
         "" => Ok(None),
         value => value
             .parse()
@@ -56,99 +17,74 @@ pub fn optional_id(fields: &EntryFields, name: &str, what: &str) -> Result<Optio
     }
 }
 
-pub fn optional_date(fields: &EntryFields, name: &str) -> Result<Option<PartialDate>, String> {
-    match fields.trimmed(name) {
+/// A past date as sources give it (a day, a month or a year), or none.
+pub fn optional_date(text: &str) -> Result<Option<PartialDate>, String> {
+    match text.trim() {
         "" => Ok(None),
         value => PartialDate::parse_past(value).map(Some),
     }
 }
 
+/// An amount in `currency`, or none when no amount is typed: the amount's problem and the
+/// currency's, each for its own field.
 pub fn optional_money(
-    fields: &EntryFields,
     amount: &str,
     currency: &str,
 ) -> (Result<Option<Money>, String>, Result<(), String>) {
-    let amount_text = fields.trimmed(amount);
-    let currency_text = fields.trimmed(currency);
-    if amount_text.is_empty() {
+    let amount = amount.trim();
+    if amount.is_empty() {
         return (Ok(None), Ok(()));
     }
-    match CurrencyCode::parse(currency_text) {
-        Ok(code) => (Money::parse(amount_text, code).map(Some), Ok(())),
+    match CurrencyCode::parse(currency.trim()) {
+        Ok(code) => (Money::parse(amount, code).map(Some), Ok(())),
         Err(message) => (Ok(None), Err(message)),
     }
 }
 
-pub fn row_is_blank(fields: &EntryFields, row: usize, names: &[&str]) -> bool {
-    names
-        .iter()
-        .all(|n| fields.trimmed(&format!("line{row}_{n}")).is_empty())
-}
-
-/// One filled row of line fields (`line{row}_system`, `_quantity`, `_confidence`, `_value`,
-/// `_notes`, and on an edit form the stored line's `_id`; a ceiling line also has `_basis`).
+/// One filled line row, read.
 pub struct Row {
     pub id: Option<i64>,
     pub system_id: i64,
     pub quantity: Option<Quantity>,
     pub confidence: Confidence,
     pub value: Option<Money>,
-    pub basis: String,
-    pub notes: String,
+    pub basis: Basis,
+    pub notes: LineNotes,
 }
 
-/// Parses row `row`; `None` for a blank row or one with errors (recorded in `errors`). A ceiling
-/// needs its quantity; a contract line may leave it empty (not disclosed).
+/// Reads line `line` (row `row` of the form); `None` for a blank row or one with errors
+/// (recorded in `errors`). Values are in `currency`, the record's. A ceiling needs its
+/// quantity; a contract line may leave it empty (not disclosed).
 pub fn line_row(
-    fields: &EntryFields,
+    line: &LineForm,
     row: usize,
+    currency: &str,
     quantity_required: bool,
     errors: &mut FieldErrors,
 ) -> Option<Row> {
-    if row_is_blank(
-        fields,
-        row,
-        &["system", "quantity", "value", "basis", "notes"],
-    ) {
+    if line.is_blank() {
         return None;
     }
-    let field = |n: &str| format!("line{row}_{n}");
+    let key = |name: &str| LineForm::key(row, name);
     let id = errors
-        .check(&field("system"), optional_id(fields, &field("id"), "line"))
+        .check(&key("system"), optional_id(&line.id, "line"))
         .flatten();
     let system_id = errors.check(
-        &field("system"),
-        optional_id(fields, &field("system"), "system")
+        &key("system"),
+        optional_id(&line.system, "system")
             .and_then(|s| s.ok_or_else(|| "Choose the system of this line.".to_owned())),
     );
     let quantity = errors.check(
-        &field("quantity"),
-        match fields.trimmed(&field("quantity")) {
+        &key("quantity"),
+        match line.quantity.trim() {
             "" if !quantity_required => Ok(None),
             q => Quantity::parse(q).map(Some),
         },
     );
-    let confidence = errors.check(
-        &field("confidence"),
-        Confidence::parse(fields.get(&field("confidence"))),
-    );
-    let value = errors.check(
-        &field("value"),
-        optional_money(fields, &field("value"), "value_currency").0,
-    );
-    let basis = errors.check(
-        &field("basis"),
-        text(fields, &field("basis"), "basis", limits::BASIS_MAX, false),
-    );
-    let notes = errors.check(
-        &field("notes"),
-        lines_text(
-            fields,
-            &field("notes"),
-            "line notes",
-            limits::LINE_NOTES_MAX,
-        ),
-    );
+    let confidence = errors.check(&key("confidence"), Confidence::parse(&line.confidence));
+    let value = errors.check(&key("value"), optional_money(&line.value, currency).0);
+    let basis = errors.check(&key("basis"), Basis::parse(&line.basis));
+    let notes = errors.check(&key("notes"), LineNotes::parse(&line.notes));
     Some(Row {
         id,
         system_id: system_id?,

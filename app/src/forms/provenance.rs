@@ -1,149 +1,47 @@
-//! A record's value, the other figures sources give, and its sources, as form fields.
+//! A record's value, the other figures sources give, and its sources: read from their typed
+//! form rows, and written back into them for an edit form.
 
-use super::fields::{ALTERNATIVE_ROWS, BACKS_RECORD, BACKS_VALUE, EntryFields, SOURCE_ROWS};
-use super::parse::{optional_date, optional_money, text};
-use crate::domain::limits;
+use super::fields::{BACKS_RECORD, BACKS_VALUE};
+use super::parse::{optional_date, optional_money};
+use super::rows::{AlternativeForm, ProvenanceForm, SourceForm, ValueForm};
 use crate::domain::register::{Alternative, Figure, Provenance, SourceRef};
-use crate::domain::{Confidence, FieldErrors};
+use crate::domain::text::{Basis, Publisher, Title};
+use crate::domain::{Confidence, FieldErrors, Website};
 
-/// The chosen value of the record, its alternatives (`alt{n}_…`) and its sources
-/// (`source{n}_…`, each backing the value, an alternative or the record).
-pub fn provenance(fields: &EntryFields, errors: &mut FieldErrors) -> Provenance {
-    let (money, currency) = optional_money(fields, "value_amount", "value_currency");
-    let money = errors.check("value_amount", money).flatten();
-    errors.check("value_currency", currency);
-    // A confidence belongs to a value: without one there is nothing to be sure of.
-    let confidence = match money {
-        Some(_) => errors.check(
-            "value_confidence",
-            Confidence::parse(fields.get("value_confidence")),
-        ),
-        None => None,
-    };
-    let basis = errors
-        .check(
-            "value_basis",
-            text(fields, "value_basis", "basis", limits::BASIS_MAX, false),
-        )
-        .unwrap_or_default();
-    let value = money.zip(confidence).map(|(money, confidence)| Figure {
-        money,
-        confidence,
-        basis,
-    });
+/// The chosen value of the record, its alternatives and its sources (each backing the value,
+/// an alternative or the record), with every problem at its field in `errors`.
+pub fn provenance(form: &ProvenanceForm, errors: &mut FieldErrors) -> Provenance {
     let mut provenance = Provenance {
-        value,
+        value: value(&form.value, errors),
         ..Provenance::default()
     };
-
     // Alternatives keep their row number, so that `alt{n}` in a source row still points at
     // the row the user meant even when an earlier alternative row is blank.
     let mut alternative_rows: Vec<usize> = Vec::new();
-    for row in 0..fields.rows("alt", ALTERNATIVE_ROWS) {
-        let field = |n: &str| format!("alt{row}_{n}");
-        if ["amount", "basis"]
-            .iter()
-            .all(|n| fields.trimmed(&field(n)).is_empty())
-        {
-            continue;
-        }
-        let (money, currency) = optional_money(fields, &field("amount"), &field("currency"));
-        let money = errors.check(&field("amount"), money).flatten();
-        errors.check(&field("currency"), currency);
-        if money.is_none() && errors.get(&field("amount")).is_none() {
-            errors.add(
-                &field("amount"),
-                "Enter the other figure, or clear this row.",
-            );
-        }
-        let confidence = errors.check(
-            &field("confidence"),
-            Confidence::parse(fields.get(&field("confidence"))),
-        );
-        let basis = errors
-            .check(
-                &field("basis"),
-                text(fields, &field("basis"), "basis", limits::BASIS_MAX, false),
-            )
-            .unwrap_or_default();
-        if let (Some(money), Some(confidence)) = (money, confidence) {
+    for (row, alternative) in form.alternatives.iter().enumerate() {
+        if let Some(alternative) = other_figure(alternative, row, errors) {
             alternative_rows.push(row);
-            provenance.alternatives.push(Alternative {
-                figure: Figure {
-                    money,
-                    confidence,
-                    basis,
-                },
-                sources: Vec::new(),
-            });
+            provenance.alternatives.push(alternative);
         }
     }
-
-    for row in 0..fields.rows("source", SOURCE_ROWS) {
-        let field = |n: &str| format!("source{row}_{n}");
-        let title = errors
-            .check(
-                &field("title"),
-                text(
-                    fields,
-                    &field("title"),
-                    "source's title",
-                    limits::TITLE_MAX,
-                    false,
-                ),
-            )
-            .unwrap_or_default();
-        let publisher = errors
-            .check(
-                &field("publisher"),
-                text(
-                    fields,
-                    &field("publisher"),
-                    "publisher",
-                    limits::PUBLISHER_MAX,
-                    false,
-                ),
-            )
-            .unwrap_or_default();
-        let url = errors
-            .check(
-                &field("url"),
-                crate::domain::Website::parse(fields.get(&field("url"))),
-            )
-            .flatten()
-            .map(|w| w.as_str().to_owned());
-        let published_on = errors
-            .check(&field("date"), optional_date(fields, &field("date")))
-            .flatten();
-        if title.is_empty() {
-            if url.is_some() || !publisher.is_empty() || published_on.is_some() {
-                errors.add(
-                    &field("title"),
-                    "Give the source a title (the article or document).",
-                );
-            }
+    for (row, source) in form.sources.iter().enumerate() {
+        let Some(read) = source_ref(source, row, errors) else {
             continue;
-        }
-        let source = SourceRef {
-            title,
-            publisher,
-            url,
-            published_on,
         };
-        match fields.trimmed(&field("backs")) {
-            BACKS_RECORD => provenance.sources.push(source),
+        match source.backs.trim() {
+            BACKS_RECORD => provenance.sources.push(read),
             // A source given without any figure supports the record.
-            "" | BACKS_VALUE if provenance.value.is_none() => provenance.sources.push(source),
-            "" | BACKS_VALUE => provenance.value_sources.push(source),
+            "" | BACKS_VALUE if provenance.value.is_none() => provenance.sources.push(read),
+            "" | BACKS_VALUE => provenance.value_sources.push(read),
             other => {
                 let index = other
-                    .strip_prefix("alt")
+                    .strip_prefix(AlternativeForm::PREFIX)
                     .and_then(|n| n.parse::<usize>().ok())
                     .and_then(|n| alternative_rows.iter().position(|r| *r == n));
                 match index {
-                    Some(index) => provenance.alternatives[index].sources.push(source),
+                    Some(index) => provenance.alternatives[index].sources.push(read),
                     None => errors.add(
-                        &field("backs"),
+                        &SourceForm::key(row, "backs"),
                         "That alternative figure is empty; choose what this source supports.",
                     ),
                 }
@@ -153,50 +51,130 @@ pub fn provenance(fields: &EntryFields, errors: &mut FieldErrors) -> Provenance 
     provenance
 }
 
-/// The form fields of a stored value and its sources and alternatives (for an edit form).
-pub fn provenance_fields(fields: &mut EntryFields, provenance: &Provenance) {
+/// The chosen value with its confidence and basis; none without an amount.
+fn value(form: &ValueForm, errors: &mut FieldErrors) -> Option<Figure> {
+    let (money, currency) = optional_money(&form.amount, &form.currency);
+    let money = errors.check(ValueForm::AMOUNT, money).flatten();
+    errors.check(ValueForm::CURRENCY, currency);
+    // A confidence belongs to a value: without one there is nothing to be sure of.
+    let confidence = match money {
+        Some(_) => errors.check(ValueForm::CONFIDENCE, Confidence::parse(&form.confidence)),
+        None => None,
+    };
+    let basis = errors
+        .check(ValueForm::BASIS, Basis::parse(&form.basis))
+        .unwrap_or_default();
+    money.zip(confidence).map(|(money, confidence)| Figure {
+        money,
+        confidence,
+        basis: basis.into_string(),
+    })
+}
+
+/// Another figure of row `row`; none for a blank row or one with problems.
+fn other_figure(
+    form: &AlternativeForm,
+    row: usize,
+    errors: &mut FieldErrors,
+) -> Option<Alternative> {
+    if form.is_blank() {
+        return None;
+    }
+    let key = |name: &str| AlternativeForm::key(row, name);
+    let (money, currency) = optional_money(&form.amount, &form.currency);
+    let money = errors.check(&key("amount"), money).flatten();
+    errors.check(&key("currency"), currency);
+    if money.is_none() && errors.get(&key("amount")).is_none() {
+        errors.add(&key("amount"), "Enter the other figure, or clear this row.");
+    }
+    let confidence = errors.check(&key("confidence"), Confidence::parse(&form.confidence));
+    let basis = errors
+        .check(&key("basis"), Basis::parse(&form.basis))
+        .unwrap_or_default();
+    Some(Alternative {
+        figure: Figure {
+            money: money?,
+            confidence: confidence?,
+            basis: basis.into_string(),
+        },
+        sources: Vec::new(),
+    })
+}
+
+/// The source of row `row`; none for a blank row (a row with no title but other fields is a
+/// problem at its title).
+fn source_ref(form: &SourceForm, row: usize, errors: &mut FieldErrors) -> Option<SourceRef> {
+    let key = |name: &str| SourceForm::key(row, name);
+    let title = errors
+        .check(&key("title"), Title::parse(&form.title))
+        .unwrap_or_default();
+    let publisher = errors
+        .check(&key("publisher"), Publisher::parse(&form.publisher))
+        .unwrap_or_default();
+    let url = errors
+        .check(&key("url"), Website::parse(&form.url))
+        .flatten()
+        .map(|w| w.as_str().to_owned());
+    let published_on = errors
+        .check(&key("date"), optional_date(&form.date))
+        .flatten();
+    if title.is_empty() {
+        if url.is_some() || !publisher.is_empty() || published_on.is_some() {
+            errors.add(
+                &key("title"),
+                "Give the source a title (the article or document).",
+            );
+        }
+        return None;
+    }
+    Some(SourceRef {
+        title: title.into_string(),
+        publisher: publisher.into_string(),
+        url,
+        published_on,
+    })
+}
+
+/// The form rows of a stored value and its sources and alternatives (for an edit form).
+pub fn provenance_form(provenance: &Provenance) -> ProvenanceForm {
+    let mut form = ProvenanceForm::default();
     if let Some(value) = &provenance.value {
-        fields.set("value_amount", value.money.grouped());
-        fields.set("value_currency", value.money.currency().as_str());
-        fields.set("value_confidence", value.confidence.as_str());
-        fields.set("value_basis", value.basis.clone());
+        form.value = ValueForm {
+            amount: value.money.grouped(),
+            currency: value.money.currency().as_str().to_owned(),
+            confidence: value.confidence.as_str().to_owned(),
+            basis: value.basis.clone(),
+        };
     }
-    let mut sources: Vec<(String, &SourceRef)> = Vec::new();
-    sources.extend(
-        provenance
-            .value_sources
-            .iter()
-            .map(|s| (BACKS_VALUE.to_owned(), s)),
-    );
+    let source_form = |source: &SourceRef, backs: String| SourceForm {
+        title: source.title.clone(),
+        publisher: source.publisher.clone(),
+        url: source.url.clone().unwrap_or_default(),
+        date: source
+            .published_on
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+        backs,
+    };
+    for source in &provenance.value_sources {
+        form.sources
+            .push(source_form(source, BACKS_VALUE.to_owned()));
+    }
     for (row, alternative) in provenance.alternatives.iter().enumerate() {
-        let field = |n: &str| format!("alt{row}_{n}");
-        fields.set(field("amount"), alternative.figure.money.grouped());
-        fields.set(
-            field("currency"),
-            alternative.figure.money.currency().as_str(),
-        );
-        fields.set(field("confidence"), alternative.figure.confidence.as_str());
-        fields.set(field("basis"), alternative.figure.basis.clone());
-        sources.extend(alternative.sources.iter().map(|s| (format!("alt{row}"), s)));
+        form.alternatives.push(AlternativeForm {
+            amount: alternative.figure.money.grouped(),
+            currency: alternative.figure.money.currency().as_str().to_owned(),
+            confidence: alternative.figure.confidence.as_str().to_owned(),
+            basis: alternative.figure.basis.clone(),
+        });
+        for source in &alternative.sources {
+            form.sources
+                .push(source_form(source, AlternativeForm::backs(row)));
+        }
     }
-    sources.extend(
-        provenance
-            .sources
-            .iter()
-            .map(|s| (BACKS_RECORD.to_owned(), s)),
-    );
-    for (row, (backs, source)) in sources.into_iter().enumerate() {
-        let field = |n: &str| format!("source{row}_{n}");
-        fields.set(field("title"), source.title.clone());
-        fields.set(field("publisher"), source.publisher.clone());
-        fields.set(field("url"), source.url.clone().unwrap_or_default());
-        fields.set(
-            field("date"),
-            source
-                .published_on
-                .map(|d| d.to_string())
-                .unwrap_or_default(),
-        );
-        fields.set(field("backs"), backs);
+    for source in &provenance.sources {
+        form.sources
+            .push(source_form(source, BACKS_RECORD.to_owned()));
     }
+    form
 }

@@ -1,9 +1,8 @@
 //! The exchange-rate form, parsed into a draft.
 
-use crate::domain::limits;
 use crate::domain::rate::{ExchangeRate, RateDraft};
+use crate::domain::text::Title;
 use crate::domain::{CurrencyCode, FieldErrors, PartialDate};
-use crate::forms::parse::text;
 use crate::forms::{Editable, EntryFields};
 
 /// Parses the exchange-rate form (`currency`, `date`, `usd_per_unit`, `source`).
@@ -31,7 +30,7 @@ pub fn rate_draft(fields: &EntryFields) -> Result<RateDraft, FieldErrors> {
     );
     let source = errors.check(
         "source",
-        text(fields, "source", "source", limits::TITLE_MAX, true),
+        Title::parse_required(fields.get("source"), "source").map(Title::into_string),
     );
     match (currency, date, usd_per_unit, source) {
         (Some(currency), Some(date), Some(usd_per_unit), Some(source)) if errors.is_empty() => {

@@ -27,9 +27,9 @@ pub async fn insert(db: &Db, draft: &AgreementDraft) -> Result<i64> {
              value_currency, value_confidence, value_basis, notes, version, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, $12, $12) RETURNING id",
         )
-        .bind(&draft.title)
+        .bind(draft.title.as_str())
         .bind(draft.buyer.as_str())
-        .bind(&draft.agency)
+        .bind(draft.agency.as_str())
         .bind(draft.signed_on.map(|d| d.to_string()))
         .bind(draft.signed_on.map(|d| d.year()))
         .bind(draft.status.as_str())
@@ -37,7 +37,7 @@ pub async fn insert(db: &Db, draft: &AgreementDraft) -> Result<i64> {
         .bind(value.map(|f| f.money.currency().as_str()))
         .bind(value.map(|f| f.confidence.as_str()))
         .bind(value.map_or("", |f| f.basis.as_str()))
-        .bind(&draft.notes)
+        .bind(draft.notes.as_str())
         .bind(now)
         .fetch_one(conn)
         .await?
@@ -73,8 +73,8 @@ async fn insert_children(tx: &mut Tx, id: i64, draft: &AgreementDraft) -> Result
             .bind(line.value.map(|m| m.to_minor()))
             .bind(line.value.map(|m| m.currency().as_str()))
             .bind(line.confidence.as_str())
-            .bind(&line.basis)
-            .bind(&line.notes)
+            .bind(line.basis.as_str())
+            .bind(line.notes.as_str())
             .execute(conn)
             .await?;
         });
@@ -110,9 +110,9 @@ pub async fn update(
              status = $6, value_minor = $7, value_currency = $8, value_confidence = $9, value_basis = $10, notes = $11, \
              version = version + 1, updated_at = $12 WHERE id = $13 AND version = $14 RETURNING id",
         )
-        .bind(&draft.title)
+        .bind(draft.title.as_str())
         .bind(draft.buyer.as_str())
-        .bind(&draft.agency)
+        .bind(draft.agency.as_str())
         .bind(draft.signed_on.map(|d| d.to_string()))
         .bind(draft.signed_on.map(|d| d.year()))
         .bind(draft.status.as_str())
@@ -120,7 +120,7 @@ pub async fn update(
         .bind(value.map(|f| f.money.currency().as_str()))
         .bind(value.map(|f| f.confidence.as_str()))
         .bind(value.map_or("", |f| f.basis.as_str()))
-        .bind(&draft.notes)
+        .bind(draft.notes.as_str())
         .bind(now)
         .bind(id)
         .bind(version)

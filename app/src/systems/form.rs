@@ -2,11 +2,12 @@
 
 use crate::domain::limits;
 use crate::domain::register::{SystemDraft, SystemRecord};
+use crate::domain::text::{Designation, Prose};
 use crate::domain::{Category, FieldErrors};
 use crate::error::AppError;
 use crate::forms::choices::Choices;
 use crate::forms::pages::{Doomed, Kind, delete_page, edit_page, new_page};
-use crate::forms::parse::{lines_text, optional_id, text};
+use crate::forms::parse::optional_id;
 use crate::forms::widgets::{Choice, Entry, hidden, summary};
 use crate::forms::{Editable, EntryFields};
 use leptos::prelude::*;
@@ -17,28 +18,23 @@ pub fn system_draft(fields: &EntryFields) -> Result<SystemDraft, FieldErrors> {
     let mut errors = FieldErrors::new();
     let designation = errors.check(
         "designation",
-        text(
-            fields,
-            "designation",
-            "designation (K9A1, FA-50PL…)",
-            100,
-            true,
-        ),
+        Designation::parse_required(fields.get("designation"), "designation (K9A1, FA-50PL…)")
+            .map(Designation::into_string),
     );
     let description = errors.check(
         "description",
-        lines_text(fields, "description", "description", limits::PROSE_MAX),
+        Prose::parse(fields.get("description")).map(Prose::into_string),
     );
     let category = errors.check("category", Category::parse(fields.get("category")));
     let maker_id = errors.check(
         "maker_id",
-        optional_id(fields, "maker_id", "maker")
+        optional_id(fields.get("maker_id"), "maker")
             .and_then(|m| m.ok_or_else(|| "Choose the firm that makes it.".to_owned())),
     );
     let variant_of_id = errors
         .check(
             "variant_of_id",
-            optional_id(fields, "variant_of_id", "base system"),
+            optional_id(fields.get("variant_of_id"), "base system"),
         )
         .flatten();
     match (

@@ -2,11 +2,13 @@
 //! parser that user input goes through, each key to the id of the record stored for it.
 
 use super::error::Problem;
+use app::domain::Notes;
 use app::domain::rate::RateDraft;
 use app::domain::register::{
     AgreementDraft, Alternative, CeilingDraft, ContractDraft, DeliveryDraft, Figure, LineDraft,
     Provenance, SourceRef, SystemDraft,
 };
+use app::domain::text::{Agency, Basis, DeliveryPeriod, LineNotes, Prose, Title};
 use app::domain::{
     AgreementStatus, Category, Confidence, ContractStatus, CountryCode, CurrencyCode, FirmFields,
     Money, PartialDate, Quantity,
@@ -185,9 +187,9 @@ pub(super) fn agreement_draft(
     systems: &Ids,
 ) -> Result<AgreementDraft, Problem> {
     Ok(AgreementDraft {
-        title: agreement.title.clone(),
+        title: Title::parse_required(&agreement.title, "title")?,
         buyer: CountryCode::parse(&agreement.buyer)?,
-        agency: agreement.agency.clone(),
+        agency: Agency::parse(&agreement.agency)?,
         signed_on: date(agreement.signed_on.as_deref())?,
         status: AgreementStatus::parse(&agreement.status)?,
         supplier_ids: agreement
@@ -205,7 +207,7 @@ pub(super) fn agreement_draft(
             .iter()
             .map(|c| ceiling_draft(c, systems))
             .collect::<Result<_, _>>()?,
-        notes: agreement.notes.clone(),
+        notes: Notes::parse(&agreement.notes)?,
     })
 }
 
@@ -219,8 +221,8 @@ fn ceiling_draft(ceiling: &SeedCeiling, systems: &Ids) -> Result<CeilingDraft, P
             .map(|v| money(&v.amount, &v.currency))
             .transpose()?,
         confidence: Confidence::parse(&ceiling.confidence)?,
-        basis: ceiling.basis.clone(),
-        notes: ceiling.notes.clone(),
+        basis: Basis::parse(&ceiling.basis)?,
+        notes: LineNotes::parse(&ceiling.notes)?,
     })
 }
 
@@ -229,7 +231,7 @@ pub(super) fn contract_draft(
     keys: &Keys,
 ) -> Result<ContractDraft, Problem> {
     Ok(ContractDraft {
-        title: contract.title.clone(),
+        title: Title::parse_required(&contract.title, "title")?,
         agreement_id: contract
             .agreement
             .as_deref()
@@ -241,7 +243,7 @@ pub(super) fn contract_draft(
             .map(|s| key(&keys.firms, s, "firm"))
             .transpose()?,
         buyer: CountryCode::parse(&contract.buyer)?,
-        agency: contract.agency.clone(),
+        agency: Agency::parse(&contract.agency)?,
         signed_on: date(contract.signed_on.as_deref())?,
         status: ContractStatus::parse(&contract.status)?,
         provenance: provenance(
@@ -249,14 +251,14 @@ pub(super) fn contract_draft(
             &contract.alternatives,
             &contract.sources,
         )?,
-        delivery_period: contract.delivery_period.clone(),
-        local_production: contract.local_production.clone(),
+        delivery_period: DeliveryPeriod::parse(&contract.delivery_period)?,
+        local_production: Prose::parse(&contract.local_production)?,
         lines: contract
             .lines
             .iter()
             .map(|l| line_draft(l, &keys.systems))
             .collect::<Result<_, _>>()?,
-        notes: contract.notes.clone(),
+        notes: Notes::parse(&contract.notes)?,
     })
 }
 
@@ -271,7 +273,7 @@ fn line_draft(line: &SeedLine, systems: &Ids) -> Result<LineDraft, Problem> {
             .as_ref()
             .map(|v| money(&v.amount, &v.currency))
             .transpose()?,
-        notes: line.notes.clone(),
+        notes: LineNotes::parse(&line.notes)?,
     })
 }
 

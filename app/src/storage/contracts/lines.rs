@@ -72,7 +72,7 @@ pub(super) async fn replace(
                 .bind(line.quantity_confidence.as_str())
                 .bind(line.value.map(|m| m.to_minor()))
                 .bind(line.value.map(|m| m.currency().as_str()))
-                .bind(&line.notes)
+                .bind(line.notes.as_str())
                 .bind(line_id)
                 .execute(conn)
                 .await?;
@@ -101,7 +101,7 @@ pub(super) async fn insert(
         .bind(line.quantity_confidence.as_str())
         .bind(line.value.map(|m| m.to_minor()))
         .bind(line.value.map(|m| m.currency().as_str()))
-        .bind(&line.notes)
+        .bind(line.notes.as_str())
         .execute(conn)
         .await?;
     });

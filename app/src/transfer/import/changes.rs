@@ -85,7 +85,7 @@ pub(super) fn changes(
 fn contract_facts(draft: &ContractDraft, names: &Names) -> Vec<(String, String)> {
     let value = draft.provenance.value.as_ref();
     let mut facts: Vec<(String, String)> = [
-        ("Title", draft.title.clone()),
+        ("Title", draft.title.to_string()),
         (
             "Framework agreement",
             names.label(&names.agreement_titles, draft.agreement_id),
@@ -95,7 +95,7 @@ fn contract_facts(draft: &ContractDraft, names: &Names) -> Vec<(String, String)>
             names.label(&names.firm_names, draft.supplier_id),
         ),
         ("Buyer", draft.buyer.name().to_owned()),
-        ("Buying agency", draft.agency.clone()),
+        ("Buying agency", draft.agency.to_string()),
         (
             "Signed on",
             draft.signed_on.map(|d| d.to_string()).unwrap_or_default(),
@@ -113,9 +113,9 @@ fn contract_facts(draft: &ContractDraft, names: &Names) -> Vec<(String, String)>
             "Value basis",
             value.map(|f| f.basis.clone()).unwrap_or_default(),
         ),
-        ("Delivery period", draft.delivery_period.clone()),
-        ("Local production", draft.local_production.clone()),
-        ("Notes", draft.notes.clone()),
+        ("Delivery period", draft.delivery_period.to_string()),
+        ("Local production", draft.local_production.to_string()),
+        ("Notes", draft.notes.as_str().to_owned()),
     ]
     .into_iter()
     .map(|(label, value)| (label.to_owned(), value))
@@ -180,7 +180,7 @@ fn line_facts(line: &LineDraft, names: &Names) -> [(&'static str, String); 5] {
             "value",
             line.value.map(|m| m.to_string()).unwrap_or_default(),
         ),
-        ("notes", line.notes.clone()),
+        ("notes", line.notes.to_string()),
     ]
 }
 

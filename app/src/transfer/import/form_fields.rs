@@ -8,109 +8,104 @@ use super::grouping::{CONTRACT_LEVEL, FileContract};
 use super::names::{Names, Unmatched};
 use super::read::{Row, Table};
 use super::{Findings, problem};
+use crate::contracts::form::ContractForm;
 use crate::domain::form::FieldErrors;
 use crate::domain::register::Contract;
-use crate::forms::EntryFields;
+use crate::forms::rows::{AlternativeForm, LineForm, SourceForm, ValueForm};
 use crate::transfer::cell::decimal_from_cell;
 use crate::transfer::{Problem, pipes};
 
-/// Columns copied into the entry form's field of the same meaning: `(field, column)`.
-const COPIED: [(&str, &str); 10] = [
-    ("title", "title"),
-    ("agency", "agency"),
-    ("signed_on", "signed_on"),
-    ("status", "status"),
-    ("value_currency", "currency"),
-    ("value_confidence", "value_confidence"),
-    ("value_basis", "value_basis"),
-    ("delivery_period", "delivery_period"),
-    ("local_production", "local_production"),
-    ("notes", "notes"),
-];
-
-/// The entry form's fields for `contract`: its names matched to records, its cells as the
-/// form's fields, and its lines tied to the lines of the stored contract `existing`. What
-/// cannot be matched or read is in `findings`.
-pub(super) fn entry_fields(
+/// The contract form for `contract`: its names matched to records, its cells as the form's
+/// fields, and its lines tied to the lines of the stored contract `existing`. What cannot be
+/// matched or read is in `findings`.
+pub(super) fn contract_form(
     table: &Table,
     names: &Names,
     contract: &FileContract,
     existing: Option<&Contract>,
     findings: &mut Findings,
-) -> EntryFields {
+) -> ContractForm {
     let first = &table.rows[contract.rows[0]];
-    let mut form = Form {
-        table,
-        names,
-        findings,
-        fields: EntryFields::default(),
+    let mut reading = Reading { names, findings };
+    let cell = |column: &str| table.cell(first, column).to_owned();
+    let mut form = ContractForm {
+        supplier_id: reading.matched(names.supplier(table.cell(first, "supplier"), first.row)),
+        agreement_id: reading.matched(names.agreement(table.cell(first, "agreement"), first.row)),
+        buyer: reading.matched(
+            names
+                .buyer(table.cell(first, "buyer"), first.row)
+                .map(|b| b.map(|c| c.as_str().to_owned())),
+        ),
+        title: cell("title"),
+        agency: cell("agency"),
+        signed_on: cell("signed_on"),
+        status: cell("status"),
+        delivery_period: cell("delivery_period"),
+        local_production: cell("local_production"),
+        notes: cell("notes"),
+        ..ContractForm::default()
     };
-    let supplier = names.supplier(table.cell(first, "supplier"), first.row);
-    form.set_matched("supplier_id", supplier);
-    let agreement = names.agreement(table.cell(first, "agreement"), first.row);
-    form.set_matched("agreement_id", agreement);
-    let buyer = names.buyer(table.cell(first, "buyer"), first.row);
-    form.set_matched("buyer", buyer.map(|b| b.map(|c| c.as_str().to_owned())));
-    for (field, column) in COPIED {
-        form.fields.set(field, table.cell(first, column));
-    }
-    form.fields.set(
-        "value_amount",
-        decimal_from_cell(table.cell(first, "value"), table.format).into_owned(),
-    );
-    form.set_other_values(first);
-    form.set_sources(first);
+    form.provenance.value = ValueForm {
+        amount: decimal_from_cell(table.cell(first, "value"), table.format).into_owned(),
+        currency: cell("currency"),
+        confidence: cell("value_confidence"),
+        basis: cell("value_basis"),
+    };
+    form.provenance.alternatives = other_values(table, first);
+    form.provenance.sources = reading.sources(table, first);
     let currency = table.cell(first, "currency");
     for (k, index) in contract.rows.iter().enumerate() {
         let stored_id = contract.stored_lines[k]
             .and_then(|i| existing.and_then(|c| c.lines.get(i)))
             .map(|line| line.id);
-        form.set_line(k, &table.rows[*index], currency, stored_id);
+        let line = reading.line(table, &table.rows[*index], currency, stored_id);
+        form.lines.push(line);
     }
-    form.fields
+    form
 }
 
-/// The fields of one contract as they are read from its rows.
-struct Form<'a> {
-    table: &'a Table,
+/// The other figures of the `other_values` cell: `amount | currency | confidence | basis`.
+fn other_values(table: &Table, first: &Row) -> Vec<AlternativeForm> {
+    pipes::split(table.cell(first, "other_values"))
+        .iter()
+        .map(|other| {
+            let part = |i: usize| other.get(i).cloned().unwrap_or_default();
+            AlternativeForm {
+                amount: decimal_from_cell(&part(0), table.format).into_owned(),
+                currency: part(1),
+                confidence: part(2),
+                basis: part(3),
+            }
+        })
+        .collect()
+}
+
+/// What reading a contract's cells needs besides the cells: the names to match, and where to
+/// put what does not match or read.
+struct Reading<'a> {
     names: &'a Names,
     findings: &'a mut Findings,
-    fields: EntryFields,
 }
 
-impl Form<'_> {
-    /// Sets `field` to the id of the record a cell matched; a name that matches nothing goes
-    /// to the findings.
-    fn set_matched(&mut self, field: &str, matched: Result<Option<impl ToString>, Unmatched>) {
+impl Reading<'_> {
+    /// The id of the record a cell matched, as its field holds it; a name that matches
+    /// nothing goes to the findings (and the field stays empty).
+    fn matched(&mut self, matched: Result<Option<impl ToString>, Unmatched>) -> String {
         match matched {
-            Ok(Some(id)) => self.fields.set(field, id.to_string()),
-            Ok(None) => {}
-            Err(unmatched) => self.findings.not_found(unmatched),
-        }
-    }
-
-    /// The other figures of the `other_values` cell: `amount | currency | confidence | basis`.
-    fn set_other_values(&mut self, first: &Row) {
-        let format = self.table.format;
-        for (n, other) in pipes::split(self.table.cell(first, "other_values"))
-            .iter()
-            .enumerate()
-        {
-            let part = |i: usize| other.get(i).cloned().unwrap_or_default();
-            self.fields.set(
-                format!("alt{n}_amount"),
-                decimal_from_cell(&part(0), format).into_owned(),
-            );
-            self.fields.set(format!("alt{n}_currency"), part(1));
-            self.fields.set(format!("alt{n}_confidence"), part(2));
-            self.fields.set(format!("alt{n}_basis"), part(3));
+            Ok(Some(id)) => id.to_string(),
+            Ok(None) => String::new(),
+            Err(unmatched) => {
+                self.findings.not_found(unmatched);
+                String::new()
+            }
         }
     }
 
     /// The sources of the `sources` cell: `supports | title | publisher | url | date`, where
     /// `supports` is `value`, `record` or `other N`; a source that says otherwise is a problem.
-    fn set_sources(&mut self, first: &Row) {
-        for (n, source) in pipes::split(self.table.cell(first, "sources"))
+    fn sources(&mut self, table: &Table, first: &Row) -> Vec<SourceForm> {
+        let mut sources = Vec::new();
+        for (n, source) in pipes::split(table.cell(first, "sources"))
             .iter()
             .enumerate()
         {
@@ -122,7 +117,7 @@ impl Form<'_> {
                     .strip_prefix("other ")
                     .and_then(|n| n.trim().parse::<usize>().ok())
                 {
-                    Some(k) if k >= 1 => format!("alt{}", k - 1),
+                    Some(k) if k >= 1 => AlternativeForm::backs(k - 1),
                     _ => {
                         self.findings.problems.push(problem(
                             first.row,
@@ -133,36 +128,33 @@ impl Form<'_> {
                                 part(0)
                             ),
                         ));
+                        // The row keeps its place, so later sources keep their numbers.
+                        sources.push(SourceForm::default());
                         continue;
                     }
                 },
             };
-            self.fields.set(format!("source{n}_backs"), backs);
-            self.fields.set(format!("source{n}_title"), part(1));
-            self.fields.set(format!("source{n}_publisher"), part(2));
-            self.fields.set(format!("source{n}_url"), part(3));
-            self.fields.set(format!("source{n}_date"), part(4));
+            sources.push(SourceForm {
+                backs,
+                title: part(1),
+                publisher: part(2),
+                url: part(3),
+                date: part(4),
+            });
         }
+        sources
     }
 
-    /// Line `k` of the form from `row`, as stored line `stored_id` when it is one. A line's
+    /// A line of the form from `row`, as stored line `stored_id` when it is one. A line's
     /// value is in its contract's `currency`: a row that names another is a problem.
-    fn set_line(&mut self, k: usize, row: &Row, currency: &str, stored_id: Option<i64>) {
-        let table = self.table;
-        let system = self.names.system(table.cell(row, "system"), row.row);
-        self.set_matched(&format!("line{k}_system"), system);
-        self.fields
-            .set(format!("line{k}_quantity"), table.cell(row, "quantity"));
-        self.fields.set(
-            format!("line{k}_confidence"),
-            table.cell(row, "quantity_confidence"),
-        );
-        self.fields.set(
-            format!("line{k}_value"),
-            decimal_from_cell(table.cell(row, "line_value"), table.format).into_owned(),
-        );
-        self.fields
-            .set(format!("line{k}_notes"), table.cell(row, "line_notes"));
+    fn line(
+        &mut self,
+        table: &Table,
+        row: &Row,
+        currency: &str,
+        stored_id: Option<i64>,
+    ) -> LineForm {
+        let system = self.matched(self.names.system(table.cell(row, "system"), row.row));
         let line_currency = table.cell(row, "line_currency");
         if !line_currency.is_empty() && !line_currency.eq_ignore_ascii_case(currency) {
             self.findings.problems.push(problem(
@@ -171,29 +163,31 @@ impl Form<'_> {
                 format!("A line's value is in its contract's currency ({currency}): convert it, or leave line_value empty."),
             ));
         }
-        if let Some(id) = stored_id {
-            self.fields.set(format!("line{k}_id"), id.to_string());
+        LineForm {
+            id: stored_id.map(|id| id.to_string()).unwrap_or_default(),
+            system,
+            quantity: table.cell(row, "quantity").to_owned(),
+            confidence: table.cell(row, "quantity_confidence").to_owned(),
+            value: decimal_from_cell(table.cell(row, "line_value"), table.format).into_owned(),
+            basis: String::new(),
+            notes: table.cell(row, "line_notes").to_owned(),
         }
     }
 }
 
-/// The spreadsheet rows the draft's lines come from, in order: the entry form leaves out a
-/// blank line.
+/// The spreadsheet rows the draft's lines come from, in order: the form leaves out a blank
+/// line.
 pub(super) fn draft_line_rows(
-    fields: &EntryFields,
+    form: &ContractForm,
     contract: &FileContract,
     table: &Table,
 ) -> Vec<u64> {
     contract
         .rows
         .iter()
-        .enumerate()
-        .filter(|(k, _)| {
-            ["system", "quantity", "value", "notes"]
-                .iter()
-                .any(|n| !fields.get(&format!("line{k}_{n}")).trim().is_empty())
-        })
-        .map(|(_, index)| table.rows[*index].row)
+        .zip(&form.lines)
+        .filter(|(_, line)| !line.is_blank())
+        .map(|(index, _)| table.rows[*index].row)
         .collect()
 }
 

@@ -15,7 +15,7 @@ mod read;
 mod write;
 
 use super::{ImportPreview, Imported, PlannedRow, Problem};
-use crate::contracts::form::{contract_draft, contract_fields};
+use crate::contracts::form::ContractForm;
 use crate::domain::register::{Contract, ContractDraft};
 use crate::error::AppError;
 use crate::storage::Db;
@@ -149,9 +149,9 @@ fn plan_contract(
     existing: Option<Contract>,
     findings: &mut Findings,
 ) -> Option<(Item, PlannedRow)> {
-    let fields = form_fields::entry_fields(table, names, contract, existing.as_ref(), findings);
+    let form = form_fields::contract_form(table, names, contract, existing.as_ref(), findings);
     let reported = findings.problems.len();
-    let draft = match contract_draft(&fields) {
+    let draft = match ContractDraft::try_from(&form) {
         Ok(draft) => draft,
         Err(errors) => {
             form_fields::report(&errors, contract, table, reported, &mut findings.problems);
@@ -161,12 +161,12 @@ fn plan_contract(
     let row = table.rows[contract.rows[0]].row;
     let stored_draft = existing
         .as_ref()
-        .and_then(|c| contract_draft(&contract_fields(c)).ok());
+        .and_then(|c| ContractDraft::try_from(&ContractForm::from(c)).ok());
     let unchanged = stored_draft.as_ref().is_some_and(|stored| *stored == draft);
     let planned = PlannedRow {
         row,
         contract_ref: contract.external_id.clone().unwrap_or_default(),
-        title: draft.title.clone(),
+        title: draft.title.to_string(),
         lines: draft.lines.len(),
         id: existing.as_ref().map(|c| c.id),
         changes: stored_draft
@@ -177,7 +177,7 @@ fn plan_contract(
     let item = Item {
         row,
         external_id: contract.external_id.clone(),
-        line_rows: form_fields::draft_line_rows(&fields, contract, table),
+        line_rows: form_fields::draft_line_rows(&form, contract, table),
         draft,
         stored: existing.as_ref().map(|c| (c.id, c.version)),
         unchanged,
