@@ -107,7 +107,7 @@ fn a_stored_contract_comes_back_from_its_edit_fields() {
     let draft = contract_draft(&fields(&good_contract())).unwrap();
     let contract = Contract {
         id: 9,
-        title: draft.title.clone(),
+        title: draft.title.to_string(),
         agreement: None,
         supplier: Some(Named {
             id: 2,
@@ -140,7 +140,7 @@ fn a_stored_contract_comes_back_from_its_edit_fields() {
         updated_at: chrono::Utc::now(),
     };
     let fields = contract_fields(&contract);
-    assert_eq!(version(&fields), Ok(2));
+    assert_eq!(version(&fields), Ok(crate::domain::Version(2)));
     let again = contract_draft(&fields).unwrap();
     assert_eq!(again.provenance, draft.provenance);
     assert_eq!(again.lines[0].id, Some(41));
