@@ -123,14 +123,10 @@ pub async fn generate(db: &Db, count: u64, seed: u64) -> Result<(), String> {
     let reference = reference(db).await?;
     let postgres = db.backend() == Backend::Postgres;
     let mut random = Random(seed);
-    let next_id = |table: &'static str| async move {
-        let sql = format!("SELECT CAST(COALESCE(MAX(id), 0) + 1 AS BIGINT) FROM {table}");
-        app::storage::scalar_i64(db, &sql)
-            .await
-            .map_err(|e| e.to_string())
+    let mut ids = NextIds {
+        contract: next_id(db, "contracts").await?,
+        line: next_id(db, "contract_lines").await?,
     };
-    let mut contract_id = next_id("contracts").await?;
-    let mut line_id = next_id("contract_lines").await?;
     let bar = ProgressBar::new(count);
     bar.set_style(
         ProgressStyle::with_template(
@@ -143,98 +139,15 @@ pub async fn generate(db: &Db, count: u64, seed: u64) -> Result<(), String> {
     } else {
         ""
     };
-    let now = chrono::Utc::now();
+    let now = chrono::Utc::now().to_rfc3339();
     let mut left = count;
     while left > 0 {
         let size = left.min(BATCH as u64) as usize;
-        let mut contracts = String::new();
-        let mut lines = String::new();
+        let mut batch = Batch::default();
         for _ in 0..size {
-            let year = random.range(1996, 2025);
-            let signed = format!(
-                "{year}-{:02}-{:02}",
-                random.range(1, 12),
-                random.range(1, 28)
-            );
-            let (currency, low, high) = *random.pick(&CURRENCIES);
-            let valued = !random.chance(10);
-            let minor = random.range(low, high);
-            let confidence = *random.pick(&CONFIDENCE);
-            let usd = if !valued {
-                None
-            } else if currency == "USD" {
-                Some((minor, None))
-            } else {
-                reference
-                    .rates
-                    .iter()
-                    .find(|(c, _)| c == currency)
-                    .and_then(|(_, list)| list.iter().rev().find(|(date, _, _)| *date <= signed))
-                    .map(|(_, id, nanos)| {
-                        let code = CurrencyCode::parse(currency).expect("listed currency");
-                        let usd =
-                            usd_equivalent(Money::from_minor(minor, code), from_nanos(*nanos));
-                        (usd.to_minor(), Some(*id))
-                    })
-            };
-            let status = match random.range(0, 9) {
-                0 => "cancelled",
-                1 | 2 => "completed",
-                3..=5 => "in delivery",
-                _ => "signed",
-            };
-            let buyer = *random.pick(&BUYERS);
-            debug_assert!(CountryCode::parse(buyer).is_ok());
-            let sql_text = |v: Option<String>| v.map_or("NULL".to_owned(), |v| format!("'{v}'"));
-            let sql_int = |v: Option<i64>| v.map_or("NULL".to_owned(), |v| v.to_string());
-            if !contracts.is_empty() {
-                contracts.push(',');
-            }
-            contracts.push_str(&format!(
-                "({contract_id}, 'Synthetic contract {contract_id}', {supplier}, '{buyer}', '{signed}', {year}, '{status}', \
-                 {value}, {currency}, {confidence}, '{now}', '{now}', {usd}, {rate}, '{external_id}')",
-                supplier = random.pick(&reference.firms),
-                value = sql_int(valued.then_some(minor)),
-                currency = sql_text(valued.then(|| currency.to_owned())),
-                confidence = sql_text(valued.then(|| confidence.to_owned())),
-                now = now.to_rfc3339(),
-                usd = sql_int(usd.map(|(cents, _)| cents)),
-                rate = sql_int(usd.and_then(|(_, rate)| rate)),
-                external_id = app::storage::contracts::new_external_id(),
-            ));
-            for position in 0..random.range(1, 2) {
-                let quantity = random.range(1, 300);
-                let delivered = match status {
-                    "completed" => quantity,
-                    "in delivery" => random.range(0, quantity),
-                    _ => 0,
-                };
-                if !lines.is_empty() {
-                    lines.push(',');
-                }
-                lines.push_str(&format!(
-                    "({line_id}, {contract_id}, {position}, {system}, {quantity}, '{confidence}', {delivered})",
-                    system = random.pick(&reference.systems),
-                    confidence = random.pick(&CONFIDENCE),
-                ));
-                line_id += 1;
-            }
-            contract_id += 1;
+            batch.add_contract(&mut random, &reference, &mut ids, &now);
         }
-        // Every value above is a number or generated text without quotes: nothing to escape.
-        let insert_contracts = format!(
-            "INSERT INTO contracts (id, title, supplier_id, buyer_code, signed_on, signed_year, status, \
-             value_minor, value_currency, value_confidence, created_at, updated_at, usd_minor, usd_rate_id, external_id){override_ids} \
-             VALUES {contracts}"
-        );
-        let insert_lines = format!(
-            "INSERT INTO contract_lines (id, contract_id, position, system_id, quantity, quantity_confidence, delivered_units){override_ids} \
-             VALUES {lines}"
-        );
-        let mut tx = db.begin().await.map_err(|e| e.to_string())?;
-        execute(&mut tx, &insert_contracts).await?;
-        execute(&mut tx, &insert_lines).await?;
-        tx.commit().await.map_err(|e| e.to_string())?;
+        batch.insert(db, override_ids).await?;
         left -= size as u64;
         bar.inc(size as u64);
     }
@@ -265,6 +178,144 @@ pub async fn generate(db: &Db, count: u64, seed: u64) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     bar.finish_with_message("done");
     Ok(())
+}
+
+/// The first id after the largest in `table`.
+async fn next_id(db: &Db, table: &'static str) -> Result<i64, String> {
+    let sql = format!("SELECT CAST(COALESCE(MAX(id), 0) + 1 AS BIGINT) FROM {table}");
+    app::storage::scalar_i64(db, &sql)
+        .await
+        .map_err(|e| e.to_string())
+}
+
+/// The ids the next contract and line get.
+struct NextIds {
+    contract: i64,
+    line: i64,
+}
+
+/// The VALUES of one batch's INSERTs.
+#[derive(Default)]
+struct Batch {
+    contracts: String,
+    lines: String,
+}
+
+impl Batch {
+    /// Adds a contract and its lines. The order of `random`'s draws is what makes a seed give
+    /// the same data: keep it.
+    fn add_contract(
+        &mut self,
+        random: &mut Random,
+        reference: &Reference,
+        ids: &mut NextIds,
+        now: &str,
+    ) {
+        let contract_id = ids.contract;
+        let year = random.range(1996, 2025);
+        let signed = format!(
+            "{year}-{:02}-{:02}",
+            random.range(1, 12),
+            random.range(1, 28)
+        );
+        let (currency, low, high) = *random.pick(&CURRENCIES);
+        let valued = !random.chance(10);
+        let minor = random.range(low, high);
+        let confidence = *random.pick(&CONFIDENCE);
+        let usd = if !valued {
+            None
+        } else if currency == "USD" {
+            Some((minor, None))
+        } else {
+            usd_at_signing(reference, currency, minor, &signed)
+        };
+        let status = match random.range(0, 9) {
+            0 => "cancelled",
+            1 | 2 => "completed",
+            3..=5 => "in delivery",
+            _ => "signed",
+        };
+        let buyer = *random.pick(&BUYERS);
+        debug_assert!(CountryCode::parse(buyer).is_ok());
+        let sql_text = |v: Option<String>| v.map_or("NULL".to_owned(), |v| format!("'{v}'"));
+        let sql_int = |v: Option<i64>| v.map_or("NULL".to_owned(), |v| v.to_string());
+        if !self.contracts.is_empty() {
+            self.contracts.push(',');
+        }
+        self.contracts.push_str(&format!(
+            "({contract_id}, 'Synthetic contract {contract_id}', {supplier}, '{buyer}', '{signed}', {year}, '{status}', \
+             {value}, {currency}, {confidence}, '{now}', '{now}', {usd}, {rate}, '{external_id}')",
+            supplier = random.pick(&reference.firms),
+            value = sql_int(valued.then_some(minor)),
+            currency = sql_text(valued.then(|| currency.to_owned())),
+            confidence = sql_text(valued.then(|| confidence.to_owned())),
+            usd = sql_int(usd.map(|(cents, _)| cents)),
+            rate = sql_int(usd.and_then(|(_, rate)| rate)),
+            external_id = app::storage::contracts::new_external_id(),
+        ));
+        for position in 0..random.range(1, 2) {
+            let quantity = random.range(1, 300);
+            let delivered = match status {
+                "completed" => quantity,
+                "in delivery" => random.range(0, quantity),
+                _ => 0,
+            };
+            if !self.lines.is_empty() {
+                self.lines.push(',');
+            }
+            self.lines.push_str(&format!(
+                "({line_id}, {contract_id}, {position}, {system}, {quantity}, '{confidence}', {delivered})",
+                line_id = ids.line,
+                system = random.pick(&reference.systems),
+                confidence = random.pick(&CONFIDENCE),
+            ));
+            ids.line += 1;
+        }
+        ids.contract += 1;
+    }
+
+    /// Stores the batch in one transaction.
+    async fn insert(self, db: &Db, override_ids: &str) -> Result<(), String> {
+        let Batch { contracts, lines } = self;
+        // Every value is a number or generated text without quotes: nothing to escape.
+        let insert_contracts = format!(
+            "INSERT INTO contracts (id, title, supplier_id, buyer_code, signed_on, signed_year, status, \
+             value_minor, value_currency, value_confidence, created_at, updated_at, usd_minor, usd_rate_id, external_id){override_ids} \
+             VALUES {contracts}"
+        );
+        let insert_lines = format!(
+            "INSERT INTO contract_lines (id, contract_id, position, system_id, quantity, quantity_confidence, delivered_units){override_ids} \
+             VALUES {lines}"
+        );
+        let mut tx = db.begin().await.map_err(|e| e.to_string())?;
+        execute(&mut tx, &insert_contracts).await?;
+        execute(&mut tx, &insert_lines).await?;
+        tx.commit().await.map_err(|e| e.to_string())
+    }
+}
+
+/// The USD equivalent (minor units) of `minor` in `currency` at the latest rate on or before
+/// the signing day, with that rate's id; `None` without such a rate.
+fn usd_at_signing(
+    reference: &Reference,
+    currency: &str,
+    minor: i64,
+    signed: &str,
+) -> Option<(i64, Option<i64>)> {
+    reference
+        .rates
+        .iter()
+        .find(|(c, _)| c == currency)
+        .and_then(|(_, list)| {
+            list.iter()
+                .rev()
+                .find(|(date, _, _)| date.as_str() <= signed)
+        })
+        .map(|(_, id, nanos)| {
+            let code = CurrencyCode::parse(currency).expect("listed currency");
+            let usd = usd_equivalent(Money::from_minor(minor, code), from_nanos(*nanos));
+            (usd.to_minor(), Some(*id))
+        })
 }
 
 async fn execute(tx: &mut Tx, sql: &str) -> Result<(), String> {
@@ -303,109 +354,129 @@ pub async fn measure(db: &Db, runs: usize) -> Result<(), String> {
         Backend::Sqlite => "sqlite",
         Backend::Postgres => "postgres",
     };
+    let print = |what: &str, (median, p90): (f64, f64)| {
+        println!("{backend}\t{contracts}\t{what}\tmedian {median:.1} ms\tp90 {p90:.1} ms");
+    };
+    measure_reads(db, runs, print).await?;
+    measure_rate_change(db, runs, print).await
+}
+
+/// The summary's reads: one buyer over ten years (maintained totals, plain SQL, summed over
+/// the contracts), and the dashboard for it and for everything.
+async fn measure_reads(
+    db: &Db,
+    runs: usize,
+    print: impl Fn(&str, (f64, f64)),
+) -> Result<(), String> {
     let one_buyer = ContractFilter {
         buyer: CountryCode::parse("PL").ok(),
         year_from: Some(2015),
         year_to: Some(2024),
         ..Default::default()
     };
-    let (median, p90) = time(runs, || async {
+    let timing = time(runs, || async {
         app::storage::summary::groups(db, &one_buyer, None, None)
             .await
             .map(|_| ())
             .map_err(|e| e.to_string())
     })
     .await?;
-    println!(
-        "{backend}\t{contracts}\tfiltered total (one buyer, ten years)\tmedian {median:.1} ms\tp90 {p90:.1} ms"
-    );
+    print("filtered total (one buyer, ten years)", timing);
     let plain = "SELECT CAST(COUNT(*) AS BIGINT) FROM contracts WHERE buyer_code = 'PL' AND signed_year BETWEEN 2015 AND 2024";
-    let (median, p90) = time(runs, || async {
+    let timing = time(runs, || async {
         app::storage::scalar_i64(db, plain)
             .await
             .map(|_| ())
             .map_err(|e| e.to_string())
     })
     .await?;
-    println!(
-        "{backend}\t{contracts}\tplain SQL count for the same filter\tmedian {median:.1} ms\tp90 {p90:.1} ms"
-    );
-    let (median, p90) = time(runs, || async {
+    print("plain SQL count for the same filter", timing);
+    let timing = time(runs, || async {
         app::storage::summary::groups_from_contracts(db, &one_buyer, None, None)
             .await
             .map(|_| ())
             .map_err(|e| e.to_string())
     })
     .await?;
-    println!(
-        "{backend}\t{contracts}\tsame total summed over the contracts (no maintained cells)\tmedian {median:.1} ms\tp90 {p90:.1} ms"
+    print(
+        "same total summed over the contracts (no maintained cells)",
+        timing,
     );
-    let (median, p90) = time(runs, || async {
+    let timing = time(runs, || async {
         app::summary::service::portfolio(db, &one_buyer, Dimension::Supplier)
             .await
             .map(|_| ())
             .map_err(|e| e.logged().to_string())
     })
     .await?;
-    println!(
-        "{backend}\t{contracts}\tdashboard for one buyer, ten years\tmedian {median:.1} ms\tp90 {p90:.1} ms"
-    );
+    print("dashboard for one buyer, ten years", timing);
     let everything = ContractFilter::default();
-    let (median, p90) = time(runs, || async {
+    let timing = time(runs, || async {
         app::summary::service::portfolio(db, &everything, Dimension::Supplier)
             .await
             .map(|_| ())
             .map_err(|e| e.logged().to_string())
     })
     .await?;
-    println!(
-        "{backend}\t{contracts}\twhole dashboard (all groups and charts)\tmedian {median:.1} ms\tp90 {p90:.1} ms"
-    );
-    // A rate change refreshes the USD figure of every contract in its currency and moves them
-    // in the totals: the slowest write there is. Saved unchanged, so the data stays the same.
+    print("whole dashboard (all groups and charts)", timing);
+    Ok(())
+}
+
+/// A rate change refreshes the USD figure of every contract in its currency and moves them in
+/// the totals: the slowest write there is. The EUR rate is saved unchanged, so the data stays
+/// the same.
+async fn measure_rate_change(
+    db: &Db,
+    runs: usize,
+    print: impl Fn(&str, (f64, f64)),
+) -> Result<(), String> {
     let rates = app::storage::rates::list(db)
         .await
         .map_err(|e| e.to_string())?;
-    if let Some(rate) = rates.iter().find(|r| r.currency.as_str() == "EUR") {
-        let draft = app::domain::rate::RateDraft {
-            currency: rate.currency,
-            date: rate.date,
-            usd_per_unit: rate.usd_per_unit,
-            source: rate.source.clone(),
-        };
-        let sql = format!(
-            "SELECT CAST(COUNT(*) AS BIGINT) FROM contracts WHERE usd_rate_id = {}",
-            rate.id
-        );
-        let on_rate = app::storage::scalar_i64(db, &sql)
-            .await
-            .map_err(|e| e.to_string())?;
-        let in_currency = app::storage::scalar_i64(
-            db,
-            "SELECT CAST(COUNT(*) AS BIGINT) FROM contracts WHERE value_currency = 'EUR'",
-        )
+    let Some(rate) = rates.iter().find(|r| r.currency.as_str() == "EUR") else {
+        return Ok(());
+    };
+    let draft = app::domain::rate::RateDraft {
+        currency: rate.currency,
+        date: rate.date,
+        usd_per_unit: rate.usd_per_unit,
+        source: rate.source.clone(),
+    };
+    let sql = format!(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM contracts WHERE usd_rate_id = {}",
+        rate.id
+    );
+    let on_rate = app::storage::scalar_i64(db, &sql)
         .await
         .map_err(|e| e.to_string())?;
-        let (median, p90) = time(runs.min(5), || async {
-            let version = app::storage::rates::get(db, rate.id)
-                .await
-                .map_err(|e| e.to_string())?
-                .map_or(0, |r| r.version);
-            app::storage::rates::update(
-                db,
-                app::domain::RateId(rate.id),
-                app::domain::Version(version),
-                &draft,
-            )
+    let in_currency = app::storage::scalar_i64(
+        db,
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM contracts WHERE value_currency = 'EUR'",
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    let timing = time(runs.min(5), || async {
+        let version = app::storage::rates::get(db, rate.id)
             .await
-            .map(|_| ())
-            .map_err(|e| e.to_string())
-        })
-        .await?;
-        println!(
-            "{backend}\t{contracts}\tone exchange-rate change (EUR {date}: {on_rate} of {in_currency} EUR contracts on it)\tmedian {median:.1} ms\tp90 {p90:.1} ms",
-            date = rate.date,
-        );
-    }
+            .map_err(|e| e.to_string())?
+            .map_or(0, |r| r.version);
+        app::storage::rates::update(
+            db,
+            app::domain::RateId(rate.id),
+            app::domain::Version(version),
+            &draft,
+        )
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+    })
+    .await?;
+    print(
+        &format!(
+            "one exchange-rate change (EUR {date}: {on_rate} of {in_currency} EUR contracts on it)",
+            date = rate.date
+        ),
+        timing,
+    );
     Ok(())
 }

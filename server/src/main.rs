@@ -25,7 +25,41 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn run(cli: Cli) -> Result<(), String> {
+async fn run(mut cli: Cli) -> Result<(), String> {
+    let db = open(&cli).await?;
+    match cli.command.take() {
+        Some(Command::Generate { contracts, seed }) => {
+            server::generate::generate(&db, contracts, seed).await
+        }
+        Some(Command::Measure { runs }) => server::generate::measure(&db, runs).await,
+        Some(Command::Export {
+            view,
+            query,
+            format,
+            output,
+            show_sql,
+        }) => server::cli_transfer::export(&db, &view, &query, &format, output, show_sql).await,
+        Some(Command::Import {
+            kind,
+            file,
+            dry_run,
+        }) => {
+            let actor = app::storage::audit::Actor::system("cli import");
+            app::storage::audit::as_actor(
+                actor,
+                server::cli_transfer::import(&db, &kind, &file, dry_run),
+            )
+            .await
+        }
+        Some(Command::User { action }) => server::cli_users::run(&db, action).await,
+        Some(Command::Serve) | None => serve(db, &cli).await,
+    }
+}
+
+/// Opens and migrates the database. The first start of a new database (serving it, or adding
+/// its first user) loads the demo data; tools such as `generate` and `import` leave an empty
+/// database empty.
+async fn open(cli: &Cli) -> Result<Db, String> {
     let db = Db::connect(&cli.database_url).await.map_err(|e| {
         format!(
             "cannot open the database {}: {e}",
@@ -41,8 +75,6 @@ async fn run(cli: Cli) -> Result<(), String> {
             .await
             .map_err(|e| e.to_string())?
             == 0;
-    // The first start of a new database (serving it, or adding its first user) loads the
-    // demo data; tools such as `generate` and `import` leave an empty database empty.
     let first_start = matches!(
         cli.command,
         None | Some(Command::Serve) | Some(Command::User { .. })
@@ -64,37 +96,11 @@ async fn run(cli: Cli) -> Result<(), String> {
             "new database: demo data loaded (start with --no-demo-data to skip)"
         );
     }
+    Ok(db)
+}
 
-    match cli.command {
-        Some(Command::Generate { contracts, seed }) => {
-            return server::generate::generate(&db, contracts, seed).await;
-        }
-        Some(Command::Measure { runs }) => return server::generate::measure(&db, runs).await,
-        Some(Command::Export {
-            view,
-            query,
-            format,
-            output,
-            show_sql,
-        }) => {
-            return server::cli_transfer::export(&db, &view, &query, &format, output, show_sql)
-                .await;
-        }
-        Some(Command::Import {
-            kind,
-            file,
-            dry_run,
-        }) => {
-            let actor = app::storage::audit::Actor::system("cli import");
-            return app::storage::audit::as_actor(
-                actor,
-                server::cli_transfer::import(&db, &kind, &file, dry_run),
-            )
-            .await;
-        }
-        Some(Command::User { action }) => return server::cli_users::run(&db, action).await,
-        Some(Command::Serve) | None => {}
-    }
+/// Serves the app until Ctrl-C or SIGTERM.
+async fn serve(db: Db, cli: &Cli) -> Result<(), String> {
     let output_name = std::env::var("LEPTOS_OUTPUT_NAME").unwrap_or_else(|_| "dealtracker".into());
     let options = LeptosOptions::builder()
         .output_name(output_name)
@@ -108,7 +114,6 @@ async fn run(cli: Cli) -> Result<(), String> {
             "no built site here: pages will render without CSS and wasm (build with `cargo leptos build --release`)"
         );
     }
-
     let mut state = AppState::new(options, db.clone());
     state.session_limits = server::auth::SessionLimits {
         idle: Duration::from_secs(cli.session_idle_minutes * 60),
@@ -118,19 +123,7 @@ async fn run(cli: Cli) -> Result<(), String> {
         .await
         .map_err(|e| e.to_string())?;
     if users == 0 {
-        let token = state.open_setup();
-        let host = if cli.addr.ip().is_unspecified() {
-            "127.0.0.1".to_owned()
-        } else {
-            cli.addr.ip().to_string()
-        };
-        let link = format!("http://{host}:{}/setup?token={token}", cli.addr.port());
-        tracing::warn!(
-            "no users yet: open the set-up link printed below to create the first administrator"
-        );
-        eprintln!(
-            "\n  No users yet. Create the first administrator here (the link works once):\n\n    {link}\n\n  Or from a shell: server user add NAME --role admin\n"
-        );
+        offer_setup(&state, cli.addr);
     }
     server::auth::spawn_housekeeping(db.clone(), state.throttle.clone());
     let app = router(state, Duration::from_secs(cli.request_timeout));
@@ -151,6 +144,23 @@ async fn run(cli: Cli) -> Result<(), String> {
     db.close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// No users yet: opens the one-time set-up link for the first administrator and prints it.
+fn offer_setup(state: &AppState, addr: std::net::SocketAddr) {
+    let token = state.open_setup();
+    let host = if addr.ip().is_unspecified() {
+        "127.0.0.1".to_owned()
+    } else {
+        addr.ip().to_string()
+    };
+    let link = format!("http://{host}:{}/setup?token={token}", addr.port());
+    tracing::warn!(
+        "no users yet: open the set-up link printed below to create the first administrator"
+    );
+    eprintln!(
+        "\n  No users yet. Create the first administrator here (the link works once):\n\n    {link}\n\n  Or from a shell: server user add NAME --role admin\n"
+    );
 }
 
 /// Hides a password in a database URL before it is logged.

@@ -2,6 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 
+/// A closed vocabulary: the enum, `ALL`, `as_str`, a `parse` that trims, ignores ASCII case and
+/// says what the choices are, `Display`, and serde as the same text.
+///
+/// Each variant's text is written beside it, not derived from its name (as `strum`'s
+/// `serialize_all` would): the database, CSV files and addresses store that text, so renaming
+/// a variant must not change it, and a reviewer sees every stored word. The messages and the
+/// trimming are the app's own, so a derive would still need this macro for them.
 macro_rules! vocabulary {
     ($(#[$meta:meta])* $name:ident, $what:literal { $($variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$meta])*

@@ -215,24 +215,7 @@ pub(super) async fn refresh_usd(
             .fetch_all(conn)
             .await?
     });
-    // Contracts on rate `id` move to the rate before its old date; contracts on the rate
-    // before its new date may move to it. Contracts without a rate can only gain one (or
-    // contracts lose theirs) when one of those dates has no rate before it.
-    let mut rate_ids = Vec::new();
-    let mut without_rate = false;
-    if let Refresh::Rate { id, dates } = scope {
-        rate_ids.push(id);
-        for date in dates {
-            let before = rates
-                .iter()
-                .rev()
-                .find(|(other, rate_date, _)| *other != id && rate_date <= date);
-            match before {
-                Some((other, _, _)) => rate_ids.push(*other),
-                None => without_rate = true,
-            }
-        }
-    }
+    let (rate_ids, without_rate) = moved_by(scope, &rates);
     let codes = [currency.as_str()];
     let affected = match scope {
         Refresh::Contract(id) => Affected::Contract(id),
@@ -273,31 +256,8 @@ pub(super) async fn refresh_usd(
         .fetch_all(conn)
         .await?
     });
-    let in_usd =
-        |value_minor: i64, signed_on: Option<String>| -> Result<(Option<i64>, Option<i64>)> {
-            if currency.as_str() == "USD" {
-                return Ok((Some(value_minor), None));
-            }
-            let signed = signed_on
-                .as_deref()
-                .map(PartialDate::parse)
-                .transpose()
-                .map_err(StorageError::Corrupt)?
-                .map(date_text);
-            let rate = signed.and_then(|day| rates.iter().rev().find(|(_, date, _)| *date <= day));
-            Ok(match rate {
-                Some((rate_id, _, nanos)) => {
-                    let money = Money::from_minor(value_minor, currency);
-                    (
-                        Some(usd_equivalent(money, from_nanos(*nanos)).to_minor()),
-                        Some(*rate_id),
-                    )
-                }
-                None => (None, None),
-            })
-        };
     for (id, value_minor, signed_on) in contracts {
-        let (usd_minor, rate_id) = in_usd(value_minor, signed_on)?;
+        let (usd_minor, rate_id) = in_usd(&rates, currency, value_minor, signed_on)?;
         on_tx!(tx, conn => {
             sqlx::query("UPDATE contracts SET usd_minor = $1, usd_rate_id = $2 WHERE id = $3")
                 .bind(usd_minor)
@@ -308,7 +268,7 @@ pub(super) async fn refresh_usd(
         });
     }
     for (id, value_minor, signed_on) in lines {
-        let (usd_minor, _) = in_usd(value_minor, signed_on)?;
+        let (usd_minor, _) = in_usd(&rates, currency, value_minor, signed_on)?;
         on_tx!(tx, conn => {
             sqlx::query("UPDATE contract_lines SET usd_minor = $1 WHERE id = $2")
                 .bind(usd_minor)
@@ -321,6 +281,60 @@ pub(super) async fn refresh_usd(
         rollup::apply(tx, affected, 1).await?;
     }
     Ok(())
+}
+
+/// The rates whose contracts a change of rate can move, and whether contracts without a rate
+/// can move too (of `rates`, the currency's, by date). Contracts on rate `id` move to the rate
+/// before its old date; contracts on the rate before its new date may move to it. Contracts
+/// without a rate can only gain one (or contracts lose theirs) when one of those dates has no
+/// rate before it.
+fn moved_by(scope: Refresh<'_>, rates: &[(i64, String, i64)]) -> (Vec<i64>, bool) {
+    let mut rate_ids = Vec::new();
+    let mut without_rate = false;
+    if let Refresh::Rate { id, dates } = scope {
+        rate_ids.push(id);
+        for date in dates {
+            let before = rates
+                .iter()
+                .rev()
+                .find(|(other, rate_date, _)| *other != id && rate_date <= date);
+            match before {
+                Some((other, _, _)) => rate_ids.push(*other),
+                None => without_rate = true,
+            }
+        }
+    }
+    (rate_ids, without_rate)
+}
+
+/// The USD equivalent of `value_minor` in `currency` signed on `signed_on`, and the rate of
+/// `rates` it is at (none for a value in USD).
+fn in_usd(
+    rates: &[(i64, String, i64)],
+    currency: CurrencyCode,
+    value_minor: i64,
+    signed_on: Option<String>,
+) -> Result<(Option<i64>, Option<i64>)> {
+    if currency.as_str() == "USD" {
+        return Ok((Some(value_minor), None));
+    }
+    let signed = signed_on
+        .as_deref()
+        .map(PartialDate::parse)
+        .transpose()
+        .map_err(StorageError::Corrupt)?
+        .map(date_text);
+    let rate = signed.and_then(|day| rates.iter().rev().find(|(_, date, _)| *date <= day));
+    Ok(match rate {
+        Some((rate_id, _, nanos)) => {
+            let money = Money::from_minor(value_minor, currency);
+            (
+                Some(usd_equivalent(money, from_nanos(*nanos)).to_minor()),
+                Some(*rate_id),
+            )
+        }
+        None => (None, None),
+    })
 }
 
 /// Refreshes the USD equivalent of contract `id` after it was written (its value may have
