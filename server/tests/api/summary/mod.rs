@@ -11,9 +11,9 @@ use app::register::{DeliveryFields, service};
 use app::storage::Db;
 use reqwest::StatusCode;
 
-mod support;
+use crate::support;
 
-app::on_both_backends!(
+test_support::on_both_backends!(
     totals_add_up_by_hand,
     the_demo_portfolio_matches_the_reference,
     usd_equivalents_follow_the_rates,

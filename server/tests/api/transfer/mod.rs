@@ -5,13 +5,13 @@
 //! a download cut short releases its query.
 
 use app::storage::Db;
-use app::storage::scratch::Scratch;
 use app::transfer::import;
 use reqwest::StatusCode;
+use test_support::Scratch;
 
-mod support;
+use crate::support;
 
-app::on_both_backends!(
+test_support::on_both_backends!(
     a_round_trip_gives_the_same_file,
     a_file_with_problems_stores_nothing_and_a_fixed_one_goes_in_once,
     bad_files_are_refused_with_a_reason,

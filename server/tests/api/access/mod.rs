@@ -4,14 +4,14 @@
 //! fails here. Also: the cross-site check, sign-in throttling, session cookies and lifetimes,
 //! the security headers, and disabled users.
 
-mod support;
+use crate::support;
 
 use app::domain::account::Role;
 use reqwest::{Method, StatusCode};
 use server::auth::policy::{self, Access};
 use support::{PASSWORD, TestApp, client, spawn_app, spawn_app_with};
 
-app::on_both_backends!(
+test_support::on_both_backends!(
     prepare = super::spawn_app;
     every_endpoint_answers_each_role_as_its_policy_says,
     cross_site_writes_are_refused_with_and_without_javascript,
@@ -655,7 +655,7 @@ async fn the_last_admin_cannot_be_disabled_or_demoted(app: &TestApp) {
 /// Sessions end after the idle timeout, and after the absolute lifetime even when in use.
 #[tokio::test]
 async fn sessions_end_when_idle_and_at_their_absolute_lifetime() {
-    let scratch = app::storage::scratch::Scratch::sqlite().await.unwrap();
+    let scratch = test_support::Scratch::sqlite().await.unwrap();
     let app = spawn_app_with(scratch.db.clone(), |state| {
         state.session_limits = server::auth::SessionLimits {
             idle: std::time::Duration::from_secs(2),

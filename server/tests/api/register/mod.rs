@@ -12,7 +12,7 @@ use app::storage::contracts::ContractWrite;
 use app::storage::{Db, agreements, contracts, deliveries, firms, systems};
 use reqwest::StatusCode;
 
-mod support;
+use crate::support;
 
 /// Every story starts from a database with the demo data loaded.
 async fn with_demo_data(db: Db) -> Db {
@@ -20,7 +20,7 @@ async fn with_demo_data(db: Db) -> Db {
     db
 }
 
-app::on_both_backends!(
+test_support::on_both_backends!(
     prepare = super::with_demo_data;
     framework_ceilings_match_the_reference,
     contract_values_keep_every_source_and_disagreement,
@@ -100,7 +100,11 @@ async fn agreements_and_deliveries_sort_by_their_columns(db: &Db) {
 }
 
 async fn the_deliveries_list_adds_up(db: &Db) {
-    let seed: serde_json::Value = serde_json::from_str(include_str!("../seed/deals.json")).unwrap();
+    let seed: serde_json::Value = serde_json::from_str(include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/seed/deals.json"
+    )))
+    .unwrap();
     let seeded: Vec<i64> = seed["contracts"]
         .as_array()
         .unwrap()

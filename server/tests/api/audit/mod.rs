@@ -11,14 +11,14 @@ use app::register::service;
 use app::storage::{Db, audit};
 use reqwest::StatusCode;
 
-mod support;
+use crate::support;
 
 async fn with_demo_data(db: Db) -> Db {
     server::demo::load(&db).await.expect("demo data loads");
     db
 }
 
-app::on_both_backends!(
+test_support::on_both_backends!(
     prepare = super::with_demo_data;
     every_kind_of_change_is_on_record_with_before_and_after,
     the_trail_is_append_only,
