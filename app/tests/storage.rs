@@ -4,10 +4,10 @@
 use app::domain::{CountryCode, FirmDraft, FirmFields, FormOutcome};
 use app::firms::{DeleteOutcome, service};
 use app::storage::firms::{self, Versioned};
-use app::storage::scratch::Scratch;
 use app::storage::{Db, StorageError};
+use test_support::Scratch;
 
-app::on_both_backends!(
+test_support::on_both_backends!(
     migrations_are_idempotent_and_load_every_country,
     firms_round_trip_exactly,
     names_are_unique_ignoring_case,
@@ -384,7 +384,7 @@ async fn every_unique_name_holds_under_unicode_case_and_normalisation(db: &Db) {
                 .contains("already exists")
         );
 
-        // Users (their form is the server's: server/tests/folded_names.rs). A username is
+        // Users (their form is the server's: server/tests/api/folded_names.rs). A username is
         // letters, digits and . _ - @, so a combining accent is not one.
         let (Ok(first), Ok(second)) = (Username::parse(first), Username::parse(second)) else {
             assert_eq!(first, "Mé");

@@ -18,7 +18,6 @@ pub mod keys;
 mod provenance;
 pub mod rates;
 pub mod rollup;
-pub mod scratch;
 pub mod sessions;
 pub mod summary;
 pub mod systems;

@@ -3,7 +3,7 @@
 //! (so a field or route added later is checked too). A bad value gets a message at its field
 //! and nothing is stored; a request the app cannot read gets 400 in the app's own words.
 
-mod support;
+use crate::support;
 
 use app::storage::Db;
 use reqwest::StatusCode;
@@ -15,7 +15,7 @@ async fn with_demo_data(db: Db) -> TestApp {
     spawn_app(db).await
 }
 
-app::on_both_backends!(
+test_support::on_both_backends!(
     prepare = super::with_demo_data;
     every_number_field_refuses_a_separator_it_cannot_read_for_sure,
     every_text_field_refuses_control_characters,

@@ -1,7 +1,5 @@
 //! Shared test harness: the real router served on a free port.
 
-#![allow(dead_code)] // each test file uses part of it
-
 use app::storage::Db;
 use leptos::config::LeptosOptions;
 use reqwest::{StatusCode, redirect::Policy};

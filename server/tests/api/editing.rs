@@ -9,14 +9,14 @@ use app::register::{Removal, service};
 use app::storage::{Db, contracts};
 use reqwest::StatusCode;
 
-mod support;
+use crate::support;
 
 async fn with_demo_data(db: Db) -> Db {
     server::demo::load(&db).await.expect("demo data loads");
     db
 }
 
-app::on_both_backends!(
+test_support::on_both_backends!(
     prepare = super::with_demo_data;
     an_edited_contract_keeps_its_lines_and_deliveries,
     a_late_save_is_merged_not_overwritten,

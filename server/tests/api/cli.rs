@@ -133,7 +133,11 @@ fn a_bad_database_url_is_a_clear_error() {
 #[tokio::test]
 async fn a_new_database_gets_the_demo_data_and_sigterm_stops_cleanly() {
     let server = Server::start(&[]).await;
-    let seed: serde_json::Value = serde_json::from_str(include_str!("../seed/deals.json")).unwrap();
+    let seed: serde_json::Value = serde_json::from_str(include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/seed/deals.json"
+    )))
+    .unwrap();
     let seeded_firms = seed["firms"].as_array().unwrap().len() as i64;
     assert!(seeded_firms > 5);
     assert_eq!(

@@ -2,7 +2,7 @@
 //! document's `<title>`, sign-in targets that try to leave the site, and forms or links a role
 //! cannot use. Each test walks the registered routes, so a new page is checked as it is added.
 
-mod support;
+use crate::support;
 
 use app::domain::account::Role;
 use app::storage::Db;
@@ -16,7 +16,7 @@ async fn with_demo_data(db: Db) -> TestApp {
     spawn_app(db).await
 }
 
-app::on_both_backends!(
+test_support::on_both_backends!(
     prepare = super::with_demo_data;
     record_names_stay_text_in_the_head,
     sign_in_returns_only_to_this_site,

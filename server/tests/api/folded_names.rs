@@ -9,14 +9,14 @@ use app::storage::Db;
 use reqwest::StatusCode;
 use support::TestApp;
 
-mod support;
+use crate::support;
 
 async fn with_demo_data(db: Db) -> TestApp {
     server::demo::load(&db).await.expect("demo data loads");
     support::spawn_app(db).await
 }
 
-app::on_both_backends!(
+test_support::on_both_backends!(
     prepare = super::with_demo_data;
     firms_and_systems_are_refused_in_any_spelling,
     usernames_are_taken_and_signed_in_with_in_any_spelling,

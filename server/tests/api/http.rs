@@ -1,7 +1,7 @@
 //! The server over real HTTP, on both backends: plain form posts (JavaScript off), server
 //! functions (JavaScript on), status codes, and what an internal error may show.
 
-mod support;
+use crate::support;
 
 use reqwest::StatusCode;
 use support::{TestApp, spawn_app};
@@ -17,7 +17,7 @@ const HANWHA: &[(&str, &str)] = &[
     ("notes", "K9"),
 ];
 
-app::on_both_backends!(
+test_support::on_both_backends!(
     prepare = super::spawn_app;
     health_check_reports_the_database,
     plain_form_post_creates_a_firm_and_redirects,

@@ -1,0 +1,264 @@
+//! Files in and out: the round trip gives the same file, a file with problems stores nothing
+//! and a fixed one goes in once, and bad files are refused with a reason.
+
+use app::storage::Db;
+use app::transfer::import;
+use reqwest::StatusCode;
+use test_support::Scratch;
+
+use super::{HEADER, contract_count, demo_without_contracts, export, upload};
+use crate::support;
+
+test_support::on_both_backends!(
+    a_round_trip_gives_the_same_file,
+    a_file_with_problems_stores_nothing_and_a_fixed_one_goes_in_once,
+    bad_files_are_refused_with_a_reason,
+);
+
+/// A second empty database on the same backend as `db`.
+async fn sibling(db: &Db) -> Scratch {
+    match db.backend() {
+        app::storage::Backend::Sqlite => Scratch::sqlite().await.unwrap(),
+        app::storage::Backend::Postgres => Scratch::postgres().await.unwrap(),
+    }
+}
+
+async fn a_round_trip_gives_the_same_file(db: &Db) {
+    // The source: the demo data, its deliveries left out (the contract file carries the
+    // delivered units for reading; deliveries are recorded on the contract pages).
+    server::demo::load(db).await.unwrap();
+    app::storage::execute(db, "DELETE FROM deliveries")
+        .await
+        .unwrap();
+    app::storage::execute(db, "UPDATE contract_lines SET delivered_units = 0")
+        .await
+        .unwrap();
+    app::storage::rollup::rebuild(db).await.unwrap();
+    let source = support::spawn_app(db.clone()).await;
+
+    let target_scratch = sibling(db).await;
+    let target_db = target_scratch.db.clone();
+    demo_without_contracts(&target_db).await;
+    let target = support::spawn_app(target_db.clone()).await;
+
+    for format in ["standard", "excel-eu"] {
+        let query = format!("contracts?sort=title&dir=asc&format={format}");
+        let (status, _, first) = export(&source, &query).await;
+        assert_eq!(status, StatusCode::OK);
+        let text = String::from_utf8(first.clone()).unwrap();
+        assert!(text.contains("K2 executive contract #2"), "{text}");
+        assert!(
+            text.contains("other 1 | "),
+            "sources of other figures are in the file"
+        );
+
+        let preview = upload(&target, "contracts.csv", first.clone()).await;
+        let (status, page) = target.get(&preview).await;
+        assert_eq!(status, StatusCode::OK);
+        let (created, unchanged) = if format == "standard" {
+            (23, 0)
+        } else {
+            (0, 23)
+        };
+        assert!(
+            page.contains(&format!(
+                "Contracts: {created} new, 0 to update, {unchanged} unchanged."
+            )),
+            "{format}: {page}"
+        );
+        if created > 0 {
+            let commit = target.post_form(&format!("{preview}/commit"), &[]).await;
+            assert_eq!(commit.status(), StatusCode::SEE_OTHER);
+            assert_eq!(
+                commit.headers()["location"],
+                "/import?created=23&updated=0&unchanged=0"
+            );
+        }
+        assert_eq!(contract_count(&target_db).await, 23);
+
+        let (_, _, second) = export(&target, &query).await;
+        assert_eq!(
+            String::from_utf8(second).unwrap(),
+            text,
+            "{format}: the file exported after the import differs"
+        );
+    }
+    // The summaries of both agree: the import kept the maintained totals.
+    let (_, _, a) = export(&source, "summary").await;
+    let (_, _, b) = export(&target, "summary").await;
+    assert_eq!(String::from_utf8(a).unwrap(), String::from_utf8(b).unwrap());
+    target_scratch.finish().await;
+}
+
+async fn a_file_with_problems_stores_nothing_and_a_fixed_one_goes_in_once(db: &Db) {
+    demo_without_contracts(db).await;
+    let broken = format!(
+        "{HEADER}\r\n\
+         pl-1,K2 batch,PL,Hyundai Rotem,,2024-03,signed,1000.00,USD,confirmed,1,K2,10,confirmed,,\"two\nlines\",value | MND | Ministry | https://example.org | 2024-03\r\n\
+         pl-1,K2 batch,PL,Hyundai Rotem,,2024-03,signed,1000.00,USD,confirmed,2,K2PL,5,confirmed,,\"two\nlines\",value | MND | Ministry | https://example.org | 2024-03\r\n\
+         pl-1,K2 batch,PL,Hyundai Rotem,,2024-03,signed,1000.00,USD,confirmed,2,K9,5,confirmed,,\"two\nlines\",value | MND | Ministry | https://example.org | 2024-03\r\n\
+         pl-2,Unknowns,Atlantis,Hanwa,Some framework,2024-13,signed,12.345,USD,confirmed,1,K3,0,sure,,,\r\n\
+         pl-3,Short row,PL\r\n\
+         pl-4,Other figures,PL,Hyundai Rotem,,2023,signed,1.00,PLN,reported,1,K2,1,reported,,,other 3 | A | B | | \r\n"
+    );
+    let plan = import::plan(db, "broken.csv", broken.as_bytes())
+        .await
+        .unwrap();
+    let at = |row: u64, column: &str| {
+        plan.preview
+            .problems
+            .iter()
+            .find(|p| p.row == row && p.column == column)
+            .map(|p| p.message.clone())
+            .unwrap_or_else(|| {
+                panic!(
+                    "no problem at row {row}, {column}: {:#?}",
+                    plan.preview.problems
+                )
+            })
+    };
+    // Rows as a spreadsheet numbers them: the quoted line breaks in `notes` shift nothing.
+    assert!(at(4, "line").contains("already on row 3"), "duplicate line");
+    assert!(at(5, "buyer").contains("Atlantis"));
+    assert!(at(5, "supplier").contains("Hanwa"));
+    assert!(at(5, "agreement").contains("Some framework"));
+    assert!(at(5, "system").contains("K3"));
+    assert!(!at(5, "signed_on").is_empty());
+    assert!(at(5, "value").contains("decimal"), "{}", at(5, "value"));
+    assert!(!at(5, "quantity").is_empty());
+    assert!(!at(5, "quantity_confidence").is_empty());
+    assert!(at(6, "").contains("3 cells where the header has 17"));
+    assert!(
+        at(7, "sources").starts_with("Source 1: "),
+        "{}",
+        at(7, "sources")
+    );
+    assert_eq!(
+        plan.preview.unknown,
+        vec![
+            "supplier \u{201c}Hanwa\u{201d}",
+            "agreement \u{201c}Some framework\u{201d}",
+            "buyer \u{201c}Atlantis\u{201d}",
+            "system \u{201c}K3\u{201d}",
+        ]
+    );
+    let refused = import::commit(db, plan).await.unwrap();
+    assert!(refused.is_err());
+    assert_eq!(contract_count(db).await, 0, "nothing stored");
+
+    // Fixed: both contracts go in, formula-like text and all.
+    let fixed = format!(
+        "{HEADER}\r\n\
+         pl-1,K2 batch,PL,Hyundai Rotem,,2024-03,signed,1000.00,USD,confirmed,1,K2,10,confirmed,,\"two\nlines\",value | MND | Ministry | https://example.org | 2024-03\r\n\
+         pl-1,K2 batch,PL,Hyundai Rotem,,2024-03,signed,1000.00,USD,confirmed,2,K2PL,5,confirmed,,\"two\nlines\",value | MND | Ministry | https://example.org | 2024-03\r\n\
+         ,=SUM(A1),Poland,hyundai rotem,,2023,signed,,,,,K9,3,reported,,,\r\n"
+    );
+    let plan = import::plan(db, "fixed.csv", fixed.as_bytes())
+        .await
+        .unwrap();
+    assert_eq!(plan.preview.problems, vec![]);
+    assert_eq!(plan.preview.creates.len(), 2);
+    let done = import::commit(db, plan).await.unwrap().unwrap();
+    assert_eq!((done.created, done.updated, done.unchanged), (2, 0, 0));
+    assert_eq!(contract_count(db).await, 2);
+    let app = support::spawn_app(db.clone()).await;
+    let (_, _, file) = export(&app, "contracts?sort=title").await;
+    let file = String::from_utf8(file).unwrap();
+    assert!(
+        file.contains("pl-1,K2 batch,PL,Poland,Hyundai Rotem"),
+        "{file}"
+    );
+    assert!(
+        file.contains(",'=SUM(A1),PL,"),
+        "a formula is written as text: {file}"
+    );
+
+    // Again: nothing new, nothing duplicated. Then an edit to one line updates that contract.
+    let plan = import::plan(db, "fixed.csv", fixed.as_bytes())
+        .await
+        .unwrap();
+    // pl-1 is unchanged; the row without a contract_ref is a new contract each time.
+    assert_eq!(
+        (plan.preview.creates.len(), plan.preview.updates.len()),
+        (1, 0)
+    );
+    assert_eq!(plan.preview.unchanged, 1);
+    let edited = fixed.replace(",2,K2PL,5,", ",2,K2PL,6,");
+    let lines: Vec<&str> = edited.split("\r\n").take(3).collect();
+    let plan = import::plan(
+        db,
+        "edited.csv",
+        format!("{}\r\n", lines.join("\r\n")).as_bytes(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(plan.preview.updates.len(), 1);
+    let done = import::commit(db, plan).await.unwrap().unwrap();
+    assert_eq!(done.updated, 1);
+    assert_eq!(contract_count(db).await, 2);
+    let (_, _, file) = export(&app, "contracts?q=K2+batch").await;
+    assert!(
+        String::from_utf8(file)
+            .unwrap()
+            .contains(",2,K2PL,armoured vehicles,6,")
+    );
+}
+
+async fn bad_files_are_refused_with_a_reason(db: &Db) {
+    demo_without_contracts(db).await;
+    let message = |bytes: Vec<u8>| async move {
+        let plan = import::plan(db, "bad.csv", &bytes).await.unwrap();
+        assert!(plan.preview.creates.is_empty());
+        plan.preview
+            .problems
+            .iter()
+            .map(|p| format!("{}:{}: {}", p.row, p.column, p.message))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert!(message(Vec::new()).await.contains("The file is empty"));
+    assert!(
+        message(b"title,buyer,status,system\r\n".to_vec())
+            .await
+            .contains("no rows")
+    );
+    let mut latin1 = format!("{HEADER}\r\n").into_bytes();
+    latin1.extend_from_slice(b"x,Kontrakt \xb3\xf3d\xbc,PL,,,,signed,,,,,K2,1,confirmed,,,\r\n");
+    assert!(message(latin1).await.contains("2:: The file is not UTF-8"));
+    assert!(
+        message(b"title;buyer\r\nA;PL\r\n".to_vec())
+            .await
+            .contains("Missing column(s): status, system")
+    );
+    assert!(
+        message(b"title\tbuyer\tstatus\tsystem\r\nA\tPL\tsigned\tK2\r\n".to_vec())
+            .await
+            .contains("a tab?")
+    );
+    let extra = message(format!("{HEADER},colour\r\n").into_bytes()).await;
+    assert!(extra.contains("1:colour: Unknown column"), "{extra}");
+    let twice = message(b"title,buyer,status,system,title\r\n".to_vec()).await;
+    assert!(
+        twice.contains("1:title: This column appears twice"),
+        "{twice}"
+    );
+    let huge = vec![b'a'; app::transfer::IMPORT_LIMIT + 1];
+    assert!(message(huge).await.contains("at most 20 MB"));
+
+    // Over HTTP: an upload above the limit is refused before it is kept.
+    let app = support::spawn_app(db.clone()).await;
+    let location = upload(
+        &app,
+        "huge.csv",
+        vec![b'a'; app::transfer::IMPORT_LIMIT + 10],
+    )
+    .await;
+    assert_eq!(location, "/import?refused=too-large");
+    let (status, page) = app.get(&location).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("larger than 20 MB"));
+    let (status, page) = app.get("/import/no-such-token").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("no longer here"));
+    assert_eq!(contract_count(db).await, 0);
+}
