@@ -1,10 +1,10 @@
 //! The storage story, told once and run on both backends: always on SQLite, and on PostgreSQL
 //! when TEST_DATABASE_URL is set (required when CI=true).
 
-use app::domain::{CountryCode, FirmDraft, FirmFields, FormOutcome};
-use app::firms::{DeleteOutcome, service};
-use app::storage::firms::{self, Versioned};
-use app::storage::{Db, StorageError};
+use app::domain::{CountryCode, FirmDraft, FirmFields, FirmId, FormOutcome, Removal, Version};
+use app::firms::service;
+use app::storage::firms;
+use app::storage::{Db, StorageError, Versioned};
 use test_support::Scratch;
 
 test_support::on_both_backends!(
@@ -18,6 +18,7 @@ test_support::on_both_backends!(
     every_unique_name_holds_under_unicode_case_and_normalisation,
     users_are_found_by_any_spelling_of_their_name,
     keys_are_given_to_rows_stored_before_them,
+    every_unique_constraint_of_the_schema_has_a_name_the_app_knows,
 );
 
 fn fields(name: &str, country: &str) -> FirmFields {
@@ -109,22 +110,29 @@ async fn updates_need_the_current_version(db: &Db) {
         .await
         .unwrap();
 
-    let Versioned::Done(first) = firms::update(db, firm.id, 1, &draft("KAI", "KR"))
+    let Versioned::Done = firms::update(db, FirmId(firm.id), Version(1), &draft("KAI", "KR"))
         .await
         .unwrap()
     else {
         panic!("the first save at version 1 succeeds");
     };
+    let first = firms::get(db, firm.id).await.unwrap().unwrap();
     assert_eq!((first.name.as_str(), first.version), ("KAI", 2));
     assert!(first.updated_at >= firm.updated_at);
 
     // A second editor who opened the form at version 1 does not overwrite the first.
-    let stale = firms::update(db, firm.id, 1, &draft("Korea Aerospace", "KR"))
-        .await
-        .unwrap();
-    let Versioned::Stale(current) = stale else {
+    let stale = firms::update(
+        db,
+        app::domain::FirmId(firm.id),
+        app::domain::Version(1),
+        &draft("Korea Aerospace", "KR"),
+    )
+    .await
+    .unwrap();
+    let Versioned::Stale = stale else {
         panic!("expected Stale, got {stale:?}")
     };
+    let current = firms::get(db, firm.id).await.unwrap().unwrap();
     assert_eq!(
         current, first,
         "the conflict shows the other editor's saved version"
@@ -132,15 +140,20 @@ async fn updates_need_the_current_version(db: &Db) {
     assert_eq!(firms::get(db, firm.id).await.unwrap().unwrap().name, "KAI");
 
     assert!(matches!(
-        firms::update(db, firm.id + 1000, 1, &draft("Nobody", "KR"))
-            .await
-            .unwrap(),
+        firms::update(
+            db,
+            app::domain::FirmId(firm.id + 1000),
+            app::domain::Version(1),
+            &draft("Nobody", "KR")
+        )
+        .await
+        .unwrap(),
         Versioned::Missing
     ));
 
     // Renaming onto another firm's name is refused like a create.
     firms::insert(db, &draft("Hanwha", "KR")).await.unwrap();
-    let outcome = service::update(db, firm.id, 2, &fields("hanwha", "KR"))
+    let outcome = service::update(db, FirmId(firm.id), Version(2), &fields("hanwha", "KR"))
         .await
         .unwrap();
     assert!(
@@ -151,13 +164,20 @@ async fn updates_need_the_current_version(db: &Db) {
 
 async fn deletes_need_the_current_version(db: &Db) {
     let firm = firms::insert(db, &draft("WB Group", "PL")).await.unwrap();
-    firms::update(db, firm.id, 1, &draft("WB Group", "PL"))
+    firms::update(
+        db,
+        app::domain::FirmId(firm.id),
+        app::domain::Version(1),
+        &draft("WB Group", "PL"),
+    )
+    .await
+    .unwrap();
+
+    let outcome = service::delete(db, FirmId(firm.id), Version(1))
         .await
         .unwrap();
-
-    let outcome = service::delete(db, firm.id, 1).await.unwrap();
     assert!(
-        matches!(outcome, DeleteOutcome::Conflict { ref current } if current.version == 2),
+        matches!(outcome, Removal::Stale(ref current) if current.version == 2),
         "got {outcome:?}"
     );
     assert!(
@@ -166,13 +186,17 @@ async fn deletes_need_the_current_version(db: &Db) {
     );
 
     assert_eq!(
-        service::delete(db, firm.id, 2).await.unwrap(),
-        DeleteOutcome::Deleted
+        service::delete(db, FirmId(firm.id), Version(2))
+            .await
+            .unwrap(),
+        Removal::Deleted
     );
     assert!(firms::get(db, firm.id).await.unwrap().is_none());
     assert_eq!(
-        service::delete(db, firm.id, 2).await.unwrap(),
-        DeleteOutcome::AlreadyGone
+        service::delete(db, FirmId(firm.id), Version(2))
+            .await
+            .unwrap(),
+        Removal::AlreadyGone
     );
 }
 
@@ -275,9 +299,8 @@ const TWINS: [(&str, &str); 4] = [
 /// `error` is the unique violation of `index` (PostgreSQL names it; SQLite reports none).
 fn violates(error: &StorageError, index: &str) -> bool {
     match error {
-        StorageError::UniqueViolation { constraint } => {
-            constraint.as_deref().is_none_or(|c| c == index)
-        }
+        // Both backends name the constraint (SQLite through `storage::constraints`).
+        StorageError::UniqueViolation { constraint } => constraint.as_deref() == Some(index),
         _ => false,
     }
 }
@@ -290,7 +313,7 @@ fn violates(error: &StorageError, index: &str) -> bool {
 async fn every_unique_name_holds_under_unicode_case_and_normalisation(db: &Db) {
     use app::domain::account::{Role, Username};
     use app::domain::register::SystemDraft;
-    use app::register::entry::EntryFields;
+    use app::forms::EntryFields;
     use app::storage::{systems, users};
 
     let maker = firms::insert(db, &draft("Maker", "PL")).await.unwrap();
@@ -320,9 +343,14 @@ async fn every_unique_name_holds_under_unicode_case_and_normalisation(db: &Db) {
         let other = firms::insert(db, &draft(&format!("Other {first}"), "PL"))
             .await
             .unwrap();
-        let error = firms::update(db, other.id, other.version, &draft(second, "PL"))
-            .await
-            .unwrap_err();
+        let error = firms::update(
+            db,
+            app::domain::FirmId(other.id),
+            app::domain::Version(other.version),
+            &draft(second, "PL"),
+        )
+        .await
+        .unwrap_err();
         assert!(violates(&error, "firms_name_key"), "{second}: {error:?}");
         let FormOutcome::Invalid(errors) =
             service::create(db, &fields(second, "PL")).await.unwrap()
@@ -330,11 +358,14 @@ async fn every_unique_name_holds_under_unicode_case_and_normalisation(db: &Db) {
             panic!("the firm {second} is refused")
         };
         assert!(errors.get("name").unwrap().contains("already exists"));
-        let FormOutcome::Invalid(errors) =
-            service::update(db, other.id, other.version, &fields(second, "PL"))
-                .await
-                .unwrap()
-        else {
+        let FormOutcome::Invalid(errors) = service::update(
+            db,
+            FirmId(other.id),
+            Version(other.version),
+            &fields(second, "PL"),
+        )
+        .await
+        .unwrap() else {
             panic!("renaming a firm to {second} is refused")
         };
         assert!(errors.get("name").unwrap().contains("already exists"));
@@ -349,15 +380,20 @@ async fn every_unique_name_holds_under_unicode_case_and_normalisation(db: &Db) {
         let other = systems::insert(db, &system(&format!("Other {first}")))
             .await
             .unwrap();
-        let error = systems::update(db, other, 1, &system(second))
-            .await
-            .unwrap_err();
+        let error = systems::update(
+            db,
+            app::domain::SystemId(other),
+            Version(1),
+            &system(second),
+        )
+        .await
+        .unwrap_err();
         assert!(
             violates(&error, "systems_designation_key"),
             "{second}: {error:?}"
         );
         let FormOutcome::Invalid(errors) =
-            app::register::service::create_system(db, &system_fields(second, None))
+            app::systems::service::create_system(db, &system_fields(second, None))
                 .await
                 .unwrap()
         else {
@@ -370,11 +406,13 @@ async fn every_unique_name_holds_under_unicode_case_and_normalisation(db: &Db) {
                 .contains("already exists"),
             "{errors:?}"
         );
-        let FormOutcome::Invalid(errors) =
-            app::register::service::update_system(db, other, &system_fields(second, Some(1)))
-                .await
-                .unwrap()
-        else {
+        let FormOutcome::Invalid(errors) = app::systems::service::update_system(
+            db,
+            app::domain::SystemId(other),
+            &system_fields(second, Some(1)),
+        )
+        .await
+        .unwrap() else {
             panic!("renaming a system to {second} is refused")
         };
         assert!(
@@ -510,12 +548,88 @@ async fn keys_are_given_to_rows_stored_before_them(db: &Db) {
         .unwrap_err();
     assert!(violates(&error, "firms_name_key"), "{error:?}");
     // Saving the clashing row computes its key: refused as a duplicate until renamed.
-    let error = firms::update(db, shouting, 1, &draft("BUMAR-ŁABĘDY", "PL"))
-        .await
-        .unwrap_err();
+    let error = firms::update(
+        db,
+        app::domain::FirmId(shouting),
+        app::domain::Version(1),
+        &draft("BUMAR-ŁABĘDY", "PL"),
+    )
+    .await
+    .unwrap_err();
     assert!(violates(&error, "firms_name_key"), "{error:?}");
-    firms::update(db, shouting, 1, &draft("Bumar-Łabędy (old)", "PL"))
-        .await
-        .unwrap();
+    firms::update(
+        db,
+        app::domain::FirmId(shouting),
+        app::domain::Version(1),
+        &draft("Bumar-Łabędy (old)", "PL"),
+    )
+    .await
+    .unwrap();
     assert!(keys::backfill(db).await.unwrap().is_empty());
+}
+
+/// The members of the class: every unique index and constraint the schema has (read from the
+/// database's own catalogue, so one added later is checked too) is in
+/// `storage::constraints::UNIQUE`, under the name a violation reports on that backend: its name
+/// on PostgreSQL, its columns on SQLite. A violation of any of them is then named, and can be
+/// mapped to the form field it guards.
+async fn every_unique_constraint_of_the_schema_has_a_name_the_app_knows(db: &Db) {
+    use app::storage::constraints::UNIQUE;
+    let found: Vec<String> = match db {
+        Db::Postgres(pool) => sqlx::query_scalar(
+            "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() \
+             AND indexdef LIKE 'CREATE UNIQUE%' AND indexname NOT LIKE '%_pkey' \
+             AND tablename NOT LIKE '\\_sqlx%' ORDER BY 1",
+        )
+        .fetch_all(pool)
+        .await
+        .unwrap(),
+        Db::Sqlite(pool) => {
+            let tables: Vec<String> = sqlx::query_scalar(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
+                 AND name NOT LIKE '\\_sqlx%' ESCAPE '\\' ORDER BY 1",
+            )
+            .fetch_all(pool)
+            .await
+            .unwrap();
+            let mut found = Vec::new();
+            for table in tables {
+                let indexes: Vec<(String, i64, String)> = sqlx::query_as(&format!(
+                    "SELECT name, \"unique\", origin FROM pragma_index_list('{table}')"
+                ))
+                .fetch_all(pool)
+                .await
+                .unwrap();
+                for (index, unique, origin) in indexes {
+                    if unique == 0 || origin == "pk" {
+                        continue;
+                    }
+                    let columns: Vec<String> = sqlx::query_scalar(&format!(
+                        "SELECT name FROM pragma_index_info('{index}') ORDER BY seqno"
+                    ))
+                    .fetch_all(pool)
+                    .await
+                    .unwrap();
+                    let named: Vec<String> =
+                        columns.iter().map(|c| format!("{table}.{c}")).collect();
+                    found.push(named.join(", "));
+                }
+            }
+            found
+        }
+    };
+    assert!(
+        found.len() >= 5,
+        "the catalogue lists the schema's unique constraints: {found:?}"
+    );
+    for constraint in &found {
+        let known = UNIQUE.iter().any(|(name, columns)| match db {
+            Db::Postgres(_) => name == constraint,
+            Db::Sqlite(_) => columns == constraint,
+        });
+        assert!(
+            known,
+            "{constraint} is not in storage::constraints::UNIQUE: a violation of it would not be named"
+        );
+    }
 }

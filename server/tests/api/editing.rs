@@ -2,10 +2,14 @@
 //! deliveries, versions turn a late save into a merge instead of an overwrite, deletes ask first
 //! and refuse what is still referenced.
 
+use app::agreements::form::agreement_fields;
+use app::contracts::form::contract_fields;
 use app::domain::FormOutcome;
+use app::domain::Removal;
 use app::domain::filter::ContractFilter;
-use app::register::entry::{EntryFields, agreement_fields, contract_fields, merge, with_base};
-use app::register::{Removal, service};
+use app::forms::EntryFields;
+use app::forms::merge;
+use app::forms::with_base;
 use app::storage::{Db, contracts};
 use reqwest::StatusCode;
 
@@ -34,24 +38,39 @@ async fn firms_join_groups_without_loops(db: &Db) {
     let (hanwha, aerospace) = (firm("Hanwha"), firm("Hanwha Aerospace"));
 
     let errors = invalid(
-        firms::set_group(db, hanwha.id, hanwha.version, &aerospace.id.to_string())
-            .await
-            .unwrap(),
+        firms::set_group(
+            db,
+            app::domain::FirmId(hanwha.id),
+            app::domain::Version(hanwha.version),
+            &aerospace.id.to_string(),
+        )
+        .await
+        .unwrap(),
     );
     assert_eq!(
         errors.get("parent_id"),
         Some("A firm cannot belong to itself or to one of its own members.")
     );
     assert!(matches!(
-        firms::set_group(db, aerospace.id, aerospace.version - 1, "")
-            .await
-            .unwrap(),
+        firms::set_group(
+            db,
+            app::domain::FirmId(aerospace.id),
+            app::domain::Version(aerospace.version - 1),
+            ""
+        )
+        .await
+        .unwrap(),
         FormOutcome::Conflict { .. }
     ));
     let alone = saved(
-        firms::set_group(db, aerospace.id, aerospace.version, "")
-            .await
-            .unwrap(),
+        firms::set_group(
+            db,
+            app::domain::FirmId(aerospace.id),
+            app::domain::Version(aerospace.version),
+            "",
+        )
+        .await
+        .unwrap(),
     );
     assert_eq!(alone.version, aerospace.version + 1);
     assert!(
@@ -119,7 +138,7 @@ async fn systems_follow_their_rules(db: &Db) {
     };
 
     let errors = invalid(
-        service::create_system(db, &new("k2", String::new()))
+        app::systems::service::create_system(db, &new("k2", String::new()))
             .await
             .unwrap(),
     );
@@ -130,7 +149,7 @@ async fn systems_follow_their_rules(db: &Db) {
             .contains("already exists")
     );
     let errors = invalid(
-        service::create_system(db, &new("K9A2", id_of("K9PL")))
+        app::systems::service::create_system(db, &new("K9A2", id_of("K9PL")))
             .await
             .unwrap(),
     );
@@ -139,37 +158,47 @@ async fn systems_follow_their_rules(db: &Db) {
         Some("K9PL is itself a variant of K9; choose K9 instead.")
     );
     let errors = invalid(
-        service::create_system(db, &entry(&[("designation", "X")]))
+        app::systems::service::create_system(db, &entry(&[("designation", "X")]))
             .await
             .unwrap(),
     );
     assert!(errors.get("category").is_some() && errors.get("maker_id").is_some());
 
     let k9a2 = saved(
-        service::create_system(db, &new("K9A2", id_of("K9")))
+        app::systems::service::create_system(db, &new("K9A2", id_of("K9")))
             .await
             .unwrap(),
     );
     assert_eq!(k9a2.variant_of.as_ref().unwrap().name, "K9");
 
     // Two forms at one version: the second save is a conflict, not an overwrite.
-    let opened = with_base(app::register::entry::system_fields(&k9a2));
+    let opened = with_base(app::systems::form::system_fields(&k9a2));
     let mut first = opened.clone();
     set(&mut first, "description", "Automated loader");
-    saved(service::update_system(db, k9a2.id, &first).await.unwrap());
+    saved(
+        app::systems::service::update_system(db, app::domain::SystemId(k9a2.id), &first)
+            .await
+            .unwrap(),
+    );
     let mut second = opened.clone();
     set(&mut second, "description", "Unmanned turret");
     assert!(matches!(
-        service::update_system(db, k9a2.id, &second).await.unwrap(),
+        app::systems::service::update_system(db, app::domain::SystemId(k9a2.id), &second)
+            .await
+            .unwrap(),
         FormOutcome::Conflict { .. }
     ));
 
-    let k9 = service::get_system(db, id_of("K9").parse().unwrap())
+    let k9 = app::systems::service::get_system(db, id_of("K9").parse().unwrap())
         .await
         .unwrap();
-    let mut own_base = with_base(app::register::entry::system_fields(&k9));
+    let mut own_base = with_base(app::systems::form::system_fields(&k9));
     set(&mut own_base, "variant_of_id", &id_of("K2"));
-    let errors = invalid(service::update_system(db, k9.id, &own_base).await.unwrap());
+    let errors = invalid(
+        app::systems::service::update_system(db, app::domain::SystemId(k9.id), &own_base)
+            .await
+            .unwrap(),
+    );
     assert!(
         errors
             .get("variant_of_id")
@@ -177,7 +206,14 @@ async fn systems_follow_their_rules(db: &Db) {
             .contains("has variants of its own")
     );
 
-    match service::delete_system(db, k9.id, k9.version).await.unwrap() {
+    match app::systems::service::delete_system(
+        db,
+        app::domain::SystemId(k9.id),
+        app::domain::Version(k9.version),
+    )
+    .await
+    .unwrap()
+    {
         Removal::Referenced { by } => {
             assert!(
                 by.contains(&"System “K9A2” (a variant of it)".to_owned()),
@@ -187,11 +223,17 @@ async fn systems_follow_their_rules(db: &Db) {
         }
         other => panic!("expected a refusal, got {other:?}"),
     }
-    let current = service::get_system(db, k9a2.id).await.unwrap();
+    let current = app::systems::service::get_system(db, k9a2.id)
+        .await
+        .unwrap();
     assert_eq!(
-        service::delete_system(db, k9a2.id, current.version)
-            .await
-            .unwrap(),
+        app::systems::service::delete_system(
+            db,
+            app::domain::SystemId(k9a2.id),
+            app::domain::Version(current.version)
+        )
+        .await
+        .unwrap(),
         Removal::Deleted
     );
 
@@ -232,21 +274,23 @@ async fn contract(db: &Db, title: &str) -> app::domain::register::Contract {
     .await
     .unwrap();
     let id = page.rows.iter().find(|c| c.title == title).unwrap().id;
-    service::get_contract(db, id).await.unwrap()
+    app::contracts::service::get_contract(db, id).await.unwrap()
 }
 
 fn set(fields: &mut EntryFields, key: &str, value: &str) {
     fields.0.insert(key.to_owned(), value.to_owned());
 }
 
-fn invalid<T: std::fmt::Debug>(outcome: FormOutcome<T>) -> app::domain::FieldErrors {
+fn invalid<T: std::fmt::Debug, C: std::fmt::Debug>(
+    outcome: FormOutcome<T, C>,
+) -> app::domain::FieldErrors {
     match outcome {
         FormOutcome::Invalid(errors) => errors,
         other => panic!("expected messages, got {other:?}"),
     }
 }
 
-fn saved<T: std::fmt::Debug>(outcome: FormOutcome<T>) -> T {
+fn saved<T: std::fmt::Debug, C: std::fmt::Debug>(outcome: FormOutcome<T, C>) -> T {
     match outcome {
         FormOutcome::Saved(record) => record,
         other => panic!("expected a save, got {other:?}"),
@@ -263,7 +307,7 @@ async fn an_edited_contract_keeps_its_lines_and_deliveries(db: &Db) {
     let mut fewer = opened.clone();
     set(&mut fewer, "line0_quantity", "170");
     let errors = invalid(
-        service::update_contract(db, before.id, &fewer)
+        app::contracts::service::update_contract(db, app::domain::ContractId(before.id), &fewer)
             .await
             .unwrap(),
     );
@@ -284,7 +328,7 @@ async fn an_edited_contract_keeps_its_lines_and_deliveries(db: &Db) {
     set(&mut removed, "line1_quantity", "5");
     set(&mut removed, "line1_confidence", "reported");
     let errors = invalid(
-        service::update_contract(db, before.id, &removed)
+        app::contracts::service::update_contract(db, app::domain::ContractId(before.id), &removed)
             .await
             .unwrap(),
     );
@@ -296,13 +340,15 @@ async fn an_edited_contract_keeps_its_lines_and_deliveries(db: &Db) {
         "{errors:?}"
     );
     assert_eq!(
-        service::get_contract(db, before.id).await.unwrap(),
+        app::contracts::service::get_contract(db, before.id)
+            .await
+            .unwrap(),
         before,
         "nothing of a refused edit is stored"
     );
 
     let unchanged = saved(
-        service::update_contract(db, before.id, &opened)
+        app::contracts::service::update_contract(db, app::domain::ContractId(before.id), &opened)
             .await
             .unwrap(),
     );
@@ -325,7 +371,7 @@ async fn an_edited_contract_keeps_its_lines_and_deliveries(db: &Db) {
     set(&mut more, "source9_title", "Defence24");
     set(&mut more, "source9_backs", "record");
     let after = saved(
-        service::update_contract(db, before.id, &more)
+        app::contracts::service::update_contract(db, app::domain::ContractId(before.id), &more)
             .await
             .unwrap(),
     );
@@ -354,16 +400,20 @@ async fn a_late_save_is_merged_not_overwritten(db: &Db) {
     let mut first = opened.clone();
     set(&mut first, "title", "K2 executive contract #2 (K2PL)");
     saved(
-        service::update_contract(db, original.id, &first)
+        app::contracts::service::update_contract(db, app::domain::ContractId(original.id), &first)
             .await
             .unwrap(),
     );
 
     let mut second = opened.clone();
     set(&mut second, "agency", "Agencja Uzbrojenia");
-    let current = match service::update_contract(db, original.id, &second)
-        .await
-        .unwrap()
+    let current = match app::contracts::service::update_contract(
+        db,
+        app::domain::ContractId(original.id),
+        &second,
+    )
+    .await
+    .unwrap()
     {
         FormOutcome::Conflict { current } => current,
         other => panic!("expected a conflict, got {other:?}"),
@@ -388,7 +438,7 @@ async fn a_late_save_is_merged_not_overwritten(db: &Db) {
     );
     assert!(conflict.clashes.is_empty());
     let both = saved(
-        service::update_contract(db, original.id, &merged)
+        app::contracts::service::update_contract(db, app::domain::ContractId(original.id), &merged)
             .await
             .unwrap(),
     );
@@ -398,7 +448,7 @@ async fn a_late_save_is_merged_not_overwritten(db: &Db) {
 }
 
 async fn agreements_edit_and_delete_by_the_rules(db: &Db) {
-    let page = service::list_agreements(db, &Default::default())
+    let page = app::agreements::service::list_agreements(db, &Default::default())
         .await
         .unwrap();
     let id = page
@@ -407,12 +457,18 @@ async fn agreements_edit_and_delete_by_the_rules(db: &Db) {
         .find(|a| a.title.contains("K2 tanks"))
         .unwrap()
         .id;
-    let agreement = service::get_agreement(db, id).await.unwrap();
+    let agreement = app::agreements::service::get_agreement(db, id)
+        .await
+        .unwrap();
     let opened = with_base(agreement_fields(&agreement));
 
     let mut moved = opened.clone();
     set(&mut moved, "buyer", "RO");
-    let errors = invalid(service::update_agreement(db, id, &moved).await.unwrap());
+    let errors = invalid(
+        app::agreements::service::update_agreement(db, app::domain::AgreementId(id), &moved)
+            .await
+            .unwrap(),
+    );
     assert!(
         errors
             .get("buyer")
@@ -423,16 +479,24 @@ async fn agreements_edit_and_delete_by_the_rules(db: &Db) {
 
     let mut amended = opened.clone();
     set(&mut amended, "line0_quantity", "1200");
-    let after = saved(service::update_agreement(db, id, &amended).await.unwrap());
+    let after = saved(
+        app::agreements::service::update_agreement(db, app::domain::AgreementId(id), &amended)
+            .await
+            .unwrap(),
+    );
     assert_eq!(after.ceilings[0].quantity.get(), 1200);
     assert_eq!(after.ceilings[0].executed, agreement.ceilings[0].executed);
     assert_eq!(after.ceilings.len(), agreement.ceilings.len());
     assert_eq!(after.suppliers, agreement.suppliers);
     assert_eq!(after.provenance, agreement.provenance);
 
-    match service::delete_agreement(db, id, after.version)
-        .await
-        .unwrap()
+    match app::agreements::service::delete_agreement(
+        db,
+        app::domain::AgreementId(id),
+        app::domain::Version(after.version),
+    )
+    .await
+    .unwrap()
     {
         Removal::Referenced { by } => {
             assert!(
@@ -445,7 +509,7 @@ async fn agreements_edit_and_delete_by_the_rules(db: &Db) {
 
     // A new agreement without contracts: the delete names the version it was shown.
     let fresh = saved(
-        service::create_agreement(
+        app::agreements::service::create_agreement(
             db,
             &EntryFields(
                 [
@@ -463,40 +527,60 @@ async fn agreements_edit_and_delete_by_the_rules(db: &Db) {
         .unwrap(),
     );
     assert_eq!(
-        service::delete_agreement(db, fresh.id, fresh.version + 1)
-            .await
-            .unwrap(),
-        Removal::Stale
+        app::agreements::service::delete_agreement(
+            db,
+            app::domain::AgreementId(fresh.id),
+            app::domain::Version(fresh.version + 1)
+        )
+        .await
+        .unwrap(),
+        Removal::Stale(())
     );
     assert_eq!(
-        service::delete_agreement(db, fresh.id, fresh.version)
-            .await
-            .unwrap(),
+        app::agreements::service::delete_agreement(
+            db,
+            app::domain::AgreementId(fresh.id),
+            app::domain::Version(fresh.version)
+        )
+        .await
+        .unwrap(),
         Removal::Deleted
     );
     assert_eq!(
-        service::delete_agreement(db, fresh.id, fresh.version)
-            .await
-            .unwrap(),
+        app::agreements::service::delete_agreement(
+            db,
+            app::domain::AgreementId(fresh.id),
+            app::domain::Version(fresh.version)
+        )
+        .await
+        .unwrap(),
         Removal::AlreadyGone
     );
 }
 
 async fn a_deleted_contract_takes_its_lines_and_deliveries(db: &Db) {
     let everything = ContractFilter::default();
-    let all = || service::list_deliveries(db, &everything);
+    let all = || app::deliveries::service::list_deliveries(db, &everything);
     let before = all().await.unwrap().units;
     let k2 = contract(db, "K2 executive contract #1").await;
     assert_eq!(
-        service::delete_contract(db, k2.id, k2.version - 1)
-            .await
-            .unwrap(),
-        Removal::Stale
+        app::contracts::service::delete_contract(
+            db,
+            app::domain::ContractId(k2.id),
+            app::domain::Version(k2.version - 1)
+        )
+        .await
+        .unwrap(),
+        Removal::Stale(())
     );
     assert_eq!(
-        service::delete_contract(db, k2.id, k2.version)
-            .await
-            .unwrap(),
+        app::contracts::service::delete_contract(
+            db,
+            app::domain::ContractId(k2.id),
+            app::domain::Version(k2.version)
+        )
+        .await
+        .unwrap(),
         Removal::Deleted
     );
     assert!(contracts::get(db, k2.id).await.unwrap().is_none());
@@ -551,7 +635,10 @@ async fn edit_and_delete_pages_over_http(db: &Db) {
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(
-        service::get_contract(db, k9.id).await.unwrap().notes,
+        app::contracts::service::get_contract(db, k9.id)
+            .await
+            .unwrap()
+            .notes,
         "typed while someone else saved"
     );
 
@@ -573,7 +660,7 @@ async fn edit_and_delete_pages_over_http(db: &Db) {
     assert!(list.contains("Deleted “K9 executive contract #1”."));
 
     // An agreement with contracts under it is not deleted; the page says what refers to it.
-    let page = service::list_agreements(db, &Default::default())
+    let page = app::agreements::service::list_agreements(db, &Default::default())
         .await
         .unwrap();
     let main = page
@@ -590,5 +677,9 @@ async fn edit_and_delete_pages_over_http(db: &Db) {
         )
         .await;
     assert_eq!(response.status(), StatusCode::CONFLICT);
-    assert!(service::get_agreement(db, main.id).await.is_ok());
+    assert!(
+        app::agreements::service::get_agreement(db, main.id)
+            .await
+            .is_ok()
+    );
 }

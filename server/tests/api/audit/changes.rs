@@ -1,10 +1,11 @@
 //! Every kind of change is on record, with before and after, and the trail cannot be
 //! changed.
 
+use app::agreements::form::agreement_fields;
+use app::contracts::form::contract_fields;
 use app::domain::account::Role;
 use app::domain::audit::{AuditAction, AuditFilter, RecordKind};
-use app::register::entry::{agreement_fields, contract_fields, with_base};
-use app::register::service;
+use app::forms::with_base;
 use app::storage::{Db, audit};
 use reqwest::StatusCode;
 
@@ -77,14 +78,16 @@ async fn every_kind_of_change_is_on_record_with_before_and_after(db: &Db) {
     assert!(entries[1].at >= entries[0].at);
 
     // A contract edited through its form: only what changed is listed, lines included.
-    let k9 = service::list_contracts(db, &Default::default())
+    let k9 = app::contracts::service::list_contracts(db, &Default::default())
         .await
         .unwrap()
         .rows
         .into_iter()
         .find(|c| c.title == "K9 executive contract #1")
         .unwrap();
-    let k9 = service::get_contract(db, k9.id).await.unwrap();
+    let k9 = app::contracts::service::get_contract(db, k9.id)
+        .await
+        .unwrap();
     let mut form = with_base(contract_fields(&k9));
     form.0
         .insert("title".into(), "K9 executive contract no. 1".into());
@@ -144,7 +147,9 @@ async fn every_kind_of_change_is_on_record_with_before_and_after(db: &Db) {
         page.contains("K9 executive contract no. 1") && page.contains("test-editor"),
         "{page}"
     );
-    let contract = service::get_contract(db, k9.id).await.unwrap();
+    let contract = app::contracts::service::get_contract(db, k9.id)
+        .await
+        .unwrap();
     editor
         .post_saved(
             &format!("/contracts/{}/delete", k9.id),
@@ -161,14 +166,16 @@ async fn every_kind_of_change_is_on_record_with_before_and_after(db: &Db) {
     );
 
     // An agreement's edit.
-    let agreement = service::list_agreements(db, &Default::default())
+    let agreement = app::agreements::service::list_agreements(db, &Default::default())
         .await
         .unwrap()
         .rows
         .into_iter()
         .find(|a| a.title.contains("K2 tanks"))
         .unwrap();
-    let agreement = service::get_agreement(db, agreement.id).await.unwrap();
+    let agreement = app::agreements::service::get_agreement(db, agreement.id)
+        .await
+        .unwrap();
     let mut form = with_base(agreement_fields(&agreement));
     form.0
         .insert("notes".into(), "checked against the MND release".into());

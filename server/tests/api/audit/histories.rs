@@ -1,11 +1,11 @@
 //! History pages and the trail's export: fields by their labels, money with its currency,
 //! other records by their names, linked.
 
+use app::agreements::form::agreement_fields;
+use app::contracts::form::contract_fields;
 use app::domain::account::Role;
 use app::domain::audit::{AuditAction, RecordKind};
 use app::domain::{CurrencyCode, Money};
-use app::register::entry::{agreement_fields, contract_fields};
-use app::register::service;
 use app::storage::Db;
 use reqwest::StatusCode;
 
@@ -124,9 +124,9 @@ async fn histories_show_labels_formatted_money_and_linked_names(db: &Db) {
             )
             .await,
     );
-    let stored = service::get_system(db, system).await.unwrap();
+    let stored = app::systems::service::get_system(db, system).await.unwrap();
     let form = edited(
-        app::register::entry::system_fields(&stored),
+        app::systems::form::system_fields(&stored),
         &[
             ("designation", "Audit Gun Mk 2".into()),
             ("category", "missiles".into()),
@@ -174,7 +174,9 @@ async fn histories_show_labels_formatted_money_and_linked_names(db: &Db) {
             .post_saved("/agreements/new", &borrowed(&agreement_form))
             .await,
     );
-    let stored = service::get_agreement(db, agreement).await.unwrap();
+    let stored = app::agreements::service::get_agreement(db, agreement)
+        .await
+        .unwrap();
     let form = edited(
         agreement_fields(&stored),
         &[
@@ -247,7 +249,9 @@ async fn histories_show_labels_formatted_money_and_linked_names(db: &Db) {
             .post_saved("/contracts/new", &borrowed(&contract_form))
             .await,
     );
-    let stored = service::get_contract(db, contract).await.unwrap();
+    let stored = app::contracts::service::get_contract(db, contract)
+        .await
+        .unwrap();
     let form = edited(
         contract_fields(&stored),
         &[

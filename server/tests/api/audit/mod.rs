@@ -4,7 +4,7 @@
 //! be changed, not even with SQL.
 
 use app::domain::audit::{AuditEntry, AuditFilter, RecordKind};
-use app::register::entry::with_base;
+use app::forms::with_base;
 use app::storage::{Db, audit};
 
 mod changes;
@@ -39,7 +39,7 @@ fn change(entry: &AuditEntry, field: &str) -> Option<(String, String)> {
         .map(|c| (c.before, c.after))
 }
 
-fn pairs(form: &app::register::entry::EntryFields) -> Vec<(&str, &str)> {
+fn pairs(form: &app::forms::EntryFields) -> Vec<(&str, &str)> {
     form.0
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
@@ -74,10 +74,7 @@ fn borrowed(pairs: &[(String, String)]) -> Vec<(&str, &str)> {
 }
 
 /// `base` with `changes` written over it: an edit form that changes these fields.
-fn edited(
-    base: app::register::entry::EntryFields,
-    changes: &[(&str, String)],
-) -> Vec<(String, String)> {
+fn edited(base: app::forms::EntryFields, changes: &[(&str, String)]) -> Vec<(String, String)> {
     let mut form = with_base(base);
     for (key, value) in changes {
         form.0.insert((*key).to_owned(), value.clone());

@@ -1,6 +1,7 @@
 //! Firms in the register: their groups, and no delete of a firm that deals refer to.
 
-use app::firms::{DeleteOutcome, service as firm_service};
+use app::domain::Removal;
+use app::firms::service as firm_service;
 use app::storage::{Db, firms};
 
 use super::with_demo_data;
@@ -38,10 +39,14 @@ async fn firms_that_deals_refer_to_cannot_be_deleted(db: &Db) {
         .into_iter()
         .find(|f| f.name == "Hyundai Rotem")
         .unwrap();
-    let outcome = firm_service::delete(db, rotem.id, rotem.version)
-        .await
-        .unwrap();
-    let DeleteOutcome::Referenced { by } = outcome else {
+    let outcome = firm_service::delete(
+        db,
+        app::domain::FirmId(rotem.id),
+        app::domain::Version(rotem.version),
+    )
+    .await
+    .unwrap();
+    let Removal::Referenced { by } = outcome else {
         panic!("expected Referenced, got {outcome:?}")
     };
     assert!(

@@ -3,7 +3,6 @@
 
 use app::domain::filter::{ContractFilter, DealSort};
 use app::domain::{Category, Confidence, CountryCode};
-use app::register::service;
 use app::storage::{Db, agreements, contracts, systems};
 use reqwest::StatusCode;
 
@@ -57,7 +56,7 @@ async fn agreements_and_deliveries_sort_by_their_columns(db: &Db) {
         descending: false,
         ..Default::default()
     };
-    let units: Vec<i64> = service::list_deliveries(db, &by_delivered_units)
+    let units: Vec<i64> = app::deliveries::service::list_deliveries(db, &by_delivered_units)
         .await
         .unwrap()
         .page
@@ -99,7 +98,7 @@ async fn the_deliveries_list_adds_up(db: &Db) {
                 .map(|d| d["units"].as_i64().unwrap())
         })
         .collect();
-    let all = service::list_deliveries(
+    let all = app::deliveries::service::list_deliveries(
         db,
         &ContractFilter {
             ..Default::default()
@@ -131,7 +130,10 @@ async fn the_deliveries_list_adds_up(db: &Db) {
         ..Default::default()
     };
     assert_eq!(
-        service::list_deliveries(db, &k2_only).await.unwrap().units,
+        app::deliveries::service::list_deliveries(db, &k2_only)
+            .await
+            .unwrap()
+            .units,
         180,
         "all 180 K2GF of contract #1"
     );
@@ -140,7 +142,7 @@ async fn the_deliveries_list_adds_up(db: &Db) {
         ..Default::default()
     };
     assert_eq!(
-        service::list_deliveries(db, &nobody)
+        app::deliveries::service::list_deliveries(db, &nobody)
             .await
             .unwrap()
             .page

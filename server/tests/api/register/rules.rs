@@ -1,11 +1,14 @@
 //! The register's rules: entered contracts, framework ceilings and buyers, every source of a
 //! value, and deliveries that never exceed what is undelivered, even concurrently.
 
+use app::deliveries::form::DeliveryFields;
+use app::domain::Notes;
 use app::domain::filter::ContractFilter;
 use app::domain::register::{ContractDraft, DeliveryDraft, LineDraft, Provenance};
+use app::domain::text::{Agency, DeliveryPeriod, LineNotes, Prose, Title};
 use app::domain::{Confidence, ContractStatus, CountryCode, FormOutcome, PartialDate, Quantity};
-use app::register::{DeliveryFields, service};
-use app::storage::contracts::ContractWrite;
+use app::storage::Inserted;
+use app::storage::contracts::ContractRefusal;
 use app::storage::{Db, agreements, contracts, deliveries, systems};
 
 use super::{contract_id, framework, listed, with_demo_data};
@@ -22,7 +25,7 @@ test_support::on_both_backends!(
 
 /// The entry form's path: parse, check the framework's buyer, store whole.
 async fn entered_contracts_follow_the_rules(db: &Db) {
-    use app::register::entry::EntryFields;
+    use app::forms::EntryFields;
     let main = framework(db, "K2 tanks").await;
     let k2pl = systems::list(db)
         .await
@@ -51,12 +54,16 @@ async fn entered_contracts_follow_the_rules(db: &Db) {
             .collect(),
         )
     };
-    let refused = service::create_contract(db, &form("RO")).await.unwrap();
+    let refused = app::contracts::service::create_contract(db, &form("RO"))
+        .await
+        .unwrap();
     assert!(
         matches!(refused, FormOutcome::Invalid(ref e) if e.get("buyer") == Some("A contract under this framework agreement has its buyer: Poland."))
     );
 
-    let FormOutcome::Saved(contract) = service::create_contract(db, &form("PL")).await.unwrap()
+    let FormOutcome::Saved(contract) = app::contracts::service::create_contract(db, &form("PL"))
+        .await
+        .unwrap()
     else {
         panic!("saved")
     };
@@ -206,9 +213,10 @@ async fn deliveries_cannot_exceed_what_is_undelivered(db: &Db) {
         notes: String::new(),
     };
 
-    let too_many = service::record_delivery(db, id, &fields(remaining + 1, "2024-05"))
-        .await
-        .unwrap();
+    let too_many =
+        app::deliveries::service::record_delivery(db, id, &fields(remaining + 1, "2024-05"))
+            .await
+            .unwrap();
     let FormOutcome::Invalid(errors) = too_many else {
         panic!("expected Invalid")
     };
@@ -217,21 +225,21 @@ async fn deliveries_cannot_exceed_what_is_undelivered(db: &Db) {
         Some(format!("Only {remaining} K9A1 are still undelivered on this line.").as_str())
     );
 
-    let future = service::record_delivery(db, id, &fields(1, "2099-01-01"))
+    let future = app::deliveries::service::record_delivery(db, id, &fields(1, "2099-01-01"))
         .await
         .unwrap();
     assert!(
         matches!(future, FormOutcome::Invalid(ref e) if e.get("delivered_on").unwrap().contains("future"))
     );
 
-    let saved = service::record_delivery(db, id, &fields(remaining, "2024-05"))
+    let saved = app::deliveries::service::record_delivery(db, id, &fields(remaining, "2024-05"))
         .await
         .unwrap();
     let FormOutcome::Saved(after) = saved else {
         panic!("expected Saved")
     };
     assert_eq!(after.lines[0].undelivered(), Some(0));
-    let full = service::record_delivery(db, id, &fields(1, "2024-06"))
+    let full = app::deliveries::service::record_delivery(db, id, &fields(1, "2024-06"))
         .await
         .unwrap();
     assert!(
@@ -247,27 +255,27 @@ async fn concurrent_deliveries_never_exceed_the_quantity(db: &Db) {
         .find(|s| s.designation == "K2PL")
         .unwrap();
     let draft = ContractDraft {
-        title: "Concurrency test".into(),
+        title: Title::parse("Concurrency test").unwrap(),
         agreement_id: None,
         supplier_id: None,
         buyer: CountryCode::parse("PL").unwrap(),
-        agency: String::new(),
+        agency: Agency::default(),
         signed_on: Some(PartialDate::parse("2025-01-01").unwrap()),
         status: ContractStatus::InDelivery,
         provenance: Provenance::default(),
-        delivery_period: String::new(),
-        local_production: String::new(),
+        delivery_period: DeliveryPeriod::default(),
+        local_production: Prose::default(),
         lines: vec![LineDraft {
             id: None,
             system_id: system.id,
             quantity: Some(Quantity::new(50).unwrap()),
             quantity_confidence: Confidence::Confirmed,
             value: None,
-            notes: String::new(),
+            notes: LineNotes::default(),
         }],
-        notes: String::new(),
+        notes: Notes::parse("").unwrap(),
     };
-    let ContractWrite::Done(id) = contracts::insert(db, &draft).await.unwrap() else {
+    let Inserted::Done(id) = contracts::insert(db, &draft).await.unwrap() else {
         panic!()
     };
     let line_id = contracts::line_ids(db, id).await.unwrap()[0];
@@ -316,25 +324,25 @@ async fn futures_join<T: std::fmt::Debug>(
 async fn a_contract_under_a_framework_has_its_buyer(db: &Db) {
     let main = framework(db, "K2 tanks").await;
     let draft = ContractDraft {
-        title: "Misfiled contract".into(),
+        title: Title::parse("Misfiled contract").unwrap(),
         agreement_id: Some(main.id),
         supplier_id: None,
         buyer: CountryCode::parse("RO").unwrap(),
-        agency: String::new(),
+        agency: Agency::default(),
         signed_on: None,
         status: ContractStatus::Signed,
         provenance: Provenance::default(),
-        delivery_period: String::new(),
-        local_production: String::new(),
+        delivery_period: DeliveryPeriod::default(),
+        local_production: Prose::default(),
         lines: Vec::new(),
-        notes: String::new(),
+        notes: Notes::parse("").unwrap(),
     };
     let written = contracts::insert(db, &draft).await.unwrap();
     assert_eq!(
         written,
-        ContractWrite::BuyerMismatch {
+        Inserted::Refused(ContractRefusal::BuyerMismatch {
             agreement_buyer: CountryCode::parse("PL").unwrap()
-        }
+        })
     );
     let all = listed(
         db,

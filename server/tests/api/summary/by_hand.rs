@@ -4,7 +4,6 @@
 use app::domain::filter::{AgreementFilter, ContractFilter};
 use app::domain::summary::Dimension;
 use app::domain::{Confidence, FormOutcome};
-use app::register::service;
 use app::storage::Db;
 use reqwest::StatusCode;
 
@@ -19,7 +18,7 @@ async fn totals_add_up_by_hand(db: &Db) {
     let t1pl = system(db, "T1-PL", "armoured vehicles", alpha, Some(t1)).await;
     let h9 = system(db, "H9", "artillery", beta, None).await;
     let framework = saved(
-        service::create_agreement(
+        app::agreements::service::create_agreement(
             db,
             &fields(&[
                 ("title", "Framework A".into()),
@@ -167,13 +166,13 @@ async fn totals_add_up_by_hand(db: &Db) {
         year_from: Some(2023),
         ..Default::default()
     };
-    let narrowed = service::portfolio(db, &since_2023, Dimension::Supplier)
+    let narrowed = app::summary::service::portfolio(db, &since_2023, Dimension::Supplier)
         .await
         .unwrap();
     assert_eq!(narrowed.total.contracts, 2);
 
     // Headroom: T1 executed 60 + 50 (its variant) of 100, 10 over; H9 20 of 50.
-    let page = service::headroom(db, &AgreementFilter::default())
+    let page = app::summary::service::headroom(db, &AgreementFilter::default())
         .await
         .unwrap();
     let lines = &page.rows[0].ceilings;
@@ -257,13 +256,13 @@ async fn usd_equivalents_follow_the_rates(db: &Db) {
     };
     // A later rate does not apply to an earlier signing; the nearest earlier one does.
     saved(
-        service::create_rate(db, &rate("2024-01-01", "0.000733149"))
+        app::rates::service::create_rate(db, &rate("2024-01-01", "0.000733149"))
             .await
             .unwrap(),
     );
     assert_eq!(at(db, None).await.total.without_usd, 1);
     let r2023 = saved(
-        service::create_rate(db, &rate("2023-01-01", "0.000766043"))
+        app::rates::service::create_rate(db, &rate("2023-01-01", "0.000766043"))
             .await
             .unwrap(),
     );
@@ -275,7 +274,7 @@ async fn usd_equivalents_follow_the_rates(db: &Db) {
         usd(group(&after, Dimension::Buyer, "Poland")),
         "USD 4,830,215.50"
     );
-    let stored = service::get_contract(db, krw.id)
+    let stored = app::contracts::service::get_contract(db, krw.id)
         .await
         .unwrap()
         .usd
@@ -288,38 +287,48 @@ async fn usd_equivalents_follow_the_rates(db: &Db) {
     );
 
     // Editing the rate moves every figure that depends on it.
-    let mut form = app::register::entry::with_base(app::register::entry::rate_fields(&r2023));
+    let mut form = app::forms::with_base(app::rates::form::rate_fields(&r2023));
     form.0.insert("usd_per_unit".into(), "0.0008".into());
-    saved(service::update_rate(db, r2023.id, &form).await.unwrap());
+    saved(
+        app::rates::service::update_rate(db, app::domain::RateId(r2023.id), &form)
+            .await
+            .unwrap(),
+    );
     assert_eq!(usd(&at(db, None).await.total), "USD 5,250,000.75");
     // A stale edit is a conflict, not an overwrite.
     assert!(matches!(
-        service::update_rate(db, r2023.id, &form).await.unwrap(),
+        app::rates::service::update_rate(db, app::domain::RateId(r2023.id), &form)
+            .await
+            .unwrap(),
         FormOutcome::Conflict { .. }
     ));
     // Deleting it leaves the contract without a USD figure again.
-    let current = service::get_rate(db, r2023.id).await.unwrap();
+    let current = app::rates::service::get_rate(db, r2023.id).await.unwrap();
     assert_eq!(
-        service::delete_rate(db, r2023.id, current.version)
-            .await
-            .unwrap(),
-        app::register::Removal::Deleted
+        app::rates::service::delete_rate(
+            db,
+            app::domain::RateId(r2023.id),
+            app::domain::Version(current.version)
+        )
+        .await
+        .unwrap(),
+        app::domain::Removal::Deleted
     );
     assert_eq!(at(db, None).await.total.without_usd, 1);
 
     // Rules at their fields.
-    let refused = |outcome: FormOutcome<app::domain::rate::ExchangeRate>| match outcome {
+    let refused = |outcome: app::domain::Created<app::domain::rate::ExchangeRate>| match outcome {
         FormOutcome::Invalid(errors) => errors,
         other => panic!("expected messages, got {other:?}"),
     };
     let errors = refused(
-        service::create_rate(db, &rate("2024-01-01", "0.0007"))
+        app::rates::service::create_rate(db, &rate("2024-01-01", "0.0007"))
             .await
             .unwrap(),
     );
     assert!(errors.get("date").unwrap().contains("already has a rate"));
     let errors = refused(
-        service::create_rate(db, &rate("2024-02", "-3"))
+        app::rates::service::create_rate(db, &rate("2024-02", "-3"))
             .await
             .unwrap(),
     );

@@ -4,7 +4,6 @@
 use app::domain::Confidence;
 use app::domain::filter::ContractFilter;
 use app::domain::summary::Dimension;
-use app::register::service;
 use app::storage::Db;
 
 use super::{at, contract, deliver, fields, firm, group, saved, system, usd};
@@ -19,7 +18,10 @@ test_support::on_both_backends!(
 /// rate change, a system moved under another base, a delete) they must hold exactly what
 /// summing over the contracts gives, for every filter, grouping and confidence level.
 async fn maintained_totals_match_the_contracts_after_every_kind_of_write(db: &Db) {
-    use app::register::entry::{contract_fields, rate_fields, system_fields, with_base};
+    use app::contracts::form::contract_fields;
+    use app::forms::with_base;
+    use app::rates::form::rate_fields;
+    use app::systems::form::system_fields;
     server::generate::generate(db, 200, 11).await.unwrap();
     cells_match(db, "after the bulk load").await;
 
@@ -44,15 +46,21 @@ async fn maintained_totals_match_the_contracts_after_every_kind_of_write(db: &Db
     moved.0.insert("buyer".into(), "RO".into());
     moved.0.insert("signed_on".into(), "2018-09-15".into());
     moved.0.insert("line0_value".into(), "400,000".into());
-    saved(service::update_contract(db, new.id, &moved).await.unwrap());
+    saved(
+        app::contracts::service::update_contract(db, app::domain::ContractId(new.id), &moved)
+            .await
+            .unwrap(),
+    );
     cells_match(db, "after an edit (buyer, year, a line value)").await;
 
-    let edited = service::get_contract(db, new.id).await.unwrap();
+    let edited = app::contracts::service::get_contract(db, new.id)
+        .await
+        .unwrap();
     deliver(db, &edited, 0, 3).await;
     cells_match(db, "after a delivery").await;
 
     // The EUR rate the contract (signed in 2018) is converted at: the latest one in 2018 or before.
-    let rate = service::list_rates(db)
+    let rate = app::rates::service::list_rates(db)
         .await
         .unwrap()
         .into_iter()
@@ -61,7 +69,11 @@ async fn maintained_totals_match_the_contracts_after_every_kind_of_write(db: &Db
         .expect("the demo data has EUR rates before 2018");
     let mut changed = with_base(rate_fields(&rate));
     changed.0.insert("usd_per_unit".into(), "2.5".into());
-    saved(service::update_rate(db, rate.id, &changed).await.unwrap());
+    saved(
+        app::rates::service::update_rate(db, app::domain::RateId(rate.id), &changed)
+            .await
+            .unwrap(),
+    );
     cells_match(db, "after a rate change").await;
     assert_eq!(
         system_usd(db, "T1").await,
@@ -90,7 +102,7 @@ async fn maintained_totals_match_the_contracts_after_every_kind_of_write(db: &Db
         "USD 2,450,000.00",
         "EUR 400,000 and EUR 1,000,000 at the new rate of 1.75"
     );
-    let taken_over = service::get_contract(db, plain.id)
+    let taken_over = app::contracts::service::get_contract(db, plain.id)
         .await
         .unwrap()
         .usd
@@ -98,14 +110,18 @@ async fn maintained_totals_match_the_contracts_after_every_kind_of_write(db: &Db
     assert_eq!(taken_over.money.to_string(), "USD 1,750,000.00");
     assert_eq!(taken_over.rate.map(|r| r.id), Some(inserted.id));
     assert!(matches!(
-        service::delete_rate(db, inserted.id, inserted.version)
-            .await
-            .unwrap(),
-        app::register::Removal::Deleted
+        app::rates::service::delete_rate(
+            db,
+            app::domain::RateId(inserted.id),
+            app::domain::Version(inserted.version)
+        )
+        .await
+        .unwrap(),
+        app::domain::Removal::Deleted
     ));
     cells_match(db, "after a rate was deleted").await;
     assert_eq!(system_usd(db, "T1").await, "USD 3,500,000.00");
-    let given_back = service::get_contract(db, plain.id)
+    let given_back = app::contracts::service::get_contract(db, plain.id)
         .await
         .unwrap()
         .usd
@@ -128,35 +144,51 @@ async fn maintained_totals_match_the_contracts_after_every_kind_of_write(db: &Db
     let earliest = eur_rate(db, "1990-01-01", "1.2").await;
     assert_eq!(unconverted().await, 0);
     cells_match(db, "after a new earliest rate").await;
-    service::delete_rate(db, earliest.id, earliest.version)
-        .await
-        .unwrap();
+    app::rates::service::delete_rate(
+        db,
+        app::domain::RateId(earliest.id),
+        app::domain::Version(earliest.version),
+    )
+    .await
+    .unwrap();
     assert_eq!(unconverted().await, before_any);
     cells_match(db, "after the earliest rate was deleted").await;
 
-    let current = service::get_contract(db, new.id).await.unwrap();
+    let current = app::contracts::service::get_contract(db, new.id)
+        .await
+        .unwrap();
     let mut in_dollars = with_base(contract_fields(&current));
     in_dollars.0.insert("value_currency".into(), "USD".into());
     saved(
-        service::update_contract(db, new.id, &in_dollars)
+        app::contracts::service::update_contract(db, app::domain::ContractId(new.id), &in_dollars)
             .await
             .unwrap(),
     );
     cells_match(db, "after an edit to another currency").await;
 
-    let t2_record = service::get_system(db, t2).await.unwrap();
+    let t2_record = app::systems::service::get_system(db, t2).await.unwrap();
     let mut variant = with_base(system_fields(&t2_record));
     variant.0.insert("variant_of_id".into(), t1.to_string());
     variant.0.insert("category".into(), "aircraft".into());
-    saved(service::update_system(db, t2, &variant).await.unwrap());
-    cells_match(db, "after a system moved under another base").await;
-
-    let current = service::get_contract(db, new.id).await.unwrap();
-    assert!(matches!(
-        service::delete_contract(db, current.id, current.version)
+    saved(
+        app::systems::service::update_system(db, app::domain::SystemId(t2), &variant)
             .await
             .unwrap(),
-        app::register::Removal::Deleted
+    );
+    cells_match(db, "after a system moved under another base").await;
+
+    let current = app::contracts::service::get_contract(db, new.id)
+        .await
+        .unwrap();
+    assert!(matches!(
+        app::contracts::service::delete_contract(
+            db,
+            app::domain::ContractId(current.id),
+            app::domain::Version(current.version)
+        )
+        .await
+        .unwrap(),
+        app::domain::Removal::Deleted
     ));
     cells_match(db, "after a delete").await;
 }
@@ -169,7 +201,7 @@ async fn eur_rate(db: &Db, date: &str, usd_per_unit: &str) -> app::domain::rate:
         ("usd_per_unit", usd_per_unit.into()),
         ("source", "Test rate".into()),
     ]);
-    saved(service::create_rate(db, &form).await.unwrap())
+    saved(app::rates::service::create_rate(db, &form).await.unwrap())
 }
 
 /// The USD total of one system in the whole portfolio.

@@ -4,7 +4,6 @@
 use app::domain::Confidence;
 use app::domain::filter::ContractFilter;
 use app::domain::summary::Dimension;
-use app::register::service;
 use app::storage::Db;
 use reqwest::StatusCode;
 
@@ -85,7 +84,7 @@ async fn the_demo_portfolio_matches_the_reference(db: &Db) {
 async fn every_summary_link_lists_what_its_row_adds_up(db: &Db) {
     server::demo::load(db).await.unwrap();
     let app = support::spawn_app(db.clone()).await;
-    let systems = service::list_systems(db).await.unwrap();
+    let systems = app::systems::service::list_systems(db).await.unwrap();
     let hanwha =
         app::storage::scalar_i64(db, "SELECT id FROM firms WHERE name = 'Hanwha Aerospace'")
             .await
@@ -111,7 +110,7 @@ async fn every_summary_link_lists_what_its_row_adds_up(db: &Db) {
                 .join("&");
             let (filter, ignored) = ContractFilter::from_query(&query_pairs(&query));
             assert!(ignored.is_empty(), "{query}: {ignored:?}");
-            let portfolio = service::portfolio(db, &filter, Dimension::Supplier)
+            let portfolio = app::summary::service::portfolio(db, &filter, Dimension::Supplier)
                 .await
                 .unwrap();
             let (status, page) = app.get(&format!("/summary?{query}")).await;
@@ -176,7 +175,7 @@ async fn every_summary_link_lists_what_its_row_adds_up(db: &Db) {
             confidence: level,
             ..Default::default()
         };
-        let total = service::portfolio(db, &filter, Dimension::Supplier)
+        let total = app::summary::service::portfolio(db, &filter, Dimension::Supplier)
             .await
             .unwrap()
             .total;
@@ -211,7 +210,7 @@ fn contract_links(page: &str) -> std::collections::BTreeSet<String> {
 async fn listed(db: &Db, filter: &ContractFilter) -> (i64, i64, i64) {
     let (mut rows, mut ordered, mut delivered, mut page) = (0, 0, 0, 1);
     loop {
-        let shown = service::list_contracts(db, &filter.with_page(page))
+        let shown = app::contracts::service::list_contracts(db, &filter.with_page(page))
             .await
             .unwrap();
         rows += shown.rows.len() as i64;

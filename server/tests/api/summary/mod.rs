@@ -3,11 +3,11 @@
 //! above one ceiling, a cancelled contract left out), and against the demo data's reference
 //! figures.
 
+use app::deliveries::form::DeliveryFields;
 use app::domain::filter::ContractFilter;
 use app::domain::summary::{Dimension, GroupTotal, Portfolio};
 use app::domain::{Confidence, FirmFields, FormOutcome};
-use app::register::entry::EntryFields;
-use app::register::{DeliveryFields, service};
+use app::forms::EntryFields;
 use app::storage::Db;
 
 mod by_hand;
@@ -27,7 +27,7 @@ fn fields(pairs: &[(&str, String)]) -> EntryFields {
     )
 }
 
-fn saved<T: std::fmt::Debug>(outcome: FormOutcome<T>) -> T {
+fn saved<T: std::fmt::Debug, C: std::fmt::Debug>(outcome: FormOutcome<T, C>) -> T {
     match outcome {
         FormOutcome::Saved(record) => record,
         other => panic!("expected a save, got {other:?}"),
@@ -54,7 +54,12 @@ async fn system(db: &Db, designation: &str, category: &str, maker: i64, base: Op
             base.map(|b| b.to_string()).unwrap_or_default(),
         ),
     ]);
-    saved(service::create_system(db, &form).await.unwrap()).id
+    saved(
+        app::systems::service::create_system(db, &form)
+            .await
+            .unwrap(),
+    )
+    .id
 }
 
 /// `(field, value)` pairs of a contract with `lines` of (system, quantity, confidence).
@@ -98,7 +103,11 @@ async fn contract(
         pairs.push((names[i][1].as_str(), quantity.to_string()));
         pairs.push((names[i][2].as_str(), (*confidence).to_owned()));
     }
-    saved(service::create_contract(db, &fields(&pairs)).await.unwrap())
+    saved(
+        app::contracts::service::create_contract(db, &fields(&pairs))
+            .await
+            .unwrap(),
+    )
 }
 
 async fn deliver(db: &Db, contract: &app::domain::register::Contract, line: usize, units: u32) {
@@ -110,7 +119,7 @@ async fn deliver(db: &Db, contract: &app::domain::register::Contract, line: usiz
         notes: String::new(),
     };
     saved(
-        service::record_delivery(db, contract.id, &form)
+        app::deliveries::service::record_delivery(db, contract.id, &form)
             .await
             .unwrap(),
     );
@@ -137,7 +146,7 @@ async fn at(db: &Db, level: Option<Confidence>) -> Portfolio {
         confidence: level,
         ..Default::default()
     };
-    service::portfolio(db, &filter, Dimension::Supplier)
+    app::summary::service::portfolio(db, &filter, Dimension::Supplier)
         .await
         .unwrap()
 }

@@ -371,9 +371,13 @@ async fn refusals_after_the_check_are_placed_too(db: &Db) {
         .unwrap()
         .unwrap()
         .version;
-    app::storage::systems::delete(db, system, version)
-        .await
-        .unwrap();
+    app::storage::systems::delete(
+        db,
+        app::domain::SystemId(system),
+        app::domain::Version(version),
+    )
+    .await
+    .unwrap();
     one(refused(plan).await, 3, "system", "system was deleted");
     let plan = import::plan(db, "system.csv", &file(&rows)).await.unwrap();
     one(plan.preview.problems, 3, "system", "No system is called");
@@ -399,9 +403,13 @@ async fn refusals_after_the_check_are_placed_too(db: &Db) {
         .unwrap()
         .unwrap()
         .version;
-    app::storage::agreements::delete(db, agreement, version)
-        .await
-        .unwrap();
+    app::storage::agreements::delete(
+        db,
+        app::domain::AgreementId(agreement),
+        app::domain::Version(version),
+    )
+    .await
+    .unwrap();
     one(refused(plan).await, 2, "agreement", "no longer exists");
 
     // Another import stored a contract with the same new contract_ref first.
@@ -433,9 +441,13 @@ async fn refusals_after_the_check_are_placed_too(db: &Db) {
         .unwrap()
         .unwrap()
         .version;
-    app::storage::contracts::delete(db, id, version)
-        .await
-        .unwrap();
+    app::storage::contracts::delete(
+        db,
+        app::domain::ContractId(id),
+        app::domain::Version(version),
+    )
+    .await
+    .unwrap();
     one(refused(plan).await, 2, "contract_ref", "was deleted");
 }
 
