@@ -11,9 +11,9 @@ use crate::forms::parse::{optional_date, optional_id};
 use crate::forms::provenance::{provenance, provenance_form};
 use crate::forms::rows::{LineForm, ProvenanceForm};
 use crate::forms::widgets::{
-    AlternativeRows, Choice, Entry, LineRows, SourceRows, ValueFields, hidden, summary,
+    AlternativeRows, Choice, Entry, FormActions, LineRows, SourceRows, ValueFields, hidden, summary,
 };
-use crate::forms::{Editable, EntryFields, LINE_ROWS, line_row};
+use crate::forms::{EntryFields, LINE_ROWS, line_row};
 use leptos::prelude::*;
 
 /// The agreement form as posted: its own fields and suppliers, then its value, ceiling lines,
@@ -210,20 +210,7 @@ pub fn agreement_fields(agreement: &Agreement) -> EntryFields {
     AgreementForm::from(agreement).fields()
 }
 
-impl Editable for Agreement {
-    fn id(&self) -> i64 {
-        self.id
-    }
-    fn label(&self) -> String {
-        self.title.clone()
-    }
-    fn fields(&self) -> EntryFields {
-        agreement_fields(self)
-    }
-    fn saved_at(&self) -> i64 {
-        self.updated_at.timestamp_micros()
-    }
-}
+crate::forms::editable!(Agreement, label: |a| a.title.clone(), fields: agreement_fields);
 
 /// Parses the agreement form's posted fields.
 pub fn agreement_draft(fields: &EntryFields) -> Result<AgreementDraft, FieldErrors> {
@@ -267,10 +254,7 @@ fn AgreementFields(
             <LineRows fields=f.clone() errors=e.clone() systems=choices.system_options() ceiling=true />
             <AlternativeRows fields=f.clone() errors=e.clone() />
             <SourceRows fields=f errors=e />
-            <div class="form-actions">
-                <button type="submit" class="button primary">"Save agreement"</button>
-                <a class="button" href=cancel>"Cancel"</a>
-            </div>
+            <FormActions save="Save agreement" cancel=cancel />
         </form>
     }
 }

@@ -12,9 +12,9 @@ use crate::forms::parse::{optional_date, optional_id};
 use crate::forms::provenance::{provenance, provenance_form};
 use crate::forms::rows::{LineForm, ProvenanceForm};
 use crate::forms::widgets::{
-    AlternativeRows, Choice, Entry, LineRows, SourceRows, ValueFields, hidden, summary,
+    AlternativeRows, Choice, Entry, FormActions, LineRows, SourceRows, ValueFields, hidden, summary,
 };
-use crate::forms::{Editable, EntryEcho, EntryFields, line_row};
+use crate::forms::{EntryEcho, EntryFields, line_row};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -239,20 +239,7 @@ pub fn contract_fields(contract: &Contract) -> EntryFields {
     ContractForm::from(contract).fields()
 }
 
-impl Editable for Contract {
-    fn id(&self) -> i64 {
-        self.id
-    }
-    fn label(&self) -> String {
-        self.title.clone()
-    }
-    fn fields(&self) -> EntryFields {
-        contract_fields(self)
-    }
-    fn saved_at(&self) -> i64 {
-        self.updated_at.timestamp_micros()
-    }
-}
+crate::forms::editable!(Contract, label: |c| c.title.clone(), fields: contract_fields);
 
 /// Parses the contract form's posted fields.
 pub fn contract_draft(fields: &EntryFields) -> Result<ContractDraft, FieldErrors> {
@@ -296,10 +283,7 @@ fn ContractFields(
             <LineRows fields=f.clone() errors=e.clone() systems=choices.system_options() ceiling=false />
             <AlternativeRows fields=f.clone() errors=e.clone() />
             <SourceRows fields=f errors=e />
-            <div class="form-actions">
-                <button type="submit" class="button primary">"Save contract"</button>
-                <a class="button" href=cancel>"Cancel"</a>
-            </div>
+            <FormActions save="Save contract" cancel=cancel />
         </form>
     }
 }

@@ -85,3 +85,26 @@ pub trait Editable {
     /// When it was last saved, in microseconds since 1970 (UTC).
     fn saved_at(&self) -> i64;
 }
+
+/// Implements [`Editable`] for a stored record that has an `id` and an `updated_at`: how pages
+/// name it (`label`) and the function that gives its edit form's fields.
+macro_rules! editable {
+    ($record:ty, label: |$r:ident| $label:expr, fields: $fields:path) => {
+        impl $crate::forms::Editable for $record {
+            fn id(&self) -> i64 {
+                self.id
+            }
+            fn label(&self) -> String {
+                let $r = self;
+                $label
+            }
+            fn fields(&self) -> $crate::forms::EntryFields {
+                $fields(self)
+            }
+            fn saved_at(&self) -> i64 {
+                self.updated_at.timestamp_micros()
+            }
+        }
+    };
+}
+pub(crate) use editable;

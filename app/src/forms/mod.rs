@@ -24,5 +24,6 @@ pub use fields::{
     version,
 };
 pub use labels::field_label;
+pub(crate) use merge::editable;
 pub use merge::{EditConflict, Editable, merge, with_base};
 pub use parse::line_row;

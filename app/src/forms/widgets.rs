@@ -249,3 +249,14 @@ pub fn route_id() -> Option<i64> {
         .with_untracked(|p| p.get("id"))
         .and_then(|id| id.parse().ok())
 }
+
+/// The save and cancel buttons at the end of an entry form.
+#[component]
+pub fn FormActions(save: &'static str, cancel: String) -> impl IntoView {
+    view! {
+        <div class="form-actions">
+            <button type="submit" class="button primary">{save}</button>
+            <a class="button" href=cancel>"Cancel"</a>
+        </div>
+    }
+}

@@ -3,7 +3,7 @@
 use crate::domain::rate::{ExchangeRate, RateDraft};
 use crate::domain::text::Title;
 use crate::domain::{CurrencyCode, FieldErrors, PartialDate};
-use crate::forms::{Editable, EntryFields};
+use crate::forms::EntryFields;
 
 /// Parses the exchange-rate form (`currency`, `date`, `usd_per_unit`, `source`).
 pub fn rate_draft(fields: &EntryFields) -> Result<RateDraft, FieldErrors> {
@@ -56,17 +56,4 @@ pub fn rate_fields(rate: &ExchangeRate) -> EntryFields {
     fields
 }
 
-impl Editable for ExchangeRate {
-    fn id(&self) -> i64 {
-        self.id
-    }
-    fn label(&self) -> String {
-        format!("{} {}", self.currency, self.date)
-    }
-    fn fields(&self) -> EntryFields {
-        rate_fields(self)
-    }
-    fn saved_at(&self) -> i64 {
-        self.updated_at.timestamp_micros()
-    }
-}
+crate::forms::editable!(ExchangeRate, label: |r| format!("{} {}", r.currency, r.date), fields: rate_fields);

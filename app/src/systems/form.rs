@@ -5,11 +5,11 @@ use crate::domain::register::{SystemDraft, SystemRecord};
 use crate::domain::text::{Designation, Prose};
 use crate::domain::{Category, FieldErrors};
 use crate::error::AppError;
+use crate::forms::EntryFields;
 use crate::forms::choices::Choices;
 use crate::forms::pages::{Doomed, Kind, delete_page, edit_page, new_page};
 use crate::forms::parse::optional_id;
-use crate::forms::widgets::{Choice, Entry, hidden, summary};
-use crate::forms::{Editable, EntryFields};
+use crate::forms::widgets::{Choice, Entry, FormActions, hidden, summary};
 use leptos::prelude::*;
 
 /// Parses the system form (`designation`, `description`, `category`, `maker_id`,
@@ -71,20 +71,7 @@ pub fn system_fields(system: &SystemRecord) -> EntryFields {
     fields
 }
 
-impl Editable for SystemRecord {
-    fn id(&self) -> i64 {
-        self.id
-    }
-    fn label(&self) -> String {
-        self.designation.clone()
-    }
-    fn fields(&self) -> EntryFields {
-        system_fields(self)
-    }
-    fn saved_at(&self) -> i64 {
-        self.updated_at.timestamp_micros()
-    }
-}
+crate::forms::editable!(SystemRecord, label: |s| s.designation.clone(), fields: system_fields);
 
 /// The system form; `action` is where it posts. `id` is the system being edited (it cannot
 /// be its own base).
@@ -123,10 +110,7 @@ fn SystemForm(
                 <Choice label="Variant of" name="variant_of_id".into() fields=f.clone() errors=e.clone() options=bases empty="None (a base system)" />
                 <Entry label="Description" name="description".into() fields=f errors=e max=limits::PROSE_MAX multiline=true />
             </fieldset>
-            <div class="form-actions">
-                <button type="submit" class="button primary">"Save system"</button>
-                <a class="button" href=cancel>"Cancel"</a>
-            </div>
+            <FormActions save="Save system" cancel=cancel />
         </form>
     }
 }
