@@ -9,6 +9,7 @@ pub mod context;
 pub mod domain;
 pub mod error;
 pub mod forms;
+mod routing;
 #[cfg(feature = "ssr")]
 pub mod storage;
 #[cfg(feature = "ssr")]

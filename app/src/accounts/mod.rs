@@ -75,33 +75,24 @@ pub fn AccountField(
     }
 }
 
-/// This feature's rows of the access policy (`server::auth::policy`): its server functions
-/// by endpoint, and its pages that need more than a viewer.
-#[cfg(feature = "ssr")]
-pub const ACCESS: crate::features::Access = crate::features::Access {
-    server_fns: &[
-        ("audit/history", crate::domain::account::Role::Viewer),
-        ("users/list", crate::domain::account::Role::Admin),
-        ("audit/list", crate::domain::account::Role::Admin),
-    ],
-    pages: &[
-        ("/users", crate::domain::account::Role::Admin),
-        ("/audit", crate::domain::account::Role::Admin),
-    ],
-};
+crate::access! {
+    server_fns: {
+        "audit/history": Viewer,
+        "users/list": Admin,
+        "audit/list": Admin,
+    },
+    pages: {
+        "/users": Admin,
+        "/audit": Admin,
+    },
+}
 
-use leptos_router::{MatchNestedRoutes, SsrMode, components::Route, path};
-
-/// Sign-in, first-start set-up, users and the audit trail, as the app's route table takes them.
-#[component(transparent)]
-pub fn AccountRoutes() -> impl MatchNestedRoutes + Clone {
-    use audit::AuditPage;
-    use pages::{LoginPage, SetupPage, UsersPage};
-    view! {
-        <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
-        <Route path=path!("/setup") view=SetupPage ssr=SsrMode::Async />
-        <Route path=path!("/users") view=UsersPage ssr=SsrMode::Async />
-        <Route path=path!("/audit") view=AuditPage ssr=SsrMode::Async />
+crate::page_routes! {
+    /// Sign-in, first-start set-up, users and the audit trail, as the app's route table takes them.
+    AccountRoutes {
+        "/login" => pages::LoginPage,
+        "/setup" => pages::SetupPage,
+        "/users" => pages::UsersPage,
+        "/audit" => audit::AuditPage,
     }
-    .into_inner()
 }

@@ -25,42 +25,31 @@ pub struct FirmFormEcho {
     pub failure: Option<crate::error::AppError>,
 }
 
-/// This feature's rows of the access policy (`server::auth::policy`): its server functions
-/// by endpoint, and its pages that need more than a viewer.
-#[cfg(feature = "ssr")]
-pub const ACCESS: crate::features::Access = crate::features::Access {
-    server_fns: &[
-        ("firms/count", crate::domain::account::Role::Viewer),
-        ("firms/family", crate::domain::account::Role::Viewer),
-        ("firms/get", crate::domain::account::Role::Viewer),
-        ("firms/list", crate::domain::account::Role::Viewer),
-        ("firms/references", crate::domain::account::Role::Viewer),
-        ("firms/create", crate::domain::account::Role::Editor),
-        ("firms/delete", crate::domain::account::Role::Editor),
-        ("firms/group", crate::domain::account::Role::Editor),
-        ("firms/update", crate::domain::account::Role::Editor),
-    ],
-    pages: &[
-        ("/firms/{id}/edit", crate::domain::account::Role::Editor),
-        ("/firms/{id}/delete", crate::domain::account::Role::Editor),
-    ],
-};
+crate::access! {
+    server_fns: {
+        "firms/count": Viewer,
+        "firms/family": Viewer,
+        "firms/get": Viewer,
+        "firms/list": Viewer,
+        "firms/references": Viewer,
+        "firms/create": Editor,
+        "firms/delete": Editor,
+        "firms/group": Editor,
+        "firms/update": Editor,
+    },
+    pages: {
+        "/firms/{id}/edit": Editor,
+        "/firms/{id}/delete": Editor,
+    },
+}
 
-use leptos::prelude::*;
-use leptos_router::{MatchNestedRoutes, SsrMode, components::Route, path};
-
-/// The firm pages, as the app's route table takes them.
-#[component(transparent)]
-pub fn FirmRoutes() -> impl MatchNestedRoutes + Clone {
-    use crate::accounts::audit::HistoryPage;
-    use crate::domain::audit::RecordKind;
-    use pages::{FirmDeletePage, FirmEditPage, FirmPage, FirmsPage};
-    view! {
-        <Route path=path!("/firms") view=FirmsPage ssr=SsrMode::Async />
-        <Route path=path!("/firms/:id") view=FirmPage ssr=SsrMode::Async />
-        <Route path=path!("/firms/:id/edit") view=FirmEditPage ssr=SsrMode::Async />
-        <Route path=path!("/firms/:id/delete") view=FirmDeletePage ssr=SsrMode::Async />
-        <Route path=path!("/firms/:id/history") view=|| view! { <HistoryPage kind=RecordKind::Firm /> } ssr=SsrMode::Async />
+crate::page_routes! {
+    /// The firm pages, as the app's route table takes them.
+    FirmRoutes {
+        "/firms" => pages::FirmsPage,
+        "/firms/:id" => pages::FirmPage,
+        "/firms/:id/edit" => pages::FirmEditPage,
+        "/firms/:id/delete" => pages::FirmDeletePage,
+        "/firms/:id/history" => || view! { <crate::accounts::audit::HistoryPage kind=crate::domain::audit::RecordKind::Firm /> },
     }
-    .into_inner()
 }

@@ -9,34 +9,25 @@ pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod service;
 
-/// This feature's rows of the access policy (`server::auth::policy`): its server functions
-/// by endpoint, and its pages that need more than a viewer.
-#[cfg(feature = "ssr")]
-pub const ACCESS: crate::features::Access = crate::features::Access {
-    server_fns: &[
-        ("rates/get", crate::domain::account::Role::Viewer),
-        ("rates/list", crate::domain::account::Role::Viewer),
-        ("rates/create", crate::domain::account::Role::Admin),
-        ("rates/delete", crate::domain::account::Role::Admin),
-        ("rates/update", crate::domain::account::Role::Admin),
-    ],
-    pages: &[("/rates/{id}/delete", crate::domain::account::Role::Admin)],
-};
+crate::access! {
+    server_fns: {
+        "rates/get": Viewer,
+        "rates/list": Viewer,
+        "rates/create": Admin,
+        "rates/delete": Admin,
+        "rates/update": Admin,
+    },
+    pages: {
+        "/rates/{id}/delete": Admin,
+    },
+}
 
-use leptos::prelude::*;
-use leptos_router::{MatchNestedRoutes, SsrMode, components::Route, path};
-
-/// The exchange-rate pages, as the app's route table takes them.
-#[component(transparent)]
-pub fn RateRoutes() -> impl MatchNestedRoutes + Clone {
-    use crate::accounts::audit::HistoryPage;
-    use crate::domain::audit::RecordKind;
-    use pages::{DeleteRatePage, RatePage, RatesPage};
-    view! {
-        <Route path=path!("/rates") view=RatesPage ssr=SsrMode::Async />
-        <Route path=path!("/rates/:id") view=RatePage ssr=SsrMode::Async />
-        <Route path=path!("/rates/:id/delete") view=DeleteRatePage ssr=SsrMode::Async />
-        <Route path=path!("/rates/:id/history") view=|| view! { <HistoryPage kind=RecordKind::Rate /> } ssr=SsrMode::Async />
+crate::page_routes! {
+    /// The exchange-rate pages, as the app's route table takes them.
+    RateRoutes {
+        "/rates" => pages::RatesPage,
+        "/rates/:id" => pages::RatePage,
+        "/rates/:id/delete" => pages::DeleteRatePage,
+        "/rates/:id/history" => || view! { <crate::accounts::audit::HistoryPage kind=crate::domain::audit::RecordKind::Rate /> },
     }
-    .into_inner()
 }

@@ -256,27 +256,20 @@ pub struct Imported {
     pub unchanged: usize,
 }
 
-/// This feature's rows of the access policy (`server::auth::policy`): its server functions
-/// by endpoint, and its pages that need more than a viewer.
-#[cfg(feature = "ssr")]
-pub const ACCESS: crate::features::Access = crate::features::Access {
-    server_fns: &[("import/preview", crate::domain::account::Role::Editor)],
-    pages: &[
-        ("/import", crate::domain::account::Role::Editor),
-        ("/import/{token}", crate::domain::account::Role::Editor),
-    ],
-};
+crate::access! {
+    server_fns: {
+        "import/preview": Editor,
+    },
+    pages: {
+        "/import": Editor,
+        "/import/{token}": Editor,
+    },
+}
 
-use leptos::prelude::*;
-use leptos_router::{MatchNestedRoutes, SsrMode, components::Route, path};
-
-/// The import pages, as the app's route table takes them.
-#[component(transparent)]
-pub fn TransferRoutes() -> impl MatchNestedRoutes + Clone {
-    use pages::{ImportPage, ImportPreviewPage};
-    view! {
-        <Route path=path!("/import") view=ImportPage ssr=SsrMode::Async />
-        <Route path=path!("/import/:token") view=ImportPreviewPage ssr=SsrMode::Async />
+crate::page_routes! {
+    /// The import pages, as the app's route table takes them.
+    TransferRoutes {
+        "/import" => pages::ImportPage,
+        "/import/:token" => pages::ImportPreviewPage,
     }
-    .into_inner()
 }
