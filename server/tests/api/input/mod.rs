@@ -5,6 +5,8 @@
 
 use crate::support;
 
+mod limits;
+
 use app::storage::Db;
 use reqwest::StatusCode;
 use scraper::{ElementRef, Html, Selector};
@@ -19,7 +21,6 @@ test_support::on_both_backends!(
     prepare = super::with_demo_data;
     every_number_field_refuses_a_separator_it_cannot_read_for_sure,
     every_text_field_refuses_control_characters,
-    every_text_fields_maxlength_is_the_limit_the_server_keeps,
     a_missing_reference_is_reported_at_the_field_that_named_it,
     requests_the_app_cannot_read_get_400_in_its_own_words,
     every_list_says_what_it_ignored_in_its_address,
@@ -551,91 +552,4 @@ async fn every_import_cell_refuses_control_characters(app: &TestApp) {
         checked += 1;
     }
     assert!(checked >= 20, "{checked} columns");
-}
-
-async fn every_text_fields_maxlength_is_the_limit_the_server_keeps(app: &TestApp) {
-    // Free text only: numbers, dates and addresses have their own readings, which refuse a run
-    // of letters before its length.
-    let texts = select(
-        "input[type=text][maxlength]:not([inputmode]), input[maxlength]:not([type]), textarea[maxlength]",
-    );
-    let mut checked = Vec::new();
-    for page in form_pages(app).await {
-        let (_, body) = app.get(&page).await;
-        let html = Html::parse_document(&body);
-        for (form, names) in post_forms(&html, &texts) {
-            for name in names {
-                // Dates (YYYY-MM-DD) are read as dates, which refuses a run of letters first.
-                let date = name.ends_with("date") || name.ends_with("_on");
-                if date
-                    || checked
-                        .iter()
-                        .any(|c: &String| c.ends_with(&format!(" {name}")))
-                {
-                    continue;
-                }
-                let element = html
-                    .select(&select(&format!(
-                        "form[action=\"{}\"] [name=\"{name}\"]",
-                        form.action
-                    )))
-                    .next()
-                    .unwrap();
-                let max: usize = element
-                    .value()
-                    .attr("maxlength")
-                    .and_then(|m| m.parse().ok())
-                    .unwrap_or_else(|| panic!("{page}: {name} has a maxlength"));
-                let before = audit_entries(&app.db).await;
-                let (status, after) =
-                    post(app, &form.action, &form.with(&name, &"x".repeat(max + 1))).await;
-                assert_eq!(
-                    status,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "{page}: {name} one over its maxlength {max} to {}",
-                    form.action
-                );
-                let message = message_at(&after, &name);
-                assert!(
-                    message.contains(&format!("at most {max} characters")),
-                    "{page}: {name} one over its maxlength {max} shows {message:?}"
-                );
-                assert_eq!(
-                    audit_entries(&app.db).await,
-                    before,
-                    "{page}: {name} stored"
-                );
-                let (status, at_limit) =
-                    post(app, &form.action, &form.with(&name, &"x".repeat(max))).await;
-                // Saved (303), or refused for something else than this field's length.
-                if !status.is_redirection() {
-                    let message = message_at(&at_limit, &name);
-                    assert!(
-                        !message.contains("at most"),
-                        "{page}: {name} at its maxlength {max} is refused for its length: {message:?}"
-                    );
-                }
-                checked.push(format!("{page} {name}"));
-            }
-        }
-    }
-    assert_checked(
-        &checked,
-        &[
-            "title",
-            "agency",
-            "notes",
-            "designation",
-            "description",
-            "delivery_period",
-            "local_production",
-            "name",
-            "source",
-            "value_basis",
-            "line0_notes",
-            "source0_title",
-            "source0_publisher",
-            "alt0_basis",
-        ],
-    );
 }
