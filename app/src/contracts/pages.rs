@@ -250,6 +250,8 @@ pub fn ContractPage() -> impl IntoView {
     .into_any()
 }
 
+/// A contract's whole record: one `view!` that reads top to bottom as the page does (its facts,
+/// value and sources, lines, deliveries and the delivery form).
 #[component]
 fn ContractDetail(
     contract: Contract,

@@ -14,7 +14,8 @@ fn sort_firms(rows: &mut [Firm]) {
     rows.sort_by_cached_key(|f| (f.name.to_lowercase(), f.id));
 }
 
-/// The firm list with the "add a firm" form above it.
+/// The firm list with the "add a firm" form above it. One island, so one function: its signals
+/// (the rows, the form's messages, the action) are shared by the form and the table it updates.
 #[island]
 pub fn FirmRegister(
     firms: Vec<Firm>,
@@ -187,7 +188,8 @@ fn FirmRow(
 }
 
 /// The edit form. Saving names the version the form was opened at; if someone else saved in
-/// between, nothing is overwritten and their version is shown beside the user's.
+/// between, nothing is overwritten and their version is shown beside the user's. One island, so
+/// one function: the form and the conflict panel read the same signals.
 #[island]
 pub fn FirmEditor(
     firm: Firm,
