@@ -11,7 +11,8 @@ use crate::forms::parse::{optional_date, optional_id};
 use crate::forms::provenance::{provenance, provenance_form};
 use crate::forms::rows::{LineForm, ProvenanceForm};
 use crate::forms::widgets::{
-    AlternativeRows, Choice, Entry, FormActions, LineRows, SourceRows, ValueFields, hidden, summary,
+    AlternativeRows, Choice, Entry, EntryForm, LineRows, SourceRows, ValueFields,
+    vocabulary_options,
 };
 use crate::forms::{EntryFields, LINE_ROWS, line_row};
 use leptos::prelude::*;
@@ -226,18 +227,12 @@ fn AgreementFields(
     action: String,
     cancel: String,
 ) -> impl IntoView {
-    let statuses: Vec<(String, String)> = AgreementStatus::ALL
-        .iter()
-        .map(|s| (s.as_str().into(), s.as_str().into()))
-        .collect();
+    let statuses = vocabulary_options(AgreementStatus::ALL.iter().map(|s| s.as_str()));
     let f = fields.clone();
     let e = errors.clone();
     let firms = choices.firm_options();
     view! {
-        {summary(&errors)}
-        <form method="post" action=action class="panel entry">
-            {hidden(&f, "version".into())}
-            {hidden(&f, "base".into())}
+        <EntryForm fields=fields.clone() errors=errors.clone() action=action save="Save agreement" cancel=cancel>
             <fieldset class="form-grid">
                 <legend>"The agreement"</legend>
                 <Entry label="Title" name="title".into() fields=f.clone() errors=e.clone() required=true />
@@ -254,8 +249,7 @@ fn AgreementFields(
             <LineRows fields=f.clone() errors=e.clone() systems=choices.system_options() ceiling=true />
             <AlternativeRows fields=f.clone() errors=e.clone() />
             <SourceRows fields=f errors=e />
-            <FormActions save="Save agreement" cancel=cancel />
-        </form>
+        </EntryForm>
     }
 }
 

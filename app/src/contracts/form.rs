@@ -12,7 +12,8 @@ use crate::forms::parse::{optional_date, optional_id};
 use crate::forms::provenance::{provenance, provenance_form};
 use crate::forms::rows::{LineForm, ProvenanceForm};
 use crate::forms::widgets::{
-    AlternativeRows, Choice, Entry, FormActions, LineRows, SourceRows, ValueFields, hidden, summary,
+    AlternativeRows, Choice, Entry, EntryForm, LineRows, SourceRows, ValueFields,
+    vocabulary_options,
 };
 use crate::forms::{EntryEcho, EntryFields, line_row};
 use leptos::prelude::*;
@@ -255,17 +256,11 @@ fn ContractFields(
     action: String,
     cancel: String,
 ) -> impl IntoView {
-    let statuses: Vec<(String, String)> = ContractStatus::ALL
-        .iter()
-        .map(|s| (s.as_str().into(), s.as_str().into()))
-        .collect();
+    let statuses = vocabulary_options(ContractStatus::ALL.iter().map(|s| s.as_str()));
     let f = fields.clone();
     let e = errors.clone();
     view! {
-        {summary(&errors)}
-        <form method="post" action=action class="panel entry">
-            {hidden(&f, "version".into())}
-            {hidden(&f, "base".into())}
+        <EntryForm fields=fields.clone() errors=errors.clone() action=action save="Save contract" cancel=cancel>
             <fieldset class="form-grid">
                 <legend>"The contract"</legend>
                 <Entry label="Title" name="title".into() fields=f.clone() errors=e.clone() required=true hint="e.g. K2 executive contract #2" />
@@ -283,8 +278,7 @@ fn ContractFields(
             <LineRows fields=f.clone() errors=e.clone() systems=choices.system_options() ceiling=false />
             <AlternativeRows fields=f.clone() errors=e.clone() />
             <SourceRows fields=f errors=e />
-            <FormActions save="Save contract" cancel=cancel />
-        </form>
+        </EntryForm>
     }
 }
 

@@ -250,13 +250,36 @@ pub fn route_id() -> Option<i64> {
         .and_then(|id| id.parse().ok())
 }
 
-/// The save and cancel buttons at the end of an entry form.
+/// An entry form: the "nothing was saved" summary above it, the version and starting point it
+/// was opened at (for the edit conflict check and merge), its fields, then its buttons.
 #[component]
-pub fn FormActions(save: &'static str, cancel: String) -> impl IntoView {
+pub fn EntryForm(
+    fields: EntryFields,
+    errors: FieldErrors,
+    action: String,
+    save: &'static str,
+    #[prop(optional)] cancel: Option<String>,
+    children: Children,
+) -> impl IntoView {
     view! {
-        <div class="form-actions">
-            <button type="submit" class="button primary">{save}</button>
-            <a class="button" href=cancel>"Cancel"</a>
-        </div>
+        {summary(&errors)}
+        <form method="post" action=action class="panel entry">
+            {hidden(&fields, "version".into())}
+            {hidden(&fields, "base".into())}
+            {children()}
+            <div class="form-actions">
+                <button type="submit" class="button primary">{save}</button>
+                {cancel.map(|href| view! { <a class="button" href=href>"Cancel"</a> })}
+            </div>
+        </form>
     }
+}
+
+/// The choices of a select over one of the domain's vocabularies (statuses, categories…): each
+/// value is its own label.
+pub fn vocabulary_options<'a>(values: impl IntoIterator<Item = &'a str>) -> Vec<(String, String)> {
+    values
+        .into_iter()
+        .map(|v| (v.to_owned(), v.to_owned()))
+        .collect()
 }

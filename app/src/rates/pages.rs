@@ -8,7 +8,7 @@ use crate::domain::limits;
 use crate::domain::rate::ExchangeRate;
 use crate::forms::choices::Choices;
 use crate::forms::pages::{Doomed, delete_page};
-use crate::forms::widgets::{Choice, ConflictPanel, Entry, currencies, hidden, route_id, summary};
+use crate::forms::widgets::{Choice, ConflictPanel, Entry, EntryForm, currencies, route_id};
 use crate::forms::{EntryEcho, EntryFields, with_base};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -24,10 +24,7 @@ fn RateForm(
     let f = fields.clone();
     let e = errors.clone();
     view! {
-        {summary(&errors)}
-        <form method="post" action=action class="panel entry">
-            {hidden(&f, "version".into())}
-            {hidden(&f, "base".into())}
+        <EntryForm fields=fields.clone() errors=errors.clone() action=action save=submit>
             <fieldset class="form-grid">
                 <legend>"The rate"</legend>
                 <Choice label="Currency" name="currency".into() fields=f.clone() errors=e.clone() options=currencies() empty="Choose a currency…" />
@@ -35,10 +32,7 @@ fn RateForm(
                 <Entry label="US dollars per unit" name="usd_per_unit".into() fields=f.clone() errors=e.clone() max=limits::RATE_MAX number=true hint="e.g. 0.000774 for KRW (1,292 KRW per USD), 1.0813 for EUR. Up to 9 decimals." />
                 <Entry label="Source" name="source".into() fields=f errors=e hint="Where the rate comes from, e.g. Federal Reserve H.10, annual average 2022" />
             </fieldset>
-            <div class="form-actions">
-                <button type="submit" class="button primary">{submit}</button>
-            </div>
-        </form>
+        </EntryForm>
     }
 }
 

@@ -9,7 +9,7 @@ use crate::forms::EntryFields;
 use crate::forms::choices::Choices;
 use crate::forms::pages::{Doomed, Kind, delete_page, edit_page, new_page};
 use crate::forms::parse::optional_id;
-use crate::forms::widgets::{Choice, Entry, FormActions, hidden, summary};
+use crate::forms::widgets::{Choice, Entry, EntryForm, vocabulary_options};
 use leptos::prelude::*;
 
 /// Parses the system form (`designation`, `description`, `category`, `maker_id`,
@@ -84,10 +84,7 @@ fn SystemForm(
     cancel: String,
     #[prop(optional)] id: Option<i64>,
 ) -> impl IntoView {
-    let categories: Vec<(String, String)> = Category::ALL
-        .iter()
-        .map(|c| (c.as_str().into(), c.as_str().into()))
-        .collect();
+    let categories = vocabulary_options(Category::ALL.iter().map(|c| c.as_str()));
     // Variants are one level deep: only base systems can be chosen.
     let bases: Vec<(String, String)> = choices
         .systems
@@ -98,10 +95,7 @@ fn SystemForm(
     let f = fields.clone();
     let e = errors.clone();
     view! {
-        {summary(&errors)}
-        <form method="post" action=action class="panel entry">
-            {hidden(&f, "version".into())}
-            {hidden(&f, "base".into())}
+        <EntryForm fields=fields.clone() errors=errors.clone() action=action save="Save system" cancel=cancel>
             <fieldset class="form-grid">
                 <legend>"The system"</legend>
                 <Entry label="Designation" name="designation".into() fields=f.clone() errors=e.clone() required=true max=limits::DESIGNATION_MAX hint="As it is sold: K2, K9A1, FA-50PL, K239 Chunmoo" />
@@ -110,8 +104,7 @@ fn SystemForm(
                 <Choice label="Variant of" name="variant_of_id".into() fields=f.clone() errors=e.clone() options=bases empty="None (a base system)" />
                 <Entry label="Description" name="description".into() fields=f errors=e max=limits::PROSE_MAX multiline=true />
             </fieldset>
-            <FormActions save="Save system" cancel=cancel />
-        </form>
+        </EntryForm>
     }
 }
 
