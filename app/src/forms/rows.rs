@@ -2,7 +2,7 @@
 //! figures, sources and lines. Each row type knows its fields' names in the posted form
 //! (`line2_quantity`, `source0_title`): messages and echoes get their keys from here.
 
-use super::fields::{ALTERNATIVE_ROWS, BACKS_VALUE, EntryFields, LINE_ROWS, SOURCE_ROWS};
+use super::fields::{ALTERNATIVE_ROWS, EntryFields, LINE_ROWS, SOURCE_ROWS};
 
 /// The name of field `name` of row `row` of rows called `prefix`: `line2_quantity`.
 fn row_key(prefix: &str, row: usize, name: &str) -> String {
@@ -120,17 +120,6 @@ impl SourceForm {
         fields.set(Self::key(row, "url"), self.url.clone());
         fields.set(Self::key(row, "date"), self.date.clone());
         fields.set(Self::key(row, "backs"), self.backs.clone());
-    }
-}
-
-impl SourceForm {
-    /// A source of the chosen value.
-    pub fn of_value(title: String) -> Self {
-        Self {
-            title,
-            backs: BACKS_VALUE.to_owned(),
-            ..Self::default()
-        }
     }
 }
 

@@ -153,7 +153,9 @@ fn refused(item: &Item, refusal: ContractRefusal) -> Problem {
 /// storage faults stay faults.
 fn refused_by_database(item: &Item, error: StorageError) -> Result<Problem, AppError> {
     Ok(match error {
-        StorageError::UniqueViolation { .. } => problem(
+        StorageError::UniqueViolation {
+            constraint: Some(ref name),
+        } if name == crate::storage::constraints::CONTRACT_REF => problem(
             item.row,
             "contract_ref",
             "Another contract has this contract_ref (it was stored after the file was checked): check the file again.",
