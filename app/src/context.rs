@@ -3,9 +3,11 @@
 use crate::error::AppError;
 use leptos::prelude::*;
 
+/// The database of this request. Every page and server function is given it
+/// ([`provide_request_context`]), so it is missing only once the request has ended: the
+/// client went away and the render's context was dropped under a resource still loading.
 pub fn db() -> Result<crate::storage::Db, AppError> {
-    use_context::<crate::storage::Db>()
-        .ok_or_else(|| AppError::internal("no database handle in the request context"))
+    use_context::<crate::storage::Db>().ok_or(AppError::RequestEnded)
 }
 
 /// Gives an error its HTTP status (404, 500…) on the way out, and logs an internal fault.

@@ -43,6 +43,13 @@ pub enum AppError {
     /// field, a value of the wrong kind, text that is not UTF-8). The text is the app's own.
     #[error("{0}")]
     Unreadable(String),
+    /// The request ended before its answer was ready: the client went away mid-render, and
+    /// with it the request's context. Nobody reads this answer, so it is no fault to log.
+    #[error("The request ended before its answer was ready. Reload the page.")]
+    RequestEnded,
+    /// The server is at its limit of requests in progress and turned this one away at once.
+    #[error("The server is busy right now and did not take this request. Try again in a moment.")]
+    Busy,
 }
 
 /// What a request that cannot be read is told (never the deserializer's own words).
@@ -110,6 +117,12 @@ mod server {
                         detail: None,
                     }
                 }
+                Self::RequestEnded => {
+                    tracing::debug!(
+                        "the request ended before its answer was ready (the client went away)"
+                    );
+                    Self::RequestEnded
+                }
                 other => other,
             }
         }
@@ -123,6 +136,7 @@ mod server {
                 Self::Request(_) | Self::Unreadable(_) => StatusCode::BAD_REQUEST,
                 Self::SignInRequired => StatusCode::UNAUTHORIZED,
                 Self::Forbidden { .. } | Self::CrossSite => StatusCode::FORBIDDEN,
+                Self::RequestEnded | Self::Busy => StatusCode::SERVICE_UNAVAILABLE,
             }
         }
     }

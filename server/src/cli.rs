@@ -26,7 +26,9 @@ RUST_LOG=debug target/release/server     more detailed logs\n\n\
 First start: with no users, the server prints a one-time set-up link on its console \
 (http://…/setup?token=…) where the first administrator chooses a password.\n\
 Health check: GET /healthz answers 200 when the database answers, 503 otherwise.\n\
-Stop with Ctrl-C or SIGTERM: requests in flight finish first."
+Stop with Ctrl-C or SIGTERM: requests in flight get --shutdown-deadline seconds to finish.\n\
+Under load: at most --max-requests requests (and --max-transfers CSV exports and imports) are \
+in progress at once; the rest are answered 503 with Retry-After: 1 at once."
 )]
 pub struct Cli {
     /// Where the data lives: sqlite://PATH (created when missing) or postgres://USER@HOST/DB.
@@ -48,6 +50,25 @@ pub struct Cli {
     /// Seconds a request may take before the server gives up on it and answers 503.
     #[arg(long, env = "REQUEST_TIMEOUT_SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub request_timeout: u64,
+
+    /// Requests in progress at once (pages, server functions, forms, files); more are answered
+    /// 503 with Retry-After at once instead of waiting in a queue.
+    #[arg(long, env = "MAX_REQUESTS", default_value_t = 64, value_parser = clap::value_parser!(u64).range(1..=100000))]
+    pub max_requests: u64,
+
+    /// CSV exports and imports in progress at once (a pool of their own, so they cannot
+    /// starve the pages); more are answered 503 with Retry-After.
+    #[arg(long, env = "MAX_TRANSFERS", default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..=1000))]
+    pub max_transfers: u64,
+
+    /// Seconds a client gets to send a request's headers before its connection is closed.
+    #[arg(long, env = "HEADER_TIMEOUT_SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub header_timeout: u64,
+
+    /// Seconds requests in flight get to finish after Ctrl-C or SIGTERM; then the server stops
+    /// without them.
+    #[arg(long, env = "SHUTDOWN_DEADLINE_SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(0..=3600))]
+    pub shutdown_deadline: u64,
 
     /// Do not load the demo data into a new, empty database.
     #[arg(long, env = "NO_DEMO_DATA")]

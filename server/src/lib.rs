@@ -1,6 +1,7 @@
 //! The axum server around the Leptos app: configuration, HTTP layers, the plain-form routes,
 //! health check and demo data. `main.rs` only parses the command line and starts it.
 
+pub mod admission;
 pub mod auth;
 pub mod cli;
 pub mod cli_transfer;
@@ -8,6 +9,7 @@ pub mod cli_users;
 pub mod demo;
 pub mod generate;
 mod health;
+pub mod serve;
 pub mod transfer;
 
 use app::domain::account::Role;
@@ -38,10 +40,11 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Db,
     pub routes: Vec<AxumRouteListing>,
-    pub throttle: Arc<auth::throttle::Throttle>,
     /// The first-start set-up token while there are no users (printed on the console).
     pub setup_token: Arc<Mutex<Option<String>>>,
     pub session_limits: auth::SessionLimits,
+    /// How many requests may be in progress at once (the rest get 503 at once).
+    pub admission: admission::Limits,
 }
 
 impl AppState {
@@ -50,9 +53,9 @@ impl AppState {
             leptos_options,
             db,
             routes: route_list(),
-            throttle: Arc::default(),
             setup_token: Arc::default(),
             session_limits: auth::SessionLimits::default(),
+            admission: admission::Limits::default(),
         }
     }
 
@@ -223,6 +226,10 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
             }),
         )
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(axum::middleware::from_fn_with_state(
+            admission::Admission::new(state.admission),
+            admission::admit,
+        ))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
             request_timeout,

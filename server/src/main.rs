@@ -125,7 +125,11 @@ async fn serve(db: Db, cli: &Cli) -> Result<(), String> {
     if users == 0 {
         offer_setup(&state, cli.addr);
     }
-    server::auth::spawn_housekeeping(db.clone(), state.throttle.clone());
+    state.admission = server::admission::Limits {
+        requests: usize::try_from(cli.max_requests).unwrap_or(usize::MAX),
+        transfers: usize::try_from(cli.max_transfers).unwrap_or(usize::MAX),
+    };
+    server::auth::spawn_housekeeping(db.clone());
     let app = router(state, Duration::from_secs(cli.request_timeout));
     let listener = tokio::net::TcpListener::bind(cli.addr).await.map_err(|e| {
         format!(
@@ -134,14 +138,19 @@ async fn serve(db: Db, cli: &Cli) -> Result<(), String> {
         )
     })?;
     tracing::info!(database = %redact(&cli.database_url), "listening on http://{}", cli.addr);
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .map_err(|e| format!("server error: {e}"))?;
-    db.close().await;
+    let edges = server::serve::Edges {
+        header_read_timeout: Duration::from_secs(cli.header_timeout),
+        shutdown_deadline: Duration::from_secs(cli.shutdown_deadline),
+    };
+    let stopped = server::serve::serve(listener, app, edges, shutdown_signal()).await;
+    // A request dropped at the deadline may not have given its connection back yet: closing
+    // the pool would wait for it.
+    if tokio::time::timeout(Duration::from_secs(1), db.close())
+        .await
+        .is_err()
+    {
+        tracing::warn!(?stopped, "database connections still in use at exit");
+    }
     tracing::info!("stopped");
     Ok(())
 }
@@ -194,5 +203,5 @@ async fn shutdown_signal() {
         () = ctrl_c => {},
         () = terminate => {},
     }
-    tracing::info!("shutting down: finishing requests in flight");
+    tracing::info!("shutting down: finishing requests in flight (until the deadline)");
 }

@@ -95,6 +95,26 @@ impl Scratch {
         Ok(scratch)
     }
 
+    /// A second pool on the same database, as another server over it opens one.
+    pub async fn another_pool(&self) -> Result<Db, StorageError> {
+        match &self.cleanup {
+            Cleanup::Folder(folder) => {
+                Db::connect_sqlite_file(&folder.path().join("test.db")).await
+            }
+            Cleanup::Schema { admin, schema } => {
+                Db::connect_postgres(
+                    admin
+                        .as_ref()
+                        .clone()
+                        .options([("search_path", schema.as_str())])
+                        .application_name(schema),
+                )
+                .await
+            }
+            Cleanup::Done => panic!("another_pool on a finished scratch database"),
+        }
+    }
+
     /// The PostgreSQL schema this database lives in (`None` on SQLite, or once finished).
     pub fn schema(&self) -> Option<&str> {
         match &self.cleanup {

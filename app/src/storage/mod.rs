@@ -19,6 +19,7 @@ mod provenance;
 pub mod rates;
 pub mod rollup;
 pub mod sessions;
+pub mod sign_in_buckets;
 pub mod summary;
 pub mod systems;
 pub mod users;

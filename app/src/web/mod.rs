@@ -100,6 +100,7 @@ pub fn error_response(error: AppError, wants_json: bool) -> Response {
     }
     let (title, links) = match status {
         StatusCode::UNAUTHORIZED => ("Sign in", "<a href=\"/login\">Sign in</a>"),
+        StatusCode::SERVICE_UNAVAILABLE => ("Server busy", "<a href=\"\">Try again</a>"),
         StatusCode::BAD_REQUEST => (
             "Request not readable",
             "<a href=\"/\">Go to the overview</a>",

@@ -97,7 +97,13 @@ async fn check_and_run(
             );
             None
         }
-        other => other.map(|u| u.user),
+        Some(user) => {
+            if let Err(error) = super::touch(&auth.session, guard.limits).await {
+                tracing::warn!(%error, "could not move the session's idle deadline");
+            }
+            Some(user.user)
+        }
+        None => None,
     };
     let actor = match &user {
         Some(user) => Actor::user(user.id, &user.username, &client),

@@ -3,7 +3,7 @@
 //! their fields; a done one answers 303 to the page that shows the result.
 
 use super::guard::client_address;
-use super::{AuthSession, Credentials, SIGNED_IN_AT, hash_password};
+use super::{AuthSession, Credentials, hash_password};
 use crate::AppState;
 use app::accounts::{AccountEcho, SignInEcho};
 use app::domain::FieldErrors;
@@ -67,7 +67,18 @@ pub async fn sign_in(
         render_page(&site, parts.clone(), echo, status)
     };
     let address: IpAddr = client.parse().unwrap_or(IpAddr::from([0, 0, 0, 0]));
-    if let Err(wait) = state.throttle.attempt(&form.username, address) {
+    let throttled = match super::throttle::attempt(
+        &state.db,
+        &form.username,
+        address,
+        super::throttle::now_ms(),
+    )
+    .await
+    {
+        Ok(answer) => answer,
+        Err(error) => return internal(error),
+    };
+    if let Err(wait) = throttled {
         let _ = audit::event(
             &state.db,
             &stranger,
@@ -102,11 +113,7 @@ pub async fn sign_in(
     if let Err(error) = auth.login(&user).await {
         return internal(error);
     }
-    if let Err(error) = auth
-        .session
-        .insert(SIGNED_IN_AT, chrono::Utc::now().timestamp())
-        .await
-    {
+    if let Err(error) = super::mark_signed_in(&auth.session).await {
         return internal(error);
     }
     let actor = Actor::user(user.user.id, &user.user.username, &client);
@@ -230,10 +237,7 @@ pub async fn set_up(
     match auth.authenticate(credentials).await {
         Ok(Some(user)) => {
             if auth.login(&user).await.is_ok() {
-                let _ = auth
-                    .session
-                    .insert(SIGNED_IN_AT, chrono::Utc::now().timestamp())
-                    .await;
+                let _ = super::mark_signed_in(&auth.session).await;
             }
             Redirect::to("/").into_response()
         }

@@ -24,6 +24,35 @@ pub const SESSION_COOKIE: &str = "__Host-dealtracker";
 /// When the session was signed in (seconds since the epoch), for the absolute lifetime.
 pub const SIGNED_IN_AT: &str = "signed_in_at";
 
+/// When the session's idle deadline last moved (milliseconds since the epoch).
+pub const TOUCHED_AT: &str = "touched_at";
+
+/// Marks a session just signed in: the start of its absolute lifetime and of its idle time.
+pub async fn mark_signed_in(
+    session: &tower_sessions::Session,
+) -> Result<(), tower_sessions::session::Error> {
+    let now = chrono::Utc::now();
+    session.insert(SIGNED_IN_AT, now.timestamp()).await?;
+    session.insert(TOUCHED_AT, now.timestamp_millis()).await
+}
+
+/// Moves a signed-in session's idle deadline forward, but only when it last moved a while ago
+/// ([`SessionLimits::touch_every`]): a session is written when it changes or once in that while,
+/// never at every read. Touching changes the session, so the session layer saves it (with a new
+/// expiry, in the database and the cookie); otherwise it is not written at all.
+pub async fn touch(
+    session: &tower_sessions::Session,
+    limits: SessionLimits,
+) -> Result<(), tower_sessions::session::Error> {
+    let now_ms = chrono::Utc::now().timestamp_millis();
+    let touched_at: Option<i64> = session.get(TOUCHED_AT).await?;
+    let every_ms = i64::try_from(limits.touch_every().as_millis()).unwrap_or(i64::MAX);
+    if touched_at.is_none_or(|at| now_ms.saturating_sub(at) >= every_ms) {
+        session.insert(TOUCHED_AT, now_ms).await?;
+    }
+    Ok(())
+}
+
 /// How long sessions last.
 #[derive(Clone, Copy, Debug)]
 pub struct SessionLimits {
@@ -31,6 +60,15 @@ pub struct SessionLimits {
     pub idle: Duration,
     /// Ends any session this long after sign-in, used or not.
     pub absolute: Duration,
+}
+
+impl SessionLimits {
+    /// How often a session in use moves its idle deadline: every five minutes, or a quarter of
+    /// the idle time when that is shorter. A session ends between `idle - touch_every` and
+    /// `idle` after its last use.
+    pub fn touch_every(self) -> Duration {
+        (self.idle / 4).min(Duration::from_secs(5 * 60))
+    }
 }
 
 impl Default for SessionLimits {
@@ -171,23 +209,25 @@ pub fn session_layer(db: Db, limits: SessionLimits) -> SessionManagerLayer<store
         // refused by the guard anyway.
         .with_same_site(SameSite::Lax)
         .with_path("/")
+        // Saved only when changed; the guard changes it to move the idle deadline, at most
+        // once every `touch_every` (`touch`).
         .with_expiry(Expiry::OnInactivity(idle))
-        // Every request moves the idle deadline (and the cookie's expiry) forward.
-        .with_always_save(true)
 }
 
-/// Every five minutes: drop expired sessions and forget idle throttle buckets.
-pub fn spawn_housekeeping(db: Db, throttle: std::sync::Arc<throttle::Throttle>) {
+/// Every five minutes: drop expired sessions and sign-in buckets that are full again.
+pub fn spawn_housekeeping(db: Db) {
     use tower_sessions::ExpiredDeletion;
     tokio::spawn(async move {
-        let store = store::DbSessionStore::new(db);
+        let store = store::DbSessionStore::new(db.clone());
         let mut tick = tokio::time::interval(Duration::from_secs(5 * 60));
         loop {
             tick.tick().await;
             if let Err(error) = store.delete_expired().await {
                 tracing::warn!(%error, "could not delete expired sessions");
             }
-            throttle.forget_idle();
+            if let Err(error) = throttle::forget_full(&db).await {
+                tracing::warn!(%error, "could not forget full sign-in buckets");
+            }
         }
     });
 }

@@ -6,6 +6,7 @@
 mod access;
 mod audit;
 mod cli;
+mod edges;
 mod editing;
 mod folded_names;
 mod http;

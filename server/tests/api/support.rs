@@ -93,14 +93,12 @@ async fn spawn(db: Db, change: impl FnOnce(&mut server::AppState)) -> TestApp {
     let mut state = server::AppState::new(options, db.clone());
     change(&mut state);
     let router = server::router(state.clone(), Duration::from_secs(10));
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-        )
-        .await
-        .unwrap()
-    });
+    tokio::spawn(server::serve::serve(
+        listener,
+        router,
+        server::serve::Edges::default(),
+        std::future::pending(),
+    ));
     TestApp {
         base: format!("http://{addr}"),
         client: client(None),
