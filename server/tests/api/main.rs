@@ -8,6 +8,7 @@ mod audit;
 mod cli;
 mod editing;
 mod folded_names;
+mod generated;
 mod http;
 mod input;
 mod register;
