@@ -109,7 +109,9 @@ pub enum Command {
     Serve,
     /// Add synthetic contracts to the database, for benchmarks: realistic buyers, suppliers,
     /// systems (those of the demo data, loaded first into an empty database), dates from 1996,
-    /// values in USD, EUR, KRW and PLN with their USD equivalents, confidence and deliveries.
+    /// values in USD, EUR, KRW and PLN with their USD equivalents, and confidence. Lines are
+    /// delivered as the app records it: one to four delivery rows behind each line's delivered
+    /// units (never more than its quantity), and the summary's totals rebuilt from them.
     /// Shows a progress bar; the same --seed gives the same data.
     Generate {
         /// How many contracts to add (each with one or two lines).

@@ -2,15 +2,22 @@
 //! systems, dates, currencies, confidence and deliveries) for benchmarks, and `server measure`:
 //! times the summary queries on it.
 //!
+//! The data is data the app itself could hold: a line's delivered units are the sum of its
+//! delivery rows (one to four per delivered line, each a real date between the signing and
+//! today, as recording a delivery writes them), never more than the line's quantity, and the
+//! summary's maintained totals are rebuilt from them at the end.
+//!
 //! Contracts go in with multi-row INSERTs in batches, one transaction per batch, with explicit
-//! ids so their lines can refer to them; PostgreSQL needs `OVERRIDING SYSTEM VALUE` for that
-//! and its identity sequences moved past them afterwards (the one dialect difference here).
+//! ids so their lines (and the lines' deliveries) can refer to them; PostgreSQL needs
+//! `OVERRIDING SYSTEM VALUE` for that and its identity sequences moved past them afterwards
+//! (the one dialect difference here). Deliveries take the ids their table gives them.
 
 use app::domain::filter::ContractFilter;
 use app::domain::rate::{from_nanos, usd_equivalent};
 use app::domain::summary::Dimension;
 use app::domain::{CountryCode, CurrencyCode, Money};
 use app::storage::{Backend, Db, Tx};
+use chrono::{Datelike, Days, NaiveDate, SubsecRound};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::time::Instant;
 
@@ -118,11 +125,15 @@ async fn reference(db: &Db) -> Result<Reference, String> {
     })
 }
 
-/// Adds `count` synthetic contracts (with one or two lines each) to `db`.
+/// Adds `count` synthetic contracts (with one or two lines each, and the deliveries behind
+/// their lines' delivered units) to `db`.
 pub async fn generate(db: &Db, count: u64, seed: u64) -> Result<(), String> {
     let reference = reference(db).await?;
     let postgres = db.backend() == Backend::Postgres;
     let mut random = Random(seed);
+    // The deliveries draw from a stream of their own, so a seed gives the same contracts and
+    // lines as it did before deliveries were generated.
+    let mut random_deliveries = Random(seed ^ 0x6465_6C69_7665_7279); // "delivery"
     let mut ids = NextIds {
         contract: next_id(db, "contracts").await?,
         line: next_id(db, "contract_lines").await?,
@@ -139,13 +150,22 @@ pub async fn generate(db: &Db, count: u64, seed: u64) -> Result<(), String> {
     } else {
         ""
     };
-    let now = chrono::Utc::now().to_rfc3339();
+    // As the app stores its timestamps: to the microsecond.
+    let now = chrono::Utc::now().trunc_subsecs(6);
+    let today = now.date_naive();
+    let now = now.to_rfc3339();
     let mut left = count;
     while left > 0 {
         let size = left.min(BATCH as u64) as usize;
         let mut batch = Batch::default();
         for _ in 0..size {
-            batch.add_contract(&mut random, &reference, &mut ids, &now);
+            batch.add_contract(
+                &mut random,
+                &mut random_deliveries,
+                &reference,
+                &mut ids,
+                (&now, today),
+            );
         }
         batch.insert(db, override_ids).await?;
         left -= size as u64;
@@ -199,25 +219,27 @@ struct NextIds {
 struct Batch {
     contracts: String,
     lines: String,
+    deliveries: String,
 }
 
 impl Batch {
-    /// Adds a contract and its lines. The order of `random`'s draws is what makes a seed give
-    /// the same data: keep it.
+    /// Adds a contract, its lines and their deliveries (drawn from `random_deliveries`). The
+    /// order of each generator's draws is what makes a seed give the same data: keep it.
     fn add_contract(
         &mut self,
         random: &mut Random,
+        random_deliveries: &mut Random,
         reference: &Reference,
         ids: &mut NextIds,
-        now: &str,
+        (now, today): (&str, NaiveDate),
     ) {
         let contract_id = ids.contract;
         let year = random.range(1996, 2025);
-        let signed = format!(
-            "{year}-{:02}-{:02}",
-            random.range(1, 12),
-            random.range(1, 28)
-        );
+        let month = random.range(1, 12);
+        let day = random.range(1, 28);
+        let signed = format!("{year}-{month:02}-{day:02}");
+        let signed_on = NaiveDate::from_ymd_opt(year as i32, month as u32, day as u32)
+            .expect("days up to the 28th exist in every month");
         let (currency, low, high) = *random.pick(&CURRENCIES);
         let valued = !random.chance(10);
         let minor = random.range(low, high);
@@ -269,14 +291,68 @@ impl Batch {
                 system = random.pick(&reference.systems),
                 confidence = random.pick(&CONFIDENCE),
             ));
+            self.add_deliveries(
+                random_deliveries,
+                ids.line,
+                delivered,
+                signed_on,
+                now,
+                today,
+            );
             ids.line += 1;
         }
         ids.contract += 1;
     }
 
+    /// Adds the deliveries of `delivered` units on line `line_id` of a contract signed on
+    /// `signed_on`: one to four of them, oldest first, each with at least one unit, dated
+    /// between the signing and `today`, in the shape `storage::deliveries::record` writes.
+    fn add_deliveries(
+        &mut self,
+        random: &mut Random,
+        line_id: i64,
+        delivered: i64,
+        signed_on: NaiveDate,
+        now: &str,
+        today: NaiveDate,
+    ) {
+        let parts = random.range(1, 4).min(delivered);
+        let mut left = delivered;
+        let mut on = signed_on;
+        for part in 0..parts {
+            let after = if part == 0 { (30, 720) } else { (30, 365) };
+            on = on
+                .checked_add_days(Days::new(random.range(after.0, after.1) as u64))
+                .unwrap_or(today)
+                .min(today)
+                .max(signed_on);
+            let still_to_come = parts - part - 1;
+            let units = if still_to_come == 0 {
+                left
+            } else {
+                // Leave at least one unit for each delivery still to come.
+                random.range(1, (left - still_to_come).min(((left + 1) / 2).max(1)))
+            };
+            left -= units;
+            if !self.deliveries.is_empty() {
+                self.deliveries.push(',');
+            }
+            self.deliveries.push_str(&format!(
+                "({line_id}, '{on}', {year}, {units}, '{confidence}', '', 1, '{now}', '{now}')",
+                year = on.year(),
+                confidence = random.pick(&CONFIDENCE),
+            ));
+        }
+        debug_assert_eq!(left, 0);
+    }
+
     /// Stores the batch in one transaction.
     async fn insert(self, db: &Db, override_ids: &str) -> Result<(), String> {
-        let Batch { contracts, lines } = self;
+        let Batch {
+            contracts,
+            lines,
+            deliveries,
+        } = self;
         // Every value is a number or generated text without quotes: nothing to escape.
         let insert_contracts = format!(
             "INSERT INTO contracts (id, title, supplier_id, buyer_code, signed_on, signed_year, status, \
@@ -290,6 +366,13 @@ impl Batch {
         let mut tx = db.begin().await.map_err(|e| e.to_string())?;
         execute(&mut tx, &insert_contracts).await?;
         execute(&mut tx, &insert_lines).await?;
+        if !deliveries.is_empty() {
+            let insert_deliveries = format!(
+                "INSERT INTO deliveries (line_id, delivered_on, delivered_year, units, confidence, notes, version, created_at, updated_at) \
+                 VALUES {deliveries}"
+            );
+            execute(&mut tx, &insert_deliveries).await?;
+        }
         tx.commit().await.map_err(|e| e.to_string())
     }
 }

@@ -9,6 +9,7 @@ mod cli;
 mod edges;
 mod editing;
 mod folded_names;
+mod generated;
 mod http;
 mod input;
 mod register;
