@@ -10,6 +10,7 @@ mod editing;
 mod folded_names;
 mod http;
 mod input;
+mod page_weight;
 mod register;
 mod security;
 mod summary;
