@@ -9,16 +9,29 @@ use leptos_router::{
     path,
 };
 
+/// The document around every page. Only a page that renders an island (marked `[islands]` in
+/// its feature's `page_routes!`) gets the wasm, its JS glue and the hydration script (with their
+/// preload links); every other page is HTML and CSS alone. The decision is made here, from the
+/// request's path, because the `<head>` is rendered before the page's body: nothing the body
+/// renders can reach it in time.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let css = format!("/{}/{}.css", options.site_pkg_dir, options.output_name);
+    // Islands render the rest of the page without hydration markers or serialized resources.
+    // `HydrationScripts islands=true` switches that off as it renders; a page that gets no
+    // scripts must be rendered the same way.
+    if let Some(context) = Owner::current_shared_context() {
+        context.set_is_hydrating(false);
+    }
+    let scripts = requested_page_has_islands()
+        .then(|| view! { <HydrationScripts options=options.clone() islands=true /> });
     view! {
         <!DOCTYPE html>
         <html lang="en">
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
-                <AutoReload options=options.clone() />
-                <HydrationScripts options islands=true />
+                <AutoReload options />
+                {scripts}
                 <link rel="stylesheet" href=css />
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
                 <MetaTags />
@@ -28,6 +41,61 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// Every feature's page table (`page_routes!`), as the route table in [`App`] lists them.
+const PAGE_TABLES: &[&[(&str, bool)]] = &[
+    crate::summary::PAGES,
+    crate::agreements::PAGES,
+    crate::contracts::PAGES,
+    crate::deliveries::PAGES,
+    crate::systems::PAGES,
+    crate::firms::PAGES,
+    crate::rates::PAGES,
+    crate::transfer::PAGES,
+    crate::accounts::PAGES,
+];
+
+/// The route patterns (`/firms/:id/edit`) of the pages that render an island.
+pub fn island_pages() -> impl Iterator<Item = &'static str> {
+    PAGE_TABLES
+        .iter()
+        .flat_map(|table| table.iter())
+        .filter(|(_, islands)| *islands)
+        .map(|(pattern, _)| *pattern)
+}
+
+/// Whether the page at `path` (no query) is one of [`island_pages`]: its literal segments equal,
+/// a `:param` segment anything but empty. A trailing slash is ignored.
+pub fn page_has_islands(path: &str) -> bool {
+    let path = match path.strip_suffix('/') {
+        Some(trimmed) if !trimmed.is_empty() => trimmed,
+        _ => path,
+    };
+    island_pages().any(|pattern| {
+        let mut pattern = pattern.split('/');
+        let mut path = path.split('/');
+        loop {
+            match (pattern.next(), path.next()) {
+                (None, None) => return true,
+                (Some(p), Some(s)) if p == s || (p.starts_with(':') && !s.is_empty()) => {}
+                _ => return false,
+            }
+        }
+    })
+}
+
+/// Whether the page being rendered has islands, from the request leptos_axum provides.
+#[cfg(feature = "ssr")]
+fn requested_page_has_islands() -> bool {
+    use_context::<axum::http::request::Parts>()
+        .is_some_and(|parts| page_has_islands(parts.uri.path()))
+}
+
+/// The shell is rendered only on the server; in the browser build this is never called.
+#[cfg(not(feature = "ssr"))]
+fn requested_page_has_islands() -> bool {
+    true
 }
 
 /// Every page renders completely on the server before it is sent (`SsrMode::Async`): pages are

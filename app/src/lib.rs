@@ -31,7 +31,7 @@ pub mod transfer;
 
 pub mod app;
 
-pub use app::{App, shell};
+pub use app::{App, island_pages, shell};
 
 /// The browser entry point: hydrates only the islands, the rest of each page stays static HTML.
 #[cfg(feature = "hydrate")]

@@ -5,9 +5,20 @@
 /// A feature's page routes as one component for the app's route table. Every page renders
 /// whole on the server before it is sent (`SsrMode::Async`): pages work without JavaScript, and
 /// a missing record can still answer 404.
+///
+/// A page that renders an island is marked `[islands]` after its path: only those pages get the wasm and its
+/// hydration script (`app::shell`), every other page is HTML and CSS alone. The marks are read
+/// from the table as `PAGES` (pattern, marked); the server's test `page_weight` opens every
+/// page and fails if a page with an island is unmarked or a marked one has none.
 #[macro_export]
 macro_rules! page_routes {
-    ($(#[$doc:meta])* $name:ident { $($path:tt => $view:expr),* $(,)? }) => {
+    (@islands) => { false };
+    (@islands islands) => { true };
+    (
+        $(#[$doc:meta])* $name:ident {
+            $($path:tt $([$islands:ident])? => $view:expr),* $(,)?
+        }
+    ) => {
         $(#[$doc])*
         #[leptos::prelude::component(transparent)]
         pub fn $name() -> impl leptos_router::MatchNestedRoutes + Clone {
@@ -18,6 +29,9 @@ macro_rules! page_routes {
             }
             .into_inner()
         }
+
+        /// This feature's page patterns, each with whether it renders an island (`[islands]`).
+        pub const PAGES: &[(&str, bool)] = &[$(($path, $crate::page_routes!(@islands $($islands)?))),*];
     };
 }
 

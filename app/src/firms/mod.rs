@@ -46,9 +46,9 @@ crate::access! {
 crate::page_routes! {
     /// The firm pages, as the app's route table takes them.
     FirmRoutes {
-        "/firms" => pages::FirmsPage,
+        "/firms" [islands] => pages::FirmsPage,
         "/firms/:id" => pages::FirmPage,
-        "/firms/:id/edit" => pages::FirmEditPage,
+        "/firms/:id/edit" [islands] => pages::FirmEditPage,
         "/firms/:id/delete" => pages::FirmDeletePage,
         "/firms/:id/history" => || view! { <crate::accounts::audit::HistoryPage kind=crate::domain::audit::RecordKind::Firm /> },
     }

@@ -12,6 +12,7 @@ mod folded_names;
 mod generated;
 mod http;
 mod input;
+mod page_weight;
 mod register;
 mod security;
 mod summary;

@@ -11,7 +11,7 @@ use scraper::{Html, Selector};
 use server::auth::policy::{self, Access};
 use support::{PASSWORD, TestApp, client, spawn_app};
 
-async fn with_demo_data(db: Db) -> TestApp {
+pub(crate) async fn with_demo_data(db: Db) -> TestApp {
     server::demo::load(&db).await.expect("demo data loads");
     spawn_app(db).await
 }
@@ -65,7 +65,8 @@ async fn pages(app: &TestApp, fill: impl Fn(&str) -> String) -> Vec<String> {
         .collect()
 }
 
-async fn ids(app: &TestApp) -> std::collections::BTreeMap<String, i64> {
+/// The first id of each record kind in the demo data, by a page's first path segment.
+pub(crate) async fn ids(app: &TestApp) -> std::collections::BTreeMap<String, i64> {
     let mut ids = std::collections::BTreeMap::new();
     for table in [
         "contracts",
