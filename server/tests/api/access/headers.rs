@@ -94,9 +94,10 @@ async fn cross_site_writes_are_refused_with_and_without_javascript(app: &TestApp
 }
 
 async fn pages_carry_the_security_headers(app: &TestApp) {
+    // A page with an island: only those carry scripts (the hydration script).
     let response = app
         .client
-        .get(format!("{}/contracts", app.base))
+        .get(format!("{}/firms", app.base))
         .send()
         .await
         .unwrap();
