@@ -212,16 +212,28 @@ async fn serve_in_background(
     (base, stop, task)
 }
 
+/// [`held_router`] served in the background: its address, its release, and its stop.
+async fn held_server(
+    limits: Limits,
+) -> (
+    String,
+    std::sync::Arc<tokio::sync::Notify>,
+    tokio::sync::oneshot::Sender<()>,
+) {
+    let release = std::sync::Arc::new(tokio::sync::Notify::new());
+    let (base, stop, _task) =
+        serve_in_background(held_router(limits, release.clone()), Edges::default()).await;
+    (base, release, stop)
+}
+
 #[tokio::test]
 async fn over_the_limit_requests_get_a_fast_503_with_retry_after_and_transfers_have_their_own_pool()
 {
-    let release = std::sync::Arc::new(tokio::sync::Notify::new());
-    let limits = Limits {
+    let (base, release, _stop) = held_server(Limits {
         requests: 2,
         transfers: 1,
-    };
-    let (base, _stop, _task) =
-        serve_in_background(held_router(limits, release.clone()), Edges::default()).await;
+    })
+    .await;
     let http = client(None);
     let mut held = Vec::new();
     for path in ["/slow", "/slow", "/export/slow"] {
@@ -239,7 +251,7 @@ async fn over_the_limit_requests_get_a_fast_503_with_retry_after_and_transfers_h
         assert_eq!(busy.headers()["retry-after"], "1");
         assert!(busy.text().await.unwrap().contains("The server is busy"));
     }
-    // The transfer pool is apart: exports holding it leave the pages' places alone...
+    // Released, the held requests answer...
     release.notify_waiters();
     for request in held {
         assert_eq!(request.await.unwrap().unwrap().status(), StatusCode::OK);
@@ -259,13 +271,11 @@ async fn over_the_limit_requests_get_a_fast_503_with_retry_after_and_transfers_h
 
 #[tokio::test]
 async fn exports_cannot_take_the_pages_places() {
-    let release = std::sync::Arc::new(tokio::sync::Notify::new());
-    let limits = Limits {
+    let (base, release, _stop) = held_server(Limits {
         requests: 1,
         transfers: 1,
-    };
-    let (base, _stop, _task) =
-        serve_in_background(held_router(limits, release.clone()), Edges::default()).await;
+    })
+    .await;
     let http = client(None);
     let export = tokio::spawn(http.get(format!("{base}/export/slow")).send());
     tokio::time::sleep(Duration::from_millis(300)).await;
