@@ -140,7 +140,7 @@ pub fn page_title(page: String) -> String {
 
 #[component]
 fn Home() -> impl IntoView {
-    use crate::domain::filter::{AgreementFilter, ContractFilter};
+    use crate::domain::filter::AgreementFilter;
     let counts = Resource::new(
         || (),
         |_| async {
@@ -149,11 +149,7 @@ fn Home() -> impl IntoView {
             })
             .await?
             .total;
-            let contracts = crate::contracts::api::list_contracts(ContractFilter {
-                ..Default::default()
-            })
-            .await?
-            .total;
+            let contracts = crate::contracts::api::count_contracts().await?;
             let systems = crate::systems::api::list_systems().await?.len() as i64;
             let firms = crate::firms::api::count_firms().await?;
             Ok::<_, crate::error::AppError>([agreements, contracts, systems, firms])

@@ -31,7 +31,7 @@ pub async fn export(
         if !ignored.is_empty() || view != View::Contracts {
             return Err("--show-sql prints the contract export's SQL: use it with `contracts` and a valid --query".into());
         }
-        let (sql, args) = app::storage::export::contracts_sql(&filter);
+        let (sql, args) = app::storage::export::contracts_sql(&filter, db.backend());
         if !args.0.is_empty() {
             return Err("--show-sql prints SQL without parameters: leave out the filters".into());
         }

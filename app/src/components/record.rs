@@ -136,7 +136,8 @@ pub fn Alternatives(alternatives: Vec<Alternative>) -> impl IntoView {
     })
 }
 
-/// "Rows 26–50 of 73" with previous/next links; `href(page)` builds each page's link.
+/// "Rows 26–50 of 73" with previous/next links; `href(page)` builds each page's link. A capped
+/// count reads "of more than 10,000".
 #[component]
 pub fn Pager<T: Send + Sync + 'static>(
     page: Page<T>,
@@ -145,22 +146,32 @@ pub fn Pager<T: Send + Sync + 'static>(
     let pages = page.pages();
     let first = (page.page - 1) as i64 * page.per_page as i64 + 1;
     let last = (first + page.rows.len() as i64 - 1).max(0);
-    let summary = if page.total == 0 {
-        "No rows".to_owned()
-    } else {
-        format!(
+    let summary = match (page.rows.is_empty(), page.capped) {
+        (true, _) if page.page <= 1 => "No rows".to_owned(),
+        (true, _) => "No rows on this page".to_owned(),
+        (false, false) => format!(
             "Rows {}–{} of {}",
             format::thousands(first),
             format::thousands(last),
             format::thousands(page.total)
-        )
+        ),
+        (false, true) => format!(
+            "Rows {}–{} of more than {}",
+            format::thousands(first),
+            format::thousands(last),
+            format::thousands(page.total)
+        ),
+    };
+    let position = match page.capped {
+        false => (pages > 1).then(|| format!("page {} of {}", page.page, pages)),
+        true => Some(format!("page {}", format::thousands(page.page.into()))),
     };
     view! {
         <nav class="pager" aria-label="Pages">
             <span>{summary}</span>
             {(page.page > 1).then(|| view! { <a rel="prev" href=href(page.page - 1)>"← Previous"</a> })}
-            {(pages > 1).then(|| view! { <span class="muted">{format!("page {} of {}", page.page, pages)}</span> })}
-            {(page.page < pages).then(|| view! { <a rel="next" href=href(page.page + 1)>"Next →"</a> })}
+            {position.map(|p| view! { <span class="muted">{p}</span> })}
+            {page.has_next.then(|| view! { <a rel="next" href=href(page.page + 1)>"Next →"</a> })}
         </nav>
     }
 }

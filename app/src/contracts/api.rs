@@ -16,6 +16,12 @@ pub async fn list_contracts(filter: ContractFilter) -> Result<Page<ContractSumma
     answer(async { super::service::list_contracts(&db()?, &filter).await }.await)
 }
 
+/// How many contracts the register holds (the list itself counts only up to a cap).
+#[server(endpoint = "contracts/count", input = GetUrl)]
+pub async fn count_contracts() -> Result<i64, AppError> {
+    answer(async { Ok(crate::storage::contracts::count(&db()?).await?) }.await)
+}
+
 #[server(endpoint = "contracts/get", input = GetUrl)]
 pub async fn get_contract(id: i64) -> Result<Contract, AppError> {
     answer(async { super::service::get_contract(&db()?, id).await }.await)

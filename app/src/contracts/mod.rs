@@ -11,6 +11,7 @@ pub mod service;
 
 crate::access! {
     server_fns: {
+        "contracts/count": Viewer,
         "contracts/get": Viewer,
         "contracts/list": Viewer,
         "contracts/create": Editor,

@@ -115,12 +115,7 @@ pub async fn list_deliveries(
         })
         .collect::<Result<Vec<_>, AppError>>()?;
     Ok(DeliveryPage {
-        page: Page {
-            rows,
-            total,
-            page: filter.page.max(1),
-            per_page: PER_PAGE,
-        },
+        page: Page::counted(rows, total, filter.page, PER_PAGE),
         units,
     })
 }

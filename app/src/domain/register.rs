@@ -266,16 +266,36 @@ pub struct AgreementChoice {
     pub buyer: CountryCode,
 }
 
-/// A page of a list, with the total number of matching rows.
+/// A page of a list, with the number of matching rows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Page<T> {
     pub rows: Vec<T>,
+    /// The number of matching rows, or with `capped` a lower bound: counting a million rows at
+    /// every page view costs more than the page, so a large list counts up to a limit.
     pub total: i64,
+    /// There are more than `total` matching rows.
+    pub capped: bool,
+    /// A page comes after this one.
+    pub has_next: bool,
     pub page: u32,
     pub per_page: u32,
 }
 
 impl<T> Page<T> {
+    /// A page of a list whose rows were all counted.
+    pub fn counted(rows: Vec<T>, total: i64, page: u32, per_page: u32) -> Self {
+        let page = page.max(1);
+        Self {
+            has_next: i64::from(page) * i64::from(per_page) < total,
+            rows,
+            total,
+            capped: false,
+            page,
+            per_page,
+        }
+    }
+
+    /// The number of pages, or with `capped` the number the counted rows fill.
     pub fn pages(&self) -> u32 {
         ((self.total.max(0) as u64).div_ceil(self.per_page.max(1) as u64)).max(1) as u32
     }

@@ -388,12 +388,7 @@ pub async fn list(db: &Db, filter: &AgreementFilter) -> Result<Page<AgreementSum
             })
         })
         .collect::<Result<_>>()?;
-    Ok(Page {
-        rows,
-        total,
-        page: filter.page.max(1),
-        per_page: PER_PAGE,
-    })
+    Ok(Page::counted(rows, total, filter.page, PER_PAGE))
 }
 
 async fn supplier_names(db: &Db, agreement_ids: &[i64]) -> Result<Vec<(i64, String)>> {

@@ -11,7 +11,7 @@ mod postgres;
 mod sqlite;
 
 use super::args::{Args, bind_all};
-use super::{Db, Result, on_db};
+use super::{Backend, Db, Result, on_db};
 use crate::domain::filter::ContractFilter;
 use crate::domain::register::Provenance;
 use futures_util::TryStreamExt;
@@ -196,9 +196,13 @@ pub struct ExportedContract {
     pub provenance: Provenance,
 }
 
-/// The SQL of the contract export for `filter`, with its arguments: the contract list's own
-/// WHERE clause and order, one row per line.
-pub fn contracts_sql(filter: &ContractFilter) -> (String, Args) {
+/// The SQL of the contract export for `filter` on `backend`, with its arguments: the contract
+/// list's own WHERE clause and order, one row per line.
+pub fn contracts_sql(filter: &ContractFilter, backend: Backend) -> (String, Args) {
+    let read = match backend {
+        Backend::Sqlite => super::contracts::Read::SortedOnSqlite,
+        Backend::Postgres => super::contracts::Read::OffAnIndex,
+    };
     let mut args = Args::default();
     let where_sql = super::contracts::where_clause(filter, &mut args);
     let sql = format!(
@@ -213,7 +217,7 @@ pub fn contracts_sql(filter: &ContractFilter) -> (String, Args) {
          LEFT JOIN exchange_rates r ON r.id = c.usd_rate_id \
          LEFT JOIN contract_lines l ON l.contract_id = c.id LEFT JOIN systems s ON s.id = l.system_id \
          WHERE {where_sql} ORDER BY {order}, l.position",
-        order = super::contracts::order_by_plain(filter, &mut args),
+        order = super::contracts::order_by(filter, &mut args, read),
     );
     (sql, args)
 }
@@ -274,7 +278,7 @@ pub async fn contracts(
     filter: &ContractFilter,
     out: Sender<Vec<ExportedContract>>,
 ) -> Result<()> {
-    let (sql, args) = contracts_sql(filter);
+    let (sql, args) = contracts_sql(filter, db.backend());
     match db {
         Db::Sqlite(pool) => {
             let path = pool.connect_options().get_filename().to_owned();
@@ -409,7 +413,7 @@ mod tests {
 
     #[test]
     fn the_column_names_follow_the_query() {
-        let (sql, _) = contracts_sql(&ContractFilter::default());
+        let (sql, _) = contracts_sql(&ContractFilter::default(), Backend::Sqlite);
         let select = &sql[..sql.find(" FROM ").unwrap()];
         let names: Vec<&str> = select
             .trim_start_matches("SELECT ")

@@ -5,7 +5,7 @@
 //! differs between the dialects lives here and in the two migration folders, nowhere else.
 
 pub mod agreements;
-mod args;
+pub mod args;
 pub mod audit;
 pub mod constraints;
 pub mod contracts;
@@ -396,6 +396,36 @@ impl Db {
                 .await?
         });
         Ok(count as usize)
+    }
+
+    /// The plan the database makes for `sql`, one step per line: what the tests read to know
+    /// that a page comes off an index. PostgreSQL plans with sorting priced out
+    /// (`enable_sort = off`), so on a small table too it shows whether an index can give the
+    /// order at all.
+    pub async fn query_plan(&self, sql: &str, args: args::Args) -> Result<String> {
+        let lines: Vec<String> = match self {
+            Db::Sqlite(pool) => {
+                let explain = format!("EXPLAIN QUERY PLAN {sql}");
+                let rows: Vec<(i64, i64, i64, String)> =
+                    args::bind_all!(sqlx::query_as(&explain), args.0)
+                        .fetch_all(pool)
+                        .await?;
+                rows.into_iter().map(|(_, _, _, detail)| detail).collect()
+            }
+            Db::Postgres(pool) => {
+                let mut tx = pool.begin().await?;
+                sqlx::query("SET LOCAL enable_sort = off")
+                    .execute(&mut *tx)
+                    .await?;
+                let explain = format!("EXPLAIN {sql}");
+                let lines: Vec<String> = args::bind_all!(sqlx::query_scalar(&explain), args.0)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                tx.rollback().await?;
+                lines
+            }
+        };
+        Ok(lines.join("\n"))
     }
 
     /// A cheap round trip, for `/healthz`.

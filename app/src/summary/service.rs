@@ -184,10 +184,5 @@ pub async fn headroom(db: &Db, filter: &AgreementFilter) -> Result<Page<Agreemen
     for summary in &page.rows {
         rows.push(get_agreement(db, summary.id).await?);
     }
-    Ok(Page {
-        rows,
-        total: page.total,
-        page: page.page,
-        per_page: page.per_page,
-    })
+    Ok(Page::counted(rows, page.total, page.page, page.per_page))
 }

@@ -163,12 +163,7 @@ impl ListQuery {
             .skip(((page - 1) * PER_PAGE) as usize)
             .take(PER_PAGE as usize)
             .collect();
-        crate::domain::register::Page {
-            rows,
-            total,
-            page,
-            per_page: PER_PAGE,
-        }
+        crate::domain::register::Page::counted(rows, total, page, PER_PAGE)
     }
 }
 

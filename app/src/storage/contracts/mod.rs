@@ -6,8 +6,9 @@ mod list;
 mod read;
 
 pub use lines::line_ids;
-pub use list::list;
-pub(super) use list::{order_by_plain, where_clause};
+pub use list::Read;
+pub use list::{COUNT_CAP, count, list, page_ids_sql};
+pub(super) use list::{order_by, where_clause};
 pub use read::get;
 
 use super::args::{Args, bind_all};

@@ -6,6 +6,7 @@ use app::storage::{Db, agreements, contracts};
 
 mod firms;
 mod lists;
+mod long_lists;
 mod rules;
 
 /// Every story starts from a database with the demo data loaded.
