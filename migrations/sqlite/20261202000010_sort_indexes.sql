@@ -13,3 +13,5 @@ CREATE INDEX contracts_buyer_signed_idx ON contracts (buyer_code, (signed_on IS 
 -- time).
 CREATE INDEX contracts_buyer_idx ON contracts (buyer_code, id);
 CREATE INDEX countries_name_idx ON countries (name, code);
+-- The deliveries list, newest first (or oldest): a page off the index.
+CREATE INDEX deliveries_date_idx ON deliveries (delivered_on, id);

@@ -56,7 +56,10 @@ pub fn DeliveriesPage() -> impl IntoView {
                                         <a class="button" href="/deliveries">"Clear"</a>
                                     </div>
                                 </form>
-                                <p>{format!("{} units in {} deliveries.", format::thousands(deliveries.units), format::thousands(deliveries.page.total))}</p>
+                                <p>{match deliveries.units {
+                                    Some(units) => format!("{} units in {} deliveries.", format::thousands(units), format::thousands(deliveries.page.total)),
+                                    None => format!("More than {} deliveries: choose a buyer, a system or years to add up their units.", format::thousands(deliveries.page.total)),
+                                }}</p>
                                 {if deliveries.page.rows.is_empty() {
                                     view! { <p class="empty">"No delivery matches. Clear the filters, or record one on a contract's page."</p> }.into_any()
                                 } else {

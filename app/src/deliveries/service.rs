@@ -94,7 +94,13 @@ pub async fn list_deliveries(
 ) -> Result<crate::domain::register::DeliveryPage, AppError> {
     use crate::domain::register::{DeliveryEntry, DeliveryPage, Named};
     use crate::domain::{CountryCode, filter::PER_PAGE};
-    let (rows, total, units) = deliveries::list(db, filter).await?;
+    let deliveries::Listed {
+        mut rows,
+        counted,
+        units,
+    } = deliveries::list(db, filter).await?;
+    let has_next = rows.len() > PER_PAGE as usize;
+    rows.truncate(PER_PAGE as usize);
     let corrupt = |e: String| AppError::internal(format!("stored delivery is invalid: {e}"));
     let rows = rows
         .into_iter()
@@ -115,7 +121,7 @@ pub async fn list_deliveries(
         })
         .collect::<Result<Vec<_>, AppError>>()?;
     Ok(DeliveryPage {
-        page: Page::counted(rows, total, filter.page, PER_PAGE),
+        page: Page::capped(rows, counted, has_next, filter.page, PER_PAGE),
         units,
     })
 }

@@ -266,6 +266,9 @@ pub struct AgreementChoice {
     pub buyer: CountryCode,
 }
 
+/// How far a long list counts its rows: past it, the page says "more than 10,000".
+pub const COUNT_CAP: i64 = 10_000;
+
 /// A page of a list, with the number of matching rows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Page<T> {
@@ -290,6 +293,28 @@ impl<T> Page<T> {
             rows,
             total,
             capped: false,
+            page,
+            per_page,
+        }
+    }
+
+    /// A page of a list counted up to `cap`: `counted` is at most `cap + 1`, and more than
+    /// `cap` means the count stopped. Past the cap, the pages read so far are a better bound;
+    /// on the last page the count is exact.
+    pub fn capped(rows: Vec<T>, counted: i64, has_next: bool, page: u32, per_page: u32) -> Self {
+        let cap = COUNT_CAP;
+        let page = page.max(1);
+        let reached = (i64::from(page) - 1) * i64::from(per_page) + rows.len() as i64;
+        let (total, capped) = match counted > cap {
+            true if !has_next && !rows.is_empty() => (reached, false),
+            true => (cap.max(reached), true),
+            false => (counted, false),
+        };
+        Self {
+            rows,
+            total,
+            capped,
+            has_next,
             page,
             per_page,
         }
@@ -325,5 +350,6 @@ pub struct DeliveryEntry {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeliveryPage {
     pub page: Page<DeliveryEntry>,
-    pub units: i64,
+    /// The matching deliveries' units, when they were all counted (`page.capped` is false).
+    pub units: Option<i64>,
 }

@@ -87,31 +87,54 @@ pub struct DeliveryRow {
     pub designation: String,
 }
 
-/// Deliveries, newest first, for a buyer and/or a system (with its variants) and a range of
-/// delivery years, 25 to a page; with the number of matching deliveries and their units.
-#[tracing::instrument(name = "db.deliveries.list", skip(db))]
-pub async fn list(
-    db: &Db,
-    filter: &crate::domain::filter::ContractFilter,
-) -> Result<(Vec<DeliveryRow>, i64, i64)> {
-    use super::args::{Args, bind_all};
+/// The rows of `filter`'s page of deliveries, and one more when a page follows, with its
+/// arguments.
+pub fn page_sql(filter: &crate::domain::filter::ContractFilter) -> (String, super::args::Args) {
     use crate::domain::filter::PER_PAGE;
-    let mut args = Args::default();
+    let mut args = super::args::Args::default();
     let from = from_where(filter, &mut args);
-    let totals_sql = format!("SELECT COUNT(*), CAST(COALESCE(SUM(d.units), 0) AS BIGINT) {from}");
-    let totals_args = args.0.clone();
-    let limit = args.int(PER_PAGE.into());
+    let limit = args.int(i64::from(PER_PAGE) + 1);
     let offset = args.int((i64::from(filter.page.max(1)) - 1) * i64::from(PER_PAGE));
-    let rows_sql = format!(
+    let sql = format!(
         "SELECT d.id, d.delivered_on, d.units, d.confidence, d.notes, c.id AS contract_id, c.title AS contract_title, \
          c.buyer_code, s.designation {from} ORDER BY {order} LIMIT {limit} OFFSET {offset}",
         order = order_by(filter)
     );
-    Ok(on_db!(db, pool => {
-        let (count, units): (i64, i64) = bind_all!(sqlx::query_as(&totals_sql), totals_args).fetch_one(pool).await?;
-        let rows = bind_all!(sqlx::query_as::<_, DeliveryRow>(&rows_sql), args.0).fetch_all(pool).await?;
-        (rows, count, units)
-    }))
+    (sql, args)
+}
+
+/// A page of the deliveries list: its rows (and one more when a page follows), the number of
+/// matching deliveries counted up to [`super::contracts::COUNT_CAP`] and one more, and their
+/// units when they were all counted.
+pub struct Listed {
+    pub rows: Vec<DeliveryRow>,
+    pub counted: i64,
+    pub units: Option<i64>,
+}
+
+/// Deliveries, newest first, for a buyer and/or a system (with its variants) and a range of
+/// delivery years, 25 to a page; with the number of matching deliveries and their units, counted
+/// up to a cap as the contract list counts.
+#[tracing::instrument(name = "db.deliveries.list", skip(db))]
+pub async fn list(db: &Db, filter: &crate::domain::filter::ContractFilter) -> Result<Listed> {
+    use super::args::{Args, bind_all};
+    let mut args = Args::default();
+    let from = from_where(filter, &mut args);
+    let totals_sql = format!(
+        "SELECT COUNT(*), CAST(COALESCE(SUM(units), 0) AS BIGINT) FROM (SELECT d.units {from} LIMIT {}) counted",
+        super::contracts::COUNT_CAP + 1
+    );
+    let (rows_sql, rows_args) = page_sql(filter);
+    let (counted, units, rows) = on_db!(db, pool => {
+        let (counted, units): (i64, i64) = bind_all!(sqlx::query_as(&totals_sql), args.0).fetch_one(pool).await?;
+        let rows = bind_all!(sqlx::query_as::<_, DeliveryRow>(&rows_sql), rows_args.0).fetch_all(pool).await?;
+        (counted, units, rows)
+    });
+    Ok(Listed {
+        rows,
+        counted,
+        units: (counted <= super::contracts::COUNT_CAP).then_some(units),
+    })
 }
 
 /// The FROM and WHERE of the deliveries matching `filter` (aliases `d`, `l`, `c`, `s`).

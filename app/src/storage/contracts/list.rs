@@ -192,8 +192,7 @@ pub async fn count(db: &Db) -> Result<i64> {
     }))
 }
 
-/// How far a list counts its rows: past it, the page says "more than 10,000".
-pub const COUNT_CAP: i64 = 10_000;
+pub use crate::domain::register::COUNT_CAP;
 
 /// The FROM clause of a page's query of ids: only the tables `filter`'s order needs.
 fn ids_from(filter: &ContractFilter) -> &'static str {
@@ -234,7 +233,6 @@ pub fn page_ids_sql(filter: &ContractFilter) -> (String, Args) {
 pub async fn list(db: &Db, filter: &ContractFilter) -> Result<Page<ContractSummary>> {
     let page = filter.page.max(1);
     let per_page = i64::from(PER_PAGE);
-    let offset = (i64::from(page) - 1) * per_page;
 
     let mut args = Args::default();
     let where_sql = where_clause(filter, &mut args);
@@ -250,22 +248,8 @@ pub async fn list(db: &Db, filter: &ContractFilter) -> Result<Page<ContractSumma
     });
     let has_next = ids.len() as i64 > per_page;
     ids.truncate(PER_PAGE as usize);
-    let reached = offset + ids.len() as i64;
-    let (total, capped) = match counted > COUNT_CAP {
-        // Past the cap, the pages read so far are a better bound; at the end, the exact count.
-        true if !has_next && !ids.is_empty() => (reached, false),
-        true => (COUNT_CAP.max(reached), true),
-        false => (counted, false),
-    };
     let rows = rows_of(db, filter, &ids).await?;
-    Ok(Page {
-        rows,
-        total,
-        capped,
-        has_next,
-        page,
-        per_page: PER_PAGE,
-    })
+    Ok(Page::capped(rows, counted, has_next, page, PER_PAGE))
 }
 
 /// The list rows of contracts `ids`, in that order, with their units counted as `filter` says.

@@ -13,6 +13,7 @@ test_support::on_both_backends!(
     every_sorted_page_comes_off_an_index,
     the_export_on_sqlite_sorts_in_full_instead,
     a_long_list_counts_to_its_cap_and_still_pages_to_its_end,
+    a_long_deliveries_list_counts_to_its_cap_and_reads_its_page_off_an_index,
 );
 
 /// The orders that sort every matching contract: by units (summed per contract at the filter's
@@ -200,4 +201,72 @@ async fn a_long_list_counts_to_its_cap_and_still_pages_to_its_end(db: &Db) {
 
 fn app_thousands(n: i64) -> String {
     app::components::format::thousands(n)
+}
+
+async fn a_long_deliveries_list_counts_to_its_cap_and_reads_its_page_off_an_index(db: &Db) {
+    use app::deliveries::service::list_deliveries;
+    let before = list_deliveries(db, &ContractFilter::default())
+        .await
+        .unwrap();
+    assert!(!before.page.capped && before.units.is_some());
+    let line = contracts::line_ids(db, super::contract_id(db, "K2 executive contract #1").await)
+        .await
+        .unwrap()[0];
+    let added = contracts::COUNT_CAP + 10;
+    let sql = format!(
+        "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < {added}) \
+         INSERT INTO deliveries (line_id, delivered_on, delivered_year, units, confidence, notes, version, created_at, updated_at) \
+         SELECT {line}, '2001-01-01', 2001, 1, 'reported', '', 1, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z' FROM k"
+    );
+    on_db!(db, pool => { sqlx::query(&sql).execute(pool).await.unwrap(); });
+    let all = before.page.total + added;
+
+    let first = list_deliveries(db, &ContractFilter::default())
+        .await
+        .unwrap();
+    assert!(first.page.capped && first.page.has_next);
+    assert_eq!(first.page.total, contracts::COUNT_CAP);
+    assert_eq!(
+        first.units, None,
+        "units are added up only when every delivery was counted"
+    );
+    assert_eq!(
+        first.page.rows[0].delivered_on.to_string(),
+        before.page.rows[0].delivered_on.to_string(),
+        "newest first"
+    );
+    let per_page = i64::from(PER_PAGE);
+    let last_page = u32::try_from((all + per_page - 1) / per_page).unwrap();
+    let last = list_deliveries(
+        db,
+        &ContractFilter {
+            page: last_page,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert!(!last.page.capped && !last.page.has_next);
+    assert_eq!(last.page.total, all);
+
+    let app = support::spawn_app(db.clone()).await;
+    let (status, html) = app.get("/deliveries").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("More than 10,000 deliveries: choose a buyer, a system or years"),
+        "{html}"
+    );
+
+    for descending in [false, true] {
+        let filter = ContractFilter {
+            descending,
+            ..Default::default()
+        };
+        let (sql, args) = app::storage::deliveries::page_sql(&filter);
+        let plan = db.query_plan(&sql, args).await.unwrap();
+        assert!(
+            !plan.contains("TEMP B-TREE") && !plan.lines().any(|l| l.contains("Sort")),
+            "the deliveries (descending: {descending}) are sorted:\n{plan}"
+        );
+    }
 }
