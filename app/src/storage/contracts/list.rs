@@ -11,6 +11,8 @@ use crate::storage::args::{Args, bind_all, contains_pattern, labels_for};
 use crate::storage::provenance::{money, partial_date};
 use crate::storage::{Db, Result, StorageError, on_db};
 
+pub use crate::domain::register::COUNT_CAP;
+
 #[derive(sqlx::FromRow)]
 struct SummaryRow {
     id: i64,
@@ -135,7 +137,7 @@ pub(in crate::storage) fn counted_lines(
     }
 }
 
-/// How a query that reads every matching contract should come by their order.
+/// How a query should come by the list's order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Read {
     /// Off the index of the order, where there is one: a page of 25 reads 25 entries.
@@ -192,8 +194,6 @@ pub async fn count(db: &Db) -> Result<i64> {
     }))
 }
 
-pub use crate::domain::register::COUNT_CAP;
-
 /// The FROM clause of a page's query of ids: only the tables `filter`'s order needs.
 fn ids_from(filter: &ContractFilter) -> &'static str {
     match filter.sort {
@@ -226,7 +226,7 @@ pub fn page_ids_sql(filter: &ContractFilter) -> (String, Args) {
 
 /// A page of contracts matching `filter`, sorted as it says.
 ///
-/// In two steps, so that a page costs what its 50 rows cost, not what the list holds: the ids
+/// In two steps, so that a page costs what its rows cost, not what the list holds: the ids
 /// of the page, off the index of its order (only the tables the filter and the order need),
 /// then the rows of those ids with their names and units. The count stops at [`COUNT_CAP`].
 #[tracing::instrument(name = "db.contracts.list", skip(db))]
