@@ -104,7 +104,7 @@ pub fn page_sql(filter: &crate::domain::filter::ContractFilter) -> (String, supe
 }
 
 /// A page of the deliveries list: its rows (and one more when a page follows), the number of
-/// matching deliveries counted up to [`super::contracts::COUNT_CAP`] and one more, and their
+/// matching deliveries counted up to [`crate::domain::register::COUNT_CAP`] and one more, and their
 /// units when they were all counted.
 pub struct Listed {
     pub rows: Vec<DeliveryRow>,
@@ -122,7 +122,7 @@ pub async fn list(db: &Db, filter: &crate::domain::filter::ContractFilter) -> Re
     let from = from_where(filter, &mut args);
     let totals_sql = format!(
         "SELECT COUNT(*), CAST(COALESCE(SUM(units), 0) AS BIGINT) FROM (SELECT d.units {from} LIMIT {}) counted",
-        super::contracts::COUNT_CAP + 1
+        crate::domain::register::COUNT_CAP + 1
     );
     let (rows_sql, rows_args) = page_sql(filter);
     let (counted, units, rows) = on_db!(db, pool => {
@@ -133,7 +133,7 @@ pub async fn list(db: &Db, filter: &crate::domain::filter::ContractFilter) -> Re
     Ok(Listed {
         rows,
         counted,
-        units: (counted <= super::contracts::COUNT_CAP).then_some(units),
+        units: (counted <= crate::domain::register::COUNT_CAP).then_some(units),
     })
 }
 

@@ -175,8 +175,7 @@ fn order_by_with(filter: &ContractFilter, units_ordered: &str, read: Read) -> St
     let key = match filter.sort {
         DealSort::Signed => format!("{p}(c.signed_on IS NULL), {p}c.signed_on {dir}"),
         DealSort::Title => format!("{p}lower(c.title) {dir}"),
-        // The buyer's code after its name: countries come in name order, each with its
-        // contracts from the (buyer_code, id) index.
+        // The buyer's code after its name, so that each country's contracts come together.
         DealSort::Buyer => format!("{p}bc.name {dir}, {p}bc.code {dir}"),
         DealSort::Supplier => format!("(f.name IS NULL), lower(f.name) {dir}"),
         DealSort::Status => format!("{p}c.status {dir}"),
@@ -194,29 +193,30 @@ pub async fn count(db: &Db) -> Result<i64> {
     }))
 }
 
-/// The FROM clause of a page's query of ids: only the tables `filter`'s order needs.
-fn ids_from(filter: &ContractFilter) -> &'static str {
+/// The FROM clause of a page's query of ids, with its join condition: only the tables
+/// `filter`'s order needs.
+fn ids_from(filter: &ContractFilter) -> (&'static str, &'static str) {
     match filter.sort {
-        // Countries first, in name order, each with its contracts in id order off the
-        // (buyer_code, id) index: SQLite keeps the order of a CROSS JOIN, and the join
-        // condition is in the WHERE clause, which PostgreSQL's CROSS JOIN requires.
-        DealSort::Buyer => "countries bc CROSS JOIN contracts c",
-        DealSort::Supplier => "contracts c LEFT JOIN firms f ON f.id = c.supplier_id",
-        _ => "contracts c",
+        // Countries first, in name order (SQLite keeps the order of a CROSS JOIN), each one's
+        // contracts off the (buyer_code, id) index and sorted by id one country at a time. The
+        // join condition goes in the WHERE clause: PostgreSQL's CROSS JOIN takes no ON.
+        DealSort::Buyer => (
+            "countries bc CROSS JOIN contracts c",
+            " AND bc.code = c.buyer_code",
+        ),
+        DealSort::Supplier => ("contracts c LEFT JOIN firms f ON f.id = c.supplier_id", ""),
+        _ => ("contracts c", ""),
     }
 }
 
 /// The ids of `filter`'s page, and one more if a page follows, with its arguments.
 pub fn page_ids_sql(filter: &ContractFilter) -> (String, Args) {
     let mut args = Args::default();
-    let mut where_sql = where_clause(filter, &mut args);
-    if filter.sort == DealSort::Buyer {
-        where_sql.push_str(" AND bc.code = c.buyer_code");
-    }
+    let where_sql = where_clause(filter, &mut args);
+    let (from, join) = ids_from(filter);
     let per_page = i64::from(PER_PAGE);
     let sql = format!(
-        "SELECT c.id FROM {from} WHERE {where_sql} ORDER BY {order} LIMIT {limit} OFFSET {offset}",
-        from = ids_from(filter),
+        "SELECT c.id FROM {from} WHERE {where_sql}{join} ORDER BY {order} LIMIT {limit} OFFSET {offset}",
         order = order_by(filter, &mut args, Read::OffAnIndex),
         limit = args.int(per_page + 1),
         offset = args.int((i64::from(filter.page.max(1)) - 1) * per_page),
