@@ -14,7 +14,7 @@ source scripts/env.sh
 N="${1:-1000000}"
 RUNS="${RUNS:-5}"
 if [ -z "${BIN:-}" ]; then
-  cargo leptos build --release --precompress >/dev/null 2>&1 || cargo leptos build --release --precompress
+  scripts/build.sh >/dev/null 2>&1 || scripts/build.sh
   BIN=target/release/server
 fi
 ONLY="${ONLY:-}"

@@ -40,8 +40,8 @@ if ! command -v wrk >/dev/null; then
     { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 fi
 
-step "release build of the server"
-cargo build --release -p server --quiet
+step "release build (scripts/build.sh)"
+scripts/build.sh >/dev/null 2>&1 || scripts/build.sh
 mkdir -p target/bench/site
 cp -r public/. target/bench/site/ # the static file: /favicon.svg, served by the app's own stack
 

@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 source scripts/env.sh
 N="${1:-1000000}"
 RUNS="${RUNS:-15}"
-cargo leptos build --release --precompress >/dev/null 2>&1 || cargo leptos build --release --precompress
+scripts/build.sh >/dev/null 2>&1 || scripts/build.sh
 BIN=target/release/server
 mkdir -p target/bench
 

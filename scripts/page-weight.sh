@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Prints what a browser downloads for the app's code, as served: raw, and the precompressed
-# .gz and .br files that `cargo leptos build --release --precompress` writes and the server
+# .gz and .br files that `scripts/build.sh` writes and the server
 # sends to browsers that accept them; then what each kind of page loads. Only the pages marked
 # `[islands]` in their feature's `page_routes!` (they render an island) load the wasm and its
 # JS glue; every other page loads the stylesheet alone (the server's test `page_weight` holds
@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 pkg=target/site/pkg
-[ -f "$pkg/dealtracker.wasm.br" ] || { echo "no release build with precompression in $pkg: run cargo leptos build --release --precompress" >&2; exit 1; }
+[ -f "$pkg/dealtracker.wasm.br" ] || { echo "no release build with precompression in $pkg: run scripts/build.sh" >&2; exit 1; }
 kb() { awk -v b="$1" 'BEGIN { printf "%.1f KB", b / 1024 }'; }
 size() { stat -c %s "$1"; }
 echo "| file | raw | gzip | brotli |"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Builds the app (release, precompressed wasm) and serves it at http://127.0.0.1:3000 on the
-# embedded SQLite database (data/dealtracker.db, with demo data on first start).
-# Extra arguments go to the server: scripts/run.sh --help lists them.
+# Builds the app (scripts/build.sh: release server, islands' wasm, precompressed assets) and
+# serves it at http://127.0.0.1:3000 on the embedded SQLite database (data/dealtracker.db, with
+# demo data on first start). Extra arguments go to the server: scripts/run.sh --help lists them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -12,8 +12,7 @@ if [ "${1:-}" = "--help" ] || [ "${1:-}" = "-h" ]; then
   exit 0
 fi
 
-scripts/setup.sh
-printf '\033[1m==> building the app (release; a cold build takes about 7 minutes on 2 cores)\033[0m\n'
-cargo leptos build --release --precompress
-printf '\033[1m==> serving http://127.0.0.1:3000 (Ctrl-C stops)\033[0m\n'
+started=$(date +%s)
+scripts/build.sh
+printf '\033[1m==> serving http://127.0.0.1:3000 (Ctrl-C stops); built %d s after the command started\033[0m\n' $(($(date +%s) - started))
 exec target/release/server --site-root target/site "$@"

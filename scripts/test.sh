@@ -5,14 +5,18 @@
 # PostgreSQL: TEST_DATABASE_URL if set, else postgres://postgres@127.0.0.1:5432/test when a
 # server listens there. With CI=true, a PostgreSQL that cannot be reached fails the run; on a
 # developer machine the PostgreSQL half is skipped, and the summary says so.
+#
+# Every step prints its duration, and the run ends with a table of them (docs/benchmarks.md,
+# "Set-up times", keeps the measured ones).
+# In braces: bash reads the whole script before it runs, so editing it meanwhile is safe.
+{
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 started=$(date +%s)
-step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 
 step "set-up"
-scripts/setup.sh --e2e
+scripts/setup.sh --e2e --no-wasm-bindgen # scripts/build.sh installs it beside its compile
 
 step "PostgreSQL"
 default_pg=postgres://postgres@127.0.0.1:5432/test
@@ -38,16 +42,20 @@ else
   postgres_half=skipped
 fi
 
-step "cargo fmt --check, cargo clippy"
+step "cargo fmt --check"
 cargo fmt --all -- --check
+
+step "cargo clippy (server side, every target)"
 cargo clippy --workspace --all-targets --features app/ssr -- -D warnings
+
+step "cargo clippy (the wasm: app with hydrate)"
 cargo clippy -p app --lib --target wasm32-unknown-unknown --features hydrate -- -D warnings
 
 step "Rust tests (unit, storage and HTTP; SQLite and PostgreSQL)"
 cargo test --workspace --features app/ssr
 
-step "release build for the browser tests"
-cargo leptos build --release --precompress
+step "release build for the browser tests (scripts/build.sh, what scripts/run.sh serves)"
+scripts/build.sh
 
 step "browser tests (Playwright on /usr/bin/chromium; JavaScript on and off)"
 mkdir -p target/e2e
@@ -62,7 +70,9 @@ fi
 (cd e2e && npx playwright test)
 
 elapsed=$(( $(date +%s) - started ))
-step "all tests passed in $((elapsed / 60)) min $((elapsed % 60)) s"
+steps_summary "all tests passed in $((elapsed / 60)) min $((elapsed % 60)) s"
 if [ "$postgres_half" = skipped ]; then
   echo "    NOTE: the PostgreSQL half was SKIPPED (no server at 127.0.0.1:5432, TEST_DATABASE_URL unset)."
 fi
+exit
+}

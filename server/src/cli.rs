@@ -43,7 +43,7 @@ pub struct Cli {
     #[arg(long, env = "LEPTOS_SITE_ADDR", default_value = "127.0.0.1:3000")]
     pub addr: SocketAddr,
 
-    /// Folder with the built site (pkg/ with the wasm, JS and CSS), as `cargo leptos build` writes it.
+    /// Folder with the built site (pkg/ with the wasm, JS and CSS), as `scripts/build.sh` writes it.
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
     pub site_root: PathBuf,
 

@@ -111,7 +111,7 @@ async fn serve(db: Db, cli: &Cli) -> Result<(), String> {
     if !cli.site_root.join("pkg").exists() {
         tracing::warn!(
             site_root = %cli.site_root.display(),
-            "no built site here: pages will render without CSS and wasm (build with `cargo leptos build --release`)"
+            "no built site here: pages will render without CSS and wasm (build it with scripts/build.sh)"
         );
     }
     let mut state = AppState::new(options, db.clone());
