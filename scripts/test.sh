@@ -45,17 +45,37 @@ fi
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
+# The release build for the browser tests (scripts/build.sh, what scripts/run.sh serves) compiles
+# beside the lints and the test build: each of them spends long stretches on one core, so
+# together they fill both (target/release and target/wasm beside target/debug: no shared lock).
+# The Rust tests run after it has finished, with the machine to themselves.
+build_log=target/release-build.log
+mkdir -p target
+scripts/build.sh >"$build_log" 2>&1 &
+release_build=$!
+trap 'kill $release_build 2>/dev/null || true' EXIT
+echo "    the release build (scripts/build.sh) runs beside the next steps; its log: $build_log"
+
 step "cargo clippy (server side, every target)"
 cargo clippy --workspace --all-targets --features app/ssr -- -D warnings
 
 step "cargo clippy (the wasm: app with hydrate)"
 cargo clippy -p app --lib --target wasm32-unknown-unknown --features hydrate -- -D warnings
 
+step "Rust tests: the build"
+cargo test --workspace --features app/ssr --no-run
+
+step "release build for the browser tests (scripts/build.sh): waiting for it to finish"
+if ! wait "$release_build"; then
+  cat "$build_log" >&2
+  echo "FAILED: the release build (its log is above)" >&2
+  exit 1
+fi
+trap - EXIT
+sed -n '/==> built in/,$p' "$build_log"
+
 step "Rust tests (unit, storage and HTTP; SQLite and PostgreSQL)"
 cargo test --workspace --features app/ssr
-
-step "release build for the browser tests (scripts/build.sh, what scripts/run.sh serves)"
-scripts/build.sh
 
 step "browser tests (Playwright on /usr/bin/chromium; JavaScript on and off)"
 mkdir -p target/e2e
