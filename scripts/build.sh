@@ -24,7 +24,12 @@ source scripts/env.sh
 NAME=$LEPTOS_OUTPUT_NAME # pkg/dealtracker.{wasm,js,css} (scripts/env.sh)
 SITE=target/site
 timings=()
-[ "${1:-}" = "--timings" ] && timings=(--timings)
+case "${1:-}" in
+  "") ;;
+  --timings) timings=(--timings) ;;
+  -h | --help) sed -n '2,17p' "$0" | cut -c3-; exit 0 ;;
+  *) echo "scripts/build.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
+esac
 
 build_started=$(date +%s)
 
