@@ -14,6 +14,7 @@
 {
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/env.sh
 if [ $# -ne 3 ] || [ "$1" = --help ]; then
   sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
@@ -21,10 +22,7 @@ fi
 A=$1 B=$2 DB=$3
 RUNS="${RUNS:-5}" ROUNDS="${ROUNDS:-3}" DURATION="${DURATION:-8s}"
 PASSWORD='bench-builds passphrase'
-if ! command -v wrk >/dev/null; then
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null ||
-    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
-fi
+ensure_wrk
 mkdir -p target/bench/site
 cp -r public/. target/bench/site/
 

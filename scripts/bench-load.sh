@@ -35,10 +35,7 @@ if [ "${1:-}" = "--help" ] || [ "${1:-}" = "-h" ]; then
 fi
 
 step "wrk (Debian package)"
-if ! command -v wrk >/dev/null; then
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null ||
-    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
-fi
+ensure_wrk
 
 step "release build (scripts/build.sh)"
 scripts/build.sh >/dev/null 2>&1 || scripts/build.sh

@@ -28,3 +28,9 @@ steps_summary() {
   printf '\033[1m==> %s\033[0m\n' "$1"
   printf '%s\n' "${step_log[@]}"
 }
+# wrk, Debian's package, for the load benchmarks.
+ensure_wrk() {
+  command -v wrk >/dev/null && return 0
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null ||
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+}
