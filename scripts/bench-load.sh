@@ -79,10 +79,12 @@ settle() {
   done
 }
 
-load() { # NAME PATH CONNECTIONS: one tab-separated row
-  local name=$1 path=$2 conns=$3 out
+load() { # NAME PATH CONNECTIONS [count]: one tab-separated row; with `count`, the answers by
+  # kind as well (scripts/wrk-statuses.lua: 200, turned away, timed out)
+  local name=$1 path=$2 conns=$3 out script=()
+  [ "${4:-}" = count ] && script=(-s scripts/wrk-statuses.lua)
   settle
-  out=$(wrk -t2 -c"$conns" -d"$DURATION" --timeout 10s --latency -H "Cookie: $cookie" "$BASE$path")
+  out=$(wrk -t2 -c"$conns" -d"$DURATION" --timeout 10s --latency "${script[@]}" -H "Cookie: $cookie" "$BASE$path")
   local rps p50 p99 requests non2xx errors
   rps=$(awk '/^Requests\/sec/ { printf "%.0f", $2 }' <<<"$out")
   p50=$(awk '$1 == "50%" { print $2 }' <<<"$out")
@@ -90,8 +92,8 @@ load() { # NAME PATH CONNECTIONS: one tab-separated row
   requests=$(awk '/requests in/ { print $1 }' <<<"$out")
   non2xx=$(awk '/Non-2xx/ { print $NF }' <<<"$out")
   errors=$(awk '/Socket errors/ { gsub(/,/, ""); print $4 + $6 + $8 + $10 }' <<<"$out")
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$backend" "$name" "$path" "$conns" "$rps" "$p50" "$p99" \
-    "${non2xx:-0}/${requests:-0}" "${errors:-0}"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$backend" "$name" "$path" "$conns" "$rps" "$p50" "$p99" \
+    "${non2xx:-0}/${requests:-0}" "${errors:-0}" "$(awk '/^answers:/ { sub(/^answers: /, ""); print }' <<<"$out")"
 }
 
 bench() { # BACKEND URL
@@ -109,7 +111,7 @@ bench() { # BACKEND URL
   local id=$((N / 2 + 1))
   local idle
   idle=$(rss_mb "$server")
-  printf 'backend\tpage\tpath\tconnections\treq/s\tp50\tp99\tnon-2xx/requests\tsocket errors\n'
+  printf 'backend\tpage\tpath\tconnections\treq/s\tp50\tp99\tnon-2xx/requests\tsocket errors\tanswers by kind\n'
   load "static file" /favicon.svg 64
   load "contract page" "/contracts/$id" 64
   load "list, first page" /contracts 64
@@ -120,6 +122,10 @@ bench() { # BACKEND URL
   load "summary, buyer=PL" "/summary?buyer=PL" 64
   load "headroom" /headroom 64
   load "list, page 20,000" "/contracts?page=20000" 64
+  # The same page as its "Next" link reaches it: after the last contract of page 19,999.
+  local after
+  after=$(curl -s -H "Cookie: $cookie" "$BASE/contracts?page=19999" | grep -o 'page=20000&amp;after=[0-9]*' | head -1 | sed 's/&amp;/\&/')
+  load "list, page 20,000 by its Next link" "/contracts?$after" 64
   load "list, buyer=PL" "/contracts?buyer=PL" 64
   load "list, q=K9" "/contracts?q=K9" 64
   local loaded
@@ -131,9 +137,9 @@ bench() { # BACKEND URL
 
   serve "$url" --request-timeout 2
   cookie=$(sign_in)
-  load "list, first page" /contracts 256
-  load "summary" /summary 256
-  load "contract page" "/contracts/$id" 256
+  load "list, first page" /contracts 256 count
+  load "summary" /summary 256 count
+  load "contract page" "/contracts/$id" 256 count
   stop
 }
 

@@ -12,6 +12,7 @@ use axum::{
 };
 use std::pin::Pin;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::task::{Context, Poll};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
@@ -49,6 +50,36 @@ impl Admission {
     }
 }
 
+/// Requests admitted since the start, and those in progress now (their bodies not yet sent):
+/// what [`crate::memory`] reads to know that a load has ended.
+static ADMITTED: AtomicU64 = AtomicU64::new(0);
+static IN_PROGRESS: AtomicUsize = AtomicUsize::new(0);
+
+/// `(admitted since the start, in progress now)`.
+pub fn activity() -> (u64, usize) {
+    (
+        ADMITTED.load(Ordering::Relaxed),
+        IN_PROGRESS.load(Ordering::Relaxed),
+    )
+}
+
+/// Counts a request in progress until dropped.
+struct InProgress;
+
+impl InProgress {
+    fn start() -> Self {
+        ADMITTED.fetch_add(1, Ordering::Relaxed);
+        IN_PROGRESS.fetch_add(1, Ordering::Relaxed);
+        Self
+    }
+}
+
+impl Drop for InProgress {
+    fn drop(&mut self) {
+        IN_PROGRESS.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
 /// Whether a path is a CSV transfer (an export stream, an import upload or commit).
 fn is_transfer(path: &str) -> bool {
     path.starts_with("/export/") || path == "/import" || path.starts_with("/import/")
@@ -75,12 +106,14 @@ pub async fn admit(State(admission): State<Admission>, request: Request, next: N
             .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
         return response;
     };
+    let in_progress = InProgress::start();
     let response = next.run(request).await;
     // The place is given back when the body is done (or dropped by a client that went away).
     response.map(|body| {
         axum::body::Body::new(Held {
             body,
             _place: place,
+            _in_progress: in_progress,
         })
     })
 }
@@ -89,6 +122,7 @@ pub async fn admit(State(admission): State<Admission>, request: Request, next: N
 struct Held {
     body: axum::body::Body,
     _place: OwnedSemaphorePermit,
+    _in_progress: InProgress,
 }
 
 impl http_body::Body for Held {

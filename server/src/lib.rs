@@ -9,6 +9,7 @@ pub mod cli_users;
 pub mod demo;
 pub mod generate;
 mod health;
+pub mod memory;
 pub mod serve;
 pub mod transfer;
 

@@ -101,6 +101,22 @@ async fn open(cli: &Cli) -> Result<Db, String> {
 
 /// Serves the app until Ctrl-C or SIGTERM.
 async fn serve(db: Db, cli: &Cli) -> Result<(), String> {
+    // Migrated and loaded by `open`, whose statements may take long; serving, none may
+    // outlive its request.
+    let db = match db.backend() {
+        app::storage::Backend::Postgres => {
+            db.close().await;
+            Db::connect_serving(&cli.database_url, Duration::from_secs(cli.request_timeout))
+                .await
+                .map_err(|e| {
+                    format!(
+                        "cannot open the database {}: {e}",
+                        redact(&cli.database_url)
+                    )
+                })?
+        }
+        app::storage::Backend::Sqlite => db,
+    };
     let output_name = std::env::var("LEPTOS_OUTPUT_NAME").unwrap_or_else(|_| "dealtracker".into());
     let options = LeptosOptions::builder()
         .output_name(output_name)
@@ -130,6 +146,7 @@ async fn serve(db: Db, cli: &Cli) -> Result<(), String> {
         transfers: usize::try_from(cli.max_transfers).unwrap_or(usize::MAX),
     };
     server::auth::spawn_housekeeping(db.clone());
+    server::memory::spawn_release_when_idle();
     let app = router(state, Duration::from_secs(cli.request_timeout));
     let listener = tokio::net::TcpListener::bind(cli.addr).await.map_err(|e| {
         format!(

@@ -115,6 +115,26 @@ impl Scratch {
         }
     }
 
+    /// A second pool as a serving server opens it ([`Db::connect_serving`]): on PostgreSQL,
+    /// statements end after `statement_timeout`.
+    pub async fn serving_pool(
+        &self,
+        statement_timeout: std::time::Duration,
+    ) -> Result<Db, StorageError> {
+        match &self.cleanup {
+            Cleanup::Schema { admin, schema } => {
+                let options = admin
+                    .as_ref()
+                    .clone()
+                    .options([("search_path", schema.as_str())])
+                    .application_name(schema);
+                Db::connect_postgres(app::storage::serving_options(options, statement_timeout))
+                    .await
+            }
+            _ => self.another_pool().await,
+        }
+    }
+
     /// The PostgreSQL schema this database lives in (`None` on SQLite, or once finished).
     pub fn schema(&self) -> Option<&str> {
         match &self.cleanup {

@@ -136,12 +136,14 @@ pub fn Alternatives(alternatives: Vec<Alternative>) -> impl IntoView {
     })
 }
 
-/// "Rows 26–50 of 73" with previous/next links; `href(page)` builds each page's link. A capped
-/// count reads "of more than 10,000".
+/// "Rows 26–50 of 73" with previous/next links; `href(page)` builds each page's link, and
+/// `next`, where given, the next page's (a list that starts it after this page's last row).
+/// A capped count reads "of more than 10,000".
 #[component]
 pub fn Pager<T: Send + Sync + 'static>(
     page: Page<T>,
     href: impl Fn(u32) -> String + 'static,
+    #[prop(default = None)] next: Option<String>,
 ) -> impl IntoView {
     let pages = page.pages();
     let first = (page.page - 1) as i64 * page.per_page as i64 + 1;
@@ -171,7 +173,7 @@ pub fn Pager<T: Send + Sync + 'static>(
             <span>{summary}</span>
             {(page.page > 1).then(|| view! { <a rel="prev" href=href(page.page - 1)>"← Previous"</a> })}
             {position.map(|p| view! { <span class="muted">{p}</span> })}
-            {page.has_next.then(|| view! { <a rel="next" href=href(page.page + 1)>"Next →"</a> })}
+            {page.has_next.then(|| view! { <a rel="next" href=next.unwrap_or_else(|| href(page.page + 1))>"Next →"</a> })}
         </nav>
     }
 }

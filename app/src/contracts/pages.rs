@@ -168,6 +168,11 @@ fn ContractTable(filter: ContractFilter, page: Page<ContractSummary>) -> impl In
         }
     };
     let pager_filter = filter.clone();
+    // The next page starts after this page's last row: as quick deep in the list as at its top.
+    let next = page
+        .rows
+        .last()
+        .map(|last| link(&filter.next_after(last.id)));
     view! {
         <div class="table-wrap">
             <table class="data">
@@ -208,7 +213,7 @@ fn ContractTable(filter: ContractFilter, page: Page<ContractSummary>) -> impl In
                 </tbody>
             </table>
         </div>
-        <Pager page href=move |p| link(&pager_filter.with_page(p)) />
+        <Pager page href=move |p| link(&pager_filter.with_page(p)) next=next />
     }
     .into_any()
 }

@@ -5,12 +5,31 @@ use crate::agreements::service::get_agreement;
 use crate::domain::filter::{AgreementFilter, ContractFilter};
 use crate::domain::register::{Agreement, Page};
 use crate::error::AppError;
+use crate::storage::register_version::KeptAtVersion;
 use crate::storage::{Db, agreements};
+
+/// Portfolios and headroom pages kept at the register's version: a view costs one query, not
+/// the 17 of a portfolio or the two per agreement of a headroom page, until the next write.
+static PORTFOLIOS: KeptAtVersion<crate::domain::summary::Portfolio> = KeptAtVersion::new(64);
+static HEADROOM: KeptAtVersion<Page<Agreement>> = KeptAtVersion::new(64);
 
 /// The portfolio for `filter`: the grand total and every dimension's groups, counting what the
 /// filter's confidence level counts ([`crate::domain::summary::Level`]). Each group carries the
 /// contract filter behind it, which lists exactly what the group adds up.
 pub async fn portfolio(
+    db: &Db,
+    filter: &ContractFilter,
+    stack: crate::domain::summary::Dimension,
+) -> Result<crate::domain::summary::Portfolio, AppError> {
+    let key = serde_json::to_string(&(filter, stack)).map_err(AppError::internal)?;
+    let kept = PORTFOLIOS
+        .get_or_compute(db, key, computed_portfolio(db, filter, stack))
+        .await?;
+    Ok((*kept).clone())
+}
+
+/// [`portfolio`] summed by the database.
+pub async fn computed_portfolio(
     db: &Db,
     filter: &ContractFilter,
     stack: crate::domain::summary::Dimension,
@@ -179,6 +198,18 @@ async fn group_totals(
 
 /// A page of agreements, each with its ceiling lines' headroom.
 pub async fn headroom(db: &Db, filter: &AgreementFilter) -> Result<Page<Agreement>, AppError> {
+    let key = serde_json::to_string(filter).map_err(AppError::internal)?;
+    let kept = HEADROOM
+        .get_or_compute(db, key, computed_headroom(db, filter))
+        .await?;
+    Ok((*kept).clone())
+}
+
+/// [`headroom`] read from the database.
+pub async fn computed_headroom(
+    db: &Db,
+    filter: &AgreementFilter,
+) -> Result<Page<Agreement>, AppError> {
     let page = agreements::list(db, filter).await?;
     let mut rows = Vec::with_capacity(page.rows.len());
     for summary in &page.rows {

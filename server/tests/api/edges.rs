@@ -364,3 +364,50 @@ async fn shutdown_lets_requests_finish_but_not_past_the_deadline() {
         "{waited:?}"
     );
 }
+
+/// A serving server's PostgreSQL statements end at the request timeout (an abandoned request
+/// leaves no query running on), and the CSV export, read slowly, still runs to its end.
+#[tokio::test]
+async fn serving_statements_end_at_the_statement_timeout_but_the_export_streams_on() {
+    let Some(scratch) = test_support::Scratch::postgres().await else {
+        return;
+    };
+    server::generate::generate(&scratch.db, 3000, 5)
+        .await
+        .unwrap();
+    let serving = scratch
+        .serving_pool(Duration::from_millis(200))
+        .await
+        .unwrap();
+    let app::storage::Db::Postgres(pool) = &serving else {
+        unreachable!("a PostgreSQL scratch database")
+    };
+    let slow = sqlx::query("SELECT pg_sleep(1)").execute(pool).await;
+    let message = slow
+        .expect_err("a statement past the timeout is ended")
+        .to_string();
+    assert!(message.contains("statement timeout"), "{message}");
+
+    // The export's client reads slowly.
+    let (sender, mut receiver) = tokio::sync::mpsc::channel(1);
+    let filter = app::domain::filter::ContractFilter::default();
+    let export = tokio::spawn({
+        let serving = serving.clone();
+        async move { app::storage::export::contracts(&serving, &filter, sender).await }
+    });
+    let mut contracts = 0;
+    while let Some(batch) = receiver.recv().await {
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        contracts += batch.len();
+    }
+    export
+        .await
+        .unwrap()
+        .expect("the export is not ended by the timeout");
+    let stored = app::storage::scalar_i64(&serving, "SELECT COUNT(*) FROM contracts")
+        .await
+        .unwrap();
+    assert_eq!(contracts as i64, stored, "every contract was exported");
+    serving.close().await;
+    scratch.finish().await;
+}

@@ -27,6 +27,10 @@ pub struct ContractFilter {
     pub sort: DealSort,
     pub descending: bool,
     pub page: u32,
+    /// The last contract of the page before (`after=ID`, in the list's "Next" link): the page
+    /// starts right after it in the order's index, however deep, instead of counting past
+    /// `(page - 1) × 25` rows. `page` still numbers it.
+    pub after: Option<i64>,
 }
 
 /// Everything, newest first, first page.
@@ -49,6 +53,7 @@ impl Default for ContractFilter {
             sort: DealSort::default(),
             descending: DealSort::default().descending_by_default(),
             page: 1,
+            after: None,
         }
     }
 }
@@ -103,6 +108,7 @@ impl ContractFilter {
                 "sort" => DealSort::parse(value).map(|s| filter.sort = s).is_some(),
                 "dir" => descending(value).map(|d| direction = Some(d)).is_some(),
                 "page" => page(value).map(|p| filter.page = p).is_some(),
+                "after" => value.parse().map(|id| filter.after = Some(id)).is_ok(),
                 _ => true,
             };
             if !ok {
@@ -173,6 +179,9 @@ impl ContractFilter {
         if self.page > 1 {
             pairs.push(("page", self.page.to_string()));
         }
+        if let Some(after) = self.after.filter(|_| self.page > 1) {
+            pairs.push(("after", after.to_string()));
+        }
         url::form_urlencoded::Serializer::new(String::new())
             .extend_pairs(pairs)
             .finish()
@@ -182,6 +191,16 @@ impl ContractFilter {
     pub fn with_page(&self, page: u32) -> Self {
         Self {
             page,
+            after: None,
+            ..self.clone()
+        }
+    }
+
+    /// The page after this one, which follows contract `last` (this page's last row).
+    pub fn next_after(&self, last: i64) -> Self {
+        Self {
+            page: self.page + 1,
+            after: Some(last),
             ..self.clone()
         }
     }
@@ -191,6 +210,7 @@ impl ContractFilter {
     pub fn summed(&self) -> Self {
         Self {
             not_cancelled: self.not_cancelled || self.status.is_none(),
+            after: None,
             ..self.clone()
         }
     }
@@ -206,6 +226,7 @@ impl ContractFilter {
             sort,
             descending,
             page: 1,
+            after: None,
             ..self.clone()
         }
     }
@@ -215,6 +236,7 @@ impl ContractFilter {
             sort: self.sort,
             descending: self.descending,
             page: self.page,
+            after: self.after,
             ..Self::default()
         } != *self
     }

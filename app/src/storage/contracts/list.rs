@@ -9,7 +9,7 @@ use crate::domain::summary::Level;
 use crate::domain::{Confidence, ContractStatus};
 use crate::storage::args::{Args, bind_all, contains_pattern, labels_for};
 use crate::storage::provenance::{money, partial_date};
-use crate::storage::{Db, Result, StorageError, on_db};
+use crate::storage::{Backend, Db, Result, StorageError, on_db};
 
 pub use crate::domain::register::COUNT_CAP;
 
@@ -224,11 +224,146 @@ pub fn page_ids_sql(filter: &ContractFilter) -> (String, Args) {
     (sql, args)
 }
 
+/// An order's key on the row of a table alias.
+type KeyOf = fn(&str) -> String;
+
+/// The key of an order a page can start after (a keyset page, [`ContractFilter::after`]):
+/// the expression of the order's index on alias `t`'s row, and whether it can be NULL (NULLs
+/// come last in both directions, after every key). The other orders (by buyer, supplier or
+/// units) read their pages by offset.
+fn keyset_key(sort: DealSort) -> Option<(KeyOf, bool)> {
+    match sort {
+        DealSort::Signed => Some((|t| format!("{t}.signed_on"), true)),
+        DealSort::Value => Some((|t| format!("{t}.usd_minor"), true)),
+        DealSort::Title => Some((|t| format!("lower({t}.title)"), false)),
+        DealSort::Status => Some((|t| format!("{t}.status"), false)),
+        DealSort::Buyer | DealSort::Supplier | DealSort::Units => None,
+    }
+}
+
+/// Which rows of a keyset page a query reads, after the anchor (the last row of the page
+/// before).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeysetPart {
+    /// Rows with a key, after the anchor's.
+    AfterTheAnchor,
+    /// Rows without a key (they follow every row with one), from the first.
+    WithoutKey,
+    /// Rows without a key, after the anchor (which has none).
+    WithoutKeyAfterTheAnchor,
+}
+
+/// The query of one part of `filter`'s keyset page following contract `anchor`: at most
+/// `limit` ids, off the index of the order from the anchor's place on. `None` for an order
+/// without keyset pages.
+pub fn keyset_ids_sql(
+    backend: Backend,
+    filter: &ContractFilter,
+    anchor: i64,
+    part: KeysetPart,
+    limit: i64,
+) -> Option<(String, Args)> {
+    let (key, nullable) = keyset_key(filter.sort)?;
+    if !nullable && part != KeysetPart::AfterTheAnchor {
+        return None;
+    }
+    let mut args = Args::default();
+    let where_sql = where_clause(filter, &mut args);
+    let (dir, after) = match filter.descending {
+        true => ("DESC", "<"),
+        false => ("ASC", ">"),
+    };
+    let (c, k) = (key("c"), key("k"));
+    let anchor = args.int(anchor);
+    // A bound on the key (a comparison never holds for NULL, so the rows without a key stay
+    // out), the ties after the anchor by id; the rows without a key by `IS NULL`.
+    let bound = format!(
+        "{c} {after}= (SELECT {k} FROM contracts k WHERE k.id = {anchor}) \
+         AND ({c} {after} (SELECT {k} FROM contracts k WHERE k.id = {anchor}) OR c.id {after} {anchor})"
+    );
+    let without_key = format!("{c} IS NULL");
+    let condition = match part {
+        KeysetPart::AfterTheAnchor => bound,
+        KeysetPart::WithoutKey => without_key,
+        KeysetPart::WithoutKeyAfterTheAnchor => format!("{without_key} AND c.id {after} {anchor}"),
+    };
+    // The index of a key that can be NULL starts with `(key IS NULL)` ([`order_by`]).
+    // PostgreSQL seeks into it with the list's own ORDER BY. SQLite seeks past that column
+    // only when it is named by equality, and then sorts unless the ORDER BY leaves it out.
+    let (condition, order) = match backend {
+        Backend::Postgres => (condition, order_by(filter, &mut args, Read::OffAnIndex)),
+        Backend::Sqlite if nullable => {
+            let flag = match part {
+                KeysetPart::AfterTheAnchor => "FALSE",
+                _ => "TRUE",
+            };
+            (
+                format!("({c} IS NULL) = {flag} AND {condition}"),
+                format!("{c} {dir}, c.id {dir}"),
+            )
+        }
+        Backend::Sqlite => (condition, format!("{c} {dir}, c.id {dir}")),
+    };
+    let sql = format!(
+        "SELECT c.id FROM contracts c WHERE {where_sql} AND {condition} ORDER BY {order} LIMIT {limit}",
+        limit = args.int(limit),
+    );
+    Some((sql, args))
+}
+
+/// The ids of `filter`'s page when it follows contract `anchor` (and one more if a page
+/// follows), read from the anchor's place in the order's index: `None` when the order has no
+/// keyset pages, or the anchor is gone or no longer matches the filter (the page is then read
+/// by its offset).
+async fn keyset_page_ids(
+    db: &Db,
+    filter: &ContractFilter,
+    anchor: i64,
+) -> Result<Option<Vec<i64>>> {
+    let Some((key, nullable)) = keyset_key(filter.sort) else {
+        return Ok(None);
+    };
+    let mut args = Args::default();
+    let where_sql = where_clause(filter, &mut args);
+    let anchor_sql = format!(
+        "SELECT CAST(CASE WHEN {key} IS NULL THEN 1 ELSE 0 END AS BIGINT) FROM contracts c WHERE {where_sql} AND c.id = {id}",
+        key = key("c"),
+        id = args.int(anchor)
+    );
+    let without_key: Option<i64> = on_db!(db, pool => {
+        bind_all!(sqlx::query_scalar(&anchor_sql), args.0).fetch_optional(pool).await?
+    });
+    let parts: &[KeysetPart] = match (without_key, nullable) {
+        (None, _) => return Ok(None),
+        (Some(1), _) => &[KeysetPart::WithoutKeyAfterTheAnchor],
+        (Some(_), true) => &[KeysetPart::AfterTheAnchor, KeysetPart::WithoutKey],
+        (Some(_), false) => &[KeysetPart::AfterTheAnchor],
+    };
+    let wanted = i64::from(PER_PAGE) + 1;
+    let mut ids: Vec<i64> = Vec::new();
+    for part in parts {
+        let missing = wanted - ids.len() as i64;
+        if missing <= 0 {
+            break;
+        }
+        let Some((sql, args)) = keyset_ids_sql(db.backend(), filter, anchor, *part, missing) else {
+            return Ok(None);
+        };
+        let more: Vec<i64> = on_db!(db, pool => {
+            bind_all!(sqlx::query_scalar(&sql), args.0).fetch_all(pool).await?
+        });
+        ids.extend(more);
+    }
+    Ok(Some(ids))
+}
+
 /// A page of contracts matching `filter`, sorted as it says.
 ///
 /// In two steps, so that a page costs what its rows cost, not what the list holds: the ids
 /// of the page, off the index of its order (only the tables the filter and the order need),
-/// then the rows of those ids with their names and units. The count stops at [`COUNT_CAP`].
+/// then the rows of those ids with their names and units. A page that follows a given
+/// contract ([`ContractFilter::after`]) starts at its place in the index. The count stops at
+/// [`COUNT_CAP`].
 #[tracing::instrument(name = "db.contracts.list", skip(db))]
 pub async fn list(db: &Db, filter: &ContractFilter) -> Result<Page<ContractSummary>> {
     let page = filter.page.max(1);
@@ -240,12 +375,22 @@ pub async fn list(db: &Db, filter: &ContractFilter) -> Result<Page<ContractSumma
         "SELECT COUNT(*) FROM (SELECT 1 FROM contracts c WHERE {where_sql} LIMIT {}) counted",
         COUNT_CAP + 1
     );
-    let (ids_sql, ids_args) = page_ids_sql(filter);
-    let (counted, mut ids) = on_db!(db, pool => {
-        let counted: i64 = bind_all!(sqlx::query_scalar(&count_sql), args.0).fetch_one(pool).await?;
-        let ids: Vec<i64> = bind_all!(sqlx::query_scalar(&ids_sql), ids_args.0).fetch_all(pool).await?;
-        (counted, ids)
+    let counted: i64 = on_db!(db, pool => {
+        bind_all!(sqlx::query_scalar(&count_sql), args.0).fetch_one(pool).await?
     });
+    let keyset = match filter.after {
+        Some(anchor) if page > 1 => keyset_page_ids(db, filter, anchor).await?,
+        _ => None,
+    };
+    let mut ids = match keyset {
+        Some(ids) => ids,
+        None => {
+            let (ids_sql, ids_args) = page_ids_sql(filter);
+            on_db!(db, pool => {
+                bind_all!(sqlx::query_scalar(&ids_sql), ids_args.0).fetch_all(pool).await?
+            })
+        }
+    };
     let has_next = ids.len() as i64 > per_page;
     ids.truncate(PER_PAGE as usize);
     let rows = rows_of(db, filter, &ids).await?;

@@ -7,7 +7,7 @@ mod read;
 
 pub use lines::line_ids;
 pub use list::Read;
-pub use list::{COUNT_CAP, count, list, page_ids_sql};
+pub use list::{COUNT_CAP, KeysetPart, count, keyset_ids_sql, list, page_ids_sql};
 pub(super) use list::{order_by, where_clause};
 pub use read::get;
 

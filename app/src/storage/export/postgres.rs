@@ -24,7 +24,13 @@ pub(super) async fn contracts(
     args: Args,
     out: Sender<Vec<ExportedContract>>,
 ) -> Result<()> {
-    let mut rows = bind_all!(sqlx::query(sql), args.0).fetch(pool);
+    // The export streams for as long as its client reads: exempt from the server's statement
+    // timeout (`Db::connect_serving`), in a read-only transaction of its own.
+    let mut tx = pool.begin().await?;
+    sqlx::query("SET LOCAL statement_timeout = 0")
+        .execute(&mut *tx)
+        .await?;
+    let mut rows = bind_all!(sqlx::query(sql), args.0).fetch(&mut *tx);
     let mut batcher = Batcher::default();
     let mut checked = false;
     while let Some(row) = rows.try_next().await? {

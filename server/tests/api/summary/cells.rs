@@ -191,6 +191,52 @@ async fn maintained_totals_match_the_contracts_after_every_kind_of_write(db: &Db
         app::domain::Removal::Deleted
     ));
     cells_match(db, "after a delete").await;
+
+    // A supplier's new name is the label of its summary rows.
+    let firm_record = app::firms::service::get(db, alpha).await.unwrap();
+    saved(
+        app::firms::service::update(
+            db,
+            app::domain::FirmId(alpha),
+            app::domain::Version(firm_record.version),
+            &app::domain::FirmFields {
+                name: "Alpha Renamed".into(),
+                country: "KR".into(),
+                website: String::new(),
+                notes: String::new(),
+            },
+        )
+        .await
+        .unwrap(),
+    );
+    cells_match(db, "after a supplier was renamed").await;
+
+    // A framework's ceiling is what the headroom reads.
+    let framework = app::agreements::service::list_agreements(db, &Default::default())
+        .await
+        .unwrap()
+        .rows
+        .into_iter()
+        .find(|a| a.ceiling_units > 0)
+        .expect("the demo data has frameworks with ceilings");
+    let framework = app::agreements::service::get_agreement(db, framework.id)
+        .await
+        .unwrap();
+    let mut raised = with_base(app::agreements::form::agreement_fields(&framework));
+    let ceiling: u32 = raised.0["line0_quantity"].replace(',', "").parse().unwrap();
+    raised
+        .0
+        .insert("line0_quantity".into(), (ceiling + 7).to_string());
+    saved(
+        app::agreements::service::update_agreement(
+            db,
+            app::domain::AgreementId(framework.id),
+            &raised,
+        )
+        .await
+        .unwrap(),
+    );
+    cells_match(db, "after a ceiling was raised").await;
 }
 
 /// Adds a EUR rate of `usd_per_unit` on `date`.
@@ -252,6 +298,16 @@ async fn cells_match(db: &Db, when: &str) {
         .into_iter()
         .chain(Dimension::ALL.into_iter().map(Some));
     let dimensions: Vec<_> = dimensions.collect();
+    let agreements = app::domain::filter::AgreementFilter::default();
+    assert_eq!(
+        app::summary::service::headroom(db, &agreements)
+            .await
+            .unwrap(),
+        app::summary::service::computed_headroom(db, &agreements)
+            .await
+            .unwrap(),
+        "{when}: the headroom page"
+    );
     for filter in &filters {
         for level in [
             None,
@@ -270,6 +326,24 @@ async fn cells_match(db: &Db, when: &str) {
                     sorted(&cells),
                     sorted(&contracts),
                     "{when}: {dimension:?} at {level:?} for {filter:?}"
+                );
+            }
+            // What the summary page shows (kept at the register's version) is what it
+            // sums to now: every write above moved the version.
+            let level_filter = ContractFilter {
+                confidence: level,
+                ..filter.clone()
+            };
+            for stack in [Dimension::Buyer, Dimension::Supplier] {
+                let kept = app::summary::service::portfolio(db, &level_filter, stack)
+                    .await
+                    .unwrap();
+                let computed = app::summary::service::computed_portfolio(db, &level_filter, stack)
+                    .await
+                    .unwrap();
+                assert_eq!(
+                    kept, computed,
+                    "{when}: the summary page for {level_filter:?}"
                 );
             }
             for stack in [Dimension::Buyer, Dimension::Supplier] {
