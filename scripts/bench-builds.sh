@@ -9,6 +9,8 @@
 #   scripts/bench-builds.sh A B DB     A, B: server binaries; DB: a SQLite file holding contracts
 #                                      (e.g. `server --database-url sqlite://DB generate --contracts 1000000 --seed 1`)
 #   RUNS=5 ROUNDS=3 DURATION=8s
+#   DB_B=FILE       B on a copy of DB of its own (when B adds a migration A does not know)
+#   PAGES="…"       the pages loaded (default: a contract page, the list, the summary)
 #
 # Traffic goes to 127.0.0.1 only.
 {
@@ -16,10 +18,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 if [ $# -ne 3 ] || [ "$1" = --help ]; then
-  sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
 fi
 A=$1 B=$2 DB=$3
+DB_B="${DB_B:-$DB}"
 RUNS="${RUNS:-5}" ROUNDS="${ROUNDS:-3}" DURATION="${DURATION:-8s}"
 PASSWORD='bench-builds passphrase'
 ensure_wrk
@@ -27,13 +30,15 @@ mkdir -p target/bench/site
 cp -r public/. target/bench/site/
 
 printf '%s\n' "$PASSWORD" | RUST_LOG=error "$A" --database-url "sqlite://$DB" user add bench --role viewer >/dev/null 2>&1 || true
+[ "$DB_B" = "$DB" ] || printf '%s\n' "$PASSWORD" | RUST_LOG=error "$B" --database-url "sqlite://$DB_B" user add bench --role viewer >/dev/null 2>&1 || true
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
 declare -A base cookie
 for which in A B; do
   port=$([ "$which" = A ] && echo 3395 || echo 3396)
   bin=$([ "$which" = A ] && echo "$A" || echo "$B")
-  RUST_LOG=error "$bin" --database-url "sqlite://$DB" --addr "127.0.0.1:$port" --site-root target/bench/site \
+  db=$([ "$which" = A ] && echo "$DB" || echo "$DB_B")
+  RUST_LOG=error "$bin" --database-url "sqlite://$db" --addr "127.0.0.1:$port" --site-root target/bench/site \
     --max-requests 256 >"target/bench/server-$which.log" 2>&1 &
   pids+=($!)
   base[$which]="http://127.0.0.1:$port"
@@ -59,7 +64,7 @@ eb=$(awk '$1 == "B" { print $2 }' <<<"$times" | median)
 printf 'CSV export of %s contracts, median of %s (s)\t%s\t%s\t%s\n' "$n" "$RUNS" "$ea" "$eb" "$(ratio "$ea" "$eb")"
 
 id=$(sqlite3 "$DB" 'SELECT MAX(id) / 2 FROM contracts' 2>/dev/null || echo 1)
-for page in "/contracts/$id" /contracts /summary; do
+for page in ${PAGES:-"/contracts/$id" /contracts /summary}; do
   rates=$(for _ in $(seq 1 "$ROUNDS"); do
     for which in A B; do
       rps=$(wrk -t2 -c64 -d"$DURATION" --timeout 10s -H "Cookie: ${cookie[$which]}" "${base[$which]}$page" |

@@ -60,18 +60,43 @@ async fn every_sorted_page_comes_off_an_index(db: &Db) {
     }
     assert_eq!(checked, 5 * 2 * 2);
 
-    // A buyer's contracts, newest first (where the summary's buyer links lead).
-    let filter = ContractFilter {
-        buyer: Some(app::domain::CountryCode::parse("PL").unwrap()),
-        descending: true,
-        ..Default::default()
-    };
-    let (sql, args) = contracts::page_ids_sql(&filter);
-    let plan = db.query_plan(&sql, args).await.unwrap();
-    assert!(
-        !plan.contains("TEMP B-TREE") && !plan.contains("Sort"),
-        "one buyer's contracts are sorted:\n{plan}"
-    );
+    // Under every filter that names one value (where the summary's links lead), newest
+    // first: a buyer's, a supplier's, a framework's, a status's contracts.
+    let supplier = app::storage::scalar_i64(db, "SELECT MIN(supplier_id) FROM contracts")
+        .await
+        .unwrap();
+    let agreement = app::storage::scalar_i64(db, "SELECT MIN(agreement_id) FROM contracts")
+        .await
+        .unwrap();
+    let filters = [
+        ContractFilter {
+            buyer: Some(app::domain::CountryCode::parse("PL").unwrap()),
+            ..Default::default()
+        },
+        ContractFilter {
+            supplier: Some(supplier),
+            ..Default::default()
+        },
+        ContractFilter {
+            agreement: Some(agreement),
+            ..Default::default()
+        },
+        ContractFilter {
+            status: Some(app::domain::ContractStatus::Signed),
+            ..Default::default()
+        },
+    ];
+    for filter in filters {
+        for page in [1, 400] {
+            let (sql, args) = contracts::page_ids_sql(&filter.with_page(page));
+            let plan = db.query_plan(&sql, args).await.unwrap();
+            assert!(
+                !plan.contains("TEMP B-TREE") && !plan.contains("Sort"),
+                "the contracts of {} are sorted (page {page}):\n{plan}",
+                filter.to_query()
+            );
+        }
+    }
 }
 
 /// The export reads every matching contract: on SQLite, in table order and then sorted, which
