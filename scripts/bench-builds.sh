@@ -29,8 +29,12 @@ ensure_wrk
 mkdir -p target/bench/site
 cp -r public/. target/bench/site/
 
-printf '%s\n' "$PASSWORD" | RUST_LOG=error "$A" --database-url "sqlite://$DB" user add bench --role viewer >/dev/null 2>&1 || true
-[ "$DB_B" = "$DB" ] || printf '%s\n' "$PASSWORD" | RUST_LOG=error "$B" --database-url "sqlite://$DB_B" user add bench --role viewer >/dev/null 2>&1 || true
+bench_user() { # BIN DB: the bench user, added or (on a kept database) given this password
+  printf '%s\n' "$PASSWORD" | RUST_LOG=error "$1" --database-url "sqlite://$2" user add bench --role viewer >/dev/null 2>&1 ||
+    printf '%s\n' "$PASSWORD" | RUST_LOG=error "$1" --database-url "sqlite://$2" user reset-password bench >/dev/null
+}
+bench_user "$A" "$DB"
+[ "$DB_B" = "$DB" ] || bench_user "$B" "$DB_B"
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
 declare -A base cookie

@@ -103,8 +103,9 @@ bench() { # BACKEND URL
   if [ "${fresh:-1}" = 1 ]; then
     RUST_LOG=error "$BIN" --database-url "$url" generate --contracts "$N" --seed 1
   fi
-  printf '%s\n' "$PASSWORD" | RUST_LOG=error "$BIN" --database-url "$url" user add bench --role viewer \
-    >/dev/null 2>&1 || true
+  # The bench user, added or (on a kept database, perhaps by another script) given this password.
+  printf '%s\n' "$PASSWORD" | RUST_LOG=error "$BIN" --database-url "$url" user add bench --role viewer >/dev/null 2>&1 ||
+    printf '%s\n' "$PASSWORD" | RUST_LOG=error "$BIN" --database-url "$url" user reset-password bench >/dev/null
   serve "$url"
   cookie=$(sign_in)
   [ -n "$cookie" ] || { echo "could not sign in" >&2; exit 1; }
