@@ -421,3 +421,69 @@ async fn generated_contracts_add_up(db: &Db) {
     )
     .await;
 }
+
+/// Two servers over one database: a summary (and a list's count) one of them keeps is out of
+/// date as soon as the other writes (the register's version lives in the database, not in a
+/// server).
+async fn a_write_through_another_pool_moves_the_kept_summary(scratch: test_support::Scratch) {
+    let first = scratch.db.clone();
+    let second = scratch.another_pool().await.unwrap();
+    server::demo::load(&first).await.unwrap();
+    let before = at(&first, None).await;
+    assert_eq!(before, at(&first, None).await, "kept between two views");
+    let listed = || async {
+        app::storage::contracts::list(&first, &ContractFilter::default())
+            .await
+            .unwrap()
+            .total
+    };
+    let listed_before = listed().await;
+    let alpha = firm(&second, "Second Server Firm").await;
+    let t1 = system(&second, "SSF-1", "artillery", alpha, None).await;
+    contract(
+        &second,
+        "Written by the other server",
+        None,
+        alpha,
+        "PL",
+        "2024-06-01",
+        "signed",
+        ("1,000,000", "EUR", "confirmed"),
+        &[(t1, 3, "confirmed")],
+    )
+    .await;
+    let after = at(&first, None).await;
+    assert_eq!(after.total.contracts, before.total.contracts + 1);
+    assert_eq!(
+        listed().await,
+        listed_before + 1,
+        "the list's kept count moved too"
+    );
+    assert_eq!(
+        after,
+        app::summary::service::computed_portfolio(
+            &first,
+            &ContractFilter::default(),
+            Dimension::Supplier
+        )
+        .await
+        .unwrap()
+    );
+    second.close().await;
+    scratch.finish().await;
+}
+
+#[tokio::test]
+async fn a_write_through_another_pool_moves_the_kept_summary_on_sqlite() {
+    a_write_through_another_pool_moves_the_kept_summary(
+        test_support::Scratch::sqlite().await.unwrap(),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_write_through_another_pool_moves_the_kept_summary_on_postgres() {
+    if let Some(scratch) = test_support::Scratch::postgres().await {
+        a_write_through_another_pool_moves_the_kept_summary(scratch).await;
+    }
+}
