@@ -26,7 +26,7 @@ pub fn spawn_release_when_idle() {
 }
 
 /// Hands the allocator's free memory back to the system.
-pub fn release() {
+fn release() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc_trim only walks and shrinks the allocator's own free lists.
     unsafe {

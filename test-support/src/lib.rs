@@ -31,6 +31,14 @@ enum Cleanup {
 /// Why the PostgreSQL half did not run.
 pub const POSTGRES_SKIPPED: &str = "PostgreSQL half skipped: set TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test to run it";
 
+/// Connections to `schema`. They carry the schema's name, so a drop can find and end them.
+fn in_schema(admin: &PgConnectOptions, schema: &str) -> PgConnectOptions {
+    admin
+        .clone()
+        .options([("search_path", schema)])
+        .application_name(schema)
+}
+
 impl Scratch {
     /// A migrated SQLite database in a temporary folder.
     pub async fn sqlite() -> Result<Self, StorageError> {
@@ -75,14 +83,7 @@ impl Scratch {
             .execute(&mut connection)
             .await?;
         connection.close().await?;
-        // The pool's sessions carry the schema's name, so a drop can find and end them.
-        let db = Db::connect_postgres(
-            admin
-                .clone()
-                .options([("search_path", schema.as_str())])
-                .application_name(&schema),
-        )
-        .await?;
+        let db = Db::connect_postgres(in_schema(&admin, &schema)).await?;
         let scratch = Self {
             db,
             cleanup: Cleanup::Schema {
@@ -102,14 +103,7 @@ impl Scratch {
                 Db::connect_sqlite_file(&folder.path().join("test.db")).await
             }
             Cleanup::Schema { admin, schema } => {
-                Db::connect_postgres(
-                    admin
-                        .as_ref()
-                        .clone()
-                        .options([("search_path", schema.as_str())])
-                        .application_name(schema),
-                )
-                .await
+                Db::connect_postgres(in_schema(admin, schema)).await
             }
             Cleanup::Done => panic!("another_pool on a finished scratch database"),
         }
@@ -123,13 +117,9 @@ impl Scratch {
     ) -> Result<Db, StorageError> {
         match &self.cleanup {
             Cleanup::Schema { admin, schema } => {
-                let options = admin
-                    .as_ref()
-                    .clone()
-                    .options([("search_path", schema.as_str())])
-                    .application_name(schema);
-                Db::connect_postgres(app::storage::serving_options(options, statement_timeout))
-                    .await
+                let options =
+                    app::storage::serving_options(in_schema(admin, schema), statement_timeout);
+                Db::connect_postgres(options).await
             }
             _ => self.another_pool().await,
         }

@@ -286,14 +286,18 @@ pub fn serving_options(options: PgConnectOptions, statement_timeout: Duration) -
     options.options([("statement_timeout", millis.as_str())])
 }
 
+/// The connection options of a `postgres://…` or `postgresql://…` URL (`None` for another).
+fn postgres_options(url: &str) -> Option<Result<PgConnectOptions>> {
+    (url.starts_with("postgres://") || url.starts_with("postgresql://"))
+        .then(|| PgConnectOptions::from_str(url).map_err(|e| StorageError::BadUrl(e.to_string())))
+}
+
 impl Db {
     /// Connects by URL: `postgres://…` or `postgresql://…` selects PostgreSQL, `sqlite://PATH`
     /// an SQLite file (created, with its folder, when missing).
     pub async fn connect(url: &str) -> Result<Self> {
-        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let options =
-                PgConnectOptions::from_str(url).map_err(|e| StorageError::BadUrl(e.to_string()))?;
-            Self::connect_postgres(options).await
+        if let Some(options) = postgres_options(url) {
+            Self::connect_postgres(options?).await
         } else if url.starts_with("sqlite:") {
             let options = SqliteConnectOptions::from_str(url)
                 .map_err(|e| StorageError::BadUrl(e.to_string()))?;
@@ -316,12 +320,11 @@ impl Db {
     /// [`Db::connect`] for a server answering requests: on PostgreSQL, a statement may run
     /// for at most `statement_timeout` ([`serving_options`]). SQLite has no such setting.
     pub async fn connect_serving(url: &str, statement_timeout: Duration) -> Result<Self> {
-        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let options =
-                PgConnectOptions::from_str(url).map_err(|e| StorageError::BadUrl(e.to_string()))?;
-            Self::connect_postgres(serving_options(options, statement_timeout)).await
-        } else {
-            Self::connect(url).await
+        match postgres_options(url) {
+            Some(options) => {
+                Self::connect_postgres(serving_options(options?, statement_timeout)).await
+            }
+            None => Self::connect(url).await,
         }
     }
 

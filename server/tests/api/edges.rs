@@ -368,7 +368,7 @@ async fn shutdown_lets_requests_finish_but_not_past_the_deadline() {
 /// A serving server's PostgreSQL statements end at the request timeout (an abandoned request
 /// leaves no query running on), and the CSV export, read slowly, still runs to its end.
 #[tokio::test]
-async fn serving_statements_end_at_the_statement_timeout_but_the_export_streams_on() {
+async fn serving_statements_end_at_the_statement_timeout_and_a_slowly_read_export_completes() {
     let Some(scratch) = test_support::Scratch::postgres().await else {
         return;
     };
