@@ -18,7 +18,7 @@ test('a new contract shows in the portfolio totals and the framework headroom', 
     await page.getByRole('button', { name: 'Apply' }).click();
   };
   await summaryFor();
-  await expect(page.getByText('Counting every figure, estimates included.')).toBeVisible();
+  await expect(page.getByText('Counting every figure, estimates included: signed deals only')).toBeVisible();
   await expect(page.locator('dl.totals')).toContainText('Contracts0');
 
   // A framework with a ceiling of 40 K9PL, and a contract for 25 under it.

@@ -15,7 +15,7 @@
 use app::domain::filter::ContractFilter;
 use app::domain::rate::{from_nanos, usd_equivalent};
 use app::domain::summary::Dimension;
-use app::domain::{CountryCode, CurrencyCode, Money};
+use app::domain::{ContractStatus, CountryCode, CurrencyCode, Money, Standing};
 use app::storage::{Backend, Db, Tx};
 use chrono::{Datelike, Days, NaiveDate, SubsecRound};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -251,12 +251,21 @@ impl Batch {
         } else {
             usd_at_signing(reference, currency, minor, &signed)
         };
+        // One in ten is still in the pipeline: a stage, a probability and the date drawn as its
+        // expected signing date (no signing date). Chosen without drawing more numbers, so
+        // the rest of the data is what the same seed always gave.
+        let stages = ContractStatus::of(Standing::Pipeline);
         let status = match random.range(0, 9) {
             0 => "cancelled",
             1 | 2 => "completed",
             3..=5 => "in delivery",
+            9 => stages[contract_id as usize % stages.len()].as_str(),
             _ => "signed",
         };
+        let pipeline = stages
+            .iter()
+            .any(|s| s.as_str() == status)
+            .then(|| (contract_id * 37) % 101);
         let buyer = *random.pick(&BUYERS);
         debug_assert!(CountryCode::parse(buyer).is_ok());
         let sql_text = |v: Option<String>| v.map_or("NULL".to_owned(), |v| format!("'{v}'"));
@@ -265,8 +274,13 @@ impl Batch {
             self.contracts.push(',');
         }
         self.contracts.push_str(&format!(
-            "({contract_id}, 'Synthetic contract {contract_id}', {supplier}, '{buyer}', '{signed}', {year}, '{status}', \
-             {value}, {currency}, {confidence}, '{now}', '{now}', {usd}, {rate}, '{external_id}')",
+            "({contract_id}, 'Synthetic contract {contract_id}', {supplier}, '{buyer}', {signed_on}, {year}, '{status}', \
+             {value}, {currency}, {confidence}, '{now}', '{now}', {usd}, {rate}, '{external_id}', \
+             {likely}, {probability}, {probability_confidence})",
+            signed_on = sql_text(pipeline.is_none().then(|| signed.clone())),
+            likely = sql_text(pipeline.map(|_| signed.clone())),
+            probability = sql_int(pipeline),
+            probability_confidence = sql_text(pipeline.map(|_| "estimated".to_owned())),
             supplier = random.pick(&reference.firms),
             value = sql_int(valued.then_some(minor)),
             currency = sql_text(valued.then(|| currency.to_owned())),
@@ -356,7 +370,8 @@ impl Batch {
         // Every value is a number or generated text without quotes: nothing to escape.
         let insert_contracts = format!(
             "INSERT INTO contracts (id, title, supplier_id, buyer_code, signed_on, signed_year, status, \
-             value_minor, value_currency, value_confidence, created_at, updated_at, usd_minor, usd_rate_id, external_id){override_ids} \
+             value_minor, value_currency, value_confidence, created_at, updated_at, usd_minor, usd_rate_id, external_id, \
+             likely_signed_on, probability, probability_confidence){override_ids} \
              VALUES {contracts}"
         );
         let insert_lines = format!(

@@ -6,6 +6,7 @@ use crate::domain::register::{Agreement, AgreementDraft, CeilingDraft};
 use crate::domain::text::{Agency, Title};
 use crate::domain::{AgreementStatus, CountryCode, FieldErrors, Notes, limits};
 use crate::forms::choices::{Choices, countries};
+use crate::forms::outlook::{OutlookFields, OutlookForm};
 use crate::forms::pages::{Doomed, Kind, delete_page, edit_page, new_page};
 use crate::forms::parse::{optional_date, optional_id};
 use crate::forms::provenance::{provenance, provenance_form};
@@ -28,6 +29,7 @@ pub struct AgreementForm {
     pub signed_on: String,
     pub status: String,
     pub notes: String,
+    pub outlook: OutlookForm,
     /// The firms chosen, one per select (`supplier{n}_id`).
     pub suppliers: Vec<String>,
     pub ceilings: Vec<LineForm>,
@@ -58,6 +60,7 @@ impl AgreementForm {
             signed_on: get(Self::SIGNED_ON),
             status: get(Self::STATUS),
             notes: get(Self::NOTES),
+            outlook: OutlookForm::read(fields),
             suppliers: (0..fields.rows(Self::SUPPLIER_PREFIX, LINE_ROWS))
                 .map(|row| get(&Self::supplier_key(row)))
                 .collect(),
@@ -82,6 +85,7 @@ impl AgreementForm {
         for (row, supplier) in self.suppliers.iter().enumerate() {
             fields.set(Self::supplier_key(row), supplier.clone());
         }
+        self.outlook.write(&mut fields);
         self.provenance.write(&mut fields);
         LineForm::write_all(&self.ceilings, &mut fields);
         fields
@@ -102,6 +106,7 @@ impl From<&Agreement> for AgreementForm {
                 .unwrap_or_default(),
             status: agreement.status.as_str().to_owned(),
             notes: agreement.notes.clone(),
+            outlook: OutlookForm::from(&agreement.outlook),
             suppliers: agreement
                 .suppliers
                 .iter()
@@ -139,6 +144,11 @@ impl TryFrom<&AgreementForm> for AgreementDraft {
         let agency = errors.check(F::AGENCY, Agency::parse(&form.agency));
         let signed_on = errors.check(F::SIGNED_ON, optional_date(&form.signed_on));
         let status = errors.check(F::STATUS, AgreementStatus::parse(&form.status));
+        let outlook = form.outlook.parse(
+            status.map(AgreementStatus::standing),
+            signed_on.flatten(),
+            &mut errors,
+        );
         let mut supplier_ids: Vec<i64> = Vec::new();
         for (row, supplier) in form.suppliers.iter().enumerate() {
             // The same firm chosen twice is one supplier.
@@ -178,6 +188,7 @@ impl TryFrom<&AgreementForm> for AgreementDraft {
             Some(agency),
             Some(signed_on),
             Some(status),
+            Some(outlook),
             Some(notes),
             true,
         ) = (
@@ -186,6 +197,7 @@ impl TryFrom<&AgreementForm> for AgreementDraft {
             agency,
             signed_on,
             status,
+            outlook,
             notes,
             errors.is_empty(),
         )
@@ -198,6 +210,7 @@ impl TryFrom<&AgreementForm> for AgreementDraft {
             agency,
             signed_on,
             status,
+            outlook,
             supplier_ids,
             provenance,
             ceilings,
@@ -238,13 +251,14 @@ fn AgreementFields(
                 <Entry label="Title" name="title".into() fields=f.clone() errors=e.clone() required=true />
                 <Choice label="Buyer" name="buyer".into() fields=f.clone() errors=e.clone() options=countries() empty="Choose a country…" />
                 <Entry label="Buying agency" name="agency".into() fields=f.clone() errors=e.clone() max=limits::AGENCY_MAX />
-                <Entry label="Signed on" name="signed_on".into() fields=f.clone() errors=e.clone() max=limits::DATE_MAX hint="YYYY-MM-DD, or YYYY-MM or YYYY" />
                 <Choice label="Status" name="status".into() fields=f.clone() errors=e.clone() options=statuses default="signed" />
+                <Entry label="Signed on" name="signed_on".into() fields=f.clone() errors=e.clone() max=limits::DATE_MAX hint="YYYY-MM-DD, or YYYY-MM or YYYY; empty before signature" />
                 <Entry label="Notes" name="notes".into() fields=f.clone() errors=e.clone() max=limits::NOTES_MAX multiline=true />
                 {(0..f.rows("supplier", LINE_ROWS)).map(|i| view! {
                     <Choice label=if i == 0 { "Supplier" } else { "Another supplier" } name=format!("supplier{i}_id") fields=f.clone() errors=e.clone() options=firms.clone() empty="—" />
                 }).collect_view()}
             </fieldset>
+            <OutlookFields fields=f.clone() errors=e.clone() />
             <ValueFields fields=f.clone() errors=e.clone() />
             <LineRows fields=f.clone() errors=e.clone() systems=choices.system_options() ceiling=true />
             <AlternativeRows fields=f.clone() errors=e.clone() />

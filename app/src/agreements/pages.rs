@@ -4,8 +4,8 @@
 use super::api::{get_agreement, list_agreements};
 use crate::components::record::query_pairs;
 use crate::components::record::{
-    Alternatives, BuyerFilter, ConfidenceBadge, FigureView, Pager, SourceList, date_text,
-    money_text,
+    Alternatives, BuyerFilter, ConfidenceBadge, FigureView, Pager, SourceList, StandingRows,
+    date_text, money_text,
 };
 use crate::components::{ErrorPanel, NotFound, SortHeader, SortLink, format};
 use crate::domain::AgreementStatus;
@@ -158,8 +158,7 @@ fn AgreementDetail(agreement: Agreement) -> impl IntoView {
             <dd>{suppliers.into_iter().enumerate().map(|(i, s)| view! {
                 {(i > 0).then_some(", ")}<a href=format!("/firms/{}", s.id)>{s.name}</a>
             }).collect_view()}</dd>
-            <dt>"Signed"</dt><dd>{date_text(a.signed_on)}</dd>
-            <dt>"Status"</dt><dd>{a.status.as_str()}</dd>
+            <StandingRows status=a.status.as_str() standing=a.status.standing() signed_on=a.signed_on outlook=a.outlook.clone() />
             <dt>"Value"</dt>
             <dd>{match a.provenance.value.clone() {
                 Some(figure) => view! { <FigureView figure /> }.into_any(),
@@ -173,13 +172,13 @@ fn AgreementDetail(agreement: Agreement) -> impl IntoView {
         <Alternatives alternatives=a.provenance.alternatives.clone() />
 
         <h2>"Ceiling lines"</h2>
-        <p class="muted">"Executed counts the lines of the contracts under this agreement (cancelled ones aside) for the line's system and its variants."</p>
+        <p class="muted">"Executed counts the lines of the signed contracts under this agreement (cancelled ones aside) for the line's system and its variants; in the pipeline, those of contracts not signed yet, at face value."</p>
         <div class="table-wrap">
             <table class="data" aria-label="Ceiling lines">
                 <thead>
                     <tr>
                         <th scope="col">"System"</th><th scope="col" class="num">"Ceiling"</th><th scope="col" class="num">"Executed"</th>
-                        <th scope="col" class="num">"Delivered"</th><th scope="col" class="num">"Not yet executed"</th><th scope="col">"Basis and notes"</th>
+                        <th scope="col" class="num">"Delivered"</th><th scope="col" class="num">"Not yet executed"</th><th scope="col" class="num">"In the pipeline"</th><th scope="col">"Basis and notes"</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -199,6 +198,7 @@ fn AgreementDetail(agreement: Agreement) -> impl IntoView {
                                         view! { <span>{format::thousands(remaining)}</span> }.into_any()
                                     }}
                                 </td>
+                                <td class="num">{format::thousands(line.pipeline)}</td>
                                 <td>{line.basis.clone()}{(!line.notes.is_empty()).then(|| view! { <br /><span class="muted small">{line.notes.clone()}</span> })}</td>
                             </tr>
                         }
@@ -226,7 +226,7 @@ fn AgreementDetail(agreement: Agreement) -> impl IntoView {
                                     <td class="date">{date_text(c.signed_on)}</td>
                                     <td><a href=format!("/contracts/{}", c.id)>{c.title.clone()}</a></td>
                                     <td>{c.systems.clone()}</td>
-                                    <td>{c.status.as_str()}</td>
+                                    <td>{crate::components::record::status_with_probability(c.status.as_str(), c.probability)}</td>
                                     <td class="num">{money_text(c.value)}</td>
                                     <td class="num">{format::thousands(c.units_ordered)}" / "{format::thousands(c.units_delivered)}</td>
                                 </tr>

@@ -1,6 +1,7 @@
 //! Framework agreement use cases.
 
 use crate::domain::filter::AgreementFilter;
+use crate::domain::pipeline::signing_date_needed;
 use crate::domain::register::{Agreement, AgreementSummary, Page};
 use crate::domain::{AgreementId, Created, FieldErrors, FormOutcome, Removal, Version};
 use crate::error::AppError;
@@ -41,7 +42,8 @@ pub async fn create_agreement(
     }
 }
 
-/// Saves the edit form of agreement `id`, as `update_contract` does for contracts.
+/// Saves the edit form of agreement `id`, as `update_contract` does for contracts (a deal signed
+/// out of the pipeline gets its signing date).
 pub async fn update_agreement(
     db: &Db,
     id: AgreementId,
@@ -63,6 +65,17 @@ pub async fn update_agreement(
             return Ok(FormOutcome::Invalid(FieldErrors::single("title", message)));
         }
     };
+    let stored = get_agreement(db, id.get()).await?;
+    if let Some(message) = signing_date_needed(
+        stored.status.standing(),
+        draft.0.status.standing(),
+        draft.0.signed_on,
+    ) {
+        return Ok(FormOutcome::Invalid(FieldErrors::single(
+            super::form::AgreementForm::SIGNED_ON,
+            message,
+        )));
+    }
     match agreements::update(db, id, draft.1, &draft.0).await {
         Ok(Versioned::Done) => {
             tracing::info!(agreement.id = id.get(), "agreement updated");

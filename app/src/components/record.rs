@@ -1,8 +1,9 @@
 //! Display pieces shared by the register's pages.
 
 use crate::components::format;
+use crate::domain::pipeline::{Outlook, Percent};
 use crate::domain::register::{Alternative, Figure, Page, SourceRef, SystemRecord};
-use crate::domain::{Confidence, CountryCode, Money, PartialDate};
+use crate::domain::{Confidence, CountryCode, Money, PartialDate, Standing};
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
@@ -236,4 +237,45 @@ pub fn query_pairs() -> Vec<(String, String)> {
     url::form_urlencoded::parse(search.trim_start_matches('?').as_bytes())
         .into_owned()
         .collect()
+}
+
+/// The rows of a record's description list that say where it stands: its status, when it was
+/// signed or may be, how likely a deal not signed yet is, and why one lapsed.
+#[component]
+pub fn StandingRows(
+    status: &'static str,
+    standing: Standing,
+    signed_on: Option<PartialDate>,
+    outlook: Outlook,
+) -> impl IntoView {
+    let before_signature = matches!(standing, Standing::Pipeline | Standing::Lapsed);
+    let status_text = match standing {
+        Standing::Pipeline => format!("{status} (pipeline: not signed yet)"),
+        Standing::Lapsed => format!("{status} (a pipeline deal that fell through)"),
+        _ => status.to_owned(),
+    };
+    view! {
+        <dt>"Status"</dt><dd>{status_text}</dd>
+        {(!before_signature || signed_on.is_some()).then(|| view! { <dt>"Signed"</dt><dd>{date_text(signed_on)}</dd> })}
+        {before_signature.then(|| view! {
+            <dt>"Expected signing"</dt>
+            <dd>{outlook.expected_signing.map_or_else(|| "not known".to_owned(), |d| d.to_string())}</dd>
+        })}
+        {outlook.probability.clone().map(|p| view! {
+            <dt>"Probability of signing"</dt>
+            <dd>
+                <span class="num">{p.percent.to_string()}</span>" "<ConfidenceBadge confidence=p.confidence />
+                {(!p.basis.is_empty()).then(|| view! { " " <span class="muted">"(" {p.basis.clone()} ")"</span> })}
+            </dd>
+        })}
+        {(!outlook.lapsed_reason.is_empty()).then(|| view! { <dt>"Why it lapsed"</dt><dd class="notes">{outlook.lapsed_reason.clone()}</dd> })}
+    }
+}
+
+/// A list row's status: the stage, and its probability before signature (`negotiating, 40 %`).
+pub fn status_with_probability(status: &str, probability: Option<Percent>) -> String {
+    match probability {
+        Some(p) => format!("{status}, {p}"),
+        None => status.to_owned(),
+    }
 }

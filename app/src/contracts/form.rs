@@ -7,6 +7,7 @@ use crate::domain::register::{Contract, ContractDraft, LineDraft};
 use crate::domain::text::{Agency, DeliveryPeriod, Prose, Title};
 use crate::domain::{ContractStatus, CountryCode, FieldErrors, Notes, limits};
 use crate::forms::choices::{Choices, countries};
+use crate::forms::outlook::{OutlookFields, OutlookForm};
 use crate::forms::pages::{Doomed, Kind, delete_page, edit_page};
 use crate::forms::parse::{optional_date, optional_id};
 use crate::forms::provenance::{provenance, provenance_form};
@@ -34,6 +35,7 @@ pub struct ContractForm {
     pub delivery_period: String,
     pub local_production: String,
     pub notes: String,
+    pub outlook: OutlookForm,
     pub lines: Vec<LineForm>,
     pub provenance: ProvenanceForm,
 }
@@ -65,6 +67,7 @@ impl ContractForm {
             delivery_period: get(Self::DELIVERY_PERIOD),
             local_production: get(Self::LOCAL_PRODUCTION),
             notes: get(Self::NOTES),
+            outlook: OutlookForm::read(fields),
             lines: LineForm::read_all(fields),
             provenance: ProvenanceForm::read(fields),
         }
@@ -88,6 +91,7 @@ impl ContractForm {
         ] {
             fields.set(name, value.clone());
         }
+        self.outlook.write(&mut fields);
         self.provenance.write(&mut fields);
         LineForm::write_all(&self.lines, &mut fields);
         fields
@@ -120,6 +124,7 @@ impl From<&Contract> for ContractForm {
             delivery_period: contract.delivery_period.clone(),
             local_production: contract.local_production.clone(),
             notes: contract.notes.clone(),
+            outlook: OutlookForm::from(&contract.outlook),
             provenance: provenance_form(&contract.provenance),
             lines: contract
                 .lines
@@ -165,6 +170,11 @@ impl TryFrom<&ContractForm> for ContractDraft {
         let agency = errors.check(F::AGENCY, Agency::parse(&form.agency));
         let signed_on = errors.check(F::SIGNED_ON, optional_date(&form.signed_on));
         let status = errors.check(F::STATUS, ContractStatus::parse(&form.status));
+        let outlook = form.outlook.parse(
+            status.map(ContractStatus::standing),
+            signed_on.flatten(),
+            &mut errors,
+        );
         let provenance = provenance(&form.provenance, &mut errors);
         let delivery_period = errors.check(
             F::DELIVERY_PERIOD,
@@ -200,6 +210,7 @@ impl TryFrom<&ContractForm> for ContractDraft {
             Some(agency),
             Some(signed_on),
             Some(status),
+            Some(outlook),
             Some(delivery_period),
             Some(local_production),
             Some(notes),
@@ -210,6 +221,7 @@ impl TryFrom<&ContractForm> for ContractDraft {
             agency,
             signed_on,
             status,
+            outlook,
             delivery_period,
             local_production,
             notes,
@@ -226,6 +238,7 @@ impl TryFrom<&ContractForm> for ContractDraft {
             agency,
             signed_on,
             status,
+            outlook,
             provenance,
             delivery_period,
             local_production,
@@ -268,12 +281,13 @@ fn ContractFields(
                 <Choice label="Supplier" name="supplier_id".into() fields=f.clone() errors=e.clone() options=choices.firm_options() empty="Not recorded" />
                 <Choice label="Buyer" name="buyer".into() fields=f.clone() errors=e.clone() options=countries() empty="Choose a country…" />
                 <Entry label="Buying agency" name="agency".into() fields=f.clone() errors=e.clone() max=limits::AGENCY_MAX hint="e.g. Armament Agency (Agencja Uzbrojenia)" />
-                <Entry label="Signed on" name="signed_on".into() fields=f.clone() errors=e.clone() max=limits::DATE_MAX hint="YYYY-MM-DD, or YYYY-MM or YYYY as the source gives it" />
                 <Choice label="Status" name="status".into() fields=f.clone() errors=e.clone() options=statuses default="signed" />
+                <Entry label="Signed on" name="signed_on".into() fields=f.clone() errors=e.clone() max=limits::DATE_MAX hint="YYYY-MM-DD, or YYYY-MM or YYYY as the source gives it; empty before signature" />
                 <Entry label="Delivery period" name="delivery_period".into() fields=f.clone() errors=e.clone() max=limits::DELIVERY_PERIOD_MAX hint="e.g. 2026–2027" />
                 <Entry label="Local production" name="local_production".into() fields=f.clone() errors=e.clone() max=limits::PROSE_MAX multiline=true />
                 <Entry label="Notes" name="notes".into() fields=f.clone() errors=e.clone() max=limits::NOTES_MAX multiline=true />
             </fieldset>
+            <OutlookFields fields=f.clone() errors=e.clone() />
             <ValueFields fields=f.clone() errors=e.clone() />
             <LineRows fields=f.clone() errors=e.clone() systems=choices.system_options() ceiling=false />
             <AlternativeRows fields=f.clone() errors=e.clone() />

@@ -2,15 +2,15 @@
 
 use super::api::{get_contract, list_contracts};
 use crate::components::record::{
-    Alternatives, BuyerFilter, ConfidenceBadge, FigureView, Pager, SourceList, SystemFilter,
-    YearFilter, date_text, money_text, query_pairs,
+    Alternatives, BuyerFilter, ConfidenceBadge, FigureView, Pager, SourceList, StandingRows,
+    SystemFilter, YearFilter, date_text, money_text, query_pairs,
 };
 use crate::components::{ErrorPanel, NotFound, format};
 use crate::deliveries::form::{DeliveryEcho, DeliveryForm};
 use crate::domain::filter::{ContractFilter, DealSort};
 use crate::domain::limits;
 use crate::domain::register::{Contract, ContractSummary, Page, SystemRecord};
-use crate::domain::{Category, Confidence, ContractStatus, Firm};
+use crate::domain::{Category, Confidence, ContractStatus, Firm, StatusGroup};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -105,7 +105,9 @@ fn ContractFilters(
                 <label for="f-status">"Status"</label>
                 <select id="f-status" name="status">
                     <option value="">"Any status"</option>
-                    <option value=crate::domain::filter::NOT_CANCELLED selected=filter.not_cancelled>"any but cancelled"</option>
+                    {StatusGroup::ALL.iter().map(|g| view! {
+                        <option value=g.as_str() selected=filter.group == Some(*g)>{g.label()}</option>
+                    }).collect_view()}
                     {ContractStatus::ALL.iter().map(|s| view! {
                         <option value=s.as_str() selected=filter.status == Some(*s)>{s.as_str()}</option>
                     }).collect_view()}
@@ -201,7 +203,7 @@ fn ContractTable(filter: ContractFilter, page: Page<ContractSummary>) -> impl In
                             <td>{c.buyer.name()}</td>
                             <td>{c.supplier.clone().map_or_else(|| "not recorded".to_owned(), |s| s.name)}</td>
                             <td>{c.systems.clone()}</td>
-                            <td>{c.status.as_str()}</td>
+                            <td>{crate::components::record::status_with_probability(c.status.as_str(), c.probability)}</td>
                             <td class="num">
                                 {money_text(c.value)}
                                 {c.usd.filter(|_| c.value.is_some_and(|v| v.currency().as_str() != "USD")).map(|usd| view! { <br /><span class="muted">{format!("≈ {usd}")}</span> })}
@@ -288,8 +290,7 @@ fn ContractDetail(
                 Some(a) => view! { <a href=format!("/agreements/{}", a.id)>{a.name}</a> }.into_any(),
                 None => view! { <span class="muted">"none (a stand-alone contract)"</span> }.into_any(),
             }}</dd>
-            <dt>"Signed"</dt><dd>{date_text(c.signed_on)}</dd>
-            <dt>"Status"</dt><dd>{c.status.as_str()}</dd>
+            <StandingRows status=c.status.as_str() standing=c.status.standing() signed_on=c.signed_on outlook=c.outlook.clone() />
             <dt>"Value"</dt>
             <dd>{match c.provenance.value.clone() {
                 Some(figure) => view! { <FigureView figure /> }.into_any(),

@@ -1,8 +1,10 @@
 //! Contract use cases, shared by the server functions and the plain form posts.
 
+use super::form::ContractForm;
 use crate::domain::filter::ContractFilter;
+use crate::domain::pipeline::signing_date_needed;
 use crate::domain::register::{Contract, ContractSummary, Page};
-use crate::domain::{ContractId, Created, FieldErrors, FormOutcome, Removal, Version};
+use crate::domain::{ContractId, Created, FieldErrors, FormOutcome, Removal, Standing, Version};
 use crate::error::AppError;
 use crate::forms::references::{reference_refused, with_references};
 use crate::storage::contracts::ContractRefusal;
@@ -84,6 +86,17 @@ pub async fn update_contract(
     };
     let invalid =
         |field: &str, message: &str| Ok(FormOutcome::Invalid(FieldErrors::single(field, message)));
+    let stored = get_contract(db, id.get()).await?;
+    let now = draft.status.standing();
+    if matches!(now, Standing::Pipeline | Standing::Lapsed) && !stored.deliveries.is_empty() {
+        return invalid(
+            ContractForm::STATUS,
+            "Deliveries are recorded on this contract, so it was signed: choose a status from signed on.",
+        );
+    }
+    if let Some(message) = signing_date_needed(stored.status.standing(), now, draft.signed_on) {
+        return invalid(ContractForm::SIGNED_ON, message);
+    }
     match contracts::update(db, id, version, draft).await {
         Ok(Versioned::Done) => {
             tracing::info!(contract.id = id.get(), "contract updated");

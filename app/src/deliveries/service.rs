@@ -4,7 +4,9 @@ use super::form::DeliveryFields;
 use crate::contracts::service::get_contract;
 use crate::domain::filter::ContractFilter;
 use crate::domain::register::{Contract, DeliveryDraft, Page};
-use crate::domain::{Confidence, Created, FieldErrors, FormOutcome, PartialDate, Quantity};
+use crate::domain::{
+    Confidence, Created, FieldErrors, FormOutcome, PartialDate, Quantity, Standing,
+};
 use crate::error::AppError;
 use crate::storage::{Db, deliveries};
 
@@ -17,6 +19,18 @@ pub async fn record_delivery(
 ) -> Result<Created<Contract>, AppError> {
     let contract = get_contract(db, contract_id).await?;
     let mut errors = FieldErrors::new();
+    if matches!(
+        contract.status.standing(),
+        Standing::Pipeline | Standing::Lapsed
+    ) {
+        errors.add(
+            "line_id",
+            format!(
+                "This contract is not signed (its status is {}): a delivery can be recorded once it is signed.",
+                contract.status
+            ),
+        );
+    }
     let line = errors.check(
         "line_id",
         fields

@@ -88,23 +88,150 @@ vocabulary!(
 );
 
 vocabulary!(
+    /// Where an agreement stands: a stage of the pipeline before signature (announced …
+    /// negotiating), signed and after, or a pipeline deal that fell through (lapsed).
     AgreementStatus, "status" {
+        Announced => "announced",
+        Memorandum => "memorandum of understanding",
+        LetterOfIntent => "letter of intent",
+        Notified => "notified",
         Negotiating => "negotiating",
         Signed => "signed",
         Active => "active",
         Expired => "expired",
         Cancelled => "cancelled",
+        Lapsed => "lapsed",
     }
 );
 
 vocabulary!(
+    /// Where a contract stands, as [`AgreementStatus`] for agreements. "Notified" is a
+    /// government's notice of a proposed sale (a US 36(b) notification): a proposal, not a sale.
     ContractStatus, "status" {
+        Announced => "announced",
+        Memorandum => "memorandum of understanding",
+        LetterOfIntent => "letter of intent",
+        Notified => "notified",
+        Negotiating => "negotiating",
         Signed => "signed",
         InDelivery => "in delivery",
         Completed => "completed",
         Cancelled => "cancelled",
+        Lapsed => "lapsed",
     }
 );
+
+/// Where a record stands in its life, whatever its kind: what the rules and the totals ask.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Standing {
+    /// Not signed yet: a stage of the pipeline, with a probability of being signed.
+    Pipeline,
+    /// Signed and not cancelled: what totals and headroom count by default.
+    InForce,
+    /// Signed, then cancelled.
+    Cancelled,
+    /// A pipeline deal that fell through, kept with its reason.
+    Lapsed,
+}
+
+impl ContractStatus {
+    pub fn standing(self) -> Standing {
+        use ContractStatus::*;
+        match self {
+            Announced | Memorandum | LetterOfIntent | Notified | Negotiating => Standing::Pipeline,
+            Signed | InDelivery | Completed => Standing::InForce,
+            Cancelled => Standing::Cancelled,
+            Lapsed => Standing::Lapsed,
+        }
+    }
+
+    /// The statuses of one standing, in vocabulary order.
+    pub fn of(standing: Standing) -> Vec<ContractStatus> {
+        Self::ALL
+            .iter()
+            .copied()
+            .filter(|s| s.standing() == standing)
+            .collect()
+    }
+
+    /// `column IN ('signed', …)` for the statuses of `standings`: words of the closed
+    /// vocabulary, written into the SQL, so the list, the maintained totals and headroom share
+    /// one text.
+    pub fn sql_in(column: &str, standings: &[Standing]) -> String {
+        let names: Vec<String> = standings
+            .iter()
+            .flat_map(|standing| Self::of(*standing))
+            .map(|s| format!("'{}'", s.as_str()))
+            .collect();
+        format!("{column} IN ({})", names.join(", "))
+    }
+}
+
+/// Statuses a list or a summary takes together, by their standing (`status=in force`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum StatusGroup {
+    /// Signed and not cancelled: what totals count by default.
+    InForce,
+    /// Not signed yet.
+    Pipeline,
+    /// Both: what totals count with the pipeline.
+    InForceOrPipeline,
+}
+
+impl StatusGroup {
+    pub const ALL: [StatusGroup; 3] = [
+        StatusGroup::InForce,
+        StatusGroup::Pipeline,
+        StatusGroup::InForceOrPipeline,
+    ];
+
+    /// The word in a list's address (`status=in force`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StatusGroup::InForce => "in force",
+            StatusGroup::Pipeline => "pipeline",
+            StatusGroup::InForceOrPipeline => "in force or pipeline",
+        }
+    }
+
+    /// The group an address names. `not cancelled` is what links said for "in force" before
+    /// the pipeline stages existed (the same contracts then).
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "not cancelled" => Some(StatusGroup::InForce),
+            text => Self::ALL.into_iter().find(|g| g.as_str() == text),
+        }
+    }
+
+    /// How a filter's choice reads.
+    pub fn label(self) -> &'static str {
+        match self {
+            StatusGroup::InForce => "in force (signed, not cancelled)",
+            StatusGroup::Pipeline => "pipeline (not signed yet)",
+            StatusGroup::InForceOrPipeline => "in force or in the pipeline",
+        }
+    }
+
+    pub fn standings(self) -> &'static [Standing] {
+        match self {
+            StatusGroup::InForce => &[Standing::InForce],
+            StatusGroup::Pipeline => &[Standing::Pipeline],
+            StatusGroup::InForceOrPipeline => &[Standing::InForce, Standing::Pipeline],
+        }
+    }
+}
+
+impl AgreementStatus {
+    pub fn standing(self) -> Standing {
+        use AgreementStatus::*;
+        match self {
+            Announced | Memorandum | LetterOfIntent | Notified | Negotiating => Standing::Pipeline,
+            Signed | Active | Expired => Standing::InForce,
+            Cancelled => Standing::Cancelled,
+            Lapsed => Standing::Lapsed,
+        }
+    }
+}
 
 impl Confidence {
     /// The confidence levels a summary at this level includes: "confirmed only",

@@ -21,3 +21,5 @@ pub const DATE_MAX: usize = 10;
 pub const AMOUNT_MAX: usize = 30;
 pub const QUANTITY_MAX: usize = 9;
 pub const RATE_MAX: usize = 20;
+/// A probability in whole percent (`100 %`).
+pub const PERCENT_MAX: usize = 5;

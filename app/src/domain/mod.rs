@@ -13,6 +13,7 @@ pub mod ids;
 pub mod limits;
 pub mod money;
 pub mod number;
+pub mod pipeline;
 pub mod quantity;
 pub mod rate;
 pub mod register;
@@ -21,7 +22,7 @@ pub mod text;
 
 pub use country::CountryCode;
 pub use date::PartialDate;
-pub use deal::{AgreementStatus, Category, Confidence, ContractStatus};
+pub use deal::{AgreementStatus, Category, Confidence, ContractStatus, Standing, StatusGroup};
 pub use firm::{Firm, FirmDraft, FirmFields, FirmName, Notes, Website};
 pub use form::{Created, FieldErrors, FormOutcome, NoConflict, Removal};
 pub use ids::{AgreementId, ContractId, FirmId, RateId, SystemId, Version};

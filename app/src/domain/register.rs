@@ -1,6 +1,7 @@
 //! The deal register's records: drafts (parsed input, ready to store) and the records as pages
 //! and server functions see them.
 
+use super::pipeline::{Outlook, Percent};
 use super::text::{Agency, Basis, DeliveryPeriod, LineNotes, Prose, Title};
 use super::{
     AgreementStatus, Category, Confidence, ContractStatus, CountryCode, Money, Notes, PartialDate,
@@ -90,6 +91,7 @@ pub struct AgreementDraft {
     pub agency: Agency,
     pub signed_on: Option<PartialDate>,
     pub status: AgreementStatus,
+    pub outlook: Outlook,
     pub supplier_ids: Vec<i64>,
     pub provenance: Provenance,
     pub ceilings: Vec<CeilingDraft>,
@@ -108,8 +110,11 @@ pub struct CeilingLine {
     pub confidence: Confidence,
     pub basis: String,
     pub notes: String,
+    /// Units of signed contracts under the agreement (cancelled ones aside).
     pub executed: i64,
     pub delivered: i64,
+    /// Units of contracts under the agreement not signed yet, at face value.
+    pub pipeline: i64,
 }
 
 impl CeilingLine {
@@ -127,6 +132,7 @@ pub struct Agreement {
     pub agency: String,
     pub signed_on: Option<PartialDate>,
     pub status: AgreementStatus,
+    pub outlook: Outlook,
     pub suppliers: Vec<Named>,
     pub provenance: Provenance,
     pub ceilings: Vec<CeilingLine>,
@@ -135,6 +141,16 @@ pub struct Agreement {
     pub version: i64,
     #[serde(with = "chrono::serde::ts_microseconds")]
     pub updated_at: DateTime<Utc>,
+}
+
+impl AgreementDraft {
+    /// The year the agreement counts in: its signing year, or before signature the year it is
+    /// expected to be signed (stored as `signed_year`, which the year filters and groups read).
+    pub fn counted_year(&self) -> Option<i32> {
+        self.signed_on
+            .or(self.outlook.expected_signing)
+            .map(|d| d.year())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -157,11 +173,22 @@ pub struct ContractDraft {
     pub agency: Agency,
     pub signed_on: Option<PartialDate>,
     pub status: ContractStatus,
+    pub outlook: Outlook,
     pub provenance: Provenance,
     pub delivery_period: DeliveryPeriod,
     pub local_production: Prose,
     pub lines: Vec<LineDraft>,
     pub notes: Notes,
+}
+
+impl ContractDraft {
+    /// The year the contract counts in: its signing year, or before signature the year it is
+    /// expected to be signed (stored as `signed_year`, which the year filters and groups read).
+    pub fn counted_year(&self) -> Option<i32> {
+        self.signed_on
+            .or(self.outlook.expected_signing)
+            .map(|d| d.year())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -212,6 +239,7 @@ pub struct Contract {
     pub agency: String,
     pub signed_on: Option<PartialDate>,
     pub status: ContractStatus,
+    pub outlook: Outlook,
     pub provenance: Provenance,
     pub delivery_period: String,
     pub local_production: String,
@@ -235,6 +263,8 @@ pub struct ContractSummary {
     pub agreement: Option<Named>,
     pub signed_on: Option<PartialDate>,
     pub status: ContractStatus,
+    /// Before signature: how likely it is to be signed.
+    pub probability: Option<Percent>,
     pub value: Option<Money>,
     pub value_confidence: Option<Confidence>,
     pub usd: Option<Money>,

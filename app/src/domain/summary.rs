@@ -142,6 +142,53 @@ impl Level {
     }
 }
 
+/// What a summary counts of the deals' life: signed deals (the default), or the pipeline too,
+/// at face value or weighted by each deal's probability of being signed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Counting {
+    #[default]
+    Signed,
+    Pipeline,
+    Weighted,
+}
+
+impl Counting {
+    pub const ALL: [Counting; 3] = [Counting::Signed, Counting::Pipeline, Counting::Weighted];
+
+    /// The word in the address (`count=weighted`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Counting::Signed => "signed",
+            Counting::Pipeline => "pipeline",
+            Counting::Weighted => "weighted",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == text)
+    }
+
+    /// The choice as the summary offers it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Counting::Signed => "Signed deals only",
+            Counting::Pipeline => "Signed and pipeline, at face value",
+            Counting::Weighted => "Signed and pipeline, weighted by probability",
+        }
+    }
+
+    /// What the summary counts, in words.
+    pub fn text(self) -> &'static str {
+        match self {
+            Counting::Signed => "signed deals only (the pipeline is left out)",
+            Counting::Pipeline => "signed deals and the pipeline, at face value",
+            Counting::Weighted => {
+                "signed deals and the pipeline, each pipeline deal's values times its probability of signing (rounded to the cent per deal; counts and units at face value)"
+            }
+        }
+    }
+}
+
 /// What a summary counts at `level`, in words ("confirmed and reported figures").
 pub fn level_text(level: Option<Confidence>) -> &'static str {
     match level {

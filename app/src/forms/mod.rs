@@ -9,6 +9,7 @@ pub mod constraints;
 mod fields;
 mod labels;
 mod merge;
+pub mod outlook;
 pub mod pages;
 pub mod parse;
 pub mod provenance;

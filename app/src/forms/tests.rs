@@ -117,6 +117,7 @@ fn a_stored_contract_comes_back_from_its_edit_fields() {
         agency: String::new(),
         signed_on: draft.signed_on,
         status: draft.status,
+        outlook: draft.outlook.clone(),
         provenance: draft.provenance.clone(),
         delivery_period: String::new(),
         local_production: String::new(),

@@ -10,7 +10,8 @@ use crate::domain::register::{
     Agreement, AgreementDraft, AgreementSummary, CeilingLine, Named, Page,
 };
 use crate::domain::{
-    AgreementId, AgreementStatus, Category, Confidence, CountryCode, Quantity, Version,
+    AgreementId, AgreementStatus, Category, Confidence, ContractStatus, CountryCode, Quantity,
+    Standing, Version,
 };
 use chrono::{DateTime, SubsecRound, Utc};
 
@@ -21,17 +22,19 @@ pub async fn insert(db: &Db, draft: &AgreementDraft) -> Result<i64> {
     let mut tx = db.begin().await?;
     let now = Utc::now().trunc_subsecs(6);
     let value = draft.provenance.value.as_ref();
+    let outlook = super::outlook::binds(&draft.outlook);
     let id: i64 = on_tx!(&mut tx, conn => {
         sqlx::query_scalar(
             "INSERT INTO agreements (title, buyer_code, agency, signed_on, signed_year, status, value_minor, \
-             value_currency, value_confidence, value_basis, notes, version, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, $12, $12) RETURNING id",
+             value_currency, value_confidence, value_basis, notes, version, created_at, updated_at, \
+             likely_signed_on, probability, probability_confidence, probability_basis, lapsed_reason) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, $12, $12, $13, $14, $15, $16, $17) RETURNING id",
         )
         .bind(draft.title.as_str())
         .bind(draft.buyer.as_str())
         .bind(draft.agency.as_str())
         .bind(draft.signed_on.map(|d| d.to_string()))
-        .bind(draft.signed_on.map(|d| d.year()))
+        .bind(draft.counted_year())
         .bind(draft.status.as_str())
         .bind(value.map(|f| f.money.to_minor()))
         .bind(value.map(|f| f.money.currency().as_str()))
@@ -39,6 +42,11 @@ pub async fn insert(db: &Db, draft: &AgreementDraft) -> Result<i64> {
         .bind(value.map_or("", |f| f.basis.as_str()))
         .bind(draft.notes.as_str())
         .bind(now)
+        .bind(outlook.0.clone())
+        .bind(outlook.1)
+        .bind(outlook.2)
+        .bind(outlook.3)
+        .bind(outlook.4)
         .fetch_one(conn)
         .await?
     });
@@ -104,17 +112,20 @@ pub async fn update(
     let before = audit::snapshot(&mut tx, RecordKind::Agreement, id).await?;
     let now = Utc::now().trunc_subsecs(6);
     let value = draft.provenance.value.as_ref();
+    let outlook = super::outlook::binds(&draft.outlook);
     let updated: Option<i64> = on_tx!(&mut tx, conn => {
         sqlx::query_scalar(
             "UPDATE agreements SET title = $1, buyer_code = $2, agency = $3, signed_on = $4, signed_year = $5, \
              status = $6, value_minor = $7, value_currency = $8, value_confidence = $9, value_basis = $10, notes = $11, \
-             version = version + 1, updated_at = $12 WHERE id = $13 AND version = $14 RETURNING id",
+             version = version + 1, updated_at = $12, likely_signed_on = $15, probability = $16, \
+             probability_confidence = $17, probability_basis = $18, lapsed_reason = $19 \
+             WHERE id = $13 AND version = $14 RETURNING id",
         )
         .bind(draft.title.as_str())
         .bind(draft.buyer.as_str())
         .bind(draft.agency.as_str())
         .bind(draft.signed_on.map(|d| d.to_string()))
-        .bind(draft.signed_on.map(|d| d.year()))
+        .bind(draft.counted_year())
         .bind(draft.status.as_str())
         .bind(value.map(|f| f.money.to_minor()))
         .bind(value.map(|f| f.money.currency().as_str()))
@@ -124,6 +135,11 @@ pub async fn update(
         .bind(now)
         .bind(id)
         .bind(version)
+        .bind(outlook.0.clone())
+        .bind(outlook.1)
+        .bind(outlook.2)
+        .bind(outlook.3)
+        .bind(outlook.4)
         .fetch_optional(conn)
         .await?
     });
@@ -197,6 +213,8 @@ struct AgreementRow {
     notes: String,
     version: i64,
     updated_at: DateTime<Utc>,
+    #[sqlx(flatten)]
+    outlook: super::outlook::OutlookRow,
 }
 
 #[derive(sqlx::FromRow)]
@@ -213,26 +231,34 @@ struct CeilingRow {
     notes: String,
     executed: i64,
     delivered: i64,
+    pipeline: i64,
 }
 
 fn corrupt(message: String) -> StorageError {
     StorageError::Corrupt(message)
 }
 
-/// What counts against a ceiling line: lines of the agreement's contracts (cancelled ones
-/// aside) whose system is the line's system or a variant of it.
-const AGAINST_CEILING: &str = "FROM contract_lines l JOIN contracts c ON c.id = l.contract_id \
-     JOIN systems ls ON ls.id = l.system_id \
-     WHERE c.agreement_id = cl.agreement_id AND c.status <> 'cancelled' \
-     AND (ls.id = cl.system_id OR ls.variant_of_id = cl.system_id)";
+/// What counts against a ceiling line: lines of the agreement's contracts at `standing`
+/// (signed and not cancelled: executed; not signed yet: in the pipeline) whose system is the
+/// line's system or a variant of it.
+fn against_ceiling(standing: Standing) -> String {
+    format!(
+        "FROM contract_lines l JOIN contracts c ON c.id = l.contract_id \
+         JOIN systems ls ON ls.id = l.system_id \
+         WHERE c.agreement_id = cl.agreement_id AND {} \
+         AND (ls.id = cl.system_id OR ls.variant_of_id = cl.system_id)",
+        ContractStatus::sql_in("c.status", &[standing])
+    )
+}
 
 #[tracing::instrument(name = "db.agreements.get", skip(db))]
 pub async fn get(db: &Db, id: i64) -> Result<Option<Agreement>> {
     let row = on_db!(db, pool => {
-        sqlx::query_as::<_, AgreementRow>(
-            "SELECT id, title, buyer_code, agency, signed_on, status, value_minor, value_currency, value_confidence, \
-             value_basis, notes, version, updated_at FROM agreements WHERE id = $1",
-        )
+        sqlx::query_as::<_, AgreementRow>(&format!(
+            "SELECT a.id, a.title, a.buyer_code, a.agency, a.signed_on, a.status, a.value_minor, a.value_currency, \
+             a.value_confidence, a.value_basis, a.notes, a.version, a.updated_at, {} FROM agreements a WHERE a.id = $1",
+            super::outlook::columns("a"),
+        ))
         .bind(id)
         .fetch_optional(pool)
         .await?
@@ -241,9 +267,12 @@ pub async fn get(db: &Db, id: i64) -> Result<Option<Agreement>> {
     let ceilings_sql = format!(
         "SELECT cl.id, cl.system_id, s.designation, s.category, cl.quantity, cl.value_minor, cl.value_currency, \
          cl.confidence, cl.basis, cl.notes, \
-         CAST(COALESCE((SELECT SUM(l.quantity) {AGAINST_CEILING}), 0) AS BIGINT) AS executed, \
-         CAST(COALESCE((SELECT SUM(l.delivered_units) {AGAINST_CEILING}), 0) AS BIGINT) AS delivered \
-         FROM ceiling_lines cl JOIN systems s ON s.id = cl.system_id WHERE cl.agreement_id = $1 ORDER BY cl.position"
+         CAST(COALESCE((SELECT SUM(l.quantity) {signed}), 0) AS BIGINT) AS executed, \
+         CAST(COALESCE((SELECT SUM(l.delivered_units) {signed}), 0) AS BIGINT) AS delivered, \
+         CAST(COALESCE((SELECT SUM(l.quantity) {pipeline}), 0) AS BIGINT) AS pipeline \
+         FROM ceiling_lines cl JOIN systems s ON s.id = cl.system_id WHERE cl.agreement_id = $1 ORDER BY cl.position",
+        signed = against_ceiling(Standing::InForce),
+        pipeline = against_ceiling(Standing::Pipeline),
     );
     let (suppliers, ceilings) = on_db!(db, pool => {
         let suppliers = sqlx::query_as::<_, (i64, String)>(
@@ -280,6 +309,7 @@ pub async fn get(db: &Db, id: i64) -> Result<Option<Agreement>> {
         agency: row.agency,
         signed_on: partial_date(row.signed_on)?,
         status: AgreementStatus::parse(&row.status).map_err(corrupt)?,
+        outlook: row.outlook.outlook()?,
         suppliers: suppliers
             .into_iter()
             .map(|(id, name)| Named { id, name })
@@ -301,6 +331,7 @@ pub async fn get(db: &Db, id: i64) -> Result<Option<Agreement>> {
                     basis: c.basis,
                     notes: c.notes,
                     executed: c.executed,
+                    pipeline: c.pipeline,
                     delivered: c.delivered,
                 })
             })

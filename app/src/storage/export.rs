@@ -50,6 +50,11 @@ line_columns! {
     Agency = "agency" Text,
     SignedOn = "signed_on" Text,
     Status = "status" Text,
+    ExpectedSigning = "likely_signed_on" Text,
+    Probability = "probability" Int,
+    ProbabilityConfidence = "probability_confidence" Text,
+    ProbabilityBasis = "probability_basis" Text,
+    LapsedReason = "lapsed_reason" Text,
     ValueMinor = "value_minor" Int,
     ValueCurrency = "value_currency" Text,
     ValueConfidence = "value_confidence" Text,
@@ -207,7 +212,8 @@ pub fn contracts_sql(filter: &ContractFilter, backend: Backend) -> (String, Args
     let where_sql = super::contracts::where_clause(filter, &mut args);
     let sql = format!(
         "SELECT c.id, c.external_id, c.title, c.buyer_code, bc.name AS buyer_name, f.name AS supplier_name, \
-         a.title AS agreement_title, c.agency, c.signed_on, c.status, c.value_minor, c.value_currency, \
+         a.title AS agreement_title, c.agency, c.signed_on, c.status, c.likely_signed_on, CAST(c.probability AS BIGINT) AS probability, \
+         c.probability_confidence, c.probability_basis, c.lapsed_reason, c.value_minor, c.value_currency, \
          c.value_confidence, c.value_basis, c.usd_minor, r.usd_nanos AS rate_nanos, r.rate_date, \
          CAST(l.position AS BIGINT) AS position, s.designation, s.category, l.quantity, l.quantity_confidence, \
          l.value_minor AS line_value_minor, l.value_currency AS line_currency, l.delivered_units, \

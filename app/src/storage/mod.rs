@@ -15,6 +15,7 @@ pub mod export;
 pub mod firms;
 pub mod imports;
 pub mod keys;
+pub mod outlook;
 mod provenance;
 pub mod rates;
 pub mod register_version;
@@ -372,7 +373,30 @@ impl Db {
     pub async fn migrate(&self) -> Result<usize> {
         let before = self.applied_migrations().await?;
         match self {
-            Db::Sqlite(pool) => sqlx::migrate!("../migrations/sqlite").run(pool).await?,
+            Db::Sqlite(pool) => {
+                // SQLite changes a table's constraints by rebuilding it, and dropping the old
+                // table with foreign keys on would delete the rows that reference it; the pragma
+                // does nothing inside a migration's transaction, so it is set on the connection
+                // around them, and every reference is checked once they are done.
+                let mut conn = pool.acquire().await?;
+                sqlx::query("PRAGMA foreign_keys = OFF")
+                    .execute(&mut *conn)
+                    .await?;
+                let migrated = sqlx::migrate!("../migrations/sqlite").run(&mut *conn).await;
+                let dangling: Vec<(String,)> = sqlx::query_as("PRAGMA foreign_key_check")
+                    .fetch_all(&mut *conn)
+                    .await?;
+                sqlx::query("PRAGMA foreign_keys = ON")
+                    .execute(&mut *conn)
+                    .await?;
+                migrated?;
+                if let Some((table,)) = dangling.first() {
+                    return Err(StorageError::Corrupt(format!(
+                        "after the migrations, {} rows refer to rows that are not there (first in {table})",
+                        dangling.len()
+                    )));
+                }
+            }
             Db::Postgres(pool) => sqlx::migrate!("../migrations/postgres").run(pool).await?,
         }
         let after = self.applied_migrations().await?;
@@ -432,6 +456,17 @@ impl Db {
     /// (`enable_sort = off`), so on a small table too it shows whether an index can give the
     /// order at all.
     pub async fn query_plan(&self, sql: &str, args: args::Args) -> Result<String> {
+        self.query_plan_pricing_out(sql, args, &[]).await
+    }
+
+    /// [`Db::query_plan`] with more of PostgreSQL's plan kinds priced out (`enable_…` settings
+    /// turned off for it alone); SQLite has no such settings.
+    pub async fn query_plan_pricing_out(
+        &self,
+        sql: &str,
+        args: args::Args,
+        settings: &[&str],
+    ) -> Result<String> {
         let lines: Vec<String> = match self {
             Db::Sqlite(pool) => {
                 let explain = format!("EXPLAIN QUERY PLAN {sql}");
@@ -443,9 +478,11 @@ impl Db {
             }
             Db::Postgres(pool) => {
                 let mut tx = pool.begin().await?;
-                sqlx::query("SET LOCAL enable_sort = off")
-                    .execute(&mut *tx)
-                    .await?;
+                for setting in std::iter::once(&"enable_sort").chain(settings) {
+                    sqlx::query(&format!("SET LOCAL {setting} = off"))
+                        .execute(&mut *tx)
+                        .await?;
+                }
                 let explain = format!("EXPLAIN {sql}");
                 let lines: Vec<String> = args::bind_all!(sqlx::query_scalar(&explain), args.0)
                     .fetch_all(&mut *tx)

@@ -234,8 +234,9 @@ pub(super) async fn refresh_usd(
     }
     let mut args = Args::default();
     let currency_arg = args.text(currency.as_str());
+    // A deal not signed yet is valued at the rate of the date it is expected to be signed on.
     let contracts_sql = format!(
-        "SELECT c.id, c.value_minor, c.signed_on FROM contracts c \
+        "SELECT c.id, c.value_minor, COALESCE(c.signed_on, c.likely_signed_on) FROM contracts c \
          WHERE c.value_currency = {currency_arg} AND c.value_minor IS NOT NULL AND {}",
         affected.condition(&mut args)
     );
@@ -248,7 +249,7 @@ pub(super) async fn refresh_usd(
     };
     let lines: Vec<(i64, i64, Option<String>)> = on_tx!(tx, conn => {
         sqlx::query_as(
-            "SELECT l.id, l.value_minor, c.signed_on FROM contract_lines l JOIN contracts c ON c.id = l.contract_id \
+            "SELECT l.id, l.value_minor, COALESCE(c.signed_on, c.likely_signed_on) FROM contract_lines l JOIN contracts c ON c.id = l.contract_id \
              WHERE l.value_currency = $1 AND l.value_minor IS NOT NULL AND ($2 IS NULL OR c.id = $2)",
         )
         .bind(currency.as_str())

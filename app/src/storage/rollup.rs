@@ -10,8 +10,8 @@
 
 use super::args::{Args, bind_all};
 use super::{Db, Result, Tx, on_tx};
-use crate::domain::Confidence;
 use crate::domain::summary::Level;
+use crate::domain::{Confidence, ContractStatus, Standing};
 
 /// The contracts whose contribution a write changes.
 #[derive(Debug, Clone, Copy)]
@@ -199,7 +199,8 @@ fn at_every_level(
         .join(", ")
 }
 
-/// `per_contract`: one row per affected non-cancelled contract with its keys and measures.
+/// `per_contract`: one row per affected contract in force (signed, not cancelled) with its keys
+/// and measures.
 fn per_contract(condition: &str) -> String {
     let measures = at_every_level(
         &[
@@ -236,9 +237,10 @@ fn per_contract(condition: &str) -> String {
         "per_contract AS (SELECT c.buyer_code AS buyer_code, COALESCE(c.supplier_id, 0) AS supplier_id, \
          COALESCE(c.signed_year, 0) AS signed_year, COALESCE(c.value_currency, '') AS currency, {measures} \
          FROM contracts c LEFT JOIN contract_lines l ON l.contract_id = c.id \
-         WHERE c.status <> 'cancelled' AND {condition} \
+         WHERE {in_force} AND {condition} \
          GROUP BY c.id, c.buyer_code, c.supplier_id, c.signed_year, c.value_currency, c.value_confidence, \
-         c.value_minor, c.usd_minor)"
+         c.value_minor, c.usd_minor)",
+        in_force = ContractStatus::sql_in("c.status", &[Standing::InForce]),
     )
 }
 
@@ -257,7 +259,8 @@ fn per_line(condition: &str) -> String {
          CASE WHEN l.value_minor IS NOT NULL THEN l.usd_minor WHEN {single} THEN c.usd_minor END AS usd_minor, \
          COALESCE(CASE WHEN l.value_minor IS NOT NULL THEN l.value_currency WHEN {single} THEN c.value_currency END, '') AS currency \
          FROM contracts c JOIN contract_lines l ON l.contract_id = c.id JOIN systems s ON s.id = l.system_id \
-         WHERE c.status <> 'cancelled' AND {condition})"
+         WHERE {in_force} AND {condition})",
+        in_force = ContractStatus::sql_in("c.status", &[Standing::InForce]),
     )
 }
 

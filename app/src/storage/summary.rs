@@ -5,9 +5,9 @@
 
 use super::args::{Args, bind_all};
 use super::{Db, Result, on_db};
-use crate::domain::Confidence;
 use crate::domain::filter::ContractFilter;
-use crate::domain::summary::{Dimension, Level};
+use crate::domain::summary::{Counting, Dimension, Level};
+use crate::domain::{Confidence, StatusGroup};
 
 /// A group's counts: contracts and units.
 #[derive(Debug, sqlx::FromRow)]
@@ -78,7 +78,7 @@ pub async fn groups(
 
 /// The summary's cells that answer a filter: which grouping, and the conditions on its keys.
 /// Only filters on buyer, supplier (or none recorded) and signed years (or none recorded) can be
-/// read from cells (cancelled contracts left out, as by default).
+/// read from cells (the contracts in force, as by default).
 struct Cells {
     grouping: &'static str,
     conditions: Vec<String>,
@@ -92,6 +92,7 @@ impl Cells {
             system: None,
             category: None,
             status: None,
+            group: None | Some(StatusGroup::InForce),
             agreement: None,
             ..
         } = filter
@@ -246,6 +247,7 @@ pub async fn groups_from_contracts(
     let quantity_ok = counted_quantity(level, &mut count_args);
     let value_where = summed_where(&filter, &mut value_args);
     let by_line = matches!(dimension, Some(Dimension::System | Dimension::Category));
+    let counted = |expression: &str| weighted(expression, filter.counting);
     let (key, label) = match dimension {
         Some(Dimension::Buyer) => ("c.buyer_code", "bc.name"),
         Some(Dimension::Supplier) => ("CAST(c.supplier_id AS TEXT)", "f.name"),
@@ -262,12 +264,14 @@ pub async fn groups_from_contracts(
         let value = format!(
             "CASE WHEN l.value_minor IS NOT NULL THEN l.value_minor WHEN {single} THEN c.value_minor END"
         );
+        let counted_value = counted(&value);
         let currency = format!(
             "CASE WHEN l.value_minor IS NOT NULL THEN l.value_currency WHEN {single} THEN c.value_currency END"
         );
         let usd = format!(
             "CASE WHEN l.value_minor IS NOT NULL THEN l.usd_minor WHEN {single} THEN c.usd_minor END"
         );
+        let counted_usd = counted(&usd);
         (
             format!(
                 "SELECT {key} AS key, {label} AS label, CAST(COUNT(DISTINCT c.id) AS BIGINT) AS contracts, \
@@ -277,12 +281,12 @@ pub async fn groups_from_contracts(
             ),
             format!(
                 "SELECT {key} AS key, {currency} AS currency, CAST(COUNT(DISTINCT c.id) AS BIGINT) AS valued, \
-                 CAST(SUM({value}) AS BIGINT) AS value_minor \
+                 CAST(SUM({counted_value}) AS BIGINT) AS value_minor \
                  {FROM} {lines} WHERE {value_where} AND ({value}) IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2"
             ),
             // Values without a USD equivalent are counted per line value here.
             Some(format!(
-                "SELECT {key} AS key, CAST(COALESCE(SUM({usd}), 0) AS BIGINT) AS usd_minor, \
+                "SELECT {key} AS key, CAST(COALESCE(SUM({counted_usd}), 0) AS BIGINT) AS usd_minor, \
                  CAST(COUNT(CASE WHEN ({usd}) IS NULL THEN 1 END) AS BIGINT) AS without_usd \
                  {FROM} {lines} WHERE {value_where} AND ({value}) IS NOT NULL GROUP BY 1 ORDER BY 1"
             )),
@@ -301,13 +305,15 @@ pub async fn groups_from_contracts(
             ),
             format!(
                 "SELECT {key} AS key, c.value_currency AS currency, CAST(COUNT(*) AS BIGINT) AS valued, \
-                 CAST(SUM(c.value_minor) AS BIGINT) AS value_minor \
-                 {FROM} WHERE {value_where} AND c.value_minor IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2"
+                 CAST(SUM({value}) AS BIGINT) AS value_minor \
+                 {FROM} WHERE {value_where} AND c.value_minor IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2",
+                value = counted("c.value_minor"),
             ),
             Some(format!(
-                "SELECT {key} AS key, CAST(COALESCE(SUM(c.usd_minor), 0) AS BIGINT) AS usd_minor, \
+                "SELECT {key} AS key, CAST(COALESCE(SUM({usd}), 0) AS BIGINT) AS usd_minor, \
                  CAST(COUNT(CASE WHEN c.usd_minor IS NULL THEN 1 END) AS BIGINT) AS without_usd \
-                 {FROM} WHERE {value_where} AND c.value_minor IS NOT NULL GROUP BY 1 ORDER BY 1"
+                 {FROM} WHERE {value_where} AND c.value_minor IS NOT NULL GROUP BY 1 ORDER BY 1",
+                usd = counted("c.usd_minor"),
             )),
         )
     };
@@ -371,11 +377,23 @@ pub async fn usd_by_year_from_contracts(
         _ => "f.name",
     };
     let sql = format!(
-        "SELECT c.signed_year, {label}, CAST(SUM(c.usd_minor) AS BIGINT) {FROM} \
+        "SELECT c.signed_year, {label}, CAST(SUM({usd}) AS BIGINT) {FROM} \
          WHERE {where_sql} AND c.value_minor IS NOT NULL AND c.signed_year IS NOT NULL AND c.usd_minor IS NOT NULL \
-         GROUP BY 1, 2 ORDER BY 1, 2"
+         GROUP BY 1, 2 ORDER BY 1, 2",
+        usd = weighted("c.usd_minor", filter.counting),
     );
     Ok(on_db!(db, pool => {
         bind_all!(sqlx::query_as::<_, (i32, Option<String>, i64)>(&sql), args.0).fetch_all(pool).await?
     }))
+}
+
+/// An amount of the contract `c` as a summary counting `counting` adds it up: weighted, a
+/// deal's amount times its probability of signing (whole percent; 100 for a signed deal, which
+/// has none), rounded half up to the minor unit per deal, so the sums stay integers that
+/// cannot overflow where the face values do not.
+fn weighted(amount: &str, counting: Counting) -> String {
+    match counting {
+        Counting::Weighted => format!("((({amount}) * COALESCE(c.probability, 100) + 50) / 100)"),
+        Counting::Signed | Counting::Pipeline => amount.to_owned(),
+    }
 }

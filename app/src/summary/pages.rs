@@ -9,7 +9,7 @@ use crate::components::{ErrorPanel, format};
 use crate::domain::filter::{AgreementFilter, ContractFilter};
 use crate::domain::limits;
 use crate::domain::register::{Agreement, CeilingLine};
-use crate::domain::summary::{Dimension, GroupTotal, Portfolio, YearStacks, level_text};
+use crate::domain::summary::{Counting, Dimension, GroupTotal, Portfolio, YearStacks, level_text};
 use crate::domain::{Confidence, Money};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -129,6 +129,14 @@ pub fn SummaryPage() -> impl IntoView {
                     <option value="confirmed" selected=level == Some(Confidence::Confirmed)>"Confirmed only"</option>
                 </select>
             </div>
+            <div class="field">
+                <label for="s-counting">"Pipeline"</label>
+                <select id="s-counting" name="count">
+                    {Counting::ALL.iter().map(|c| view! {
+                        <option value=c.as_str() selected=filter.counting == *c>{c.label()}</option>
+                    }).collect_view()}
+                </select>
+            </div>
             <div class="form-actions">
                 <button type="submit" class="button primary">"Apply"</button>
                 <a class="button" href="/summary">"Clear"</a>
@@ -149,7 +157,11 @@ pub fn SummaryPage() -> impl IntoView {
 fn PortfolioView(portfolio: Portfolio) -> impl IntoView {
     let total = portfolio.total.clone();
     view! {
-        <p class="counting" role="status">{format!("Counting {}. Cancelled contracts are left out unless the status filter asks for them.", level_text(portfolio.level))}</p>
+        <p class="counting" role="status">{format!(
+            "Counting {}: {}. Cancelled and lapsed contracts are left out unless the status filter asks for them.",
+            level_text(portfolio.level),
+            portfolio.filter.counting.text(),
+        )}</p>
         <dl class="totals">
             <div><dt>"Contracts"</dt><dd><a href=with_query("/contracts", total.drill.to_query())>{format::thousands(total.contracts)}</a></dd></div>
             <div><dt>"In US dollars"</dt><dd>{usd_view(&total)}</dd></div>
@@ -289,7 +301,7 @@ pub fn CeilingTable(title: String, lines: Vec<CeilingLine>) -> impl IntoView {
                     <tr>
                         <th scope="col">"System"</th><th scope="col" class="num">"Ceiling"</th><th scope="col" class="num">"Executed"</th>
                         <th scope="col" class="num">"Delivered"</th><th scope="col" class="num">"Remaining"</th><th scope="col">"Progress"</th>
-                        <th scope="col" class="num">"Ceiling value"</th>
+                        <th scope="col" class="num">"In the pipeline"</th><th scope="col" class="num">"Ceiling value"</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -313,6 +325,7 @@ pub fn CeilingTable(title: String, lines: Vec<CeilingLine>) -> impl IntoView {
                                     view! { {format::thousands(remaining)} }.into_any()
                                 }}</td>
                                 <td><ProgressBar part=line.delivered more=line.executed - line.delivered whole=ceiling.max(line.executed) label /></td>
+                                <td class="num">{format::thousands(line.pipeline)}</td>
                                 <td class="num">{line.value.map(|m| m.to_string()).unwrap_or_else(|| "—".into())}</td>
                             </tr>
                         }

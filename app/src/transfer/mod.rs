@@ -103,6 +103,7 @@ impl View {
                 "delivered",
                 "remaining",
                 "over_ceiling",
+                "pipeline",
             ],
             View::Firms => &[
                 "name",
@@ -152,7 +153,7 @@ impl View {
 
 /// The contract file: one row per contract line, the contract's fields repeated on each (a
 /// contract without lines has one row with the line fields empty).
-pub const CONTRACT_COLUMNS: [&str; 30] = [
+pub const CONTRACT_COLUMNS: [&str; 35] = [
     "contract_ref",
     "title",
     "buyer",
@@ -162,6 +163,11 @@ pub const CONTRACT_COLUMNS: [&str; 30] = [
     "agency",
     "signed_on",
     "status",
+    "likely_signed_on",
+    "probability",
+    "probability_confidence",
+    "probability_basis",
+    "lapsed_reason",
     "value",
     "currency",
     "value_confidence",

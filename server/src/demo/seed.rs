@@ -3,6 +3,7 @@
 
 use super::error::Problem;
 use app::domain::Notes;
+use app::domain::pipeline::{Outlook, OutlookInput, Percent};
 use app::domain::rate::RateDraft;
 use app::domain::register::{
     AgreementDraft, Alternative, CeilingDraft, ContractDraft, DeliveryDraft, Figure, LineDraft,
@@ -11,7 +12,7 @@ use app::domain::register::{
 use app::domain::text::{Agency, Basis, DeliveryPeriod, LineNotes, Prose, Title};
 use app::domain::{
     AgreementStatus, Category, Confidence, ContractStatus, CountryCode, CurrencyCode, FirmFields,
-    Money, PartialDate, Quantity,
+    Money, PartialDate, Quantity, Standing,
 };
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -96,6 +97,44 @@ pub(super) struct SeedAgreement {
     pub(super) ceilings: Vec<SeedCeiling>,
     pub(super) sources: Vec<SeedSource>,
     pub(super) notes: String,
+    #[serde(flatten)]
+    pub(super) outlook: SeedOutlook,
+}
+
+/// A deal before signature: optional in the seed file, checked by the forms' rules.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct SeedOutlook {
+    pub(super) likely_signed_on: Option<String>,
+    pub(super) probability: Option<i64>,
+    pub(super) probability_confidence: Option<String>,
+    pub(super) probability_basis: String,
+    pub(super) lapsed_reason: String,
+}
+
+fn outlook(
+    seed: &SeedOutlook,
+    standing: Standing,
+    signed_on: Option<PartialDate>,
+) -> Result<Outlook, Problem> {
+    let input = OutlookInput {
+        expected_signing: seed
+            .likely_signed_on
+            .as_deref()
+            .map(PartialDate::parse)
+            .transpose()?,
+        percent: seed.probability.map(Percent::new).transpose()?,
+        confidence: seed
+            .probability_confidence
+            .as_deref()
+            .map_or(Ok(Confidence::Estimated), Confidence::parse)?,
+        basis: Basis::parse(&seed.probability_basis)?,
+        lapsed_reason: Prose::parse(&seed.lapsed_reason)?,
+    };
+    Outlook::check(standing, signed_on, input).map_err(|broken| {
+        let messages: Vec<&str> = broken.iter().map(|(_, message)| *message).collect();
+        Problem::Invalid(messages.join(" "))
+    })
 }
 
 #[derive(Deserialize)]
@@ -134,6 +173,8 @@ pub(super) struct SeedContract {
     pub(super) deliveries: Vec<SeedDelivery>,
     pub(super) sources: Vec<SeedSource>,
     pub(super) notes: String,
+    #[serde(flatten)]
+    pub(super) outlook: SeedOutlook,
 }
 
 /// The stored ids of the seed's records, by their keys in the seed file.
@@ -186,12 +227,15 @@ pub(super) fn agreement_draft(
     firms: &Ids,
     systems: &Ids,
 ) -> Result<AgreementDraft, Problem> {
+    let signed_on = date(agreement.signed_on.as_deref())?;
+    let status = AgreementStatus::parse(&agreement.status)?;
     Ok(AgreementDraft {
         title: Title::parse_required(&agreement.title, "title")?,
         buyer: CountryCode::parse(&agreement.buyer)?,
         agency: Agency::parse(&agreement.agency)?,
-        signed_on: date(agreement.signed_on.as_deref())?,
-        status: AgreementStatus::parse(&agreement.status)?,
+        signed_on,
+        status,
+        outlook: outlook(&agreement.outlook, status.standing(), signed_on)?,
         supplier_ids: agreement
             .suppliers
             .iter()
@@ -230,6 +274,8 @@ pub(super) fn contract_draft(
     contract: &SeedContract,
     keys: &Keys,
 ) -> Result<ContractDraft, Problem> {
+    let signed_on = date(contract.signed_on.as_deref())?;
+    let status = ContractStatus::parse(&contract.status)?;
     Ok(ContractDraft {
         title: Title::parse_required(&contract.title, "title")?,
         agreement_id: contract
@@ -244,8 +290,9 @@ pub(super) fn contract_draft(
             .transpose()?,
         buyer: CountryCode::parse(&contract.buyer)?,
         agency: Agency::parse(&contract.agency)?,
-        signed_on: date(contract.signed_on.as_deref())?,
-        status: ContractStatus::parse(&contract.status)?,
+        signed_on,
+        status,
+        outlook: outlook(&contract.outlook, status.standing(), signed_on)?,
         provenance: provenance(
             contract.value.as_ref(),
             &contract.alternatives,

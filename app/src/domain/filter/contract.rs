@@ -1,7 +1,8 @@
 //! The contract list's filter (the delivery list and the summary read the same one).
 
-use super::{DealSort, NOT_CANCELLED, NOT_RECORDED, descending, page};
-use crate::domain::{Category, Confidence, ContractStatus, CountryCode, text};
+use super::{DealSort, NOT_RECORDED, descending, page};
+use crate::domain::summary::Counting;
+use crate::domain::{Category, Confidence, ContractStatus, CountryCode, StatusGroup, text};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -14,8 +15,12 @@ pub struct ContractFilter {
     pub system: Option<i64>,
     pub category: Option<Category>,
     pub status: Option<ContractStatus>,
-    /// Cancelled contracts left out (`status=not cancelled`): what a summary adds up.
-    pub not_cancelled: bool,
+    /// The contracts of some standings together (`status=in force`: signed and not
+    /// cancelled, what a summary adds up; `status=pipeline`: not signed yet; or both).
+    pub group: Option<StatusGroup>,
+    /// What a summary counts: signed deals (the default), or the pipeline too, at face value or
+    /// weighted by probability (`count=pipeline`, `count=weighted`).
+    pub counting: Counting,
     pub agreement: Option<i64>,
     pub year_from: Option<i32>,
     pub year_to: Option<i32>,
@@ -44,7 +49,8 @@ impl Default for ContractFilter {
             system: None,
             category: None,
             status: None,
-            not_cancelled: false,
+            group: None,
+            counting: Counting::Signed,
             agreement: None,
             year_from: None,
             year_to: None,
@@ -88,10 +94,13 @@ impl ContractFilter {
                 "category" => Category::parse(value)
                     .map(|c| filter.category = Some(c))
                     .is_ok(),
-                "status" if value == NOT_CANCELLED => {
-                    filter.not_cancelled = true;
+                "status" if StatusGroup::parse(value).is_some() => {
+                    filter.group = StatusGroup::parse(value);
                     true
                 }
+                "count" => Counting::parse(value)
+                    .map(|c| filter.counting = c)
+                    .is_some(),
                 "status" => ContractStatus::parse(value)
                     .map(|s| filter.status = Some(s))
                     .is_ok(),
@@ -152,8 +161,11 @@ impl ContractFilter {
         if let Some(v) = self.status {
             pairs.push(("status", v.to_string()));
         }
-        if self.not_cancelled {
-            pairs.push(("status", NOT_CANCELLED.to_owned()));
+        if let Some(group) = self.group {
+            pairs.push(("status", group.as_str().to_owned()));
+        }
+        if self.counting != Counting::Signed {
+            pairs.push(("count", self.counting.as_str().to_owned()));
         }
         if let Some(v) = self.year_from {
             pairs.push(("year_from", v.to_string()));
@@ -205,11 +217,17 @@ impl ContractFilter {
         }
     }
 
-    /// The contracts a summary of this filter adds up, and its rows link to: cancelled ones
-    /// left out unless the filter asks for a status.
+    /// The contracts a summary of this filter adds up, and its rows link to: those in force
+    /// (signed, not cancelled), and those in the pipeline when it counts them, unless the
+    /// filter asks for a status or a group of them.
     pub fn summed(&self) -> Self {
+        let group = match (self.status, self.group, self.counting) {
+            (None, None, Counting::Signed) => Some(StatusGroup::InForce),
+            (None, None, _) => Some(StatusGroup::InForceOrPipeline),
+            (_, group, _) => group,
+        };
         Self {
-            not_cancelled: self.not_cancelled || self.status.is_none(),
+            group,
             after: None,
             ..self.clone()
         }
@@ -272,21 +290,48 @@ mod tests {
         let (filter, ignored) =
             ContractFilter::from_query(&pairs("supplier=none&signed=none&status=not+cancelled"));
         assert!(ignored.is_empty());
-        assert!(filter.no_supplier && filter.undated && filter.not_cancelled);
+        assert!(filter.no_supplier && filter.undated);
+        assert_eq!(
+            filter.group,
+            Some(StatusGroup::InForce),
+            "old links read as before"
+        );
+        assert!(filter.to_query().contains("status=in+force"));
+        for group in StatusGroup::ALL {
+            let query = format!("status={}", group.as_str());
+            let (read, ignored) = ContractFilter::from_query(&pairs(&query));
+            assert!(ignored.is_empty());
+            assert_eq!(read.group, Some(group));
+            assert_eq!(
+                read.summed().group,
+                Some(group),
+                "a group asked for is kept"
+            );
+        }
+        for (count, group) in [
+            ("pipeline", StatusGroup::InForceOrPipeline),
+            ("weighted", StatusGroup::InForceOrPipeline),
+            ("signed", StatusGroup::InForce),
+        ] {
+            let (read, ignored) = ContractFilter::from_query(&pairs(&format!("count={count}")));
+            assert!(ignored.is_empty());
+            assert_eq!(read.summed().group, Some(group), "count={count}");
+            assert_eq!(ContractFilter::from_query(&pairs(&read.to_query())).0, read);
+        }
         assert_eq!(filter.supplier, None);
         assert_eq!(
             ContractFilter::from_query(&pairs(&filter.to_query())).0,
             filter
         );
-        assert!(ContractFilter::default().summed().not_cancelled);
+        assert_eq!(
+            ContractFilter::default().summed().group,
+            Some(StatusGroup::InForce)
+        );
         let cancelled = ContractFilter {
             status: Some(ContractStatus::Cancelled),
             ..ContractFilter::default()
         };
-        assert!(
-            !cancelled.summed().not_cancelled,
-            "a status asked for is kept"
-        );
+        assert_eq!(cancelled.summed().group, None, "a status asked for is kept");
     }
 
     #[test]

@@ -16,9 +16,6 @@ pub const PER_PAGE: u32 = 25;
 /// `supplier=none`, `signed=none`: the contracts without a supplier or a signing date on record.
 pub const NOT_RECORDED: &str = "none";
 
-/// `status=not cancelled`: every status but cancelled.
-pub const NOT_CANCELLED: &str = "not cancelled";
-
 /// `dir=asc|desc` of a list's address: whether it sorts descending.
 fn descending(value: &str) -> Option<bool> {
     match value {

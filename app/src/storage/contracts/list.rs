@@ -4,6 +4,7 @@
 use super::read::confidence;
 use super::{country, named};
 use crate::domain::filter::{ContractFilter, DealSort, PER_PAGE};
+use crate::domain::pipeline::Percent;
 use crate::domain::register::{ContractSummary, Page};
 use crate::domain::summary::Level;
 use crate::domain::{Confidence, ContractStatus};
@@ -25,6 +26,7 @@ struct SummaryRow {
     agreement_title: Option<String>,
     signed_on: Option<String>,
     status: String,
+    probability: Option<i64>,
     value_minor: Option<i64>,
     value_currency: Option<String>,
     value_confidence: Option<String>,
@@ -77,8 +79,8 @@ pub(in crate::storage) fn where_clause(filter: &ContractFilter, args: &mut Args)
     if let Some(status) = filter.status {
         clauses.push(format!("c.status = {}", args.text(status.as_str())));
     }
-    if filter.not_cancelled {
-        clauses.push("c.status <> 'cancelled'".into());
+    if let Some(group) = filter.group {
+        clauses.push(ContractStatus::sql_in("c.status", group.standings()));
     }
     if let Some(from) = filter.year_from {
         clauses.push(format!("c.signed_year >= {}", args.int(from.into())));
@@ -424,7 +426,7 @@ async fn rows_of(db: &Db, filter: &ContractFilter, ids: &[i64]) -> Result<Vec<Co
     let placeholders: Vec<String> = ids.iter().map(|id| args.int(*id)).collect();
     let rows_sql = format!(
         "SELECT c.id, c.title, c.buyer_code, c.supplier_id, f.name AS supplier_name, c.agreement_id, \
-         a.title AS agreement_title, c.signed_on, c.status, c.value_minor, c.value_currency, c.value_confidence, c.usd_minor, \
+         a.title AS agreement_title, c.signed_on, c.status, c.probability, c.value_minor, c.value_currency, c.value_confidence, c.usd_minor, \
          CAST(COALESCE((SELECT SUM(l.quantity) FROM contract_lines l WHERE l.contract_id = c.id AND {lines}), 0) AS BIGINT) AS units_ordered, \
          CAST(COALESCE((SELECT SUM(l.delivered_units) FROM contract_lines l WHERE l.contract_id = c.id AND {lines}), 0) AS BIGINT) AS units_delivered \
          FROM contracts c LEFT JOIN firms f ON f.id = c.supplier_id LEFT JOIN agreements a ON a.id = c.agreement_id \
@@ -452,6 +454,10 @@ async fn rows_of(db: &Db, filter: &ContractFilter, ids: &[i64]) -> Result<Vec<Co
                 agreement: named(r.agreement_id, r.agreement_title),
                 signed_on: partial_date(r.signed_on)?,
                 status: ContractStatus::parse(&r.status).map_err(StorageError::Corrupt)?,
+                probability: r
+                    .probability
+                    .map(|p| Percent::new(p).map_err(StorageError::Corrupt))
+                    .transpose()?,
                 value: money(r.value_minor, r.value_currency.as_deref())?,
                 value_confidence: r.value_confidence.as_deref().map(confidence).transpose()?,
                 usd: money(r.usd_minor, r.usd_minor.map(|_| "USD"))?,

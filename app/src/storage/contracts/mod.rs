@@ -13,6 +13,7 @@ pub use read::get;
 
 use super::args::{Args, bind_all};
 use super::audit;
+use super::outlook;
 use super::provenance::{self, Owner};
 use super::rollup::{self, Affected};
 use super::{Db, Result, StorageError, Tx, on_db, on_tx};
@@ -71,12 +72,15 @@ pub async fn insert_in(tx: &mut Tx, draft: &ContractDraft) -> Result<Inserted<Co
     }
     let now = Utc::now().trunc_subsecs(6);
     let value = draft.provenance.value.as_ref();
+    let outlook = outlook::binds(&draft.outlook);
     let id: i64 = on_tx!(tx, conn => {
         sqlx::query_scalar(
             "INSERT INTO contracts (title, agreement_id, supplier_id, buyer_code, agency, signed_on, signed_year, status, \
              value_minor, value_currency, value_confidence, value_basis, delivery_period, local_production, notes, \
-             version, created_at, updated_at, external_id) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1, $16, $16, $17) RETURNING id",
+             version, created_at, updated_at, external_id, \
+             likely_signed_on, probability, probability_confidence, probability_basis, lapsed_reason) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1, $16, $16, $17, \
+             $18, $19, $20, $21, $22) RETURNING id",
         )
         .bind(draft.title.as_str())
         .bind(draft.agreement_id)
@@ -84,7 +88,7 @@ pub async fn insert_in(tx: &mut Tx, draft: &ContractDraft) -> Result<Inserted<Co
         .bind(draft.buyer.as_str())
         .bind(draft.agency.as_str())
         .bind(draft.signed_on.map(|d| d.to_string()))
-        .bind(draft.signed_on.map(|d| d.year()))
+        .bind(draft.counted_year())
         .bind(draft.status.as_str())
         .bind(value.map(|f| f.money.to_minor()))
         .bind(value.map(|f| f.money.currency().as_str()))
@@ -95,6 +99,11 @@ pub async fn insert_in(tx: &mut Tx, draft: &ContractDraft) -> Result<Inserted<Co
         .bind(draft.notes.as_str())
         .bind(now)
         .bind(new_external_id())
+        .bind(outlook.0.clone())
+        .bind(outlook.1)
+        .bind(outlook.2)
+        .bind(outlook.3)
+        .bind(outlook.4)
         .fetch_one(conn)
         .await?
     });
@@ -206,12 +215,15 @@ pub async fn update_in(
 async fn update_row(tx: &mut Tx, id: i64, version: i64, draft: &ContractDraft) -> Result<bool> {
     let now = Utc::now().trunc_subsecs(6);
     let value = draft.provenance.value.as_ref();
+    let outlook = outlook::binds(&draft.outlook);
     let updated: Option<i64> = on_tx!(tx, conn => {
         sqlx::query_scalar(
             "UPDATE contracts SET title = $1, agreement_id = $2, supplier_id = $3, buyer_code = $4, agency = $5, \
              signed_on = $6, signed_year = $7, status = $8, value_minor = $9, value_currency = $10, \
              value_confidence = $11, value_basis = $12, delivery_period = $13, local_production = $14, notes = $15, \
-             version = version + 1, updated_at = $16 WHERE id = $17 AND version = $18 RETURNING id",
+             version = version + 1, updated_at = $16, likely_signed_on = $19, probability = $20, \
+             probability_confidence = $21, probability_basis = $22, lapsed_reason = $23 \
+             WHERE id = $17 AND version = $18 RETURNING id",
         )
         .bind(draft.title.as_str())
         .bind(draft.agreement_id)
@@ -219,7 +231,7 @@ async fn update_row(tx: &mut Tx, id: i64, version: i64, draft: &ContractDraft) -
         .bind(draft.buyer.as_str())
         .bind(draft.agency.as_str())
         .bind(draft.signed_on.map(|d| d.to_string()))
-        .bind(draft.signed_on.map(|d| d.year()))
+        .bind(draft.counted_year())
         .bind(draft.status.as_str())
         .bind(value.map(|f| f.money.to_minor()))
         .bind(value.map(|f| f.money.currency().as_str()))
@@ -231,6 +243,11 @@ async fn update_row(tx: &mut Tx, id: i64, version: i64, draft: &ContractDraft) -
         .bind(now)
         .bind(id)
         .bind(version)
+        .bind(outlook.0.clone())
+        .bind(outlook.1)
+        .bind(outlook.2)
+        .bind(outlook.3)
+        .bind(outlook.4)
         .fetch_optional(conn)
         .await?
     });

@@ -6,6 +6,7 @@ use crate::domain::register::{Contract, ContractLine, Delivery, Named};
 use crate::domain::{
     Category, Confidence, ContractStatus, CurrencyCode, Money, PartialDate, Quantity,
 };
+use crate::storage::outlook::{self, OutlookRow};
 use crate::storage::provenance::{self, Owner, figure, money, partial_date};
 use crate::storage::{Db, Result, StorageError, on_db};
 use chrono::{DateTime, Utc};
@@ -36,6 +37,8 @@ struct ContractRow {
     rate_date: Option<String>,
     rate_nanos: Option<i64>,
     rate_source: Option<String>,
+    #[sqlx(flatten)]
+    outlook: OutlookRow,
 }
 
 #[derive(sqlx::FromRow)]
@@ -75,14 +78,15 @@ fn quantity(value: i64) -> Result<Quantity> {
 #[tracing::instrument(name = "db.contracts.get", skip(db))]
 pub async fn get(db: &Db, id: i64) -> Result<Option<Contract>> {
     let row = on_db!(db, pool => {
-        sqlx::query_as::<_, ContractRow>(
+        sqlx::query_as::<_, ContractRow>(&format!(
             "SELECT c.id, c.title, c.agreement_id, a.title AS agreement_title, c.supplier_id, f.name AS supplier_name, \
              c.buyer_code, c.agency, c.signed_on, c.status, c.value_minor, c.value_currency, c.value_confidence, \
              c.value_basis, c.delivery_period, c.local_production, c.notes, c.version, c.updated_at, \
-             c.usd_minor, r.id AS rate_id, r.rate_date, r.usd_nanos AS rate_nanos, r.source AS rate_source \
+             c.usd_minor, r.id AS rate_id, r.rate_date, r.usd_nanos AS rate_nanos, r.source AS rate_source, {outlook} \
              FROM contracts c LEFT JOIN agreements a ON a.id = c.agreement_id LEFT JOIN firms f ON f.id = c.supplier_id \
              LEFT JOIN exchange_rates r ON r.id = c.usd_rate_id WHERE c.id = $1",
-        )
+            outlook = outlook::columns("c"),
+        ))
         .bind(id)
         .fetch_optional(pool)
         .await?
@@ -125,6 +129,7 @@ pub async fn get(db: &Db, id: i64) -> Result<Option<Contract>> {
         agency: row.agency,
         signed_on: partial_date(row.signed_on)?,
         status: ContractStatus::parse(&row.status).map_err(StorageError::Corrupt)?,
+        outlook: row.outlook.outlook()?,
         provenance,
         delivery_period: row.delivery_period,
         local_production: row.local_production,

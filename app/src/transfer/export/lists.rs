@@ -66,7 +66,7 @@ pub(super) async fn agreements(
                 value.map_or(String::new(), |v| v.money.currency().as_str().to_owned()),
                 value.map_or(String::new(), |v| v.confidence.as_str().to_owned()),
             ];
-            let lines: Vec<[String; 7]> = a
+            let lines: Vec<[String; 8]> = a
                 .ceilings
                 .iter()
                 .enumerate()
@@ -79,10 +79,11 @@ pub(super) async fn agreements(
                         c.delivered.to_string(),
                         (c.quantity.get() - c.executed).to_string(),
                         if c.over_ceiling() { "yes" } else { "no" }.to_owned(),
+                        c.pipeline.to_string(),
                     ]
                 })
                 .collect();
-            let blank: [String; 7] = Default::default();
+            let blank: [String; 8] = Default::default();
             let lines = if lines.is_empty() { vec![blank] } else { lines };
             for line in &lines {
                 let cells = head

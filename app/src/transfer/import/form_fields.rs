@@ -11,6 +11,7 @@ use super::{Findings, problem};
 use crate::contracts::form::ContractForm;
 use crate::domain::form::FieldErrors;
 use crate::domain::register::Contract;
+use crate::forms::outlook::OutlookForm;
 use crate::forms::rows::{AlternativeForm, LineForm, SourceForm, ValueForm};
 use crate::transfer::cell::decimal_from_cell;
 use crate::transfer::{Problem, pipes};
@@ -43,6 +44,13 @@ pub(super) fn contract_form(
         delivery_period: cell("delivery_period"),
         local_production: cell("local_production"),
         notes: cell("notes"),
+        outlook: OutlookForm {
+            expected_signing: cell("likely_signed_on"),
+            probability: cell("probability"),
+            confidence: cell("probability_confidence"),
+            basis: cell("probability_basis"),
+            lapsed_reason: cell("lapsed_reason"),
+        },
         ..ContractForm::default()
     };
     form.provenance.value = ValueForm {

@@ -8,7 +8,7 @@ use crate::transfer::Problem;
 use std::collections::HashMap;
 
 /// A contract's own fields, repeated on each of its rows.
-pub(super) const CONTRACT_LEVEL: [&str; 16] = [
+pub(super) const CONTRACT_LEVEL: [&str; 21] = [
     "title",
     "buyer",
     "supplier",
@@ -16,6 +16,11 @@ pub(super) const CONTRACT_LEVEL: [&str; 16] = [
     "agency",
     "signed_on",
     "status",
+    "likely_signed_on",
+    "probability",
+    "probability_confidence",
+    "probability_basis",
+    "lapsed_reason",
     "value",
     "currency",
     "value_confidence",

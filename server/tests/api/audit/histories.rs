@@ -211,6 +211,8 @@ async fn histories_show_labels_formatted_money_and_linked_names(db: &Db) {
     editor
         .post_saved(&format!("/agreements/{agreement}/edit"), &borrowed(&form))
         .await;
+    // Back in the pipeline (its signing undone), then lapsed: every field of the outlook.
+    pipeline_then_lapsed(&editor, db, RecordKind::Agreement, agreement).await;
 
     // A contract under it, then changed in every field (it leaves the framework).
     let agreement_text = agreement.to_string();
@@ -249,12 +251,18 @@ async fn histories_show_labels_formatted_money_and_linked_names(db: &Db) {
             .post_saved("/contracts/new", &borrowed(&contract_form))
             .await,
     );
+    pipeline_then_lapsed(&editor, db, RecordKind::Contract, contract).await;
     let stored = app::contracts::service::get_contract(db, contract)
         .await
         .unwrap();
     let form = edited(
         contract_fields(&stored),
         &[
+            ("likely_signed_on", String::new()),
+            ("probability", String::new()),
+            ("probability_confidence", String::new()),
+            ("probability_basis", String::new()),
+            ("lapsed_reason", String::new()),
             ("title", "Audit Contract Two".into()),
             ("agreement_id", String::new()),
             ("supplier_id", two_text.clone()),
@@ -516,4 +524,44 @@ async fn histories_show_labels_formatted_money_and_linked_names(db: &Db) {
             assert!(csv.contains(text.as_str()), "{export} lacks {text}: {csv}");
         }
     }
+}
+
+/// Edits agreement or contract `id` into the pipeline (no signing date; an expected one, a
+/// probability with its confidence and basis), then to lapsed with a reason.
+async fn pipeline_then_lapsed(editor: &support::TestApp, db: &Db, kind: RecordKind, id: i64) {
+    let fields = || async {
+        match kind {
+            RecordKind::Agreement => agreement_fields(
+                &app::agreements::service::get_agreement(db, id)
+                    .await
+                    .unwrap(),
+            ),
+            _ => contract_fields(&app::contracts::service::get_contract(db, id).await.unwrap()),
+        }
+    };
+    let edit = format!("{}/edit", kind.href(id).unwrap());
+    let pipeline = edited(
+        fields().await,
+        &[
+            ("status", "negotiating".into()),
+            ("signed_on", String::new()),
+            ("likely_signed_on", "2027-06".into()),
+            ("probability", "40".into()),
+            ("probability_confidence", "reported".into()),
+            ("probability_basis", "first probability basis".into()),
+        ],
+    );
+    editor.post_saved(&edit, &borrowed(&pipeline)).await;
+    let lapsed = edited(
+        fields().await,
+        &[
+            ("status", "lapsed".into()),
+            ("likely_signed_on", "2028".into()),
+            ("probability", "10".into()),
+            ("probability_confidence", "estimated".into()),
+            ("probability_basis", "second probability basis".into()),
+            ("lapsed_reason", "the buyer chose another system".into()),
+        ],
+    );
+    editor.post_saved(&edit, &borrowed(&lapsed)).await;
 }

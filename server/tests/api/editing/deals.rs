@@ -244,6 +244,7 @@ async fn agreements_edit_and_delete_by_the_rules(db: &Db) {
                     ("title", "Framework to delete"),
                     ("buyer", "PL"),
                     ("status", "negotiating"),
+                    ("probability", "30"),
                     ("supplier0_id", &agreement.suppliers[0].id.to_string()),
                 ]
                 .into_iter()

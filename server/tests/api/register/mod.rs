@@ -7,6 +7,7 @@ use app::storage::{Db, agreements, contracts};
 mod firms;
 mod lists;
 mod long_lists;
+mod pipeline;
 mod rules;
 
 /// Every story starts from a database with the demo data loaded.
@@ -34,6 +35,16 @@ async fn contract_id(db: &Db, title: &str) -> i64 {
         .find(|c| c.title == title)
         .unwrap_or_else(|| panic!("no contract {title:?}"))
         .id
+}
+
+/// The stored system `designation` (from the demo data).
+async fn system(db: &Db, designation: &str) -> app::domain::register::SystemRecord {
+    app::storage::systems::list(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|s| s.designation == designation)
+        .unwrap_or_else(|| panic!("no system {designation:?}"))
 }
 
 async fn framework(db: &Db, needle: &str) -> app::domain::register::Agreement {

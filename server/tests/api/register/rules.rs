@@ -9,9 +9,9 @@ use app::domain::text::{Agency, DeliveryPeriod, LineNotes, Prose, Title};
 use app::domain::{Confidence, ContractStatus, CountryCode, FormOutcome, PartialDate, Quantity};
 use app::storage::Inserted;
 use app::storage::contracts::ContractRefusal;
-use app::storage::{Db, agreements, contracts, deliveries, systems};
+use app::storage::{Db, agreements, contracts, deliveries};
 
-use super::{contract_id, framework, listed, with_demo_data};
+use super::{contract_id, framework, listed, system, with_demo_data};
 
 test_support::on_both_backends!(
     prepare = super::with_demo_data;
@@ -27,12 +27,7 @@ test_support::on_both_backends!(
 async fn entered_contracts_follow_the_rules(db: &Db) {
     use app::forms::EntryFields;
     let main = framework(db, "K2 tanks").await;
-    let k2pl = systems::list(db)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|s| s.designation == "K2PL")
-        .unwrap();
+    let k2pl = system(db, "K2PL").await;
     let form = |buyer: &str| {
         EntryFields(
             [
@@ -248,12 +243,7 @@ async fn deliveries_cannot_exceed_what_is_undelivered(db: &Db) {
 }
 
 async fn concurrent_deliveries_never_exceed_the_quantity(db: &Db) {
-    let system = systems::list(db)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|s| s.designation == "K2PL")
-        .unwrap();
+    let system = system(db, "K2PL").await;
     let draft = ContractDraft {
         title: Title::parse("Concurrency test").unwrap(),
         agreement_id: None,
@@ -262,6 +252,7 @@ async fn concurrent_deliveries_never_exceed_the_quantity(db: &Db) {
         agency: Agency::default(),
         signed_on: Some(PartialDate::parse("2025-01-01").unwrap()),
         status: ContractStatus::InDelivery,
+        outlook: Default::default(),
         provenance: Provenance::default(),
         delivery_period: DeliveryPeriod::default(),
         local_production: Prose::default(),
@@ -331,6 +322,7 @@ async fn a_contract_under_a_framework_has_its_buyer(db: &Db) {
         agency: Agency::default(),
         signed_on: None,
         status: ContractStatus::Signed,
+        outlook: Default::default(),
         provenance: Provenance::default(),
         delivery_period: DeliveryPeriod::default(),
         local_production: Prose::default(),

@@ -185,7 +185,7 @@ async fn totals_add_up_by_hand(db: &Db) {
     let (status, page) = app.get("/summary?confidence=confirmed").await;
     assert_eq!(status, StatusCode::OK);
     assert!(
-        page.contains("Counting confirmed figures only."),
+        page.contains("Counting confirmed figures only: signed deals only"),
         "the page says what it counts"
     );
     assert!(page.contains("KRW 5,000,000,000"));

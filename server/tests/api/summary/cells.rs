@@ -192,6 +192,64 @@ async fn maintained_totals_match_the_contracts_after_every_kind_of_write(db: &Db
     ));
     cells_match(db, "after a delete").await;
 
+    // A deal's life: back in the pipeline, signed out of it, lapsed.
+    let deal = contract(
+        db,
+        "Pipeline deal",
+        None,
+        alpha,
+        "PL",
+        "2021-03-01",
+        "signed",
+        ("2,000,000", "EUR", "reported"),
+        &[(t1, 6, "reported")],
+    )
+    .await;
+    cells_match(db, "after a new contract to move through the pipeline").await;
+    for (when, changes) in [
+        (
+            "after a contract went back to the pipeline",
+            vec![
+                ("status", "negotiating"),
+                ("signed_on", ""),
+                ("likely_signed_on", "2027"),
+                ("probability", "40"),
+            ],
+        ),
+        (
+            "after a pipeline deal was signed",
+            vec![
+                ("status", "signed"),
+                ("signed_on", "2026-02"),
+                ("likely_signed_on", ""),
+                ("probability", ""),
+            ],
+        ),
+        (
+            "after a deal lapsed",
+            vec![
+                ("status", "lapsed"),
+                ("signed_on", ""),
+                ("probability", "5"),
+                ("lapsed_reason", "the buyer chose another system"),
+            ],
+        ),
+    ] {
+        let current = app::contracts::service::get_contract(db, deal.id)
+            .await
+            .unwrap();
+        let mut form = with_base(contract_fields(&current));
+        for (key, value) in changes {
+            form.0.insert(key.into(), value.into());
+        }
+        saved(
+            app::contracts::service::update_contract(db, app::domain::ContractId(deal.id), &form)
+                .await
+                .unwrap(),
+        );
+        cells_match(db, when).await;
+    }
+
     // A supplier's new name is the label of its summary rows.
     let firm_record = app::firms::service::get(db, alpha).await.unwrap();
     saved(
@@ -388,17 +446,46 @@ async fn generated_contracts_add_up(db: &Db) {
     .await
     .unwrap();
     assert_eq!(count - demo, 300);
-    let cancelled = app::storage::scalar_i64(
+    use app::domain::{ContractStatus, Standing};
+    let in_force = ContractStatus::sql_in("status", &[Standing::InForce]);
+    let counted = app::storage::scalar_i64(
         db,
-        "SELECT CAST(COUNT(*) AS BIGINT) FROM contracts WHERE status = 'cancelled'",
+        &format!("SELECT CAST(COUNT(*) AS BIGINT) FROM contracts WHERE {in_force}"),
     )
     .await
     .unwrap();
+    // Some are still in the pipeline, each with its probability and no signing date.
+    let pipeline = ContractStatus::sql_in("status", &[Standing::Pipeline]);
+    let (pipeline_deals, with_outlook) = (
+        app::storage::scalar_i64(
+            db,
+            &format!("SELECT CAST(COUNT(*) AS BIGINT) FROM contracts WHERE {pipeline}"),
+        )
+        .await
+        .unwrap(),
+        app::storage::scalar_i64(
+            db,
+            &format!(
+                "SELECT CAST(COUNT(*) AS BIGINT) FROM contracts WHERE {pipeline} \
+                 AND probability IS NOT NULL AND signed_on IS NULL AND likely_signed_on IS NOT NULL"
+            ),
+        )
+        .await
+        .unwrap(),
+    );
+    assert!(
+        pipeline_deals > 10,
+        "{pipeline_deals} pipeline deals of 300"
+    );
+    assert_eq!(with_outlook, pipeline_deals);
     let all = at(db, None).await;
-    assert_eq!(all.total.contracts, count - cancelled);
+    assert_eq!(all.total.contracts, counted);
     let line_units = app::storage::scalar_i64(
         db,
-        "SELECT CAST(COALESCE(SUM(l.quantity), 0) AS BIGINT) FROM contract_lines l JOIN contracts c ON c.id = l.contract_id WHERE c.status <> 'cancelled'",
+        &format!(
+            "SELECT CAST(COALESCE(SUM(l.quantity), 0) AS BIGINT) FROM contract_lines l \
+             JOIN contracts c ON c.id = l.contract_id WHERE c.{in_force}"
+        ),
     )
     .await
     .unwrap();

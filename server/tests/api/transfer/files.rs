@@ -34,6 +34,64 @@ async fn a_round_trip_gives_the_same_file(db: &Db) {
         .await
         .unwrap();
     app::storage::rollup::rebuild(db).await.unwrap();
+    // Deals before signature, with every field of their outlook.
+    let k2pl = app::storage::systems::list(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|s| s.designation == "K2PL")
+        .unwrap()
+        .id
+        .to_string();
+    for outlook in [
+        [
+            ("title", "K2PL pipeline deal"),
+            ("status", "memorandum of understanding"),
+            ("likely_signed_on", "2027-03"),
+            ("probability", "35"),
+            ("probability_confidence", "reported"),
+            ("probability_basis", "Defence24, 2026-11"),
+            ("lapsed_reason", ""),
+        ],
+        [
+            ("title", "K2PL lapsed deal"),
+            ("status", "lapsed"),
+            ("likely_signed_on", "2025"),
+            ("probability", "10"),
+            ("probability_confidence", "estimated"),
+            ("probability_basis", ""),
+            (
+                "lapsed_reason",
+                "the buyer chose \"another\" system,\nfor now",
+            ),
+        ],
+    ] {
+        let mut form: Vec<(String, String)> = outlook
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        for (k, v) in [
+            ("buyer", "PL"),
+            ("value_amount", "1000000"),
+            ("value_currency", "USD"),
+            ("value_confidence", "reported"),
+            ("line0_quantity", "12"),
+            ("line0_confidence", "reported"),
+        ] {
+            form.push((k.to_owned(), v.to_owned()));
+        }
+        form.push(("line0_system".to_owned(), k2pl.clone()));
+        let saved = app::contracts::service::create_contract(
+            db,
+            &app::forms::EntryFields(form.into_iter().collect()),
+        )
+        .await
+        .unwrap();
+        assert!(
+            matches!(saved, app::domain::FormOutcome::Saved(_)),
+            "{saved:?}"
+        );
+    }
     let source = support::spawn_app(db.clone()).await;
 
     let target_scratch = sibling(db).await;
@@ -47,6 +105,20 @@ async fn a_round_trip_gives_the_same_file(db: &Db) {
         assert_eq!(status, StatusCode::OK);
         let text = String::from_utf8(first.clone()).unwrap();
         assert!(text.contains("K2 executive contract #2"), "{text}");
+        let sep = if format == "standard" { "," } else { ";" };
+        assert!(
+            text.contains(
+                &[
+                    "memorandum of understanding",
+                    "2027-03",
+                    "35",
+                    "reported",
+                    ""
+                ]
+                .join(sep)
+            ) && text.contains("Defence24, 2026-11"),
+            "the outlook is in the file: {text}"
+        );
         assert!(
             text.contains("other 1 | "),
             "sources of other figures are in the file"
@@ -56,9 +128,9 @@ async fn a_round_trip_gives_the_same_file(db: &Db) {
         let (status, page) = target.get(&preview).await;
         assert_eq!(status, StatusCode::OK);
         let (created, unchanged) = if format == "standard" {
-            (23, 0)
+            (25, 0)
         } else {
-            (0, 23)
+            (0, 25)
         };
         assert!(
             page.contains(&format!(
@@ -71,10 +143,10 @@ async fn a_round_trip_gives_the_same_file(db: &Db) {
             assert_eq!(commit.status(), StatusCode::SEE_OTHER);
             assert_eq!(
                 commit.headers()["location"],
-                "/import?created=23&updated=0&unchanged=0"
+                "/import?created=25&updated=0&unchanged=0"
             );
         }
-        assert_eq!(contract_count(&target_db).await, 23);
+        assert_eq!(contract_count(&target_db).await, 25);
 
         let (_, _, second) = export(&target, &query).await;
         assert_eq!(
