@@ -97,7 +97,7 @@ pub fn AgreementsPage() -> impl IntoView {
                                                 <td><a href=format!("/agreements/{}", a.id)>{a.title}</a></td>
                                                 <td>{a.buyer.name()}</td>
                                                 <td>{a.suppliers}</td>
-                                                <td>{a.status.as_str()}</td>
+                                                <td>{crate::components::record::status_with_probability(a.status.as_str(), a.probability)}</td>
                                                 <td class="num">{money_text(a.value)}{a.value_confidence.map(|confidence| view! { <br /><ConfidenceBadge confidence /> })}</td>
                                                 <td class="num">{format::thousands(a.ceiling_units)}</td>
                                                 <td class="num"><a href=format!("/contracts?agreement={}", a.id)>{format::thousands(a.contracts)}</a></td>

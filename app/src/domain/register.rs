@@ -281,6 +281,8 @@ pub struct AgreementSummary {
     pub buyer: CountryCode,
     pub signed_on: Option<PartialDate>,
     pub status: AgreementStatus,
+    /// Before signature: how likely it is to be signed.
+    pub probability: Option<Percent>,
     pub suppliers: String,
     pub value: Option<Money>,
     pub value_confidence: Option<Confidence>,

@@ -6,6 +6,7 @@ use super::provenance::{self, Owner, figure, money, partial_date};
 use super::{Db, Result, StorageError, Tx, Versioned, on_db, on_tx};
 use crate::domain::audit::RecordKind;
 use crate::domain::filter::{AgreementFilter, ContractFilter, PER_PAGE};
+use crate::domain::pipeline::Percent;
 use crate::domain::register::{
     Agreement, AgreementDraft, AgreementSummary, CeilingLine, Named, Page,
 };
@@ -350,6 +351,7 @@ struct SummaryRow {
     buyer_code: String,
     signed_on: Option<String>,
     status: String,
+    probability: Option<i64>,
     value_minor: Option<i64>,
     value_currency: Option<String>,
     value_confidence: Option<String>,
@@ -379,8 +381,8 @@ pub async fn list(db: &Db, filter: &AgreementFilter) -> Result<Page<AgreementSum
     let limit = args.int(PER_PAGE.into());
     let offset = args.int((i64::from(filter.page.max(1)) - 1) * i64::from(PER_PAGE));
     let rows_sql = format!(
-        "SELECT a.id, a.title, a.buyer_code, a.signed_on, a.status, a.value_minor, a.value_currency, a.value_confidence, \
-         CAST((SELECT COUNT(*) FROM contracts c WHERE c.agreement_id = a.id) AS BIGINT) AS contracts, \
+        "SELECT a.id, a.title, a.buyer_code, a.signed_on, a.status, a.probability, a.value_minor, a.value_currency, \
+         a.value_confidence, CAST((SELECT COUNT(*) FROM contracts c WHERE c.agreement_id = a.id) AS BIGINT) AS contracts, \
          CAST(COALESCE((SELECT SUM(cl.quantity) FROM ceiling_lines cl WHERE cl.agreement_id = a.id), 0) AS BIGINT) AS ceiling_units \
          FROM agreements a WHERE {where_sql} ORDER BY {order} LIMIT {limit} OFFSET {offset}",
         order = order_by(filter)
@@ -407,6 +409,10 @@ pub async fn list(db: &Db, filter: &AgreementFilter) -> Result<Page<AgreementSum
                 buyer: CountryCode::parse(&r.buyer_code).map_err(corrupt)?,
                 signed_on: partial_date(r.signed_on)?,
                 status: AgreementStatus::parse(&r.status).map_err(corrupt)?,
+                probability: r
+                    .probability
+                    .map(|p| Percent::new(p).map_err(corrupt))
+                    .transpose()?,
                 value: money(r.value_minor, r.value_currency.as_deref())?,
                 value_confidence: r
                     .value_confidence

@@ -92,6 +92,8 @@ impl View {
                 "agency",
                 "signed_on",
                 "status",
+                "likely_signed_on",
+                "probability",
                 "suppliers",
                 "value",
                 "currency",

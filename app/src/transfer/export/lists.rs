@@ -61,6 +61,15 @@ pub(super) async fn agreements(
                 text(&a.agency).into_owned(),
                 a.signed_on.map(|d| d.to_string()).unwrap_or_default(),
                 a.status.as_str().to_owned(),
+                a.outlook
+                    .expected_signing
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
+                a.outlook
+                    .probability
+                    .as_ref()
+                    .map(|p| p.percent.get().to_string())
+                    .unwrap_or_default(),
                 text(&suppliers.join("; ")).into_owned(),
                 out.decimal(value.map(|v| v.money)).into_owned(),
                 value.map_or(String::new(), |v| v.money.currency().as_str().to_owned()),

@@ -15,6 +15,7 @@ test_support::on_both_backends!(
     prepare = super::with_demo_data;
     every_pipeline_rule_is_a_message_at_its_field,
     a_deal_goes_from_the_pipeline_to_signed_or_lapsed,
+    an_agreement_in_the_pipeline_shows_its_outlook,
     totals_count_the_pipeline_only_when_asked,
 );
 
@@ -414,4 +415,51 @@ async fn totals_count_the_pipeline_only_when_asked(db: &Db) {
         ..ContractFilter::default()
     };
     assert_eq!(listed(db, &pipeline_only).await.total, 2);
+}
+
+/// A framework being negotiated: its outlook stored and listed, its rules those of contracts.
+async fn an_agreement_in_the_pipeline_shows_its_outlook(db: &Db) {
+    let supplier = framework(db, "K2 tanks").await.suppliers[0].id.to_string();
+    let form = |extra: &[(&str, &str)]| {
+        let mut pairs: Vec<(&str, String)> = vec![
+            (
+                "title",
+                "Framework under negotiation (pipeline test)".into(),
+            ),
+            ("buyer", "RO".into()),
+            ("supplier0_id", supplier.clone()),
+        ];
+        pairs.extend(extra.iter().map(|(k, v)| (*k, (*v).to_owned())));
+        fields(&pairs)
+    };
+    let refused =
+        app::agreements::service::create_agreement(db, &form(&[("status", "negotiating")]))
+            .await
+            .unwrap();
+    assert!(
+        matches!(&refused, FormOutcome::Invalid(e) if e.get("probability").is_some()),
+        "{refused:?}"
+    );
+    let FormOutcome::Saved(agreement) = app::agreements::service::create_agreement(
+        db,
+        &form(&[
+            ("status", "negotiating"),
+            ("probability", "60"),
+            ("likely_signed_on", "2027"),
+        ]),
+    )
+    .await
+    .unwrap() else {
+        panic!("saved");
+    };
+    assert_eq!(agreement.outlook.probability.unwrap().percent.get(), 60);
+    assert_eq!(
+        agreement.outlook.expected_signing.unwrap().to_string(),
+        "2027"
+    );
+    let listed = app::agreements::service::list_agreements(db, &Default::default())
+        .await
+        .unwrap();
+    let row = listed.rows.iter().find(|a| a.id == agreement.id).unwrap();
+    assert_eq!(row.probability.map(Percent::get), Some(60));
 }
