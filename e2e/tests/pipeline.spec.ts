@@ -25,12 +25,15 @@ test('record a pipeline deal, read it in the totals, sign it out of the pipeline
   await expect(page.getByRole('status').first()).toHaveText('Contract saved.');
   await expect(page.getByText('memorandum of understanding (pipeline: not signed yet)')).toBeVisible();
   await expect(page.getByText('40 %')).toBeVisible();
+  await expect(page.getByText('deliveries can be recorded once the contract is signed')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Record delivery' })).toHaveCount(0);
   const contractUrl = page.url().replace(/\?.*$/, '');
 
   // Not in the signed totals; in the pipeline at face value and weighted by its 40 %.
   await page.goto('/contracts?status=pipeline&q=' + encodeURIComponent(title));
   await expect(page.getByRole('link', { name: title })).toBeVisible();
   await expect(page.getByRole('cell', { name: 'memorandum of understanding, 40 %' })).toBeVisible();
+  await expect(page.getByRole('cell', { name: 'expected 2027-03' })).toBeVisible();
   await page.goto('/summary?buyer=PL');
   await expect(page.getByRole('status').first()).toContainText('signed deals only');
   const signed = await page.locator('.totals dd').first().innerText();
@@ -53,4 +56,5 @@ test('record a pipeline deal, read it in the totals, sign it out of the pipeline
   await page.getByRole('button', { name: 'Save contract' }).click();
   await expect(page.getByText('memorandum of understanding')).toHaveCount(0);
   await expect(page.locator('dl.record')).toContainText('2026-11-20');
+  await expect(page.getByRole('button', { name: 'Record delivery' })).toBeVisible();
 });

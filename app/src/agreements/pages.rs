@@ -223,7 +223,7 @@ fn AgreementDetail(agreement: Agreement) -> impl IntoView {
                         <tbody>
                             {a.contracts.iter().map(|c| view! {
                                 <tr>
-                                    <td class="date">{date_text(c.signed_on)}</td>
+                                    <td class="date">{crate::components::record::signed_or_expected(c.signed_on, c.expected_signing)}</td>
                                     <td><a href=format!("/contracts/{}", c.id)>{c.title.clone()}</a></td>
                                     <td>{c.systems.clone()}</td>
                                     <td>{crate::components::record::status_with_probability(c.status.as_str(), c.probability)}</td>

@@ -272,6 +272,15 @@ pub fn StandingRows(
     }
 }
 
+/// A list row's date: when it was signed, or before signature when it is expected to be
+/// (`expected 2027-03`).
+pub fn signed_or_expected(signed_on: Option<PartialDate>, expected: Option<PartialDate>) -> String {
+    match (signed_on, expected) {
+        (None, Some(expected)) => format!("expected {expected}"),
+        (signed_on, _) => date_text(signed_on),
+    }
+}
+
 /// A list row's status: the stage, and its probability before signature (`negotiating, 40 %`).
 pub fn status_with_probability(status: &str, probability: Option<Percent>) -> String {
     match probability {

@@ -3,14 +3,14 @@
 use super::api::{get_contract, list_contracts};
 use crate::components::record::{
     Alternatives, BuyerFilter, ConfidenceBadge, FigureView, Pager, SourceList, StandingRows,
-    SystemFilter, YearFilter, date_text, money_text, query_pairs,
+    SystemFilter, YearFilter, money_text, query_pairs,
 };
 use crate::components::{ErrorPanel, NotFound, format};
 use crate::deliveries::form::{DeliveryEcho, DeliveryForm};
 use crate::domain::filter::{ContractFilter, DealSort};
 use crate::domain::limits;
 use crate::domain::register::{Contract, ContractSummary, Page, SystemRecord};
-use crate::domain::{Category, Confidence, ContractStatus, Firm, StatusGroup};
+use crate::domain::{Category, Confidence, ContractStatus, Firm, Standing, StatusGroup};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -44,7 +44,7 @@ pub fn ContractsPage() -> impl IntoView {
             <h1>"Contracts"</h1>
             {crate::accounts::may(crate::domain::account::Role::Editor).then(|| view! { <a class="button primary" href="/contracts/new">"New contract"</a> })}
         </div>
-        <p class="lead">"Executed contracts, each with its lines, deliveries and sources. Filter, sort and share the address: it holds the view."</p>
+        <p class="lead">"Contracts, signed or in the pipeline, each with its lines, deliveries and sources. Filter, sort and share the address: it holds the view."</p>
         <div class="page-tools">
             <crate::transfer::pages::ExportCsv view=crate::transfer::View::Contracts pairs=crate::components::record::query_pairs() />
             {crate::accounts::may(crate::domain::account::Role::Editor).then(|| view! { <a class="button" href="/import">"Import CSV"</a> })}
@@ -193,7 +193,7 @@ fn ContractTable(filter: ContractFilter, page: Page<ContractSummary>) -> impl In
                 <tbody>
                     {page.rows.clone().into_iter().map(|c| view! {
                         <tr>
-                            <td class="date">{date_text(c.signed_on)}</td>
+                            <td class="date">{crate::components::record::signed_or_expected(c.signed_on, c.expected_signing)}</td>
                             <td>
                                 <a href=format!("/contracts/{}", c.id)>{c.title.clone()}</a>
                                 {c.agreement.clone().map(|a| view! {
@@ -266,6 +266,7 @@ fn ContractDetail(
     delivered: bool,
 ) -> impl IntoView {
     let c = contract;
+    let unsigned = matches!(c.status.standing(), Standing::Pipeline | Standing::Lapsed);
     let line_name = |line_id: i64| {
         c.lines
             .iter()
@@ -338,7 +339,7 @@ fn ContractDetail(
 
         <h2>"Deliveries"</h2>
         {if c.deliveries.is_empty() {
-            view! { <p class="empty">"No deliveries recorded yet. Record one with the form below."</p> }.into_any()
+            view! { <p class="empty">{if unsigned { "None: deliveries can be recorded once the contract is signed (edit its status and signing date)." } else { "No deliveries recorded yet. Record one with the form below." }}</p> }.into_any()
         } else {
             view! {
                 <div class="table-wrap">
@@ -360,7 +361,7 @@ fn ContractDetail(
             }.into_any()
         }}
         {delivered.then(|| view! { <p class="alert alert-success" role="status">"Delivery recorded."</p> })}
-        {crate::accounts::may(crate::domain::account::Role::Editor).then(|| view! { <DeliveryForm contract=c.clone() echo /> })}
+        {(!unsigned && crate::accounts::may(crate::domain::account::Role::Editor)).then(|| view! { <DeliveryForm contract=c.clone() echo /> })}
 
         <h2>"Sources"</h2>
         <SourceList sources=c.provenance.sources.clone() />

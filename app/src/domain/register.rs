@@ -263,7 +263,8 @@ pub struct ContractSummary {
     pub agreement: Option<Named>,
     pub signed_on: Option<PartialDate>,
     pub status: ContractStatus,
-    /// Before signature: how likely it is to be signed.
+    /// Before signature: when it is expected to be signed, and how likely that is.
+    pub expected_signing: Option<PartialDate>,
     pub probability: Option<Percent>,
     pub value: Option<Money>,
     pub value_confidence: Option<Confidence>,

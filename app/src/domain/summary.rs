@@ -168,12 +168,13 @@ impl Counting {
         Self::ALL.into_iter().find(|c| c.as_str() == text)
     }
 
-    /// The choice as the summary offers it.
+    /// The choice as the summary's filter bar offers it (short: its columns are narrow; the
+    /// line above the totals says it in full).
     pub fn label(self) -> &'static str {
         match self {
-            Counting::Signed => "Signed deals only",
-            Counting::Pipeline => "Signed and pipeline, at face value",
-            Counting::Weighted => "Signed and pipeline, weighted by probability",
+            Counting::Signed => "Signed only",
+            Counting::Pipeline => "With pipeline",
+            Counting::Weighted => "Pipeline weighted",
         }
     }
 

@@ -26,6 +26,7 @@ struct SummaryRow {
     agreement_title: Option<String>,
     signed_on: Option<String>,
     status: String,
+    likely_signed_on: Option<String>,
     probability: Option<i64>,
     value_minor: Option<i64>,
     value_currency: Option<String>,
@@ -426,7 +427,7 @@ async fn rows_of(db: &Db, filter: &ContractFilter, ids: &[i64]) -> Result<Vec<Co
     let placeholders: Vec<String> = ids.iter().map(|id| args.int(*id)).collect();
     let rows_sql = format!(
         "SELECT c.id, c.title, c.buyer_code, c.supplier_id, f.name AS supplier_name, c.agreement_id, \
-         a.title AS agreement_title, c.signed_on, c.status, c.probability, c.value_minor, c.value_currency, c.value_confidence, c.usd_minor, \
+         a.title AS agreement_title, c.signed_on, c.status, c.likely_signed_on, c.probability, c.value_minor, c.value_currency, c.value_confidence, c.usd_minor, \
          CAST(COALESCE((SELECT SUM(l.quantity) FROM contract_lines l WHERE l.contract_id = c.id AND {lines}), 0) AS BIGINT) AS units_ordered, \
          CAST(COALESCE((SELECT SUM(l.delivered_units) FROM contract_lines l WHERE l.contract_id = c.id AND {lines}), 0) AS BIGINT) AS units_delivered \
          FROM contracts c LEFT JOIN firms f ON f.id = c.supplier_id LEFT JOIN agreements a ON a.id = c.agreement_id \
@@ -454,6 +455,7 @@ async fn rows_of(db: &Db, filter: &ContractFilter, ids: &[i64]) -> Result<Vec<Co
                 agreement: named(r.agreement_id, r.agreement_title),
                 signed_on: partial_date(r.signed_on)?,
                 status: ContractStatus::parse(&r.status).map_err(StorageError::Corrupt)?,
+                expected_signing: partial_date(r.likely_signed_on)?,
                 probability: r
                     .probability
                     .map(|p| Percent::new(p).map_err(StorageError::Corrupt))

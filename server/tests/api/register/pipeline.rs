@@ -208,6 +208,10 @@ async fn a_deal_goes_from_the_pipeline_to_signed_or_lapsed(db: &Db) {
         .find(|c| c.id == contract.id)
         .unwrap();
     assert_eq!(row.probability, Some(Percent::new(35).unwrap()));
+    assert_eq!(
+        row.expected_signing.map(|d| d.to_string()).as_deref(),
+        Some("2027-03")
+    );
 
     // Headroom shows it apart from what is executed.
     let k2 = k2_ceiling(db).await;
