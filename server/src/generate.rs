@@ -15,7 +15,7 @@
 use app::domain::filter::ContractFilter;
 use app::domain::rate::{from_nanos, usd_equivalent};
 use app::domain::summary::Dimension;
-use app::domain::{ContractStatus, CountryCode, CurrencyCode, Money, Standing};
+use app::domain::{ContractStatus, CountryCode, CurrencyCode, HasStanding, Money, Standing};
 use app::storage::{Backend, Db, Tx};
 use chrono::{Datelike, Days, NaiveDate, SubsecRound};
 use indicatif::{ProgressBar, ProgressStyle};

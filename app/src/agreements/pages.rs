@@ -8,10 +8,10 @@ use crate::components::record::{
     date_text, money_text,
 };
 use crate::components::{ErrorPanel, NotFound, SortHeader, SortLink, format};
-use crate::domain::AgreementStatus;
 use crate::domain::filter::{AgreementFilter, DealSort};
 use crate::domain::limits;
 use crate::domain::register::Agreement;
+use crate::domain::{AgreementStatus, StatusGroup};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -51,6 +51,9 @@ pub fn AgreementsPage() -> impl IntoView {
                 <label for="a-status">"Status"</label>
                 <select id="a-status" name="status">
                     <option value="">"Any status"</option>
+                    {StatusGroup::ALL.iter().map(|g| view! {
+                        <option value=g.as_str() selected=filter.group == Some(*g)>{g.label()}</option>
+                    }).collect_view()}
                     {AgreementStatus::ALL.iter().map(|s| view! {
                         <option value=s.as_str() selected=filter.status == Some(*s)>{s.as_str()}</option>
                     }).collect_view()}

@@ -144,9 +144,31 @@ impl ContractStatus {
             Lapsed => Standing::Lapsed,
         }
     }
+}
+
+impl HasStanding for ContractStatus {
+    const ALL: &'static [Self] = ContractStatus::ALL;
+
+    fn standing(self) -> Standing {
+        ContractStatus::standing(self)
+    }
+
+    fn as_word(self) -> &'static str {
+        self.as_str()
+    }
+}
+
+/// A status vocabulary whose words each have a [`Standing`]: what rules and totals ask of it,
+/// and the one SQL set of words for a group of standings.
+pub trait HasStanding: Copy + 'static {
+    const ALL: &'static [Self];
+
+    fn standing(self) -> Standing;
+
+    fn as_word(self) -> &'static str;
 
     /// The statuses of one standing, in vocabulary order.
-    pub fn of(standing: Standing) -> Vec<ContractStatus> {
+    fn of(standing: Standing) -> Vec<Self> {
         Self::ALL
             .iter()
             .copied()
@@ -155,13 +177,13 @@ impl ContractStatus {
     }
 
     /// `column IN ('signed', …)` for the statuses of `standings`: words of the closed
-    /// vocabulary, written into the SQL, so the list, the maintained totals and headroom share
+    /// vocabulary, written into the SQL, so the lists, the maintained totals and headroom share
     /// one text.
-    pub fn sql_in(column: &str, standings: &[Standing]) -> String {
+    fn sql_in(column: &str, standings: &[Standing]) -> String {
         let names: Vec<String> = standings
             .iter()
             .flat_map(|standing| Self::of(*standing))
-            .map(|s| format!("'{}'", s.as_str()))
+            .map(|s| format!("'{}'", s.as_word()))
             .collect();
         format!("{column} IN ({})", names.join(", "))
     }
@@ -230,6 +252,18 @@ impl AgreementStatus {
             Cancelled => Standing::Cancelled,
             Lapsed => Standing::Lapsed,
         }
+    }
+}
+
+impl HasStanding for AgreementStatus {
+    const ALL: &'static [Self] = AgreementStatus::ALL;
+
+    fn standing(self) -> Standing {
+        AgreementStatus::standing(self)
+    }
+
+    fn as_word(self) -> &'static str {
+        self.as_str()
     }
 }
 

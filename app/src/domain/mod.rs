@@ -22,7 +22,9 @@ pub mod text;
 
 pub use country::CountryCode;
 pub use date::PartialDate;
-pub use deal::{AgreementStatus, Category, Confidence, ContractStatus, Standing, StatusGroup};
+pub use deal::{
+    AgreementStatus, Category, Confidence, ContractStatus, HasStanding, Standing, StatusGroup,
+};
 pub use firm::{Firm, FirmDraft, FirmFields, FirmName, Notes, Website};
 pub use form::{Created, FieldErrors, FormOutcome, NoConflict, Removal};
 pub use ids::{AgreementId, ContractId, FirmId, RateId, SystemId, Version};

@@ -11,8 +11,8 @@ use crate::domain::register::{
     Agreement, AgreementDraft, AgreementSummary, CeilingLine, Named, Page,
 };
 use crate::domain::{
-    AgreementId, AgreementStatus, Category, Confidence, ContractStatus, CountryCode, Quantity,
-    Standing, Version,
+    AgreementId, AgreementStatus, Category, Confidence, ContractStatus, CountryCode, HasStanding,
+    Quantity, Standing, Version,
 };
 use chrono::{DateTime, SubsecRound, Utc};
 
@@ -374,6 +374,9 @@ pub async fn list(db: &Db, filter: &AgreementFilter) -> Result<Page<AgreementSum
     }
     if let Some(status) = filter.status {
         clauses.push(format!("a.status = {}", args.text(status.as_str())));
+    }
+    if let Some(group) = filter.group {
+        clauses.push(AgreementStatus::sql_in("a.status", group.standings()));
     }
     let where_sql = clauses.join(" AND ");
     let count_sql = format!("SELECT COUNT(*) FROM agreements a WHERE {where_sql}");

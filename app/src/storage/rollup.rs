@@ -11,7 +11,7 @@
 use super::args::{Args, bind_all};
 use super::{Db, Result, Tx, on_tx};
 use crate::domain::summary::Level;
-use crate::domain::{Confidence, ContractStatus, Standing};
+use crate::domain::{Confidence, ContractStatus, HasStanding, Standing};
 
 /// The contracts whose contribution a write changes.
 #[derive(Debug, Clone, Copy)]

@@ -1,7 +1,7 @@
 //! The agreement list's filter.
 
 use super::{DealSort, descending, page};
-use crate::domain::{AgreementStatus, CountryCode, text};
+use crate::domain::{AgreementStatus, CountryCode, StatusGroup, text};
 use serde::{Deserialize, Serialize};
 
 /// Filters of the agreement list (newest first).
@@ -10,6 +10,8 @@ pub struct AgreementFilter {
     pub q: Option<String>,
     pub buyer: Option<CountryCode>,
     pub status: Option<AgreementStatus>,
+    /// Agreements of some standings together (`status=in force`, `pipeline`, or both).
+    pub group: Option<StatusGroup>,
     pub sort: DealSort,
     pub descending: bool,
     pub page: u32,
@@ -21,6 +23,7 @@ impl Default for AgreementFilter {
             q: None,
             buyer: None,
             status: None,
+            group: None,
             sort: DealSort::default(),
             descending: DealSort::default().descending_by_default(),
             page: 1,
@@ -46,6 +49,10 @@ impl AgreementFilter {
                 "buyer" => CountryCode::parse(value)
                     .map(|c| filter.buyer = Some(c))
                     .is_ok(),
+                "status" if StatusGroup::parse(value).is_some() => {
+                    filter.group = StatusGroup::parse(value);
+                    true
+                }
                 "status" => AgreementStatus::parse(value)
                     .map(|s| filter.status = Some(s))
                     .is_ok(),
@@ -86,6 +93,9 @@ impl AgreementFilter {
         }
         if let Some(status) = self.status {
             serializer.append_pair("status", status.as_str());
+        }
+        if let Some(group) = self.group {
+            serializer.append_pair("status", group.as_str());
         }
         if self.sort != DealSort::default() {
             serializer.append_pair("sort", self.sort.as_str());

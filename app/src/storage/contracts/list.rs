@@ -7,7 +7,7 @@ use crate::domain::filter::{ContractFilter, DealSort, PER_PAGE};
 use crate::domain::pipeline::Percent;
 use crate::domain::register::{ContractSummary, Page};
 use crate::domain::summary::Level;
-use crate::domain::{Confidence, ContractStatus};
+use crate::domain::{Confidence, ContractStatus, HasStanding};
 use crate::storage::args::{Args, bind_all, contains_pattern, labels_for};
 use crate::storage::provenance::{money, partial_date};
 use crate::storage::register_version::KeptAtVersion;

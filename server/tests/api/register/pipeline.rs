@@ -466,4 +466,35 @@ async fn an_agreement_in_the_pipeline_shows_its_outlook(db: &Db) {
         .unwrap();
     let row = listed.rows.iter().find(|a| a.id == agreement.id).unwrap();
     assert_eq!(row.probability.map(Percent::get), Some(60));
+    // The status groups pick it, or leave it out.
+    for (group, listed_there) in [
+        (StatusGroup::Pipeline, true),
+        (StatusGroup::InForceOrPipeline, true),
+        (StatusGroup::InForce, false),
+    ] {
+        let filter = app::domain::filter::AgreementFilter {
+            group: Some(group),
+            ..Default::default()
+        };
+        let rows = app::agreements::service::list_agreements(db, &filter)
+            .await
+            .unwrap()
+            .rows;
+        assert_eq!(
+            rows.iter().any(|a| a.id == agreement.id),
+            listed_there,
+            "{group:?}"
+        );
+        assert!(!rows.is_empty(), "{group:?}");
+        let query = filter.to_query();
+        assert_eq!(
+            app::domain::filter::AgreementFilter::from_query(
+                &url::form_urlencoded::parse(query.as_bytes())
+                    .into_owned()
+                    .collect::<Vec<_>>()
+            )
+            .0,
+            filter
+        );
+    }
 }

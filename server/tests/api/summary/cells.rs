@@ -446,7 +446,7 @@ async fn generated_contracts_add_up(db: &Db) {
     .await
     .unwrap();
     assert_eq!(count - demo, 300);
-    use app::domain::{ContractStatus, Standing};
+    use app::domain::{ContractStatus, HasStanding, Standing};
     let in_force = ContractStatus::sql_in("status", &[Standing::InForce]);
     let counted = app::storage::scalar_i64(
         db,
