@@ -86,16 +86,8 @@ pub async fn update_contract(
     };
     let invalid =
         |field: &str, message: &str| Ok(FormOutcome::Invalid(FieldErrors::single(field, message)));
-    let stored = get_contract(db, id.get()).await?;
-    let now = draft.status.standing();
-    if matches!(now, Standing::Pipeline | Standing::Lapsed) && !stored.deliveries.is_empty() {
-        return invalid(
-            ContractForm::STATUS,
-            "Deliveries are recorded on this contract, so it was signed: choose a status from signed on.",
-        );
-    }
-    if let Some(message) = signing_date_needed(stored.status.standing(), now, draft.signed_on) {
-        return invalid(ContractForm::SIGNED_ON, message);
+    if let Some((field, message)) = life_refusal(&get_contract(db, id.get()).await?, draft) {
+        return invalid(field, message);
     }
     match contracts::update(db, id, version, draft).await {
         Ok(Versioned::Done) => {
@@ -117,6 +109,24 @@ pub async fn update_contract(
         }
         Err(error) => Err(error.into()),
     }
+}
+
+/// What the deal's life forbids of saving `draft` over the stored `contract`, at its field: a
+/// contract with deliveries was signed and cannot go back to the pipeline or lapse, and one
+/// signed out of the pipeline needs its signing date. The form and the CSV import ask the same.
+pub fn life_refusal(
+    contract: &Contract,
+    draft: &crate::domain::register::ContractDraft,
+) -> Option<(&'static str, &'static str)> {
+    let now = draft.status.standing();
+    if matches!(now, Standing::Pipeline | Standing::Lapsed) && !contract.deliveries.is_empty() {
+        return Some((
+            ContractForm::STATUS,
+            "Deliveries are recorded on this contract, so it was signed: choose a status from signed on.",
+        ));
+    }
+    signing_date_needed(contract.status.standing(), now, draft.signed_on)
+        .map(|message| (ContractForm::SIGNED_ON, message))
 }
 
 /// Deletes contract `id` with its lines, deliveries and sources, if nobody saved it since the

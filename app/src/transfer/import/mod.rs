@@ -158,6 +158,14 @@ fn plan_contract(
             return None;
         }
     };
+    if let Some((field, message)) = existing
+        .as_ref()
+        .and_then(|stored| crate::contracts::service::life_refusal(stored, &draft))
+    {
+        let errors = crate::domain::FieldErrors::single(field, message);
+        form_fields::report(&errors, contract, table, reported, &mut findings.problems);
+        return None;
+    }
     let row = table.rows[contract.rows[0]].row;
     let stored_draft = existing
         .as_ref()

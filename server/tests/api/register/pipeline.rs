@@ -17,6 +17,7 @@ test_support::on_both_backends!(
     a_deal_goes_from_the_pipeline_to_signed_or_lapsed,
     an_agreement_in_the_pipeline_shows_its_outlook,
     totals_count_the_pipeline_only_when_asked,
+    an_import_is_held_to_the_same_life_rules,
 );
 
 /// The K2 ceiling line of the 2022 framework, with what counts against it.
@@ -495,6 +496,75 @@ async fn an_agreement_in_the_pipeline_shows_its_outlook(db: &Db) {
             )
             .0,
             filter
+        );
+    }
+}
+
+/// A file that sends a delivered contract back to the pipeline, or signs a pipeline deal
+/// without its date, is refused at the column concerned, as the form refuses it.
+async fn an_import_is_held_to_the_same_life_rules(db: &Db) {
+    let delivered = app::storage::scalar_i64(
+        db,
+        "SELECT MIN(l.contract_id) FROM contract_lines l WHERE l.delivered_units > 0",
+    )
+    .await
+    .unwrap();
+    let contract = app::contracts::service::get_contract(db, delivered)
+        .await
+        .unwrap();
+    let FormOutcome::Saved(pipeline) = app::contracts::service::create_contract(
+        db,
+        &contract_form(db, &[("status", "negotiating"), ("probability", "30")]).await,
+    )
+    .await
+    .unwrap() else {
+        panic!("saved");
+    };
+    // References the file can name.
+    let external = |id: i64| async move {
+        let reference = format!("life-{id}");
+        app::storage::execute(
+            db,
+            &format!("UPDATE contracts SET external_id = '{reference}' WHERE id = {id}"),
+        )
+        .await
+        .unwrap();
+        reference
+    };
+    let header = "contract_ref,title,buyer,status,signed_on,probability,line,system,quantity,quantity_confidence";
+    for (file, column, words) in [
+        (
+            format!(
+                "{header}\n{},{},{},negotiating,,50,1,{},{},reported\n",
+                external(contract.id).await,
+                contract.title,
+                contract.buyer.as_str(),
+                contract.lines[0].system.name,
+                contract.lines[0].quantity.unwrap().get(),
+            ),
+            "status",
+            "Deliveries are recorded",
+        ),
+        (
+            format!(
+                "{header}\n{},{},PL,signed,,,1,K2PL,100,reported\n",
+                external(pipeline.id).await,
+                pipeline.title,
+            ),
+            "signed_on",
+            "enter the signing date",
+        ),
+    ] {
+        let plan = app::transfer::import::plan(db, "life.csv", file.as_bytes())
+            .await
+            .unwrap();
+        assert!(
+            plan.preview
+                .problems
+                .iter()
+                .any(|p| p.column == column && p.message.contains(words)),
+            "{column}: {:?}",
+            plan.preview.problems
         );
     }
 }
