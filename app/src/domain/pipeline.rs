@@ -112,6 +112,13 @@ impl Default for OutlookInput {
 }
 
 impl Outlook {
+    /// The year a record signed on `signed_on` counts in: its signing year, or before signature
+    /// the year it is expected to be signed (stored as `signed_year`, which the year filters and
+    /// the summary's years read).
+    pub fn counted_year(&self, signed_on: Option<PartialDate>) -> Option<i32> {
+        signed_on.or(self.expected_signing).map(|d| d.year())
+    }
+
     /// The outlook of a record at `standing`, signed on `signed_on`, or every rule it breaks:
     /// a probability only before signature (or on a lapsed deal, which keeps its last one) and
     /// required there; an expected signing date and no signing date before signature; a lapsed

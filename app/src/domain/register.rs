@@ -144,12 +144,9 @@ pub struct Agreement {
 }
 
 impl AgreementDraft {
-    /// The year the agreement counts in: its signing year, or before signature the year it is
-    /// expected to be signed (stored as `signed_year`, which the year filters and groups read).
+    /// The year the agreement counts in ([`Outlook::counted_year`]).
     pub fn counted_year(&self) -> Option<i32> {
-        self.signed_on
-            .or(self.outlook.expected_signing)
-            .map(|d| d.year())
+        self.outlook.counted_year(self.signed_on)
     }
 }
 
@@ -182,12 +179,9 @@ pub struct ContractDraft {
 }
 
 impl ContractDraft {
-    /// The year the contract counts in: its signing year, or before signature the year it is
-    /// expected to be signed (stored as `signed_year`, which the year filters and groups read).
+    /// The year the contract counts in ([`Outlook::counted_year`]).
     pub fn counted_year(&self) -> Option<i32> {
-        self.signed_on
-            .or(self.outlook.expected_signing)
-            .map(|d| d.year())
+        self.outlook.counted_year(self.signed_on)
     }
 }
 

@@ -377,19 +377,24 @@ impl Db {
                 // SQLite changes a table's constraints by rebuilding it, and dropping the old
                 // table with foreign keys on would delete the rows that reference it; the pragma
                 // does nothing inside a migration's transaction, so it is set on the connection
-                // around them, and every reference is checked once they are done.
+                // around them, and every reference is checked when any ran (the check reads
+                // every reference of the register: not at every start).
                 let mut conn = pool.acquire().await?;
                 sqlx::query("PRAGMA foreign_keys = OFF")
                     .execute(&mut *conn)
                     .await?;
                 let migrated = sqlx::migrate!("../migrations/sqlite").run(&mut *conn).await;
-                let dangling: Vec<(String,)> = sqlx::query_as("PRAGMA foreign_key_check")
-                    .fetch_all(&mut *conn)
-                    .await?;
                 sqlx::query("PRAGMA foreign_keys = ON")
                     .execute(&mut *conn)
                     .await?;
                 migrated?;
+                let dangling: Vec<(String,)> = if self.applied_migrations().await? > before {
+                    sqlx::query_as("PRAGMA foreign_key_check")
+                        .fetch_all(&mut *conn)
+                        .await?
+                } else {
+                    Vec::new()
+                };
                 if let Some((table,)) = dangling.first() {
                     return Err(StorageError::Corrupt(format!(
                         "after the migrations, {} rows refer to rows that are not there (first in {table})",
