@@ -48,6 +48,7 @@ const PAGE_TABLES: &[&[(&str, bool)]] = &[
     crate::summary::PAGES,
     crate::agreements::PAGES,
     crate::contracts::PAGES,
+    crate::amendments::PAGES,
     crate::deliveries::PAGES,
     crate::systems::PAGES,
     crate::firms::PAGES,
@@ -112,6 +113,7 @@ pub fn App() -> impl IntoView {
                     <crate::summary::SummaryRoutes />
                     <crate::agreements::AgreementRoutes />
                     <crate::contracts::ContractRoutes />
+                    <crate::amendments::AmendmentRoutes />
                     <crate::deliveries::DeliveryRoutes />
                     <crate::systems::SystemRoutes />
                     <crate::firms::FirmRoutes />

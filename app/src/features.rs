@@ -31,6 +31,10 @@ pub const ALL: &[Feature] = &[
         form_routes: crate::agreements::routes::routes,
     },
     Feature {
+        access: crate::amendments::ACCESS,
+        form_routes: crate::amendments::routes::routes,
+    },
+    Feature {
         access: crate::contracts::ACCESS,
         form_routes: crate::contracts::routes::routes,
     },

@@ -19,6 +19,7 @@ pub mod web;
 // `features.rs`.
 pub mod accounts;
 pub mod agreements;
+pub mod amendments;
 pub mod contracts;
 pub mod deliveries;
 #[cfg(feature = "ssr")]

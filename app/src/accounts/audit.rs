@@ -110,6 +110,7 @@ fn EntryTable(entries: Vec<ShownEntry>, show_record: bool) -> impl IntoView {
                         let client = (!entry.client.is_empty()).then(|| format!(" from {}", entry.client));
                         let what = match (entry.action, entry.record) {
                             (action, Some((RecordKind::Delivery, _))) if !show_record => format!("{} (delivery)", action.as_str()),
+                            (action, Some((RecordKind::Amendment, _))) if !show_record => format!("{} (amendment)", action.as_str()),
                             (action, _) => action.as_str().to_owned(),
                         };
                         view! {

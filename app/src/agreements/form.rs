@@ -124,6 +124,7 @@ impl From<&Agreement> for AgreementForm {
                     value: line.value.map(|m| m.grouped()).unwrap_or_default(),
                     basis: line.basis.clone(),
                     notes: line.notes.clone(),
+                    ..LineForm::default()
                 })
                 .collect(),
         }

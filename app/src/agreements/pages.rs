@@ -175,13 +175,16 @@ fn AgreementDetail(agreement: Agreement) -> impl IntoView {
         <Alternatives alternatives=a.provenance.alternatives.clone() />
 
         <h2>"Ceiling lines"</h2>
-        <p class="muted">"Executed counts the lines of the signed contracts under this agreement (cancelled ones aside) for the line's system and its variants; in the pipeline, those of contracts not signed yet, at face value."</p>
+        <p class="muted">"Executed counts the lines of the signed contracts under this agreement (cancelled ones aside) for the line's system and its variants: firm orders and options exercised. Options open are those contracts' options not exercised yet; in the pipeline, the lines of contracts not signed yet, at face value."</p>
         <div class="table-wrap">
             <table class="data" aria-label="Ceiling lines">
                 <thead>
                     <tr>
-                        <th scope="col">"System"</th><th scope="col" class="num">"Ceiling"</th><th scope="col" class="num">"Executed"</th>
-                        <th scope="col" class="num">"Delivered"</th><th scope="col" class="num">"Not yet executed"</th><th scope="col" class="num">"In the pipeline"</th><th scope="col">"Basis and notes"</th>
+                        <th scope="col">"System"</th><th scope="col" class="num">"Ceiling"</th>
+                        <th scope="col" class="num">"Firm"</th><th scope="col" class="num">"From options"</th><th scope="col" class="num">"Executed"</th>
+                        <th scope="col" class="num">"Delivered"</th><th scope="col" class="num">"Not yet executed"</th>
+                        <th scope="col" class="num">"Options open"</th><th scope="col" class="num">"Left after options"</th>
+                        <th scope="col" class="num">"In the pipeline"</th><th scope="col">"Basis and notes"</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -191,7 +194,9 @@ fn AgreementDetail(agreement: Agreement) -> impl IntoView {
                         view! {
                             <tr class:over-ceiling=over>
                                 <td><a href=format!("/contracts?agreement={}&system={}", a.id, line.system.id)>{line.system.name.clone()}</a></td>
-                                <td class="num">{line.quantity.to_string()}" "<ConfidenceBadge confidence=line.confidence /></td>
+                                <td class="num">{format::thousands(line.quantity.get())}" "<ConfidenceBadge confidence=line.confidence /></td>
+                                <td class="num">{format::thousands(line.firm())}</td>
+                                <td class="num">{format::thousands(line.exercised_options)}</td>
                                 <td class="num">{format::thousands(line.executed)}</td>
                                 <td class="num">{format::thousands(line.delivered)}</td>
                                 <td class="num">
@@ -201,6 +206,8 @@ fn AgreementDetail(agreement: Agreement) -> impl IntoView {
                                         view! { <span>{format::thousands(remaining)}</span> }.into_any()
                                     }}
                                 </td>
+                                <td class="num">{format::thousands(line.unexercised_options)}</td>
+                                <td class="num">{format::thousands(line.left_after_options())}</td>
                                 <td class="num">{format::thousands(line.pipeline)}</td>
                                 <td>{line.basis.clone()}{(!line.notes.is_empty()).then(|| view! { <br /><span class="muted small">{line.notes.clone()}</span> })}</td>
                             </tr>

@@ -140,6 +140,8 @@ impl From<&Contract> for ContractForm {
                     value: line.value.map(|m| m.grouped()).unwrap_or_default(),
                     basis: String::new(),
                     notes: line.notes.clone(),
+                    options: nonzero(line.options),
+                    exercised: nonzero(line.exercised),
                 })
                 .collect(),
         }
@@ -188,14 +190,21 @@ impl TryFrom<&ContractForm> for ContractDraft {
             .lines
             .iter()
             .enumerate()
-            .filter_map(|(row, line)| line_row(line, row, currency, false, &mut errors))
-            .map(|r| LineDraft {
-                id: r.id,
-                system_id: r.system_id,
-                quantity: r.quantity,
-                quantity_confidence: r.confidence,
-                value: r.value,
-                notes: r.notes,
+            .filter_map(|(row, line)| {
+                let options = option_units(line, row, &mut errors);
+                let read = line_row(line, row, currency, false, &mut errors)?;
+                let (options, exercised) = options?;
+                Some(LineDraft {
+                    id: read.id,
+                    system_id: read.system_id,
+                    quantity: read.quantity,
+                    quantity_confidence: read.confidence,
+                    value: read.value,
+                    notes: read.notes,
+                    options,
+                    exercised,
+                })
+                .filter(|line| exercised_within(line, row, &mut errors))
             })
             .collect();
         if lines.is_empty() && errors.iter().all(|(f, _)| !f.starts_with(LineForm::PREFIX)) {
@@ -246,6 +255,38 @@ impl TryFrom<&ContractForm> for ContractDraft {
             notes,
         })
     }
+}
+
+/// A count of option units as a form shows it: empty for none.
+fn nonzero(n: i64) -> String {
+    if n == 0 { String::new() } else { n.to_string() }
+}
+
+/// The line's options not exercised and options exercised (both empty for none); `None` with
+/// the problems in `errors`.
+fn option_units(line: &LineForm, row: usize, errors: &mut FieldErrors) -> Option<(i64, i64)> {
+    // Empty or 0 is none (a file exported from here writes 0).
+    let count = |text: &str| match text.trim() {
+        "" | "0" => Ok(0),
+        text => crate::domain::Quantity::parse(text).map(|q| q.get()),
+    };
+    let options = errors.check(&LineForm::key(row, "options"), count(&line.options));
+    let exercised = errors.check(&LineForm::key(row, "exercised"), count(&line.exercised));
+    options.zip(exercised)
+}
+
+/// Options exercised are part of the quantity: there must be one, and they cannot exceed it.
+fn exercised_within(line: &LineDraft, row: usize, errors: &mut FieldErrors) -> bool {
+    let problem = match line.quantity {
+        _ if line.exercised == 0 => return true,
+        None => "Options exercised are part of the quantity: give the quantity too.".to_owned(),
+        Some(q) if line.exercised > q.get() => {
+            format!("Options exercised are part of the quantity ({q}): at most {q}.")
+        }
+        Some(_) => return true,
+    };
+    errors.add(&LineForm::key(row, "exercised"), problem);
+    false
 }
 
 /// The fields of a stored contract, as its edit form starts.

@@ -47,6 +47,7 @@ pub fn ContractsPage() -> impl IntoView {
         <p class="lead">"Contracts, signed or in the pipeline, each with its lines, deliveries and sources. Filter, sort and share the address: it holds the view."</p>
         <div class="page-tools">
             <crate::transfer::pages::ExportCsv view=crate::transfer::View::Contracts pairs=crate::components::record::query_pairs() />
+            <crate::transfer::pages::ExportCsv view=crate::transfer::View::Amendments pairs=crate::components::record::query_pairs() label="Export their amendments" />
             {crate::accounts::may(crate::domain::account::Role::Editor).then(|| view! { <a class="button" href="/import">"Import CSV"</a> })}
         </div>
         <crate::components::record::DeletedNotice name=deleted />
@@ -232,22 +233,41 @@ pub fn ContractPage() -> impl IntoView {
         return view! { <NotFound /> }.into_any();
     };
     let echo = use_context::<DeliveryEcho>();
-    let delivered = query_pairs().iter().any(|(k, _)| k == "delivered");
-    let created = query_pairs()
-        .iter()
-        .any(|(k, _)| k == "created" || k == "saved");
+    let pairs = query_pairs();
+    let flag = |name: &str| pairs.iter().any(|(k, _)| k == name);
+    let notice = if flag("delivered") {
+        None
+    } else if flag("created") || flag("saved") {
+        Some("Contract saved.")
+    } else if flag("amended") {
+        Some("Amendment recorded: the figures below include it.")
+    } else if flag("amendment_deleted") {
+        Some("Amendment deleted: its changes are out of the figures.")
+    } else {
+        None
+    };
+    let delivered = flag("delivered");
+    let as_of = AsOf::from_query(&pairs);
     let contract = Resource::new(move || id, get_contract);
     view! {
         <Suspense fallback=|| view! { <p class="placeholder">"Loading…"</p> }>
             {move || {
                 let echo = echo.clone();
+                let as_of = as_of.clone();
                 Suspend::new(async move {
                     match contract.await {
-                        Ok(contract) => view! {
-                            {created.then(|| view! { <p class="alert alert-success" role="status">"Contract saved."</p> })}
-                            <CeilingWarning contract=contract.clone() />
-                            <ContractDetail contract echo delivered />
-                        }.into_any(),
+                        Ok(contract) => {
+                            let shown = match as_of.day {
+                                Some(day) => contract.as_of(day),
+                                None => contract.clone(),
+                            };
+                            view! {
+                                {notice.map(|text| view! { <p class="alert alert-success" role="status">{text}</p> })}
+                                <CeilingWarning contract=shown.clone() />
+                                <AsOfBanner contract=contract.clone() as_of=as_of.clone() />
+                                <ContractDetail contract=shown echo delivered as_of=as_of.day.map(|d| d.to_string()) />
+                            }.into_any()
+                        }
                         Err(error) => view! { <ErrorPanel error /> }.into_any(),
                     }
                 })
@@ -257,6 +277,83 @@ pub fn ContractPage() -> impl IntoView {
     .into_any()
 }
 
+/// The day a record page is shown as of (`?as_of=2026-03-01`), or what was wrong with it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AsOf {
+    pub typed: String,
+    pub day: Option<chrono::NaiveDate>,
+    pub problem: Option<String>,
+}
+
+impl AsOf {
+    pub fn from_query(pairs: &[(String, String)]) -> Self {
+        let typed = pairs
+            .iter()
+            .find(|(k, _)| k == "as_of")
+            .map(|(_, v)| v.trim().to_owned())
+            .unwrap_or_default();
+        if typed.is_empty() {
+            return Self::default();
+        }
+        match chrono::NaiveDate::parse_from_str(&typed, "%Y-%m-%d") {
+            Ok(day) if typed.len() == 10 => Self {
+                typed,
+                day: Some(day),
+                problem: None,
+            },
+            _ => Self {
+                problem: Some(format!(
+                    "“{typed}” is not a day: use YYYY-MM-DD, e.g. 2026-03-01."
+                )),
+                typed,
+                day: None,
+            },
+        }
+    }
+}
+
+/// The "as of" form, and when a day is chosen, what the page leaves out for it.
+#[component]
+fn AsOfBanner(contract: Contract, as_of: AsOf) -> impl IntoView {
+    let href = format!("/contracts/{}", contract.id);
+    let later = as_of.day.map(|day| {
+        let amendments = contract
+            .amendments
+            .iter()
+            .filter(|a| !a.known_by(day))
+            .count();
+        let deliveries = contract
+            .deliveries
+            .iter()
+            .filter(|d| d.delivered_on.latest() > day)
+            .count();
+        let unsigned = contract.signed_on.filter(|s| s.earliest() > day);
+        (day, amendments, deliveries, unsigned)
+    });
+    view! {
+        <form method="get" action=href.clone() class="as-of" role="search">
+            <div class="field" class:invalid=as_of.problem.is_some()>
+                <label for="as-of">"Show as of"</label>
+                <input id="as-of" name="as_of" type="text" inputmode="numeric" maxlength=limits::DATE_MAX placeholder="YYYY-MM-DD"
+                    value=as_of.typed.clone() aria-invalid=as_of.problem.is_some().to_string() aria-describedby="as-of-error" />
+                <p class="field-error" id="as-of-error">{as_of.problem.clone().unwrap_or_default()}</p>
+            </div>
+            <button type="submit" class="button">"Show"</button>
+            {as_of.day.is_some().then(|| view! { <a class="button" href=href.clone()>"Show as now"</a> })}
+        </form>
+        {later.map(|(day, amendments, deliveries, unsigned)| view! {
+            <div class="alert alert-warning" role="status">
+                <p><strong>{format!("As of {day}.")}</strong>{format!(
+                    " The figures leave out {} and {} dated after that day (a date known only by its month or year counts once it is over). Corrections made by editing are not undone: see the history for those.",
+                    format::plural(amendments, "amendment"),
+                    format::plural(deliveries, "delivery"),
+                )}</p>
+                {unsigned.map(|signed| view! { <p>{format!("On that day the contract was not signed yet: it was signed on {signed}.")}</p> })}
+            </div>
+        })}
+    }
+}
+
 /// A contract's whole record: one `view!` that reads top to bottom as the page does (its facts,
 /// value and sources, lines, deliveries and the delivery form).
 #[component]
@@ -264,8 +361,19 @@ fn ContractDetail(
     contract: Contract,
     echo: Option<DeliveryEcho>,
     delivered: bool,
+    /// The day the page is shown as of: no forms then, it is a view of the past.
+    as_of: Option<String>,
 ) -> impl IntoView {
     let c = contract;
+    let original = c.original();
+    let was = |line_id: i64| {
+        original
+            .lines
+            .iter()
+            .find(|l| l.id == line_id)
+            .and_then(|l| l.quantity)
+    };
+    let current = as_of.is_none();
     let unsigned = matches!(c.status.standing(), Standing::Pipeline | Standing::Lapsed);
     let line_name = |line_id: i64| {
         c.lines
@@ -309,7 +417,7 @@ fn ContractDetail(
             <dt>"Last changed"</dt>
             <dd><time datetime=format::iso8601(&c.updated_at)>{format::timestamp(&c.updated_at)}</time>{format!(" (version {})", c.version)}</dd>
         </dl>
-        <crate::components::record::RecordActions href=format!("/contracts/{}", c.id) />
+        {current.then(|| view! { <crate::components::record::RecordActions href=format!("/contracts/{}", c.id) /> })}
         <Alternatives alternatives=c.provenance.alternatives.clone() />
 
         <h2>"Lines"</h2>
@@ -318,6 +426,7 @@ fn ContractDetail(
                 <thead>
                     <tr>
                         <th scope="col">"System"</th><th scope="col">"Category"</th><th scope="col" class="num">"Quantity"</th>
+                        <th scope="col" class="num">"Of which from options"</th><th scope="col" class="num">"Options not exercised"</th>
                         <th scope="col" class="num">"Value"</th><th scope="col" class="num">"Delivered"</th><th scope="col" class="num">"Still to deliver"</th><th scope="col">"Notes"</th>
                     </tr>
                 </thead>
@@ -326,7 +435,14 @@ fn ContractDetail(
                         <tr>
                             <td><a href=format!("/contracts?system={}", l.system.id)>{l.system.name.clone()}</a></td>
                             <td>{l.category.as_str()}</td>
-                            <td class="num">{l.quantity.map_or_else(|| "not disclosed".to_owned(), |q| q.to_string())}" "<ConfidenceBadge confidence=l.quantity_confidence /></td>
+                            <td class="num">
+                                {l.quantity.map_or_else(|| "not disclosed".to_owned(), |q| format::thousands(q.get()))}" "<ConfidenceBadge confidence=l.quantity_confidence />
+                                {(was(l.id) != l.quantity).then(|| view! {
+                                    <span class="muted nowrap">{format!(" (originally {})", was(l.id).map_or_else(|| "not disclosed".to_owned(), |q| format::thousands(q.get())))}</span>
+                                })}
+                            </td>
+                            <td class="num">{format::thousands(l.exercised)}</td>
+                            <td class="num">{format::thousands(l.options)}</td>
                             <td class="num">{l.value.map(|m| m.to_string()).unwrap_or_else(|| "—".into())}</td>
                             <td class="num">{format::thousands(l.delivered)}</td>
                             <td class="num">{l.undelivered().map_or_else(|| "—".to_owned(), format::thousands)}</td>
@@ -361,7 +477,9 @@ fn ContractDetail(
             }.into_any()
         }}
         {delivered.then(|| view! { <p class="alert alert-success" role="status">"Delivery recorded."</p> })}
-        {(!unsigned && crate::accounts::may(crate::domain::account::Role::Editor)).then(|| view! { <DeliveryForm contract=c.clone() echo /> })}
+        {(current && !unsigned && crate::accounts::may(crate::domain::account::Role::Editor)).then(|| view! { <DeliveryForm contract=c.clone() echo /> })}
+
+        <crate::amendments::pages::AmendmentList contract=c.clone() as_of=as_of.clone() />
 
         <h2>"Sources"</h2>
         <SourceList sources=c.provenance.sources.clone() />

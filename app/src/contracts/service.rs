@@ -168,6 +168,20 @@ fn refused(fields: &crate::forms::EntryFields, refusal: ContractRefusal) -> Fiel
                 units(delivered)
             ),
         ),
+        ContractRefusal::LineAmended {
+            line_id,
+            amendments,
+        } => (
+            format!("{}_system", line_row_of(fields, line_id)),
+            format!(
+                "This line has {} recorded: it cannot be removed while they are (they are its history).",
+                if amendments == 1 {
+                    "1 amendment".to_owned()
+                } else {
+                    format!("{amendments} amendments")
+                }
+            ),
+        ),
         ContractRefusal::UnknownLine { line_id } => (
             format!("{}_system", line_row_of(fields, line_id)),
             "This line is no longer part of the contract; open the contract again.".to_owned(),

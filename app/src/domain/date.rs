@@ -92,6 +92,19 @@ impl PartialDate {
             .unwrap_or(NaiveDate::MIN)
     }
 
+    /// The last day the date could mean (2025-06 → 2025-06-30, 2025 → 2025-12-31).
+    pub fn latest(&self) -> NaiveDate {
+        match (self.month, self.day) {
+            (Some(m), Some(d)) => NaiveDate::from_ymd_opt(self.year, m, d),
+            (Some(m), None) => {
+                NaiveDate::from_ymd_opt(self.year + i32::from(m == 12), m % 12 + 1, 1)
+                    .and_then(|first| first.pred_opt())
+            }
+            _ => NaiveDate::from_ymd_opt(self.year, 12, 31),
+        }
+        .unwrap_or(NaiveDate::MAX)
+    }
+
     /// Refuses a date that starts more than a day after `today` (one day of slack for time
     /// zones: a contract signed "today" in Seoul is tomorrow's date in parts of the world).
     pub fn check_not_after(self, today: NaiveDate) -> Result<Self, String> {

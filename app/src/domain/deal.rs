@@ -62,6 +62,18 @@ macro_rules! vocabulary {
 }
 
 vocabulary!(
+    /// What an amendment of a signed deal does (FPDS records a reason code per modification).
+    AmendmentKind, "kind of amendment" {
+        QuantityChange => "quantity change",
+        ValueChange => "value change",
+        OptionExercised => "option exercised",
+        Extension => "extension",
+        PartialCancellation => "partial cancellation",
+        Other => "other",
+    }
+);
+
+vocabulary!(
     /// How sure a figure is.
     Confidence, "confidence" {
         Confirmed => "confirmed",

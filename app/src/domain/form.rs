@@ -34,6 +34,10 @@ impl FieldErrors {
         self.0.is_empty()
     }
 
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
         self.0.iter().map(|(f, m)| (f.as_str(), m.as_str()))
     }

@@ -2,6 +2,7 @@
 //! They compile for both the server and the browser, so the browser shows the same limits.
 
 pub mod account;
+pub mod amendment;
 pub mod audit;
 pub mod country;
 pub mod date;
@@ -23,7 +24,8 @@ pub mod text;
 pub use country::CountryCode;
 pub use date::PartialDate;
 pub use deal::{
-    AgreementStatus, Category, Confidence, ContractStatus, HasStanding, Standing, StatusGroup,
+    AgreementStatus, AmendmentKind, Category, Confidence, ContractStatus, HasStanding, Standing,
+    StatusGroup,
 };
 pub use firm::{Firm, FirmDraft, FirmFields, FirmName, Notes, Website};
 pub use form::{Created, FieldErrors, FormOutcome, NoConflict, Removal};

@@ -110,8 +110,13 @@ pub struct CeilingLine {
     pub confidence: Confidence,
     pub basis: String,
     pub notes: String,
-    /// Units of signed contracts under the agreement (cancelled ones aside).
+    /// Units of signed contracts under the agreement (cancelled ones aside), options
+    /// exercised included.
     pub executed: i64,
+    /// Of `executed`, the units that came from options exercised.
+    pub exercised_options: i64,
+    /// Option units of those contracts not exercised (yet).
+    pub unexercised_options: i64,
     pub delivered: i64,
     /// Units of contracts under the agreement not signed yet, at face value.
     pub pipeline: i64,
@@ -121,6 +126,21 @@ impl CeilingLine {
     /// Executed above the ceiling: allowed (frameworks get amended) but worth a warning.
     pub fn over_ceiling(&self) -> bool {
         self.executed > self.quantity.get()
+    }
+
+    /// Units executed as firm orders (not from options).
+    pub fn firm(&self) -> i64 {
+        self.executed - self.exercised_options
+    }
+
+    /// The ceiling less what is executed (negative above the ceiling).
+    pub fn left(&self) -> i64 {
+        self.quantity.get() - self.executed
+    }
+
+    /// What would be left if every option were exercised.
+    pub fn left_after_options(&self) -> i64 {
+        self.left() - self.unexercised_options
     }
 }
 
@@ -159,6 +179,10 @@ pub struct LineDraft {
     pub quantity_confidence: Confidence,
     pub value: Option<Money>,
     pub notes: LineNotes,
+    /// Option units not exercised yet.
+    pub options: i64,
+    /// Of the quantity, the units that came from options exercised.
+    pub exercised: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -195,6 +219,10 @@ pub struct ContractLine {
     pub value: Option<Money>,
     pub notes: String,
     pub delivered: i64,
+    /// Option units not exercised yet.
+    pub options: i64,
+    /// Of the quantity, the units that came from options exercised.
+    pub exercised: i64,
 }
 
 impl ContractLine {
@@ -239,6 +267,8 @@ pub struct Contract {
     pub local_production: String,
     pub lines: Vec<ContractLine>,
     pub deliveries: Vec<Delivery>,
+    /// Its amendments, oldest first.
+    pub amendments: Vec<super::amendment::Amendment>,
     /// The value in US dollars and the rate it was taken at.
     pub usd: Option<super::rate::UsdValue>,
     pub notes: String,

@@ -25,6 +25,8 @@ pub fn field_label(key: &str) -> String {
             "value_basis" | "basis" => "Basis",
             "system" => "System",
             "quantity" => "Quantity",
+            "options" => "Options (not exercised)",
+            "exercised" => "Of the quantity, from options",
             "publisher" => "Publisher",
             "url" => "Address",
             "date" => "Date",

@@ -103,7 +103,7 @@ fn other_figure(
 
 /// The source of row `row`; none for a blank row (a row with no title but other fields is a
 /// problem at its title).
-fn source_ref(form: &SourceForm, row: usize, errors: &mut FieldErrors) -> Option<SourceRef> {
+pub fn source_ref(form: &SourceForm, row: usize, errors: &mut FieldErrors) -> Option<SourceRef> {
     let key = |name: &str| SourceForm::key(row, name);
     let title = errors
         .check(&key("title"), Title::parse(&form.title))

@@ -103,7 +103,7 @@ impl SourceForm {
         row_key(Self::PREFIX, row, name)
     }
 
-    fn read(fields: &EntryFields, row: usize) -> Self {
+    pub fn read(fields: &EntryFields, row: usize) -> Self {
         let get = |name: &str| fields.get(&Self::key(row, name)).to_owned();
         Self {
             title: get("title"),
@@ -157,7 +157,8 @@ impl ProvenanceForm {
 }
 
 /// A line of an agreement (a ceiling) or a contract (`line{n}_system`, `_quantity`,
-/// `_confidence`, `_value`, `_notes`; a ceiling also `_basis`; a stored contract line `_id`).
+/// `_confidence`, `_value`, `_notes`; a ceiling also `_basis`; a contract line also `_options`
+/// and `_exercised`, and a stored one `_id`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LineForm {
     pub id: String,
@@ -168,6 +169,10 @@ pub struct LineForm {
     pub value: String,
     pub basis: String,
     pub notes: String,
+    /// Option units not exercised yet (contract lines).
+    pub options: String,
+    /// Of the quantity, the units that came from options exercised (contract lines).
+    pub exercised: String,
 }
 
 impl LineForm {
@@ -185,6 +190,8 @@ impl LineForm {
             &self.value,
             &self.basis,
             &self.notes,
+            &self.options,
+            &self.exercised,
         ]
         .iter()
         .all(|v| v.trim().is_empty())
@@ -203,6 +210,8 @@ impl LineForm {
                     value: get("value"),
                     basis: get("basis"),
                     notes: get("notes"),
+                    options: get("options"),
+                    exercised: get("exercised"),
                 }
             })
             .collect()
@@ -217,6 +226,8 @@ impl LineForm {
             fields.set(Self::key(row, "value"), line.value.clone());
             fields.set(Self::key(row, "basis"), line.basis.clone());
             fields.set(Self::key(row, "notes"), line.notes.clone());
+            fields.set(Self::key(row, "options"), line.options.clone());
+            fields.set(Self::key(row, "exercised"), line.exercised.clone());
         }
     }
 }

@@ -141,7 +141,13 @@ pub fn AlternativeRows(fields: EntryFields, errors: FieldErrors) -> impl IntoVie
 
 /// Sources, each supporting the value, one of the other figures or the record as a whole.
 #[component]
-pub fn SourceRows(fields: EntryFields, errors: FieldErrors) -> impl IntoView {
+pub fn SourceRows(
+    fields: EntryFields,
+    errors: FieldErrors,
+    /// Whether each source says what it supports (the value, the record, another figure).
+    #[prop(default = true)]
+    supports: bool,
+) -> impl IntoView {
     let rows = fields.rows("source", SOURCE_ROWS);
     let mut backs = vec![
         (BACKS_VALUE.to_owned(), backs_label(BACKS_VALUE)),
@@ -163,7 +169,7 @@ pub fn SourceRows(fields: EntryFields, errors: FieldErrors) -> impl IntoView {
                         <Entry label="Publisher" name=name("publisher") fields=fields.clone() errors=errors.clone() max=limits::PUBLISHER_MAX />
                         <Entry label="Source address" name=name("url") fields=fields.clone() errors=errors.clone() max=limits::WEBSITE_MAX />
                         <Entry label="Source date" name=name("date") fields=fields.clone() errors=errors.clone() max=limits::DATE_MAX hint="YYYY-MM-DD, YYYY-MM or YYYY" />
-                        <Choice label="Supports" name=name("backs") fields=fields.clone() errors=errors.clone() options=backs.clone() default=BACKS_VALUE />
+                        {supports.then(|| view! { <Choice label="Supports" name=name("backs") fields=fields.clone() errors=errors.clone() options=backs.clone() default=BACKS_VALUE /> })}
                     </div>
                 }
             }).collect_view()}
@@ -200,6 +206,10 @@ pub fn LineRows(
                         <Choice label="Confidence" name=name("confidence") fields=fields.clone() errors=errors.clone() options=confidences() default="reported" />
                         <Entry label="Value (currency above)" name=name("value") fields=fields.clone() errors=errors.clone() max=limits::AMOUNT_MAX number=true />
                         {ceiling.then(|| view! { <Entry label="Basis" name=name("basis") fields=fields.clone() errors=errors.clone() /> })}
+                        {(!ceiling).then(|| view! {
+                            <Entry label="Options (not exercised)" name=name("options") fields=fields.clone() errors=errors.clone() max=limits::QUANTITY_MAX number=true hint="Units the buyer may still order" />
+                            <Entry label="Of the quantity, from options" name=name("exercised") fields=fields.clone() errors=errors.clone() max=limits::QUANTITY_MAX number=true hint="Options already exercised" />
+                        })}
                         <Entry label="Line notes" name=name("notes") fields=fields.clone() errors=errors.clone() max=limits::LINE_NOTES_MAX />
                     </div>
                 }

@@ -231,6 +231,8 @@ struct CeilingRow {
     basis: String,
     notes: String,
     executed: i64,
+    exercised_options: i64,
+    unexercised_options: i64,
     delivered: i64,
     pipeline: i64,
 }
@@ -269,6 +271,8 @@ pub async fn get(db: &Db, id: i64) -> Result<Option<Agreement>> {
         "SELECT cl.id, cl.system_id, s.designation, s.category, cl.quantity, cl.value_minor, cl.value_currency, \
          cl.confidence, cl.basis, cl.notes, \
          CAST(COALESCE((SELECT SUM(l.quantity) {signed}), 0) AS BIGINT) AS executed, \
+         CAST(COALESCE((SELECT SUM(l.exercised_units) {signed}), 0) AS BIGINT) AS exercised_options, \
+         CAST(COALESCE((SELECT SUM(l.option_units) {signed}), 0) AS BIGINT) AS unexercised_options, \
          CAST(COALESCE((SELECT SUM(l.delivered_units) {signed}), 0) AS BIGINT) AS delivered, \
          CAST(COALESCE((SELECT SUM(l.quantity) {pipeline}), 0) AS BIGINT) AS pipeline \
          FROM ceiling_lines cl JOIN systems s ON s.id = cl.system_id WHERE cl.agreement_id = $1 ORDER BY cl.position",
@@ -332,6 +336,8 @@ pub async fn get(db: &Db, id: i64) -> Result<Option<Agreement>> {
                     basis: c.basis,
                     notes: c.notes,
                     executed: c.executed,
+                    exercised_options: c.exercised_options,
+                    unexercised_options: c.unexercised_options,
                     pipeline: c.pipeline,
                     delivered: c.delivered,
                 })

@@ -81,6 +81,7 @@ pub fn table(kind: RecordKind) -> &'static str {
         RecordKind::Firm => "firms",
         RecordKind::System => "systems",
         RecordKind::Delivery => "deliveries",
+        RecordKind::Amendment => "amendments",
         RecordKind::Rate => "exchange_rates",
         RecordKind::User => "users",
     }
@@ -88,7 +89,13 @@ pub fn table(kind: RecordKind) -> &'static str {
 
 /// Columns of a record's dependent rows that only link them (to the record, or to each
 /// other by ids that a save renews): the rows' content is what a history compares.
-const LINKS: [&str; 4] = ["id", "contract_id", "agreement_id", "alternative_id"];
+const LINKS: [&str; 5] = [
+    "id",
+    "contract_id",
+    "agreement_id",
+    "alternative_id",
+    "amendment_id",
+];
 
 /// The queries that make up a record's snapshot: its own row first (key ""), then its
 /// dependent rows as lists. `$1` is the record's id.
@@ -131,6 +138,17 @@ fn parts(kind: RecordKind) -> &'static [(&'static str, &'static str)] {
         RecordKind::Firm => &[("", "SELECT * FROM firms WHERE id = $1")],
         RecordKind::System => &[("", "SELECT * FROM systems WHERE id = $1")],
         RecordKind::Delivery => &[("", "SELECT * FROM deliveries WHERE id = $1")],
+        RecordKind::Amendment => &[
+            ("", "SELECT * FROM amendments WHERE id = $1"),
+            (
+                "changes",
+                "SELECT * FROM amendment_changes WHERE amendment_id = $1 ORDER BY id",
+            ),
+            (
+                "sources",
+                "SELECT * FROM amendment_sources WHERE amendment_id = $1 ORDER BY position",
+            ),
+        ],
         RecordKind::Rate => &[("", "SELECT * FROM exchange_rates WHERE id = $1")],
         RecordKind::User => &[(
             "",
@@ -328,12 +346,14 @@ const ENTRY_COLUMNS: &str =
     "id, at, actor, action, record_kind, record_id, before_json, after_json, detail, client";
 
 /// The history of one record, oldest first. A contract's includes the deliveries recorded
-/// against its lines.
+/// against its lines and its amendments (one deleted since shows in the contract's own entry
+/// that took its changes back out).
 #[tracing::instrument(name = "db.audit.history", skip(db))]
 pub async fn history(db: &Db, kind: RecordKind, id: i64) -> Result<Vec<AuditEntry>> {
     let deliveries = if kind == RecordKind::Contract {
         " OR (record_kind = 'delivery' AND record_id IN (SELECT d.id FROM deliveries d \
-           JOIN contract_lines l ON l.id = d.line_id WHERE l.contract_id = $2))"
+           JOIN contract_lines l ON l.id = d.line_id WHERE l.contract_id = $2)) \
+           OR (record_kind = 'amendment' AND record_id IN (SELECT id FROM amendments WHERE contract_id = $2))"
     } else {
         ""
     };

@@ -14,6 +14,10 @@ pub const CONTRACT_REF: &str = "contracts_external_id_key";
 /// A row's place among its record's lines: written by the app, never typed by a user.
 pub const CEILING_LINE_POSITION: &str = "ceiling_lines_agreement_id_position_key";
 pub const CONTRACT_LINE_POSITION: &str = "contract_lines_contract_id_position_key";
+/// One change per line and one place per source in an amendment: written by the app.
+pub const AMENDMENT_LINE: &str = "amendment_changes_amendment_id_line_id_key";
+pub const AMENDMENT_CEILING: &str = "amendment_changes_amendment_id_ceiling_id_key";
+pub const AMENDMENT_SOURCE_POSITION: &str = "amendment_sources_amendment_id_position_key";
 
 /// Every unique constraint of the schema: its name and, as SQLite reports it, its columns.
 pub const UNIQUE: &[(&str, &str)] = &[
@@ -32,6 +36,18 @@ pub const UNIQUE: &[(&str, &str)] = &[
     (
         CONTRACT_LINE_POSITION,
         "contract_lines.contract_id, contract_lines.position",
+    ),
+    (
+        AMENDMENT_LINE,
+        "amendment_changes.amendment_id, amendment_changes.line_id",
+    ),
+    (
+        AMENDMENT_CEILING,
+        "amendment_changes.amendment_id, amendment_changes.ceiling_id",
+    ),
+    (
+        AMENDMENT_SOURCE_POSITION,
+        "amendment_sources.amendment_id, amendment_sources.position",
     ),
 ];
 

@@ -70,6 +70,8 @@ line_columns! {
     LineValueMinor = "line_value_minor" Int,
     LineCurrency = "line_currency" Text,
     DeliveredUnits = "delivered_units" Int,
+    OptionUnits = "option_units" Int,
+    ExercisedUnits = "exercised_units" Int,
     LineNotes = "line_notes" Text,
     DeliveryPeriod = "delivery_period" Text,
     LocalProduction = "local_production" Text,
@@ -216,7 +218,7 @@ pub fn contracts_sql(filter: &ContractFilter, backend: Backend) -> (String, Args
          c.probability_confidence, c.probability_basis, c.lapsed_reason, c.value_minor, c.value_currency, \
          c.value_confidence, c.value_basis, c.usd_minor, r.usd_nanos AS rate_nanos, r.rate_date, \
          CAST(l.position AS BIGINT) AS position, s.designation, s.category, l.quantity, l.quantity_confidence, \
-         l.value_minor AS line_value_minor, l.value_currency AS line_currency, l.delivered_units, \
+         l.value_minor AS line_value_minor, l.value_currency AS line_currency, l.delivered_units, l.option_units, l.exercised_units, \
          l.notes AS line_notes, c.delivery_period, c.local_production, c.notes \
          FROM contracts c JOIN countries bc ON bc.code = c.buyer_code \
          LEFT JOIN firms f ON f.id = c.supplier_id LEFT JOIN agreements a ON a.id = c.agreement_id \

@@ -5,6 +5,7 @@
 //! differs between the dialects lives here and in the two migration folders, nowhere else.
 
 pub mod agreements;
+pub mod amendments;
 pub mod args;
 pub mod audit;
 pub mod constraints;

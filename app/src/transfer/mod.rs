@@ -18,6 +18,8 @@ pub use cell::CsvFormat;
 pub enum View {
     Contracts,
     Deliveries,
+    /// Contracts' amendments: a row per line changed (one for an amendment of no line).
+    Amendments,
     Agreements,
     Firms,
     Systems,
@@ -27,9 +29,10 @@ pub enum View {
 }
 
 impl View {
-    pub const ALL: [View; 7] = [
+    pub const ALL: [View; 8] = [
         View::Contracts,
         View::Deliveries,
+        View::Amendments,
         View::Agreements,
         View::Firms,
         View::Systems,
@@ -46,6 +49,7 @@ impl View {
         match self {
             View::Contracts => "/export/contracts",
             View::Deliveries => "/export/deliveries",
+            View::Amendments => "/export/amendments",
             View::Agreements => "/export/agreements",
             View::Firms => "/export/firms",
             View::Systems => "/export/systems",
@@ -58,6 +62,7 @@ impl View {
         match self {
             View::Contracts => "contracts",
             View::Deliveries => "deliveries",
+            View::Amendments => "amendments",
             View::Agreements => "agreements",
             View::Firms => "firms",
             View::Systems => "systems",
@@ -86,6 +91,23 @@ impl View {
                 "system",
                 "notes",
             ],
+            View::Amendments => &[
+                "amended_on",
+                "kind",
+                "reason",
+                "value_change",
+                "currency",
+                "confidence",
+                "buyer",
+                "contract_ref",
+                "contract",
+                "line",
+                "system",
+                "units_change",
+                "options_change",
+                "options_exercised",
+                "sources",
+            ],
             View::Agreements => &[
                 "agreement",
                 "buyer",
@@ -106,6 +128,10 @@ impl View {
                 "remaining",
                 "over_ceiling",
                 "pipeline",
+                "firm",
+                "exercised_options",
+                "unexercised_options",
+                "remaining_after_options",
             ],
             View::Firms => &[
                 "name",
@@ -155,7 +181,7 @@ impl View {
 
 /// The contract file: one row per contract line, the contract's fields repeated on each (a
 /// contract without lines has one row with the line fields empty).
-pub const CONTRACT_COLUMNS: [&str; 35] = [
+pub const CONTRACT_COLUMNS: [&str; 37] = [
     "contract_ref",
     "title",
     "buyer",
@@ -185,6 +211,8 @@ pub const CONTRACT_COLUMNS: [&str; 35] = [
     "line_value",
     "line_currency",
     "delivered",
+    "option_units",
+    "exercised_units",
     "line_notes",
     "delivery_period",
     "local_production",

@@ -12,7 +12,13 @@ use server_fn::codec::GetUrl;
 /// A GET form to `/export/{view}` carrying the page's filters and sort: works without
 /// JavaScript, and the browser keeps the page while it downloads the file.
 #[component]
-pub fn ExportCsv(view: View, pairs: Vec<(String, String)>) -> impl IntoView {
+pub fn ExportCsv(
+    view: View,
+    pairs: Vec<(String, String)>,
+    /// The button's words, when the page exports more than one file.
+    #[prop(default = "Export CSV")]
+    label: &'static str,
+) -> impl IntoView {
     let kept = pairs.into_iter().filter(|(k, v)| {
         !v.trim().is_empty()
             && !["page", "format", "deleted", "created", "saved"].contains(&k.as_str())
@@ -26,7 +32,7 @@ pub fn ExportCsv(view: View, pairs: Vec<(String, String)>) -> impl IntoView {
                     {CsvFormat::ALL.map(|f| view! { <option value=f.as_str()>{f.label()}</option> }).collect_view()}
                 </select>
             </label>
-            <button type="submit" class="button">"Export CSV"</button>
+            <button type="submit" class="button">{label}</button>
         </form>
     }
 }

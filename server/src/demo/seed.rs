@@ -144,6 +144,9 @@ pub(super) struct SeedLine {
     pub(super) value: Option<SeedFigure>,
     pub(super) confidence: String,
     pub(super) notes: String,
+    /// Option units not exercised; none when the seed says nothing.
+    #[serde(default)]
+    pub(super) options: i64,
 }
 
 #[derive(Deserialize)]
@@ -321,6 +324,8 @@ fn line_draft(line: &SeedLine, systems: &Ids) -> Result<LineDraft, Problem> {
             .map(|v| money(&v.amount, &v.currency))
             .transpose()?,
         notes: LineNotes::parse(&line.notes)?,
+        options: line.options,
+        exercised: 0,
     })
 }
 

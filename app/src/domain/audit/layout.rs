@@ -24,6 +24,8 @@ pub enum Shape {
     Hidden,
     /// Integer minor units of the currency held in the named column of the same row.
     Money(&'static str),
+    /// A signed change in minor units of the currency in the named column (`+PLN 1,000.00`).
+    MoneyChange(&'static str),
     /// The currency of the named money column: shown with its amount.
     CurrencyOf(&'static str),
     /// US dollars per unit times 10^9.
@@ -140,6 +142,8 @@ const CONTRACT: &[Part] = &[
             col("value_minor", "Value", Shape::Money("value_currency")),
             col("value_currency", "", Shape::CurrencyOf("value_minor")),
             text("notes", "Notes"),
+            text("option_units", "Options not exercised"),
+            text("exercised_units", "Options exercised (in the quantity)"),
         ],
     },
     OTHER_FIGURES,
@@ -215,6 +219,55 @@ const DELIVERY: &[Part] = &[Part {
     ],
 }];
 
+const AMENDMENT: &[Part] = &[
+    Part {
+        key: "",
+        item: "",
+        columns: &[
+            hidden("id"),
+            hidden("contract_id"),
+            hidden("agreement_id"),
+            text("amended_on", "Amended on"),
+            hidden("amended_year"),
+            text("kind", "Kind"),
+            text("reason", "Reason"),
+            col(
+                "value_change_minor",
+                "Value change",
+                Shape::MoneyChange("value_currency"),
+            ),
+            col(
+                "value_currency",
+                "",
+                Shape::CurrencyOf("value_change_minor"),
+            ),
+            text("confidence", "Confidence"),
+        ],
+    },
+    Part {
+        key: "changes",
+        item: "Change",
+        columns: &[
+            col("line_id", "Line", Shape::Ref(RefTo::Line)),
+            hidden("ceiling_id"),
+            text("units_change", "Units (+/−)"),
+            text("options_change", "Options (+/−)"),
+            text("exercised", "Options exercised"),
+        ],
+    },
+    Part {
+        key: "sources",
+        item: "Source",
+        columns: &[
+            hidden("position"),
+            text("title", "Title"),
+            text("publisher", "Publisher"),
+            text("url", "Address"),
+            text("published_on", "Published"),
+        ],
+    },
+];
+
 const RATE: &[Part] = &[Part {
     key: "",
     item: "",
@@ -247,6 +300,7 @@ impl RecordKind {
             RecordKind::Firm => FIRM,
             RecordKind::System => SYSTEM,
             RecordKind::Delivery => DELIVERY,
+            RecordKind::Amendment => AMENDMENT,
             RecordKind::Rate => RATE,
             RecordKind::User => USER,
         }

@@ -60,17 +60,19 @@ pub enum RecordKind {
     Firm,
     System,
     Delivery,
+    Amendment,
     Rate,
     User,
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 7] = [
+    pub const ALL: [RecordKind; 8] = [
         RecordKind::Contract,
         RecordKind::Agreement,
         RecordKind::Firm,
         RecordKind::System,
         RecordKind::Delivery,
+        RecordKind::Amendment,
         RecordKind::Rate,
         RecordKind::User,
     ];
@@ -82,6 +84,7 @@ impl RecordKind {
             RecordKind::Firm => "firm",
             RecordKind::System => "system",
             RecordKind::Delivery => "delivery",
+            RecordKind::Amendment => "amendment",
             RecordKind::Rate => "rate",
             RecordKind::User => "user",
         }
@@ -110,7 +113,7 @@ impl RecordKind {
             RecordKind::Firm => "firms",
             RecordKind::System => "systems",
             RecordKind::Rate => "rates",
-            RecordKind::Delivery | RecordKind::User => return None,
+            RecordKind::Delivery | RecordKind::Amendment | RecordKind::User => return None,
         };
         Some(format!("/{base}/{id}"))
     }

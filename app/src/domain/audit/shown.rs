@@ -105,6 +105,15 @@ fn shown_cell(
                 _ => Shown::text(format!("{code} {} (minor units)", plain(value))),
             }
         }
+        Shape::MoneyChange(currency) => {
+            let code = row.get(currency).map(plain).unwrap_or_default();
+            match (value.as_i64(), CurrencyCode::parse(&code)) {
+                (Some(minor), Ok(code)) => Shown::text(
+                    crate::domain::amendment::MoneyChange::from_minor(minor, code).to_string(),
+                ),
+                _ => Shown::text(format!("{code} {} (minor units)", plain(value))),
+            }
+        }
         Shape::Rate => match value.as_i64() {
             Some(nanos) => Shown::text(crate::domain::rate::from_nanos(nanos).to_string()),
             None => Shown::text(plain(value)),

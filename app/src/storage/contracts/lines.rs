@@ -16,15 +16,19 @@ pub(super) async fn replace(
 ) -> Result<Option<ContractRefusal>> {
     // The stored lines and what has been delivered on each (read inside the transaction that
     // now holds the contract's row, so a concurrent edit waits or fails).
-    let stored: Vec<(i64, i64)> = on_tx!(tx, conn => {
-        sqlx::query_as("SELECT id, delivered_units FROM contract_lines WHERE contract_id = $1")
+    let stored: Vec<(i64, i64, i64)> = on_tx!(tx, conn => {
+        sqlx::query_as(
+            "SELECT l.id, l.delivered_units, \
+             (SELECT COUNT(*) FROM amendment_changes ac WHERE ac.line_id = l.id) \
+             FROM contract_lines l WHERE l.contract_id = $1",
+        )
             .bind(id)
             .fetch_all(conn)
             .await?
     });
     for line in lines {
         let Some(line_id) = line.id else { continue };
-        let Some((_, delivered)) = stored.iter().find(|(stored_id, _)| *stored_id == line_id)
+        let Some((_, delivered, _)) = stored.iter().find(|(stored_id, ..)| *stored_id == line_id)
         else {
             return Ok(Some(ContractRefusal::UnknownLine { line_id }));
         };
@@ -37,7 +41,7 @@ pub(super) async fn replace(
             }));
         }
     }
-    for (line_id, delivered) in &stored {
+    for (line_id, delivered, amendments) in &stored {
         let kept = lines.iter().any(|l| l.id == Some(*line_id));
         if kept {
             continue;
@@ -46,6 +50,13 @@ pub(super) async fn replace(
             return Ok(Some(ContractRefusal::LineDelivered {
                 line_id: *line_id,
                 delivered: *delivered,
+            }));
+        }
+        // Its amendments would go with it, and the history of the deal with them.
+        if *amendments > 0 {
+            return Ok(Some(ContractRefusal::LineAmended {
+                line_id: *line_id,
+                amendments: *amendments,
             }));
         }
         on_tx!(tx, conn => {
@@ -64,7 +75,7 @@ pub(super) async fn replace(
             Some(line_id) => on_tx!(tx, conn => {
                 sqlx::query(
                     "UPDATE contract_lines SET position = $1, system_id = $2, quantity = $3, quantity_confidence = $4, \
-                     value_minor = $5, value_currency = $6, notes = $7 WHERE id = $8",
+                     value_minor = $5, value_currency = $6, notes = $7, option_units = $9, exercised_units = $10 WHERE id = $8",
                 )
                 .bind(position as i64)
                 .bind(line.system_id)
@@ -74,6 +85,8 @@ pub(super) async fn replace(
                 .bind(line.value.map(|m| m.currency().as_str()))
                 .bind(line.notes.as_str())
                 .bind(line_id)
+                .bind(line.options)
+                .bind(line.exercised)
                 .execute(conn)
                 .await?;
             }),
@@ -91,8 +104,8 @@ pub(super) async fn insert(
 ) -> Result<()> {
     on_tx!(tx, conn => {
         sqlx::query(
-            "INSERT INTO contract_lines (contract_id, position, system_id, quantity, quantity_confidence, value_minor, value_currency, notes) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            "INSERT INTO contract_lines (contract_id, position, system_id, quantity, quantity_confidence, value_minor, value_currency, notes, \
+             option_units, exercised_units) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
         .bind(contract_id)
         .bind(position as i64)
@@ -102,6 +115,8 @@ pub(super) async fn insert(
         .bind(line.value.map(|m| m.to_minor()))
         .bind(line.value.map(|m| m.currency().as_str()))
         .bind(line.notes.as_str())
+        .bind(line.options)
+        .bind(line.exercised)
         .execute(conn)
         .await?;
     });

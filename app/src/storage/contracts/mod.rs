@@ -36,6 +36,11 @@ pub enum ContractRefusal {
         line_id: i64,
         delivered: i64,
     },
+    /// A line the form removed has amendments recorded against it.
+    LineAmended {
+        line_id: i64,
+        amendments: i64,
+    },
     /// A line's new quantity is below what has already been delivered on it.
     BelowDelivered {
         line_id: i64,

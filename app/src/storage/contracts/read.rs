@@ -53,6 +53,8 @@ struct LineRow {
     value_currency: Option<String>,
     notes: String,
     delivered_units: i64,
+    option_units: i64,
+    exercised_units: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -95,7 +97,7 @@ pub async fn get(db: &Db, id: i64) -> Result<Option<Contract>> {
     let (lines, deliveries) = on_db!(db, pool => {
         let lines = sqlx::query_as::<_, LineRow>(
             "SELECT l.id, l.system_id, s.designation, s.category, l.quantity, l.quantity_confidence, \
-             l.value_minor, l.value_currency, l.notes, l.delivered_units \
+             l.value_minor, l.value_currency, l.notes, l.delivered_units, l.option_units, l.exercised_units \
              FROM contract_lines l JOIN systems s ON s.id = l.system_id WHERE l.contract_id = $1 ORDER BY l.position",
         )
         .bind(id)
@@ -119,6 +121,10 @@ pub async fn get(db: &Db, id: i64) -> Result<Option<Contract>> {
         row.value_basis,
     )?;
     let provenance = provenance::load(db, Owner::Contract(id), value).await?;
+    let amendments = crate::storage::amendments::for_contracts(db, &[id])
+        .await?
+        .remove(&id)
+        .unwrap_or_default();
     let usd = usd?;
     Ok(Some(Contract {
         id: row.id,
@@ -141,6 +147,7 @@ pub async fn get(db: &Db, id: i64) -> Result<Option<Contract>> {
             .into_iter()
             .map(DeliveryRow::delivery)
             .collect::<Result<_>>()?,
+        amendments,
         usd,
         notes: row.notes,
         version: row.version,
@@ -187,6 +194,8 @@ impl LineRow {
             value: money(self.value_minor, self.value_currency.as_deref())?,
             notes: self.notes,
             delivered: self.delivered_units,
+            options: self.option_units,
+            exercised: self.exercised_units,
         })
     }
 }

@@ -61,6 +61,8 @@ struct NumberCells {
     probability: itoa::Buffer,
     quantity: itoa::Buffer,
     delivered: itoa::Buffer,
+    options: itoa::Buffer,
+    exercised: itoa::Buffer,
 }
 
 impl NumberCells {
@@ -146,6 +148,8 @@ async fn contract_row(
         Cow::Borrowed(numbers.line_value.as_str()),
         text(Col::LineCurrency),
         opt_int(&mut numbers.delivered, row.int(Col::DeliveredUnits)),
+        opt_int(&mut numbers.options, row.int(Col::OptionUnits)),
+        opt_int(&mut numbers.exercised, row.int(Col::ExercisedUnits)),
         text(Col::LineNotes),
         text(Col::DeliveryPeriod),
         text(Col::LocalProduction),

@@ -42,6 +42,89 @@ pub(super) async fn deliveries(
     read.map_err(AppError::from)
 }
 
+/// Amendments of the contracts the filter matches, by date: a row per line changed, the
+/// amendment's fields repeated (one row with empty line fields for an amendment of no line).
+pub(super) async fn amendments(
+    db: &Db,
+    filter: &ContractFilter,
+    out: &mut CsvOut,
+) -> Result<(), AppError> {
+    let mut after = None;
+    loop {
+        let page = crate::storage::amendments::export_page(db, filter, after.clone(), 500).await?;
+        let Some(last) = page.last() else {
+            return Ok(());
+        };
+        after = Some((last.amendment.amended_on.to_string(), last.amendment.id));
+        for e in &page {
+            let a = &e.amendment;
+            let (change, currency) = match a.value_change {
+                Some(change) => {
+                    let size = Money::from_minor(change.minor().abs(), change.currency());
+                    let sign = if change.minor() < 0 { "-" } else { "" };
+                    (
+                        format!("{sign}{}", out.decimal(Some(size))),
+                        change.currency().as_str().to_owned(),
+                    )
+                }
+                None => (String::new(), String::new()),
+            };
+            let sources = crate::transfer::pipes::join(
+                &a.sources
+                    .iter()
+                    .map(|s| {
+                        vec![
+                            s.title.clone(),
+                            s.publisher.clone(),
+                            s.url.clone().unwrap_or_default(),
+                            s.published_on.map(|d| d.to_string()).unwrap_or_default(),
+                        ]
+                    })
+                    .collect::<Vec<_>>(),
+            );
+            let head = [
+                a.amended_on.to_string(),
+                a.kind.as_str().to_owned(),
+                text(&a.reason).into_owned(),
+                change,
+                currency,
+                a.confidence.as_str().to_owned(),
+                e.buyer_code.clone(),
+                text(e.contract_ref.as_deref().unwrap_or_default()).into_owned(),
+                text(&e.contract_title).into_owned(),
+            ];
+            let lines: Vec<[String; 5]> = a
+                .changes
+                .iter()
+                .map(|c| {
+                    [
+                        (c.position + 1).to_string(),
+                        text(&c.system).into_owned(),
+                        c.units.to_string(),
+                        c.options.to_string(),
+                        c.exercised.to_string(),
+                    ]
+                })
+                .collect();
+            let lines = if lines.is_empty() {
+                vec![Default::default()]
+            } else {
+                lines
+            };
+            for line in &lines {
+                let cells = head
+                    .iter()
+                    .chain(line.iter())
+                    .map(|c| Cow::Borrowed(c.as_str()))
+                    .chain([Cow::Owned(text(&sources).into_owned())]);
+                if !out.row(cells).await {
+                    return Ok(());
+                }
+            }
+        }
+    }
+}
+
 /// Agreements with their headroom: a row per ceiling line (one with empty line fields for an
 /// agreement without ceilings). A few hundred agreements at most: read a page at a time.
 pub(super) async fn agreements(
@@ -75,7 +158,7 @@ pub(super) async fn agreements(
                 value.map_or(String::new(), |v| v.money.currency().as_str().to_owned()),
                 value.map_or(String::new(), |v| v.confidence.as_str().to_owned()),
             ];
-            let lines: Vec<[String; 8]> = a
+            let lines: Vec<[String; 12]> = a
                 .ceilings
                 .iter()
                 .enumerate()
@@ -89,10 +172,14 @@ pub(super) async fn agreements(
                         (c.quantity.get() - c.executed).to_string(),
                         if c.over_ceiling() { "yes" } else { "no" }.to_owned(),
                         c.pipeline.to_string(),
+                        c.firm().to_string(),
+                        c.exercised_options.to_string(),
+                        c.unexercised_options.to_string(),
+                        c.left_after_options().to_string(),
                     ]
                 })
                 .collect();
-            let blank: [String; 8] = Default::default();
+            let blank: [String; 12] = Default::default();
             let lines = if lines.is_empty() { vec![blank] } else { lines };
             for line in &lines {
                 let cells = head

@@ -14,7 +14,7 @@ use crate::domain::filter::{AgreementFilter, ContractFilter, ListQuery};
 use crate::error::AppError;
 use crate::storage::Db;
 use contracts::contracts;
-use lists::{agreements, audit, deliveries, firms, summary, systems};
+use lists::{agreements, amendments, audit, deliveries, firms, summary, systems};
 use std::borrow::Cow;
 use tokio::sync::mpsc;
 
@@ -69,6 +69,7 @@ pub fn start(
 enum Job {
     Contracts(ContractFilter),
     Deliveries(ContractFilter),
+    Amendments(ContractFilter),
     Agreements(AgreementFilter),
     Firms(ListQuery),
     Systems(ListQuery),
@@ -88,6 +89,7 @@ impl Job {
         Ok(match view {
             View::Contracts => Job::Contracts(checked(ContractFilter::from_query(pairs))?),
             View::Deliveries => Job::Deliveries(checked(ContractFilter::from_query(pairs))?),
+            View::Amendments => Job::Amendments(checked(ContractFilter::from_query(pairs))?),
             View::Summary => Job::Summary(checked(ContractFilter::from_query(pairs))?),
             View::Audit => Job::Audit(checked(crate::domain::audit::AuditFilter::from_query(
                 pairs,
@@ -114,6 +116,7 @@ impl Job {
         match self {
             Job::Contracts(filter) => contracts(db, &filter, out).await,
             Job::Deliveries(filter) => deliveries(db, &filter, out).await,
+            Job::Amendments(filter) => amendments(db, &filter, out).await,
             Job::Agreements(filter) => agreements(db, filter, out).await,
             Job::Firms(query) => firms(db, &query, out).await,
             Job::Systems(query) => systems(db, &query, out).await,

@@ -163,7 +163,7 @@ fn sources(list: &[SourceRef]) -> String {
 }
 
 /// A line's fields as the contract page labels and shows them.
-fn line_facts(line: &LineDraft, names: &Names) -> [(&'static str, String); 5] {
+fn line_facts(line: &LineDraft, names: &Names) -> [(&'static str, String); 7] {
     [
         (
             "system",
@@ -181,6 +181,8 @@ fn line_facts(line: &LineDraft, names: &Names) -> [(&'static str, String); 5] {
             line.value.map(|m| m.to_string()).unwrap_or_default(),
         ),
         ("notes", line.notes.to_string()),
+        ("options not exercised", line.options.to_string()),
+        ("options exercised", line.exercised.to_string()),
     ]
 }
 

@@ -179,6 +179,8 @@ impl Reading<'_> {
             value: decimal_from_cell(table.cell(row, "line_value"), table.format).into_owned(),
             basis: String::new(),
             notes: table.cell(row, "line_notes").to_owned(),
+            options: table.cell(row, "option_units").to_owned(),
+            exercised: table.cell(row, "exercised_units").to_owned(),
         }
     }
 }
@@ -241,6 +243,8 @@ fn column_of(field: &str, rows: &[usize], table: &Table) -> (&'static str, u64, 
             "quantity" => "quantity",
             "confidence" => "quantity_confidence",
             "value" => "line_value",
+            "options" => "option_units",
+            "exercised" => "exercised_units",
             "id" => "line",
             _ => "line_notes",
         };

@@ -133,6 +133,18 @@ fn refused(item: &Item, refusal: ContractRefusal) -> Problem {
                 units(delivered)
             ),
         ),
+        ContractRefusal::LineAmended {
+            line_id,
+            amendments,
+        } => problem(
+            item.row,
+            "line",
+            format!(
+                "{} has {} recorded and is not in the file: keep its row (a line cannot be removed while amendments are recorded on it).",
+                item.stored_line(line_id),
+                plural_amendments(amendments)
+            ),
+        ),
         ContractRefusal::BelowDelivered { line_id, delivered } => problem(
             item.line_row(line_id),
             "quantity",
@@ -146,6 +158,14 @@ fn refused(item: &Item, refusal: ContractRefusal) -> Problem {
             "line",
             "This line is no longer part of the contract (it changed after the file was checked): check the file again.",
         ),
+    }
+}
+
+fn plural_amendments(n: i64) -> String {
+    if n == 1 {
+        "1 amendment".to_owned()
+    } else {
+        format!("{n} amendments")
     }
 }
 

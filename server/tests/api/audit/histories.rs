@@ -282,6 +282,8 @@ async fn histories_show_labels_formatted_money_and_linked_names(db: &Db) {
             ("line0_confidence", "estimated".into()),
             ("line0_value", "1000000".into()),
             ("line0_notes", "second line notes".into()),
+            ("line0_options", "4".into()),
+            ("line0_exercised", "2".into()),
             ("alt0_amount", "4000000".into()),
             ("alt0_currency", "PLN".into()),
             ("alt0_confidence", "reported".into()),
@@ -310,6 +312,27 @@ async fn histories_show_labels_formatted_money_and_linked_names(db: &Db) {
                 ("units", "2"),
                 ("confidence", "reported"),
                 ("notes", "the first two"),
+            ],
+        )
+        .await;
+    // An amendment of it, in every field.
+    editor
+        .post_saved(
+            &format!("/contracts/{contract}/amend"),
+            &[
+                ("amended_on", "2025-02-03"),
+                ("kind", "option exercised"),
+                ("reason", "two options taken up, one more firm"),
+                ("confidence", "confirmed"),
+                ("value_change", "+1000000"),
+                ("line0_id", &line),
+                ("line0_units", "+1"),
+                ("line0_options", "+3"),
+                ("line0_exercised", "2"),
+                ("source0_title", "Amendment source"),
+                ("source0_publisher", "Amendment publisher"),
+                ("source0_url", "https://three.example/c"),
+                ("source0_date", "2025-02-04"),
             ],
         )
         .await;
@@ -378,7 +401,16 @@ async fn histories_show_labels_formatted_money_and_linked_names(db: &Db) {
         .record
         .unwrap()
         .1;
+    let amendment = history(db, RecordKind::Contract, contract)
+        .await
+        .into_iter()
+        .find(|e| e.record.map(|r| r.0) == Some(RecordKind::Amendment))
+        .unwrap()
+        .record
+        .unwrap()
+        .1;
     let records = [
+        (RecordKind::Amendment, amendment),
         (RecordKind::Firm, firm.id),
         (RecordKind::System, system),
         (RecordKind::Agreement, agreement),
@@ -414,7 +446,9 @@ async fn histories_show_labels_formatted_money_and_linked_names(db: &Db) {
         // contract's; users have none), the admins' trail and its CSV export.
         let mut pages: Vec<(String, String)> = Vec::new();
         let history_page = match kind {
-            RecordKind::Delivery => Some(format!("/contracts/{contract}/history")),
+            RecordKind::Delivery | RecordKind::Amendment => {
+                Some(format!("/contracts/{contract}/history"))
+            }
             RecordKind::User => None,
             kind => Some(format!("{}/history", kind.href(id).unwrap())),
         };
@@ -508,6 +542,16 @@ async fn histories_show_labels_formatted_money_and_linked_names(db: &Db) {
             ),
             RecordKind::Delivery => (
                 vec!["the first two".into()],
+                vec![format!(
+                    "<a href=\"/contracts/{contract}\">Audit Contract Two, line 1 (Audit Gun Mk 2)</a>"
+                )],
+            ),
+            RecordKind::Amendment => (
+                vec![
+                    "+KRW 1,000,000".into(),
+                    "two options taken up, one more firm".into(),
+                    "Amendment publisher".into(),
+                ],
                 vec![format!(
                     "<a href=\"/contracts/{contract}\">Audit Contract Two, line 1 (Audit Gun Mk 2)</a>"
                 )],

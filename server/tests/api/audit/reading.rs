@@ -81,13 +81,14 @@ async fn call_history(
 
 /// Who may read each kind's history, and its History page (the path after the record's).
 /// Users are read on the admins' users page, so their history is admins' too; deliveries
-/// are in their contract's history.
+/// and amendments are in their contract's history.
 const HISTORY_ACCESS: &[(RecordKind, Role, Option<&str>)] = &[
     (RecordKind::Contract, Role::Viewer, Some("/contracts")),
     (RecordKind::Agreement, Role::Viewer, Some("/agreements")),
     (RecordKind::Firm, Role::Viewer, Some("/firms")),
     (RecordKind::System, Role::Viewer, Some("/systems")),
     (RecordKind::Delivery, Role::Viewer, None),
+    (RecordKind::Amendment, Role::Viewer, None),
     (RecordKind::Rate, Role::Viewer, Some("/rates")),
     (RecordKind::User, Role::Admin, None),
 ];
@@ -98,6 +99,33 @@ async fn each_kinds_history_is_for_the_role_of_its_records(db: &Db) {
     for role in Role::ALL {
         apps.push((role, admin.as_role(role).await));
     }
+    // The demo data has no amendment: one of a demo contract.
+    let norway = app::storage::contracts::list(
+        db,
+        &app::domain::filter::ContractFilter {
+            q: Some("K9/K10 contract (Norway, 2017)".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+    .rows[0]
+        .id;
+    let line = app::storage::contracts::line_ids(db, norway).await.unwrap()[0].to_string();
+    admin
+        .post_saved(
+            &format!("/contracts/{norway}/amend"),
+            &[
+                ("amended_on", "2018-06"),
+                ("kind", "quantity change"),
+                ("reason", "history access test"),
+                ("confidence", "reported"),
+                ("line0_id", &line),
+                ("line0_units", "+1"),
+                ("source0_title", "test"),
+            ],
+        )
+        .await;
     for kind in RecordKind::ALL {
         let &(_, needed, page) = HISTORY_ACCESS
             .iter()

@@ -368,6 +368,7 @@ async fn requests_the_app_cannot_read_get_400_in_its_own_words(app: &TestApp) {
         }
         let path = pattern
             .replace("{id}", "1")
+            .replace("{amendment}", "1")
             .replace("{token}", "0123456789abcdef");
         for (body, what) in [
             (

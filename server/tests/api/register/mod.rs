@@ -4,6 +4,7 @@
 use app::domain::filter::ContractFilter;
 use app::storage::{Db, agreements, contracts};
 
+mod amendments;
 mod firms;
 mod lists;
 mod long_lists;

@@ -263,6 +263,8 @@ async fn concurrent_deliveries_never_exceed_the_quantity(db: &Db) {
             quantity_confidence: Confidence::Confirmed,
             value: None,
             notes: LineNotes::default(),
+            options: 0,
+            exercised: 0,
         }],
         notes: Notes::parse("").unwrap(),
     };

@@ -166,6 +166,78 @@ async fn maintained_totals_match_the_contracts_after_every_kind_of_write(db: &Db
     );
     cells_match(db, "after an edit to another currency").await;
 
+    // Amendments: units and value, options granted then exercised, one taken back out.
+    let amended = app::contracts::service::get_contract(db, new.id)
+        .await
+        .unwrap();
+    let amend = |pairs: &[(&str, &str)]| {
+        let lines: Vec<(String, String)> = amended
+            .lines
+            .iter()
+            .enumerate()
+            .map(|(row, line)| (format!("line{row}_id"), line.id.to_string()))
+            .collect();
+        app::forms::EntryFields(
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .chain(lines)
+                .chain([
+                    ("reason".to_owned(), "cells test".to_owned()),
+                    ("confidence".to_owned(), "reported".to_owned()),
+                    ("source0_title".to_owned(), "a source".to_owned()),
+                ])
+                .collect(),
+        )
+    };
+    for (form, after) in [
+        (
+            amend(&[
+                ("amended_on", "2019-01-10"),
+                ("kind", "quantity change"),
+                ("line0_units", "+5"),
+                ("value_change", "+250,000"),
+            ]),
+            "after an amendment (units and value)",
+        ),
+        (
+            amend(&[
+                ("amended_on", "2019-02"),
+                ("kind", "quantity change"),
+                ("line1_options", "+3"),
+            ]),
+            "after options were granted",
+        ),
+        (
+            amend(&[
+                ("amended_on", "2020"),
+                ("kind", "option exercised"),
+                ("line1_exercised", "2"),
+                ("value_change", "-50,000.25"),
+            ]),
+            "after options were exercised",
+        ),
+    ] {
+        saved(
+            app::amendments::service::record_amendment(db, new.id, &form)
+                .await
+                .unwrap(),
+        );
+        cells_match(db, after).await;
+    }
+    let first = app::contracts::service::get_contract(db, new.id)
+        .await
+        .unwrap()
+        .amendments[0]
+        .id;
+    assert_eq!(
+        app::amendments::service::delete_amendment(db, new.id, first)
+            .await
+            .unwrap(),
+        app::amendments::api::AmendmentRemoval::Deleted
+    );
+    cells_match(db, "after an amendment was deleted").await;
+
     let t2_record = app::systems::service::get_system(db, t2).await.unwrap();
     let mut variant = with_base(system_fields(&t2_record));
     variant.0.insert("variant_of_id".into(), t1.to_string());

@@ -52,6 +52,8 @@ async fn a_round_trip_gives_the_same_file(db: &Db) {
             ("probability_confidence", "reported"),
             ("probability_basis", "Defence24, 2026-11"),
             ("lapsed_reason", ""),
+            ("line0_options", "6"),
+            ("line0_exercised", ""),
         ],
         [
             ("title", "K2PL lapsed deal"),
@@ -64,6 +66,8 @@ async fn a_round_trip_gives_the_same_file(db: &Db) {
                 "lapsed_reason",
                 "the buyer chose \"another\" system,\nfor now",
             ),
+            ("line0_options", "2"),
+            ("line0_exercised", "4"),
         ],
     ] {
         let mut form: Vec<(String, String)> = outlook
@@ -118,6 +122,11 @@ async fn a_round_trip_gives_the_same_file(db: &Db) {
                 .join(sep)
             ) && text.contains("Defence24, 2026-11"),
             "the outlook is in the file: {text}"
+        );
+        assert!(
+            text.contains(&["12", "reported", "", "", "0", "2", "4"].join(sep))
+                && text.contains(&["12", "reported", "", "", "0", "6", "0"].join(sep)),
+            "options and options exercised are in the file: {text}"
         );
         assert!(
             text.contains("other 1 | "),
