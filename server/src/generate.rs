@@ -137,6 +137,7 @@ pub async fn generate(db: &Db, count: u64, seed: u64) -> Result<(), String> {
     let mut ids = NextIds {
         contract: next_id(db, "contracts").await?,
         line: next_id(db, "contract_lines").await?,
+        amendment: next_id(db, "amendments").await?,
     };
     let bar = ProgressBar::new(count);
     bar.set_style(
@@ -172,7 +173,7 @@ pub async fn generate(db: &Db, count: u64, seed: u64) -> Result<(), String> {
         bar.inc(size as u64);
     }
     if postgres {
-        for table in ["contracts", "contract_lines"] {
+        for table in ["contracts", "contract_lines", "amendments"] {
             let sql = format!(
                 "SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
             );
@@ -208,10 +209,11 @@ async fn next_id(db: &Db, table: &'static str) -> Result<i64, String> {
         .map_err(|e| e.to_string())
 }
 
-/// The ids the next contract and line get.
+/// The ids the next contract, line and amendment get.
 struct NextIds {
     contract: i64,
     line: i64,
+    amendment: i64,
 }
 
 /// The VALUES of one batch's INSERTs.
@@ -220,6 +222,9 @@ struct Batch {
     contracts: String,
     lines: String,
     deliveries: String,
+    amendments: String,
+    changes: String,
+    sources: String,
 }
 
 impl Batch {
@@ -289,6 +294,10 @@ impl Batch {
             rate = sql_int(usd.and_then(|(_, rate)| rate)),
             external_id = app::storage::contracts::new_external_id(),
         ));
+        // One in ten contracts in force has options on its first line and an amendment of
+        // it (an option exercised, or more units ordered), a year after signing; as the other
+        // choices above, made without drawing more numbers.
+        let amended = pipeline.is_none() && status != "cancelled" && contract_id % 10 == 3;
         for position in 0..random.range(1, 2) {
             let quantity = random.range(1, 300);
             let delivered = match status {
@@ -299,12 +308,24 @@ impl Batch {
             if !self.lines.is_empty() {
                 self.lines.push(',');
             }
+            let amendment = (amended && position == 0 && quantity >= 2).then(|| {
+                let exercised = contract_id % 20 == 3;
+                (exercised, (contract_id % 7) + 1)
+            });
+            let (options, exercised_units) = match amendment {
+                Some((true, options)) => (options, 1),
+                Some((false, options)) => (options, 0),
+                None => (0, 0),
+            };
             self.lines.push_str(&format!(
-                "({line_id}, {contract_id}, {position}, {system}, {quantity}, '{confidence}', {delivered})",
+                "({line_id}, {contract_id}, {position}, {system}, {quantity}, '{confidence}', {delivered}, {options}, {exercised_units})",
                 line_id = ids.line,
                 system = random.pick(&reference.systems),
                 confidence = random.pick(&CONFIDENCE),
             ));
+            if let Some((exercised, _)) = amendment {
+                self.add_amendment(ids, ids.line, exercised, year + 1, month, now);
+            }
             self.add_deliveries(
                 random_deliveries,
                 ids.line,
@@ -360,12 +381,57 @@ impl Batch {
         debug_assert_eq!(left, 0);
     }
 
+    /// Adds an amendment of line `line_id` (of contract `ids.contract`) in `year`-`month`: one
+    /// option exercised, or one more unit ordered; the line as written already holds it.
+    fn add_amendment(
+        &mut self,
+        ids: &mut NextIds,
+        line_id: i64,
+        exercised: bool,
+        year: i64,
+        month: i64,
+        now: &str,
+    ) {
+        let id = ids.amendment;
+        ids.amendment += 1;
+        let (kind, units, exercised) = if exercised {
+            ("option exercised", 0, 1)
+        } else {
+            ("quantity change", 1, 0)
+        };
+        for (list, row) in [
+            (
+                &mut self.amendments,
+                format!(
+                    "({id}, {contract}, '{year}-{month:02}', {year}, '{kind}', 'Synthetic {kind}', 'reported', '{now}')",
+                    contract = ids.contract
+                ),
+            ),
+            (
+                &mut self.changes,
+                format!("({id}, {line_id}, {units}, 0, {exercised})"),
+            ),
+            (
+                &mut self.sources,
+                format!("({id}, 0, 'Synthetic source {id}')"),
+            ),
+        ] {
+            if !list.is_empty() {
+                list.push(',');
+            }
+            list.push_str(&row);
+        }
+    }
+
     /// Stores the batch in one transaction.
     async fn insert(self, db: &Db, override_ids: &str) -> Result<(), String> {
         let Batch {
             contracts,
             lines,
             deliveries,
+            amendments,
+            changes,
+            sources,
         } = self;
         // Every value is a number or generated text without quotes: nothing to escape.
         let insert_contracts = format!(
@@ -375,7 +441,8 @@ impl Batch {
              VALUES {contracts}"
         );
         let insert_lines = format!(
-            "INSERT INTO contract_lines (id, contract_id, position, system_id, quantity, quantity_confidence, delivered_units){override_ids} \
+            "INSERT INTO contract_lines (id, contract_id, position, system_id, quantity, quantity_confidence, delivered_units, \
+             option_units, exercised_units){override_ids} \
              VALUES {lines}"
         );
         let mut tx = db.begin().await.map_err(|e| e.to_string())?;
@@ -387,6 +454,22 @@ impl Batch {
                  VALUES {deliveries}"
             );
             execute(&mut tx, &insert_deliveries).await?;
+        }
+        if !amendments.is_empty() {
+            for sql in [
+                format!(
+                    "INSERT INTO amendments (id, contract_id, amended_on, amended_year, kind, reason, confidence, created_at){override_ids} \
+                     VALUES {amendments}"
+                ),
+                format!(
+                    "INSERT INTO amendment_changes (amendment_id, line_id, units_change, options_change, exercised) VALUES {changes}"
+                ),
+                format!(
+                    "INSERT INTO amendment_sources (amendment_id, position, title) VALUES {sources}"
+                ),
+            ] {
+                execute(&mut tx, &sql).await?;
+            }
         }
         tx.commit().await.map_err(|e| e.to_string())
     }

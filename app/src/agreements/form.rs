@@ -12,7 +12,7 @@ use crate::forms::parse::{optional_date, optional_id};
 use crate::forms::provenance::{provenance, provenance_form};
 use crate::forms::rows::{LineForm, ProvenanceForm};
 use crate::forms::widgets::{
-    AlternativeRows, Choice, Entry, EntryForm, LineRows, SourceRows, ValueFields,
+    AlternativeRows, Choice, Entry, EntryForm, IdentifierRows, LineRows, SourceRows, ValueFields,
     vocabulary_options,
 };
 use crate::forms::{EntryFields, LINE_ROWS, line_row};
@@ -263,7 +263,8 @@ fn AgreementFields(
             <ValueFields fields=f.clone() errors=e.clone() />
             <LineRows fields=f.clone() errors=e.clone() systems=choices.system_options() ceiling=true />
             <AlternativeRows fields=f.clone() errors=e.clone() />
-            <SourceRows fields=f errors=e />
+            <SourceRows fields=f.clone() errors=e.clone() />
+            <IdentifierRows fields=f errors=e />
         </EntryForm>
     }
 }

@@ -167,6 +167,9 @@ fn AgreementDetail(agreement: Agreement) -> impl IntoView {
                 Some(figure) => view! { <FigureView figure /> }.into_any(),
                 None => view! { <span class="muted">"not disclosed (see the reported estimates below)"</span> }.into_any(),
             }}</dd>
+            {(!a.provenance.identifiers.is_empty()).then(|| view! {
+                <dt>"In other registers"</dt><dd><crate::components::record::IdentifierList identifiers=a.provenance.identifiers.clone() /></dd>
+            })}
             {(!a.notes.is_empty()).then(|| view! { <dt>"Notes"</dt><dd class="notes">{a.notes.clone()}</dd> })}
             <dt>"Last changed"</dt>
             <dd><time datetime=crate::components::format::iso8601(&a.updated_at)>{crate::components::format::timestamp(&a.updated_at)}</time>{format!(" (version {})", a.version)}</dd>

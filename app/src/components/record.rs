@@ -107,6 +107,26 @@ pub fn SourceList(sources: Vec<SourceRef>) -> impl IntoView {
     .into_any()
 }
 
+/// A record's identifiers in other registers ("SIPRI deal id: 12345"), linked where the
+/// register has an address for them.
+#[component]
+pub fn IdentifierList(identifiers: Vec<crate::domain::identifier::Identifier>) -> impl IntoView {
+    view! {
+        <ul class="identifiers">
+            {identifiers
+                .into_iter()
+                .map(|i| {
+                    let label = format!("{}: ", i.kind());
+                    match i.href() {
+                        Some(href) => view! { <li>{label}<a href=href rel="noopener noreferrer external">{i.value().to_owned()}</a></li> }.into_any(),
+                        None => view! { <li>{format!("{label}{}", i.value())}</li> }.into_any(),
+                    }
+                })
+                .collect_view()}
+        </ul>
+    }
+}
+
 /// The figures other sources give, each with its sources.
 #[component]
 pub fn Alternatives(alternatives: Vec<Alternative>) -> impl IntoView {

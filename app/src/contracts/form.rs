@@ -13,7 +13,7 @@ use crate::forms::parse::{optional_date, optional_id};
 use crate::forms::provenance::{provenance, provenance_form};
 use crate::forms::rows::{LineForm, ProvenanceForm};
 use crate::forms::widgets::{
-    AlternativeRows, Choice, Entry, EntryForm, LineRows, SourceRows, ValueFields,
+    AlternativeRows, Choice, Entry, EntryForm, IdentifierRows, LineRows, SourceRows, ValueFields,
     vocabulary_options,
 };
 use crate::forms::{EntryEcho, EntryFields, line_row};
@@ -332,7 +332,8 @@ fn ContractFields(
             <ValueFields fields=f.clone() errors=e.clone() />
             <LineRows fields=f.clone() errors=e.clone() systems=choices.system_options() ceiling=false />
             <AlternativeRows fields=f.clone() errors=e.clone() />
-            <SourceRows fields=f errors=e />
+            <SourceRows fields=f.clone() errors=e.clone() />
+            <IdentifierRows fields=f errors=e />
         </EntryForm>
     }
 }
@@ -402,9 +403,10 @@ pub fn EditContractPage() -> impl IntoView {
 pub fn DeleteContractPage() -> impl IntoView {
     delete_page(super::api::get_contract, |c, id| {
         let consequence = format!(
-            "its {} and {}",
+            "its {}, {} and {}",
             plural(c.lines.len(), "line"),
             plural(c.deliveries.len(), "recorded delivery"),
+            plural(c.amendments.len(), "amendment"),
         );
         (
             Doomed::of(CONTRACTS, id, c.title, c.version, consequence),

@@ -411,6 +411,9 @@ fn ContractDetail(
                 <dd>{usd_text(&c)}</dd>
             })}
             <dt>"Value sources"</dt><dd><SourceList sources=c.provenance.value_sources.clone() /></dd>
+            {(!c.provenance.identifiers.is_empty()).then(|| view! {
+                <dt>"In other registers"</dt><dd><crate::components::record::IdentifierList identifiers=c.provenance.identifiers.clone() /></dd>
+            })}
             {(!c.delivery_period.is_empty()).then(|| view! { <dt>"Delivery period"</dt><dd>{c.delivery_period.clone()}</dd> })}
             {(!c.local_production.is_empty()).then(|| view! { <dt>"Local production"</dt><dd class="notes">{c.local_production.clone()}</dd> })}
             {(!c.notes.is_empty()).then(|| view! { <dt>"Notes"</dt><dd class="notes">{c.notes.clone()}</dd> })}

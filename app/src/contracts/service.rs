@@ -87,7 +87,7 @@ pub async fn update_contract(
     let invalid =
         |field: &str, message: &str| Ok(FormOutcome::Invalid(FieldErrors::single(field, message)));
     if let Some((field, message)) = life_refusal(&get_contract(db, id.get()).await?, draft) {
-        return invalid(field, message);
+        return invalid(field, &message);
     }
     match contracts::update(db, id, version, draft).await {
         Ok(Versioned::Done) => {
@@ -112,21 +112,44 @@ pub async fn update_contract(
 }
 
 /// What the deal's life forbids of saving `draft` over the stored `contract`, at its field: a
-/// contract with deliveries was signed and cannot go back to the pipeline or lapse, and one
-/// signed out of the pipeline needs its signing date. The form and the CSV import ask the same.
+/// contract with deliveries was signed and cannot go back to the pipeline or lapse, one signed
+/// out of the pipeline needs its signing date, and one whose amendments change its value keeps
+/// the value in their currency (they would not add up otherwise). The form and the CSV import
+/// ask the same.
 pub fn life_refusal(
     contract: &Contract,
     draft: &crate::domain::register::ContractDraft,
-) -> Option<(&'static str, &'static str)> {
+) -> Option<(&'static str, String)> {
     let now = draft.status.standing();
     if matches!(now, Standing::Pipeline | Standing::Lapsed) && !contract.deliveries.is_empty() {
         return Some((
             ContractForm::STATUS,
-            "Deliveries are recorded on this contract, so it was signed: choose a status from signed on.",
+            "Deliveries are recorded on this contract, so it was signed: choose a status from signed on.".to_owned(),
+        ));
+    }
+    if matches!(now, Standing::Pipeline | Standing::Lapsed) && !contract.amendments.is_empty() {
+        return Some((
+            ContractForm::STATUS,
+            "Amendments are recorded on this contract, so it was signed: choose a status from signed on.".to_owned(),
+        ));
+    }
+    let amended_in = contract
+        .amendments
+        .iter()
+        .find_map(|a| a.value_change.map(|v| v.currency()));
+    let value_in = draft.provenance.value.as_ref().map(|v| v.money.currency());
+    if let Some(currency) = amended_in
+        && value_in != Some(currency)
+    {
+        return Some((
+            crate::forms::rows::ValueForm::AMOUNT,
+            format!(
+                "Amendments change this contract's value in {currency}: keep a value in {currency} (a correction of the amount is fine)."
+            ),
         ));
     }
     signing_date_needed(contract.status.standing(), now, draft.signed_on)
-        .map(|message| (ContractForm::SIGNED_ON, message))
+        .map(|message| (ContractForm::SIGNED_ON, message.to_owned()))
 }
 
 /// Deletes contract `id` with its lines, deliveries and sources, if nobody saved it since the

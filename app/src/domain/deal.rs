@@ -74,6 +74,20 @@ vocabulary!(
 );
 
 vocabulary!(
+    /// The other registers a deal is known in, by the kind of their identifier.
+    IdentifierKind, "kind of identifier" {
+        Sipri => "SIPRI deal id",
+        Transmittal => "36(b) transmittal",
+        BuyerContract => "buyer's contract number",
+        SupplierContract => "supplier's contract number",
+        UsaSpending => "USAspending award",
+        SupplierRelease => "supplier press release",
+        BuyerRelease => "buyer announcement",
+        Other => "other",
+    }
+);
+
+vocabulary!(
     /// How sure a figure is.
     Confidence, "confidence" {
         Confirmed => "confirmed",

@@ -23,3 +23,6 @@ pub const QUANTITY_MAX: usize = 9;
 pub const RATE_MAX: usize = 20;
 /// A probability in whole percent (`100 %`).
 pub const PERCENT_MAX: usize = 5;
+/// An identifier in another register (a SIPRI deal id, a contract number, a press release's
+/// address).
+pub const IDENTIFIER_MAX: usize = 500;

@@ -10,6 +10,7 @@ pub mod deal;
 pub mod filter;
 pub mod firm;
 pub mod form;
+pub mod identifier;
 pub mod ids;
 pub mod limits;
 pub mod money;
@@ -24,8 +25,8 @@ pub mod text;
 pub use country::CountryCode;
 pub use date::PartialDate;
 pub use deal::{
-    AgreementStatus, AmendmentKind, Category, Confidence, ContractStatus, HasStanding, Standing,
-    StatusGroup,
+    AgreementStatus, AmendmentKind, Category, Confidence, ContractStatus, HasStanding,
+    IdentifierKind, Standing, StatusGroup,
 };
 pub use firm::{Firm, FirmDraft, FirmFields, FirmName, Notes, Website};
 pub use form::{Created, FieldErrors, FormOutcome, NoConflict, Removal};

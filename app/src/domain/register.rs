@@ -43,6 +43,8 @@ pub struct Provenance {
     pub alternatives: Vec<Alternative>,
     /// Sources for the record as a whole.
     pub sources: Vec<SourceRef>,
+    /// Where else the record is registered (a SIPRI deal id, a contract number…).
+    pub identifiers: Vec<super::identifier::Identifier>,
 }
 
 /// A named reference to another record (for links and labels).

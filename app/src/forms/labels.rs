@@ -31,6 +31,7 @@ pub fn field_label(key: &str) -> String {
             "url" => "Address",
             "date" => "Date",
             "backs" => "Supports",
+            "kind" => "Kind",
             other => other,
         }
         .to_owned()
@@ -39,6 +40,7 @@ pub fn field_label(key: &str) -> String {
         ("line", "Line"),
         ("source", "Source"),
         ("alt", "Other figure"),
+        ("ident", "Identifier"),
         ("supplier", "Supplier"),
     ] {
         if let Some(rest) = key.strip_prefix(prefix)

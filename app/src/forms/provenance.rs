@@ -3,7 +3,7 @@
 
 use super::fields::{BACKS_RECORD, BACKS_VALUE};
 use super::parse::{optional_date, optional_money};
-use super::rows::{AlternativeForm, ProvenanceForm, SourceForm, ValueForm};
+use super::rows::{AlternativeForm, IdentifierForm, ProvenanceForm, SourceForm, ValueForm};
 use crate::domain::register::{Alternative, Figure, Provenance, SourceRef};
 use crate::domain::text::{Basis, Publisher, Title};
 use crate::domain::{Confidence, FieldErrors, Website};
@@ -48,7 +48,43 @@ pub fn provenance(form: &ProvenanceForm, errors: &mut FieldErrors) -> Provenance
             }
         }
     }
+    provenance.identifiers = identifiers(&form.identifiers, errors);
     provenance
+}
+
+/// The identifiers typed, each checked for its kind; the same one twice is a mistake.
+fn identifiers(
+    rows: &[IdentifierForm],
+    errors: &mut FieldErrors,
+) -> Vec<crate::domain::identifier::Identifier> {
+    let mut read: Vec<crate::domain::identifier::Identifier> = Vec::new();
+    for (row, form) in rows.iter().enumerate() {
+        if form.is_blank() {
+            continue;
+        }
+        let key = |name: &str| IdentifierForm::key(row, name);
+        let kind = errors.check(
+            &key("kind"),
+            crate::domain::IdentifierKind::parse(&form.kind),
+        );
+        // Without its register the value is still read as text, so its own problems show too.
+        let value = errors.check(
+            &key("value"),
+            crate::domain::identifier::Identifier::parse(
+                kind.unwrap_or(crate::domain::IdentifierKind::Other),
+                &form.value,
+            ),
+        );
+        let (Some(_), Some(identifier)) = (kind, value) else {
+            continue;
+        };
+        if read.contains(&identifier) {
+            errors.add(&key("value"), "This identifier is already listed above.");
+            continue;
+        }
+        read.push(identifier);
+    }
+    read
 }
 
 /// The chosen value with its confidence and basis; none without an amount.
@@ -176,5 +212,13 @@ pub fn provenance_form(provenance: &Provenance) -> ProvenanceForm {
         form.sources
             .push(source_form(source, BACKS_RECORD.to_owned()));
     }
+    form.identifiers = provenance
+        .identifiers
+        .iter()
+        .map(|i| IdentifierForm {
+            kind: i.kind().as_str().to_owned(),
+            value: i.value().to_owned(),
+        })
+        .collect();
     form
 }

@@ -123,13 +123,45 @@ impl SourceForm {
     }
 }
 
-/// What a record's figures and sources are, as typed: its value, the other figures, and the
-/// sources of each.
+/// An identifier in another register (`ident{n}_kind`, `_value`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IdentifierForm {
+    pub kind: String,
+    pub value: String,
+}
+
+impl IdentifierForm {
+    pub const PREFIX: &str = "ident";
+
+    pub fn key(row: usize, name: &str) -> String {
+        row_key(Self::PREFIX, row, name)
+    }
+
+    pub fn is_blank(&self) -> bool {
+        self.kind.trim().is_empty() && self.value.trim().is_empty()
+    }
+
+    fn read(fields: &EntryFields, row: usize) -> Self {
+        Self {
+            kind: fields.get(&Self::key(row, "kind")).to_owned(),
+            value: fields.get(&Self::key(row, "value")).to_owned(),
+        }
+    }
+
+    fn write(&self, fields: &mut EntryFields, row: usize) {
+        fields.set(Self::key(row, "kind"), self.kind.clone());
+        fields.set(Self::key(row, "value"), self.value.clone());
+    }
+}
+
+/// What a record's figures and sources are, as typed: its value, the other figures, the
+/// sources of each, and its identifiers in other registers.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ProvenanceForm {
     pub value: ValueForm,
     pub alternatives: Vec<AlternativeForm>,
     pub sources: Vec<SourceForm>,
+    pub identifiers: Vec<IdentifierForm>,
 }
 
 impl ProvenanceForm {
@@ -142,6 +174,9 @@ impl ProvenanceForm {
             sources: (0..fields.rows(SourceForm::PREFIX, SOURCE_ROWS))
                 .map(|row| SourceForm::read(fields, row))
                 .collect(),
+            identifiers: (0..fields.rows(IdentifierForm::PREFIX, 1))
+                .map(|row| IdentifierForm::read(fields, row))
+                .collect(),
         }
     }
 
@@ -152,6 +187,9 @@ impl ProvenanceForm {
         }
         for (row, source) in self.sources.iter().enumerate() {
             source.write(fields, row);
+        }
+        for (row, identifier) in self.identifiers.iter().enumerate() {
+            identifier.write(fields, row);
         }
     }
 }

@@ -177,6 +177,31 @@ pub fn SourceRows(
     }
 }
 
+/// Rows of identifiers in other registers (kind, value); blank rows are ignored.
+#[component]
+pub fn IdentifierRows(fields: EntryFields, errors: FieldErrors) -> impl IntoView {
+    let rows = fields.rows("ident", 1);
+    let kinds: Vec<(String, String)> = crate::domain::IdentifierKind::ALL
+        .iter()
+        .map(|k| (k.as_str().to_owned(), k.as_str().to_owned()))
+        .collect();
+    view! {
+        <fieldset class="lines">
+            <legend>"In other registers"</legend>
+            <p class="hint">"Its identifiers elsewhere: a SIPRI deal id, a 36(b) transmittal number, contract numbers, a USAspending award id, the address of a press release. Save and edit again for more rows."</p>
+            {(0..rows).map(|row| {
+                let name = |n: &str| format!("ident{row}_{n}");
+                view! {
+                    <div class="form-grid line-row" role="group" aria-label=format!("Identifier {}", row + 1)>
+                        <Choice label="Register" name=name("kind") fields=fields.clone() errors=errors.clone() options=kinds.clone() empty="—" />
+                        <Entry label="Identifier" name=name("value") fields=fields.clone() errors=errors.clone() max=limits::IDENTIFIER_MAX />
+                    </div>
+                }
+            }).collect_view()}
+        </fieldset>
+    }
+}
+
 /// Rows of (system, quantity, confidence, value, notes); blank rows are ignored.
 #[component]
 pub fn LineRows(

@@ -372,7 +372,8 @@ pub async fn list(db: &Db, filter: &AgreementFilter) -> Result<Page<AgreementSum
     if let Some(q) = &filter.q {
         let p = args.text(contains_pattern(q));
         clauses.push(format!(
-            "(lower(a.title) LIKE {p} ESCAPE '\\' OR lower(a.agency) LIKE {p} ESCAPE '\\' OR lower(a.notes) LIKE {p} ESCAPE '\\')"
+            "(lower(a.title) LIKE {p} ESCAPE '\\' OR lower(a.agency) LIKE {p} ESCAPE '\\' OR lower(a.notes) LIKE {p} ESCAPE '\\' \
+             OR a.id IN (SELECT qi.agreement_id FROM identifiers qi WHERE lower(qi.value) LIKE {p} ESCAPE '\\'))"
         ));
     }
     if let Some(buyer) = filter.buyer {

@@ -115,6 +115,10 @@ fn parts(kind: RecordKind) -> &'static [(&'static str, &'static str)] {
                 "sources",
                 "SELECT * FROM sources WHERE contract_id = $1 ORDER BY position",
             ),
+            (
+                "identifiers",
+                "SELECT * FROM identifiers WHERE contract_id = $1 ORDER BY position",
+            ),
         ],
         RecordKind::Agreement => &[
             ("", "SELECT * FROM agreements WHERE id = $1"),
@@ -133,6 +137,10 @@ fn parts(kind: RecordKind) -> &'static [(&'static str, &'static str)] {
             (
                 "sources",
                 "SELECT * FROM sources WHERE agreement_id = $1 ORDER BY position",
+            ),
+            (
+                "identifiers",
+                "SELECT * FROM identifiers WHERE agreement_id = $1 ORDER BY position",
             ),
         ],
         RecordKind::Firm => &[("", "SELECT * FROM firms WHERE id = $1")],

@@ -100,6 +100,21 @@ pub async fn insert(tx: &mut Tx, owner: Owner, provenance: &Provenance) -> Resul
         position += 1;
         insert_source(tx, owner, None, false, position, source).await?;
     }
+    let identifier_sql = format!(
+        "INSERT INTO identifiers ({}, position, kind, value) VALUES ($1, $2, $3, $4)",
+        owner.column()
+    );
+    for (position, identifier) in provenance.identifiers.iter().enumerate() {
+        on_tx!(tx, conn => {
+            sqlx::query(&identifier_sql)
+                .bind(owner.id())
+                .bind(position as i64)
+                .bind(identifier.kind().as_str())
+                .bind(identifier.value())
+                .execute(conn)
+                .await?;
+        });
+    }
     let sql = format!(
         "INSERT INTO alternative_values ({}, position, amount_minor, currency, confidence, basis) \
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -129,7 +144,7 @@ pub async fn insert(tx: &mut Tx, owner: Owner, provenance: &Provenance) -> Resul
 /// Replaces the alternatives and sources of a record being edited, inside its transaction.
 pub async fn replace(tx: &mut Tx, owner: Owner, provenance: &Provenance) -> Result<()> {
     // Sources of alternatives go with them (ON DELETE CASCADE); the rest are deleted here.
-    for table in ["sources", "alternative_values"] {
+    for table in ["sources", "alternative_values", "identifiers"] {
         let sql = format!("DELETE FROM {table} WHERE {} = $1", owner.column());
         on_tx!(tx, conn => {
             sqlx::query(&sql).bind(owner.id()).execute(conn).await?;
@@ -148,6 +163,14 @@ pub(super) struct SourceRow {
     pub publisher: String,
     pub url: Option<String>,
     pub published_on: Option<String>,
+}
+
+/// A row of [`queries`]' identifiers query, in its column order.
+#[derive(sqlx::FromRow)]
+pub(super) struct IdentifierRow {
+    pub owner_id: i64,
+    pub kind: String,
+    pub value: String,
 }
 
 /// A row of [`queries`]' alternatives query, in its column order.
@@ -177,42 +200,56 @@ pub async fn load_contracts(db: &Db, ids: &[i64]) -> Result<Vec<(i64, Provenance
 }
 
 /// [`queries`] for the contracts `ids` on SQLite (the export's own reader runs them there).
-pub(super) fn sqlite_contract_queries(ids: &[i64]) -> (String, String) {
+pub(super) fn sqlite_contract_queries(ids: &[i64]) -> Queries {
     queries(Owner::Contract(0).column(), &sqlite_owners(ids))
 }
 async fn load_many(db: &Db, column: &str, ids: &[i64]) -> Result<Vec<(i64, Provenance)>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let (sources, alternatives) = match db {
+    let (sources, alternatives, identifiers) = match db {
         Db::Sqlite(pool) => {
-            let (sources_sql, alternatives_sql) = queries(column, &sqlite_owners(ids));
-            let sources = sqlx::query_as::<_, SourceRow>(&sources_sql)
+            let q = queries(column, &sqlite_owners(ids));
+            let sources = sqlx::query_as::<_, SourceRow>(&q.sources)
                 .fetch_all(pool)
                 .await?;
-            let alternatives = sqlx::query_as::<_, AlternativeRow>(&alternatives_sql)
+            let alternatives = sqlx::query_as::<_, AlternativeRow>(&q.alternatives)
                 .fetch_all(pool)
                 .await?;
-            (sources, alternatives)
+            let identifiers = sqlx::query_as::<_, IdentifierRow>(&q.identifiers)
+                .fetch_all(pool)
+                .await?;
+            (sources, alternatives, identifiers)
         }
         Db::Postgres(pool) => {
-            let (sources_sql, alternatives_sql) = queries(column, "= ANY($1)");
-            let sources = sqlx::query_as::<_, SourceRow>(&sources_sql)
+            let q = queries(column, "= ANY($1)");
+            let sources = sqlx::query_as::<_, SourceRow>(&q.sources)
                 .bind(ids)
                 .fetch_all(pool)
                 .await?;
-            let alternatives = sqlx::query_as::<_, AlternativeRow>(&alternatives_sql)
+            let alternatives = sqlx::query_as::<_, AlternativeRow>(&q.alternatives)
                 .bind(ids)
                 .fetch_all(pool)
                 .await?;
-            (sources, alternatives)
+            let identifiers = sqlx::query_as::<_, IdentifierRow>(&q.identifiers)
+                .bind(ids)
+                .fetch_all(pool)
+                .await?;
+            (sources, alternatives, identifiers)
         }
     };
-    assemble(sources, alternatives)
+    assemble(sources, alternatives, identifiers)
 }
 
-/// The two queries that load the provenance of the records whose `column` matches `owners`
-/// (a condition such as `= ANY($1)`): their sources, and their alternatives.
+/// The queries that load the provenance of some records.
+pub(super) struct Queries {
+    pub sources: String,
+    pub alternatives: String,
+    pub identifiers: String,
+}
+
+/// The queries that load the provenance of the records whose `column` matches `owners` (a
+/// condition such as `= ANY($1)`): their sources, their alternatives and their identifiers.
 ///
 /// How the owners are given is the one difference between the backends here, each as it
 /// handles an export's batch of thousands of ids fastest: PostgreSQL runs `= ANY($1)` with one
@@ -220,7 +257,7 @@ async fn load_many(db: &Db, column: &str, ids: &[i64]) -> Result<Vec<(i64, Prove
 /// same ids took ~10 ms, half of it planning; SQLite has no arrays, and its parser looks up
 /// each `$n` among those before it (quadratic in the batch), so there the ids are integer
 /// literals ([`sqlite_owners`]).
-fn queries(column: &str, owners: &str) -> (String, String) {
+fn queries(column: &str, owners: &str) -> Queries {
     let sources_sql = format!(
         "SELECT {column} AS owner_id, alternative_id, backs_value, title, publisher, url, published_on FROM sources \
          WHERE {column} {owners} ORDER BY {column}, position, id"
@@ -229,7 +266,15 @@ fn queries(column: &str, owners: &str) -> (String, String) {
         "SELECT {column} AS owner_id, id, amount_minor, currency, confidence, basis FROM alternative_values \
          WHERE {column} {owners} ORDER BY {column}, position, id"
     );
-    (sources_sql, alternatives_sql)
+    let identifiers_sql = format!(
+        "SELECT {column} AS owner_id, kind, value FROM identifiers \
+         WHERE {column} {owners} ORDER BY {column}, position, id"
+    );
+    Queries {
+        sources: sources_sql,
+        alternatives: alternatives_sql,
+        identifiers: identifiers_sql,
+    }
 }
 
 /// `IN (1, 2, …)`: the owners condition for SQLite (integers cannot inject anything).
@@ -242,6 +287,7 @@ fn sqlite_owners(ids: &[i64]) -> String {
 pub(super) fn assemble(
     sources: Vec<SourceRow>,
     alternatives: Vec<AlternativeRow>,
+    identifiers: Vec<IdentifierRow>,
 ) -> Result<Vec<(i64, Provenance)>> {
     // Indexes by id: an export batch has thousands of contracts, so no linear searches.
     let mut loaded: Vec<(i64, Provenance)> = Vec::new();
@@ -269,6 +315,14 @@ pub(super) fn assemble(
             figure,
             sources: Vec::new(),
         });
+    }
+    for row in identifiers {
+        let kind =
+            crate::domain::IdentifierKind::parse(&row.kind).map_err(StorageError::Corrupt)?;
+        let identifier = crate::domain::identifier::Identifier::parse(kind, &row.value)
+            .map_err(StorageError::Corrupt)?;
+        let owner = entry(&mut loaded, row.owner_id);
+        loaded[owner].1.identifiers.push(identifier);
     }
     for row in sources {
         let source = SourceRef {

@@ -120,6 +120,7 @@ impl View {
                 "value",
                 "currency",
                 "value_confidence",
+                "identifiers",
                 "line",
                 "system",
                 "ceiling",
@@ -181,7 +182,7 @@ impl View {
 
 /// The contract file: one row per contract line, the contract's fields repeated on each (a
 /// contract without lines has one row with the line fields empty).
-pub const CONTRACT_COLUMNS: [&str; 37] = [
+pub const CONTRACT_COLUMNS: [&str; 38] = [
     "contract_ref",
     "title",
     "buyer",
@@ -219,6 +220,7 @@ pub const CONTRACT_COLUMNS: [&str; 37] = [
     "notes",
     "other_values",
     "sources",
+    "identifiers",
 ];
 
 /// The address of `view`'s export for the page's query (its filters and sort).

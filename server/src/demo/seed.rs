@@ -386,6 +386,7 @@ fn provenance(
             })
             .collect::<Result<_, Problem>>()?,
         sources: sources(record)?,
+        identifiers: Vec::new(),
     })
 }
 

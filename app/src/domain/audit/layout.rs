@@ -93,6 +93,16 @@ const SOURCES: Part = Part {
     ],
 };
 
+const IDENTIFIERS: Part = Part {
+    key: "identifiers",
+    item: "Identifier",
+    columns: &[
+        hidden("position"),
+        text("kind", "Register"),
+        text("value", "Identifier"),
+    ],
+};
+
 /// The deal's own value columns, shared by contracts and agreements.
 macro_rules! deal_columns {
     ($($before:expr),* ; $($after:expr),*) => {
@@ -148,6 +158,7 @@ const CONTRACT: &[Part] = &[
     },
     OTHER_FIGURES,
     SOURCES,
+    IDENTIFIERS,
 ];
 
 const AGREEMENT: &[Part] = &[
@@ -177,6 +188,7 @@ const AGREEMENT: &[Part] = &[
     },
     OTHER_FIGURES,
     SOURCES,
+    IDENTIFIERS,
 ];
 
 const FIRM: &[Part] = &[Part {

@@ -41,14 +41,15 @@ pub(in crate::storage) fn where_clause(filter: &ContractFilter, args: &mut Args)
     let mut clauses = vec!["1 = 1".to_owned()];
     if let Some(q) = &filter.q {
         let p = args.text(contains_pattern(q));
-        // Firms and systems are few: matching them first turns the search in their names into
-        // index look-ups instead of a join for every contract.
+        // Firms, systems and identifiers are few: matching them first turns the search in them
+        // into index look-ups instead of a join for every contract.
         clauses.push(format!(
             "(lower(c.title) LIKE {p} ESCAPE '\\' OR lower(c.agency) LIKE {p} ESCAPE '\\' \
              OR lower(c.notes) LIKE {p} ESCAPE '\\' \
              OR c.supplier_id IN (SELECT qf.id FROM firms qf WHERE lower(qf.name) LIKE {p} ESCAPE '\\') \
              OR c.id IN (SELECT ql.contract_id FROM contract_lines ql WHERE ql.system_id IN \
-                        (SELECT qs.id FROM systems qs WHERE lower(qs.designation) LIKE {p} ESCAPE '\\')))"
+                        (SELECT qs.id FROM systems qs WHERE lower(qs.designation) LIKE {p} ESCAPE '\\')) \
+             OR c.id IN (SELECT qi.contract_id FROM identifiers qi WHERE lower(qi.value) LIKE {p} ESCAPE '\\'))"
         ));
     }
     if let Some(buyer) = filter.buyer {

@@ -12,7 +12,7 @@ use super::{
 use crate::storage::Result;
 use crate::storage::StorageError;
 use crate::storage::args::{Arg, Args};
-use crate::storage::provenance::{self, AlternativeRow, SourceRow};
+use crate::storage::provenance::{self, AlternativeRow, IdentifierRow, SourceRow};
 use rusqlite::{Connection, OpenFlags, Row, Statement};
 use std::path::Path;
 use std::time::Duration;
@@ -99,8 +99,8 @@ fn send(
     mut batch: Vec<ExportedContract>,
 ) -> Result<bool> {
     let ids = contract_ids(&batch);
-    let (sources_sql, alternatives_sql) = provenance::sqlite_contract_queries(&ids);
-    let sources = all_rows(connection, &sources_sql, |row| {
+    let queries = provenance::sqlite_contract_queries(&ids);
+    let sources = all_rows(connection, &queries.sources, |row| {
         Ok(SourceRow {
             owner_id: row.get(0)?,
             alternative_id: row.get(1)?,
@@ -111,7 +111,7 @@ fn send(
             published_on: row.get(6)?,
         })
     })?;
-    let alternatives = all_rows(connection, &alternatives_sql, |row| {
+    let alternatives = all_rows(connection, &queries.alternatives, |row| {
         Ok(AlternativeRow {
             owner_id: row.get(0)?,
             id: row.get(1)?,
@@ -121,7 +121,17 @@ fn send(
             basis: row.get(5)?,
         })
     })?;
-    attach_provenance(&mut batch, provenance::assemble(sources, alternatives)?);
+    let identifiers = all_rows(connection, &queries.identifiers, |row| {
+        Ok(IdentifierRow {
+            owner_id: row.get(0)?,
+            kind: row.get(1)?,
+            value: row.get(2)?,
+        })
+    })?;
+    attach_provenance(
+        &mut batch,
+        provenance::assemble(sources, alternatives, identifiers)?,
+    );
     Ok(out.blocking_send(batch).is_ok())
 }
 

@@ -30,8 +30,14 @@ pub(super) async fn contracts(
         for contract in batch {
             let other_values = other_values_cell(&contract.provenance, out.format);
             let sources = sources_cell(&contract.provenance);
+            let identifiers = identifiers_cell(&contract.provenance);
+            let cells = (
+                other_values.as_str(),
+                sources.as_str(),
+                identifiers.as_str(),
+            );
             for row in &contract.rows {
-                if !contract_row(out, &mut numbers, row, &other_values, &sources).await {
+                if !contract_row(out, &mut numbers, row, cells).await {
                     break 'writing;
                 }
             }
@@ -94,8 +100,7 @@ async fn contract_row(
     out: &mut CsvOut,
     numbers: &mut NumberCells,
     row: &ContractLineRow,
-    other_values: &str,
-    sources: &str,
+    (other_values, sources, identifiers): (&str, &str, &str),
 ) -> bool {
     let format = out.format;
     NumberCells::money(
@@ -156,6 +161,7 @@ async fn contract_row(
         text(Col::Notes),
         text_cell(other_values),
         text_cell(sources),
+        text_cell(identifiers),
     ];
     out.row(cells).await
 }
@@ -173,6 +179,16 @@ pub fn other_values_cell(provenance: &Provenance, format: CsvFormat) -> String {
                 a.figure.basis.clone(),
             ]
         })
+        .collect();
+    pipes::join(&records)
+}
+
+/// The identifiers in other registers, one per line: `kind | value`.
+pub fn identifiers_cell(provenance: &Provenance) -> String {
+    let records: Vec<Vec<String>> = provenance
+        .identifiers
+        .iter()
+        .map(|i| vec![i.kind().as_str().to_owned(), i.value().to_owned()])
         .collect();
     pipes::join(&records)
 }

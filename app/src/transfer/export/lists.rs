@@ -157,6 +157,7 @@ pub(super) async fn agreements(
                 out.decimal(value.map(|v| v.money)).into_owned(),
                 value.map_or(String::new(), |v| v.money.currency().as_str().to_owned()),
                 value.map_or(String::new(), |v| v.confidence.as_str().to_owned()),
+                text(&super::contracts::identifiers_cell(&a.provenance)).into_owned(),
             ];
             let lines: Vec<[String; 12]> = a
                 .ceilings

@@ -141,6 +141,16 @@ fn contract_facts(draft: &ContractDraft, names: &Names) -> Vec<(String, String)>
         "Sources of the record".to_owned(),
         sources(&draft.provenance.sources),
     ));
+    facts.push((
+        "In other registers".to_owned(),
+        draft
+            .provenance
+            .identifiers
+            .iter()
+            .map(|i| format!("{}: {}", i.kind(), i.value()))
+            .collect::<Vec<_>>()
+            .join("; "),
+    ));
     facts
 }
 

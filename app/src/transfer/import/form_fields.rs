@@ -61,6 +61,7 @@ pub(super) fn contract_form(
     };
     form.provenance.alternatives = other_values(table, first);
     form.provenance.sources = reading.sources(table, first);
+    form.provenance.identifiers = identifiers(table, first);
     let currency = table.cell(first, "currency");
     for (k, index) in contract.rows.iter().enumerate() {
         let stored_id = contract.stored_lines[k]
@@ -84,6 +85,17 @@ fn other_values(table: &Table, first: &Row) -> Vec<AlternativeForm> {
                 confidence: part(2),
                 basis: part(3),
             }
+        })
+        .collect()
+}
+
+/// The identifiers of the `identifiers` cell: `kind | value`, one per line.
+fn identifiers(table: &Table, first: &Row) -> Vec<crate::forms::rows::IdentifierForm> {
+    pipes::split(table.cell(first, "identifiers"))
+        .iter()
+        .map(|identifier| crate::forms::rows::IdentifierForm {
+            kind: identifier.first().cloned().unwrap_or_default(),
+            value: identifier.get(1).cloned().unwrap_or_default(),
         })
         .collect()
 }
@@ -259,6 +271,9 @@ fn column_of(field: &str, rows: &[usize], table: &Table) -> (&'static str, u64, 
     }
     if let Some((n, _)) = numbered("source") {
         return ("sources", first_row, format!("Source {}: ", n + 1));
+    }
+    if let Some((n, _)) = numbered("ident") {
+        return ("identifiers", first_row, format!("Identifier {}: ", n + 1));
     }
     let column = match field {
         "agreement_id" => "agreement",

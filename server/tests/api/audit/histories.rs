@@ -168,6 +168,8 @@ async fn histories_show_labels_formatted_money_and_linked_names(db: &Db) {
         ("source0_url", "https://one.example/a"),
         ("source0_date", "2022-07-28"),
         ("source0_backs", "value"),
+        ("ident0_kind", "SIPRI deal id"),
+        ("ident0_value", "Audit-Ident-1"),
     ]);
     let agreement = created_id(
         &editor
@@ -206,6 +208,8 @@ async fn histories_show_labels_formatted_money_and_linked_names(db: &Db) {
             ("source0_url", "https://two.example/b".into()),
             ("source0_date", "2023-01-03".into()),
             ("source0_backs", "record".into()),
+            ("ident0_kind", "buyer's contract number".into()),
+            ("ident0_value", "Audit-Ident-2".into()),
         ],
     );
     editor
@@ -245,6 +249,8 @@ async fn histories_show_labels_formatted_money_and_linked_names(db: &Db) {
         ("source0_url", "https://one.example/a"),
         ("source0_date", "2023-02-02"),
         ("source0_backs", "value"),
+        ("ident0_kind", "SIPRI deal id"),
+        ("ident0_value", "Audit-Ident-1"),
     ]);
     let contract = created_id(
         &editor
@@ -293,6 +299,8 @@ async fn histories_show_labels_formatted_money_and_linked_names(db: &Db) {
             ("source0_url", "https://two.example/b".into()),
             ("source0_date", "2023-03-02".into()),
             ("source0_backs", "record".into()),
+            ("ident0_kind", "buyer's contract number".into()),
+            ("ident0_value", "Audit-Ident-2".into()),
         ],
     );
     editor

@@ -517,6 +517,24 @@ async fn amendments_change_the_figures_and_the_record_reads_as_of_a_day(db: &Db)
             .any(|(field, m)| field.starts_with("line") && m.contains("1 amendment recorded")),
         "{errors:?}"
     );
+    // Its amendments change the value in PLN: an edit keeps a PLN value.
+    for (key, value, words) in [
+        ("value_currency", "USD", "keep a value in PLN"),
+        ("value_amount", "", "keep a value in PLN"),
+    ] {
+        let mut edit = contract_fields(&extension);
+        edit.0.insert(key.to_owned(), value.to_owned());
+        let FormOutcome::Invalid(errors) = update_contract(db, ContractId(signed.id), &edit)
+            .await
+            .unwrap()
+        else {
+            panic!("{key}={value} saved over amendments")
+        };
+        assert!(
+            errors.iter().any(|(_, m)| m.contains(words)),
+            "{key}={value}: {errors:?}"
+        );
+    }
     // Options exercised are part of the quantity, in the edit form too.
     let mut too_many = contract_fields(&extension);
     too_many.set("line0_exercised", "17");

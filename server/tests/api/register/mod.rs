@@ -6,6 +6,7 @@ use app::storage::{Db, agreements, contracts};
 
 mod amendments;
 mod firms;
+mod identifiers;
 mod lists;
 mod long_lists;
 mod pipeline;

@@ -54,6 +54,8 @@ async fn a_round_trip_gives_the_same_file(db: &Db) {
             ("lapsed_reason", ""),
             ("line0_options", "6"),
             ("line0_exercised", ""),
+            ("ident0_kind", "36(b) transmittal"),
+            ("ident0_value", "26-07"),
         ],
         [
             ("title", "K2PL lapsed deal"),
@@ -68,6 +70,8 @@ async fn a_round_trip_gives_the_same_file(db: &Db) {
             ),
             ("line0_options", "2"),
             ("line0_exercised", "4"),
+            ("ident0_kind", "supplier press release"),
+            ("ident0_value", "https://www.hanwha.com/newsroom/a?b=1"),
         ],
     ] {
         let mut form: Vec<(String, String)> = outlook
@@ -127,6 +131,11 @@ async fn a_round_trip_gives_the_same_file(db: &Db) {
             text.contains(&["12", "reported", "", "", "0", "2", "4"].join(sep))
                 && text.contains(&["12", "reported", "", "", "0", "6", "0"].join(sep)),
             "options and options exercised are in the file: {text}"
+        );
+        assert!(
+            text.contains("36(b) transmittal | 26-07")
+                && text.contains("supplier press release | https://www.hanwha.com/newsroom/a?b=1"),
+            "identifiers are in the file: {text}"
         );
         assert!(
             text.contains("other 1 | "),
