@@ -49,6 +49,7 @@ const PAGE_TABLES: &[&[(&str, bool)]] = &[
     crate::agreements::PAGES,
     crate::contracts::PAGES,
     crate::amendments::PAGES,
+    crate::waterfall::PAGES,
     crate::deliveries::PAGES,
     crate::systems::PAGES,
     crate::firms::PAGES,
@@ -114,6 +115,7 @@ pub fn App() -> impl IntoView {
                     <crate::agreements::AgreementRoutes />
                     <crate::contracts::ContractRoutes />
                     <crate::amendments::AmendmentRoutes />
+                    <crate::waterfall::WaterfallRoutes />
                     <crate::deliveries::DeliveryRoutes />
                     <crate::systems::SystemRoutes />
                     <crate::firms::FirmRoutes />

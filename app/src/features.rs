@@ -62,6 +62,10 @@ pub const ALL: &[Feature] = &[
         access: crate::transfer::ACCESS,
         form_routes: none,
     },
+    Feature {
+        access: crate::waterfall::ACCESS,
+        form_routes: none,
+    },
 ];
 
 fn none() -> Vec<crate::web::FormRoute> {

@@ -29,6 +29,7 @@ pub mod rates;
 pub mod summary;
 pub mod systems;
 pub mod transfer;
+pub mod waterfall;
 
 pub mod app;
 

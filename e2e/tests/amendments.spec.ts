@@ -12,8 +12,8 @@ test('sign a contract with options, amend it, exercise an option, read it as of 
   await page.getByLabel('Value', { exact: true }).fill('1,000,000');
   const line = page.getByRole('group', { name: 'Line 1' });
   await line.getByLabel('System').selectOption({ label: 'K2PL (armoured vehicles)' });
-  await line.getByLabel('Quantity').fill('10');
-  await line.getByLabel('Options (not exercised)').fill('4');
+  await line.getByLabel('Quantity', { exact: true }).fill('10');
+  await line.getByLabel('Options not exercised').fill('4');
   await page.getByRole('button', { name: 'Save contract' }).click();
   await expect(page.getByRole('status').first()).toHaveText('Contract saved.');
   const contractUrl = page.url().replace(/\?.*$/, '');
@@ -69,4 +69,20 @@ test('sign a contract with options, amend it, exercise an option, read it as of 
   await expect(page.locator('dl.record')).toContainText('USD 1,000,000.00');
   await page.goto(contractUrl);
   await expect(page.getByText('(originally 10)')).toHaveCount(0);
+});
+
+test('read a framework’s programme waterfall and follow a step to its records', async ({ page }) => {
+  await page.goto('/headroom');
+  await page.getByRole('link', { name: 'Waterfall' }).first().click();
+  await expect(page.getByRole('heading', { name: 'Programme waterfall' })).toBeVisible();
+  const table = page.getByRole('table', { name: 'Waterfall' });
+  for (const step of ['Headline', 'Ceilings', 'Signed', 'Options exercised', 'Delivered']) {
+    await expect(table.getByRole('rowheader', { name: step })).toBeVisible();
+  }
+  await expect(page.locator('#waterfall-units-title')).toHaveCount(1);
+  const signedUnits = await table.getByRole('row', { name: /^Signed/ }).getByRole('cell').first().innerText();
+  expect(Number(signedUnits.replace(/,/g, ''))).toBeGreaterThan(0);
+  await table.getByRole('link', { name: 'Signed', exact: true }).click();
+  await expect(page).toHaveURL(/\/contracts\?agreement=\d+&status=in\+force/);
+  await expect(page.getByRole('heading', { name: 'Contracts' })).toBeVisible();
 });

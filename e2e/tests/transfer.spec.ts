@@ -4,7 +4,7 @@ import { uniqueName } from './helpers';
 
 test('the contract list downloads as CSV with its filters, in the European Excel format', async ({ page }) => {
   await page.goto('/contracts?buyer=PL&sort=value');
-  const form = page.locator('form.export-csv');
+  const form = page.locator('form.export-csv').filter({ has: page.getByRole('button', { name: 'Export CSV', exact: true }) });
   await form.getByLabel('File format').selectOption('excel-eu');
   const [download] = await Promise.all([
     page.waitForEvent('download'),

@@ -177,7 +177,9 @@ fn AgreementDetail(agreement: Agreement) -> impl IntoView {
         <crate::components::record::RecordActions href=format!("/agreements/{}", a.id) />
         <Alternatives alternatives=a.provenance.alternatives.clone() />
 
-        <h2>"Ceiling lines"</h2>
+        <p><a class="button" href=format!("/agreements/{}/waterfall", a.id)>"Programme waterfall"</a>" From the headline figure to the ceilings, what is signed, the options exercised and what is delivered."</p>
+
+        <h2 id="ceilings">"Ceiling lines"</h2>
         <p class="muted">"Executed counts the lines of the signed contracts under this agreement (cancelled ones aside) for the line's system and its variants: firm orders and options exercised. Options open are those contracts' options not exercised yet; in the pipeline, the lines of contracts not signed yet, at face value."</p>
         <div class="table-wrap">
             <table class="data" aria-label="Ceiling lines">

@@ -46,7 +46,14 @@ pub fn DeliveriesPage() -> impl IntoView {
                                 }
                             };
                             view! {
+                                {filter.agreement.map(|id| view! {
+                                    <p class="alert" role="status">
+                                        {format!("Deliveries on the contracts under framework agreement {id} only. ")}
+                                        <a href=format!("/agreements/{id}")>"The agreement"</a>" · "<a href="/deliveries">"All deliveries"</a>
+                                    </p>
+                                })}
                                 <form method="get" action="/deliveries" class="filters panel" role="search">
+                                    {filter.agreement.map(|id| view! { <input type="hidden" name="agreement" value=id.to_string() /> })}
                                     <BuyerFilter id="dl-buyer" selected=filter.buyer />
                                     <SystemFilter id="dl-system" systems selected=filter.system />
                                     <YearFilter id="dl-from" name="year_from" label="Delivered from (year)" value=filter.year_from />

@@ -21,6 +21,7 @@ pub mod rate;
 pub mod register;
 pub mod summary;
 pub mod text;
+pub mod waterfall;
 
 pub use country::CountryCode;
 pub use date::PartialDate;

@@ -91,6 +91,20 @@ pub struct RateRef {
     pub source: String,
 }
 
+/// `money` in US dollars at the latest of `rates` (any currencies) for its currency on or before
+/// `on`, as the stored contract values are converted; `None` without such a rate.
+pub fn usd_on(rates: &[ExchangeRate], money: Money, on: super::PartialDate) -> Option<Money> {
+    if money.currency().as_str() == "USD" {
+        return Some(money);
+    }
+    let day = on.earliest().format("%Y-%m-%d").to_string();
+    rates
+        .iter()
+        .filter(|r| r.currency == money.currency() && r.date.to_string() <= day)
+        .max_by_key(|r| r.date)
+        .map(|r| usd_equivalent(money, r.usd_per_unit))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -232,8 +232,8 @@ pub fn LineRows(
                         <Entry label="Value (currency above)" name=name("value") fields=fields.clone() errors=errors.clone() max=limits::AMOUNT_MAX number=true />
                         {ceiling.then(|| view! { <Entry label="Basis" name=name("basis") fields=fields.clone() errors=errors.clone() /> })}
                         {(!ceiling).then(|| view! {
-                            <Entry label="Options (not exercised)" name=name("options") fields=fields.clone() errors=errors.clone() max=limits::QUANTITY_MAX number=true hint="Units the buyer may still order" />
-                            <Entry label="Of the quantity, from options" name=name("exercised") fields=fields.clone() errors=errors.clone() max=limits::QUANTITY_MAX number=true hint="Options already exercised" />
+                            <Entry label="Options not exercised" name=name("options") fields=fields.clone() errors=errors.clone() max=limits::QUANTITY_MAX number=true hint="Units the buyer may still order" />
+                            <Entry label="Options already exercised" name=name("exercised") fields=fields.clone() errors=errors.clone() max=limits::QUANTITY_MAX number=true hint="Part of the units ordered above" />
                         })}
                         <Entry label="Line notes" name=name("notes") fields=fields.clone() errors=errors.clone() max=limits::LINE_NOTES_MAX />
                     </div>

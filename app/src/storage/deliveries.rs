@@ -137,7 +137,8 @@ pub async fn list(db: &Db, filter: &crate::domain::filter::ContractFilter) -> Re
     })
 }
 
-/// The FROM and WHERE of the deliveries matching `filter` (aliases `d`, `l`, `c`, `s`).
+/// The FROM and WHERE of the deliveries matching `filter` (aliases `d`, `l`, `c`, `s`): its
+/// buyer, framework agreement, system (with its variants) and delivery years.
 pub(super) fn from_where(
     filter: &crate::domain::filter::ContractFilter,
     args: &mut super::args::Args,
@@ -145,6 +146,9 @@ pub(super) fn from_where(
     let mut clauses = vec!["1 = 1".to_owned()];
     if let Some(buyer) = filter.buyer {
         clauses.push(format!("c.buyer_code = {}", args.text(buyer.as_str())));
+    }
+    if let Some(agreement) = filter.agreement {
+        clauses.push(format!("c.agreement_id = {}", args.int(agreement)));
     }
     if let Some(system) = filter.system {
         let p = args.int(system);

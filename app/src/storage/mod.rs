@@ -26,6 +26,7 @@ pub mod sign_in_buckets;
 pub mod summary;
 pub mod systems;
 pub mod users;
+pub mod waterfall;
 
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{

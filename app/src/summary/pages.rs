@@ -281,7 +281,7 @@ fn AgreementHeadroom(agreement: Agreement) -> impl IntoView {
     view! {
         <section class="headroom" aria-labelledby=format!("a{}", a.id)>
             <h2 id=format!("a{}", a.id)><a href=format!("/agreements/{}", a.id)>{a.title.clone()}</a></h2>
-            <p class="muted">{format!("{} · {} · {} contracts under it", a.buyer.name(), a.status.as_str(), a.contracts.len())}</p>
+            <p class="muted">{format!("{} · {} · {} contracts under it · ", a.buyer.name(), a.status.as_str(), a.contracts.len())}<a href=format!("/agreements/{}/waterfall", a.id)>"Waterfall"</a></p>
             {if a.ceilings.is_empty() {
                 view! { <p class="empty">"No ceiling lines recorded: edit the agreement to add them."</p> }.into_any()
             } else {

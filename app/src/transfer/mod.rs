@@ -21,6 +21,8 @@ pub enum View {
     /// Contracts' amendments: a row per line changed (one for an amendment of no line).
     Amendments,
     Agreements,
+    /// One agreement's programme waterfall (`agreement=ID`): a row per step.
+    Waterfall,
     Firms,
     Systems,
     Summary,
@@ -29,11 +31,12 @@ pub enum View {
 }
 
 impl View {
-    pub const ALL: [View; 8] = [
+    pub const ALL: [View; 9] = [
         View::Contracts,
         View::Deliveries,
         View::Amendments,
         View::Agreements,
+        View::Waterfall,
         View::Firms,
         View::Systems,
         View::Summary,
@@ -51,6 +54,7 @@ impl View {
             View::Deliveries => "/export/deliveries",
             View::Amendments => "/export/amendments",
             View::Agreements => "/export/agreements",
+            View::Waterfall => "/export/waterfall",
             View::Firms => "/export/firms",
             View::Systems => "/export/systems",
             View::Summary => "/export/summary",
@@ -64,6 +68,7 @@ impl View {
             View::Deliveries => "deliveries",
             View::Amendments => "amendments",
             View::Agreements => "agreements",
+            View::Waterfall => "waterfall",
             View::Firms => "firms",
             View::Systems => "systems",
             View::Summary => "summary",
@@ -133,6 +138,16 @@ impl View {
                 "exercised_options",
                 "unexercised_options",
                 "remaining_after_options",
+            ],
+            View::Waterfall => &[
+                "agreement",
+                "step",
+                "units",
+                "usd_value",
+                "values_without_usd",
+                "values",
+                "counts",
+                "records",
             ],
             View::Firms => &[
                 "name",

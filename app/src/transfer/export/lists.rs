@@ -125,6 +125,40 @@ pub(super) async fn amendments(
     }
 }
 
+/// One agreement's waterfall: a row per step, as its page shows them.
+pub(super) async fn waterfall(db: &Db, id: i64, out: &mut CsvOut) -> Result<(), AppError> {
+    let w = crate::waterfall::service::waterfall(db, id).await?;
+    for step in &w.steps {
+        let values: Vec<Vec<String>> = step
+            .values
+            .iter()
+            .map(|m| {
+                vec![
+                    m.currency().as_str().to_owned(),
+                    out.decimal(Some(*m)).into_owned(),
+                ]
+            })
+            .collect();
+        let cells = [
+            text(&w.title).into_owned(),
+            step.name.clone(),
+            step.units.map(|u| u.to_string()).unwrap_or_default(),
+            out.decimal(step.usd).into_owned(),
+            step.unconverted.to_string(),
+            text(&crate::transfer::pipes::join(&values)).into_owned(),
+            text(&step.counts).into_owned(),
+            step.href.clone(),
+        ];
+        if !out
+            .row(cells.iter().map(|c| Cow::Borrowed(c.as_str())))
+            .await
+        {
+            break;
+        }
+    }
+    Ok(())
+}
+
 /// Agreements with their headroom: a row per ceiling line (one with empty line fields for an
 /// agreement without ceilings). A few hundred agreements at most: read a page at a time.
 pub(super) async fn agreements(

@@ -14,7 +14,7 @@ use crate::domain::filter::{AgreementFilter, ContractFilter, ListQuery};
 use crate::error::AppError;
 use crate::storage::Db;
 use contracts::contracts;
-use lists::{agreements, amendments, audit, deliveries, firms, summary, systems};
+use lists::{agreements, amendments, audit, deliveries, firms, summary, systems, waterfall};
 use std::borrow::Cow;
 use tokio::sync::mpsc;
 
@@ -71,6 +71,7 @@ enum Job {
     Deliveries(ContractFilter),
     Amendments(ContractFilter),
     Agreements(AgreementFilter),
+    Waterfall(i64),
     Firms(ListQuery),
     Systems(ListQuery),
     Summary(ContractFilter),
@@ -95,6 +96,22 @@ impl Job {
                 pairs,
             ))?),
             View::Agreements => Job::Agreements(checked(AgreementFilter::from_query(pairs))?),
+            View::Waterfall => {
+                let id = pairs
+                    .iter()
+                    .find(|(k, _)| k == "agreement")
+                    .and_then(|(_, v)| v.trim().parse::<i64>().ok());
+                let others: Vec<String> = pairs
+                    .iter()
+                    .filter(|(k, _)| k != "agreement")
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect();
+                match id {
+                    Some(id) if others.is_empty() => Job::Waterfall(id),
+                    Some(_) => return Err(others),
+                    None => return Err(vec!["agreement= (the agreement's number)".to_owned()]),
+                }
+            }
             View::Firms => {
                 let columns: Vec<&str> = crate::firms::pages::FIRM_COLUMNS
                     .iter()
@@ -118,6 +135,7 @@ impl Job {
             Job::Deliveries(filter) => deliveries(db, &filter, out).await,
             Job::Amendments(filter) => amendments(db, &filter, out).await,
             Job::Agreements(filter) => agreements(db, filter, out).await,
+            Job::Waterfall(id) => waterfall(db, id, out).await,
             Job::Firms(query) => firms(db, &query, out).await,
             Job::Systems(query) => systems(db, &query, out).await,
             Job::Summary(filter) => summary(db, &filter, out).await,

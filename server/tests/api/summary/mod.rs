@@ -13,6 +13,7 @@ use app::storage::Db;
 mod by_hand;
 mod cells;
 mod demo;
+mod waterfall;
 
 fn usd(total: &GroupTotal) -> String {
     total.usd.map(|m| m.to_string()).unwrap_or_default()
