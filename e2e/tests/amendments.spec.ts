@@ -86,3 +86,34 @@ test('read a framework’s programme waterfall and follow a step to its records'
   await expect(page).toHaveURL(/\/contracts\?agreement=\d+&status=in\+force/);
   await expect(page.getByRole('heading', { name: 'Contracts' })).toBeVisible();
 });
+
+test('raise a framework ceiling by an amendment, read the agreement as of the day before, undo it', async ({ page }, testInfo) => {
+  const reason = uniqueName('K2 ceiling raised', testInfo);
+  await page.goto('/headroom');
+  await page.getByRole('link', { name: /K2 tanks/ }).first().click();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('K2 tanks');
+  const agreementUrl = page.url().replace(/[?#].*$/, '');
+  await page.getByRole('link', { name: 'Record an amendment' }).click();
+  await expect(page.getByRole('heading', { name: 'Record an amendment' })).toBeVisible();
+  await expect(page.getByLabel('Kind').locator('option', { hasText: 'option exercised' })).toHaveCount(0);
+  await page.getByLabel('Amended on').fill('2025-04-01');
+  await page.getByLabel('Kind').selectOption('quantity change');
+  await page.getByLabel('Reason').fill(reason);
+  await page.getByRole('group', { name: /^Line 1: K2$/ }).getByLabel('Ceiling (+ raised, − lowered)').fill('+1');
+  await page.getByRole('group', { name: 'Source 1' }).getByLabel('Source title').fill('Test notice');
+  await page.getByRole('button', { name: 'Record amendment' }).click();
+  await expect(page.getByRole('status').first()).toContainText('Amendment recorded');
+  await expect(page.getByRole('table', { name: 'Amendments' })).toContainText('K2: +1 units');
+  await expect(page.getByRole('table', { name: 'Ceiling lines' })).toContainText('(originally 1,000)');
+
+  await page.goto(agreementUrl + '?as_of=2025-03-31');
+  await expect(page.getByText('As of 2025-03-31.')).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Ceiling lines' })).not.toContainText('(originally');
+
+  await page.goto(agreementUrl);
+  await page.getByRole('table', { name: 'Amendments' }).getByRole('row').filter({ hasText: reason }).getByRole('link', { name: 'Delete…' }).click();
+  await expect(page.getByText(reason)).toBeVisible();
+  await page.getByRole('button', { name: 'Delete amendment' }).click();
+  await expect(page.getByRole('status').first()).toContainText('Amendment deleted');
+  await expect(page.locator('main')).not.toContainText(reason);
+});

@@ -117,7 +117,7 @@ impl From<&Agreement> for AgreementForm {
                 .ceilings
                 .iter()
                 .map(|line| LineForm {
-                    id: String::new(),
+                    id: line.id.to_string(),
                     system: line.system.id.to_string(),
                     quantity: line.quantity.get().to_string(),
                     confidence: line.confidence.as_str().to_owned(),
@@ -174,6 +174,7 @@ impl TryFrom<&AgreementForm> for AgreementDraft {
             .filter_map(|(row, line)| line_row(line, row, currency, true, &mut errors))
             .filter_map(|r| {
                 Some(CeilingDraft {
+                    id: r.id,
                     system_id: r.system_id,
                     quantity: r.quantity?,
                     value: r.value,

@@ -8,6 +8,7 @@ use crate::components::record::{
     date_text, money_text,
 };
 use crate::components::{ErrorPanel, NotFound, SortHeader, SortLink, format};
+use crate::domain::amendment::Amends;
 use crate::domain::filter::{AgreementFilter, DealSort};
 use crate::domain::limits;
 use crate::domain::register::Agreement;
@@ -128,33 +129,70 @@ pub fn AgreementPage() -> impl IntoView {
         return view! { <NotFound /> }.into_any();
     };
     let agreement = Resource::new(move || id, get_agreement);
-    let created = query_pairs()
-        .iter()
-        .any(|(k, _)| k == "created" || k == "saved");
+    let pairs = query_pairs();
+    let notice = crate::components::record::write_notice(&pairs, "Framework agreement saved.");
+    let as_of = crate::components::record::AsOf::from_query(&pairs);
     view! {
         <Suspense fallback=|| view! { <p class="placeholder">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match agreement.await {
-                    Ok(agreement) => view! {
-                        {created.then(|| view! { <p class="alert alert-success" role="status">"Framework agreement saved."</p> })}
-                        <AgreementDetail agreement />
-                    }.into_any(),
-                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
-                }
-            })}
+            {move || {
+                let as_of = as_of.clone();
+                Suspend::new(async move {
+                    match agreement.await {
+                        Ok(now) => {
+                            let agreement = match as_of.day {
+                                Some(day) => now.as_of(day),
+                                None => now.clone(),
+                            };
+                            view! {
+                                {notice.map(|text| view! { <p class="alert alert-success" role="status">{text}</p> })}
+                                <AgreementDetail agreement now as_of />
+                            }.into_any()
+                        }
+                        Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                    }
+                })
+            }}
         </Suspense>
     }
     .into_any()
 }
 
 #[component]
-fn AgreementDetail(agreement: Agreement) -> impl IntoView {
+fn AgreementDetail(
+    /// The agreement as the page shows it (as of a day, or as it is now).
+    agreement: Agreement,
+    now: Agreement,
+    as_of: crate::components::record::AsOf,
+) -> impl IntoView {
     let a = agreement;
     let suppliers = a.suppliers.clone();
+    let current = as_of.day.is_none();
+    let later = as_of.day.map(|day| {
+        (
+            day,
+            now.amendments.iter().filter(|x| !x.known_by(day)).count(),
+        )
+    });
+    let original = now.original();
+    let was = move |id: i64| {
+        original
+            .ceilings
+            .iter()
+            .find(|l| l.id == id)
+            .map(|l| l.quantity)
+    };
     view! {
         <Title text=a.title.clone() />
         <p class="breadcrumb"><a href="/agreements">"Framework agreements"</a>" /"</p>
         <h1>{a.title.clone()}</h1>
+        {later.map(|(day, left_out)| view! {
+            <div class="alert alert-warning" role="status">
+                <p><strong>{format!("As of {day}.")}</strong>{format!(
+                    " The ceilings and value leave out {} dated after that day (a date known only by its month or year counts once it is over); what is executed and delivered is as it is now. Corrections made by editing are not undone: see the history for those.",
+                    format::plural(left_out, "amendment"),
+                )}</p>
+            </div>
+        })}
         <dl class="record">
             <dt>"Buyer"</dt><dd>{a.buyer.name()}{(!a.agency.is_empty()).then(|| format!(" — {}", a.agency))}</dd>
             <dt>"Suppliers"</dt>
@@ -174,7 +212,8 @@ fn AgreementDetail(agreement: Agreement) -> impl IntoView {
             <dt>"Last changed"</dt>
             <dd><time datetime=crate::components::format::iso8601(&a.updated_at)>{crate::components::format::timestamp(&a.updated_at)}</time>{format!(" (version {})", a.version)}</dd>
         </dl>
-        <crate::components::record::RecordActions href=format!("/agreements/{}", a.id) />
+        {current.then(|| view! { <crate::components::record::RecordActions href=format!("/agreements/{}", a.id) /> })}
+        <crate::components::record::AsOfForm href=format!("/agreements/{}", a.id) as_of=as_of.clone() />
         <Alternatives alternatives=a.provenance.alternatives.clone() />
 
         <p><a class="button" href=format!("/agreements/{}/waterfall", a.id)>"Programme waterfall"</a>" From the headline figure to the ceilings, what is signed, the options exercised and what is delivered."</p>
@@ -186,9 +225,9 @@ fn AgreementDetail(agreement: Agreement) -> impl IntoView {
                 <thead>
                     <tr>
                         <th scope="col">"System"</th><th scope="col" class="num">"Ceiling"</th>
-                        <th scope="col" class="num">"Firm"</th><th scope="col" class="num">"From options"</th><th scope="col" class="num">"Executed"</th>
+                        <th scope="col" class="num">"Executed"</th>
                         <th scope="col" class="num">"Delivered"</th><th scope="col" class="num">"Not yet executed"</th>
-                        <th scope="col" class="num">"Options open"</th><th scope="col" class="num">"Left after options"</th>
+                        <th scope="col" class="num">"Options open"</th>
                         <th scope="col" class="num">"In the pipeline"</th><th scope="col">"Basis and notes"</th>
                     </tr>
                 </thead>
@@ -199,10 +238,13 @@ fn AgreementDetail(agreement: Agreement) -> impl IntoView {
                         view! {
                             <tr class:over-ceiling=over>
                                 <td><a href=format!("/contracts?agreement={}&system={}", a.id, line.system.id)>{line.system.name.clone()}</a></td>
-                                <td class="num">{format::thousands(line.quantity.get())}" "<ConfidenceBadge confidence=line.confidence /></td>
-                                <td class="num">{format::thousands(line.firm())}</td>
-                                <td class="num">{format::thousands(line.exercised_options)}</td>
-                                <td class="num">{format::thousands(line.executed)}</td>
+                                <td class="num">
+                                    {format::thousands(line.quantity.get())}" "<ConfidenceBadge confidence=line.confidence />
+                                    {(was(line.id) != Some(line.quantity)).then(|| view! {
+                                        <span class="muted nowrap">{format!(" (originally {})", was(line.id).map_or_else(|| "—".to_owned(), |q| format::thousands(q.get())))}</span>
+                                    })}
+                                </td>
+                                <td class="num"><crate::components::record::ExecutedCell line=line.clone() /></td>
                                 <td class="num">{format::thousands(line.delivered)}</td>
                                 <td class="num">
                                     {if over {
@@ -211,8 +253,7 @@ fn AgreementDetail(agreement: Agreement) -> impl IntoView {
                                         view! { <span>{format::thousands(remaining)}</span> }.into_any()
                                     }}
                                 </td>
-                                <td class="num">{format::thousands(line.unexercised_options)}</td>
-                                <td class="num">{format::thousands(line.left_after_options())}</td>
+                                <td class="num"><crate::components::record::OptionsOpenCell line=line.clone() /></td>
                                 <td class="num">{format::thousands(line.pipeline)}</td>
                                 <td>{line.basis.clone()}{(!line.notes.is_empty()).then(|| view! { <br /><span class="muted small">{line.notes.clone()}</span> })}</td>
                             </tr>
@@ -251,6 +292,9 @@ fn AgreementDetail(agreement: Agreement) -> impl IntoView {
                 </div>
             }.into_any()
         }}
+        <crate::amendments::pages::AmendmentList base=format!("/agreements/{}", a.id) amendments=a.amendments.clone()
+            amendable=a.status.standing() == crate::domain::Standing::InForce as_of=as_of.day.map(|d| d.to_string()) />
+
         <h2>"Sources"</h2>
         <SourceList sources=a.provenance.sources.clone() />
     }

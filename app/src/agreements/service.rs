@@ -99,6 +99,32 @@ pub async fn update_agreement(
                 ),
             )))
         }
+        Ok(Versioned::Refused(AgreementRefusal::CeilingAmended {
+            line_id,
+            amendments,
+        })) => Ok(FormOutcome::Invalid(FieldErrors::single(
+            &format!(
+                "{}_system",
+                crate::forms::rows::row_of_line(fields, line_id)
+            ),
+            format!(
+                "This ceiling line has {} recorded: it cannot be removed while they are (they are its history).",
+                if amendments == 1 {
+                    "1 amendment".to_owned()
+                } else {
+                    format!("{amendments} amendments")
+                }
+            ),
+        ))),
+        Ok(Versioned::Refused(AgreementRefusal::UnknownCeiling { line_id })) => {
+            Ok(FormOutcome::Invalid(FieldErrors::single(
+                &format!(
+                    "{}_system",
+                    crate::forms::rows::row_of_line(fields, line_id)
+                ),
+                "This ceiling line is no longer part of the agreement; open the agreement again.",
+            )))
+        }
         Err(error @ StorageError::ForeignKeyViolation { .. }) => {
             reference_refused(db, fields, error).await
         }

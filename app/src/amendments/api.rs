@@ -1,7 +1,7 @@
 //! Amendment server functions.
 
 use crate::domain::Created;
-use crate::domain::register::Contract;
+use crate::domain::register::{Agreement, Contract};
 use crate::error::AppError;
 use crate::forms::EntryFields;
 use leptos::prelude::*;
@@ -35,5 +35,34 @@ pub async fn delete_amendment(
 ) -> Result<AmendmentRemoval, AppError> {
     answer(
         async { super::service::delete_amendment(&db()?, contract_id, amendment_id).await }.await,
+    )
+}
+
+#[server(endpoint = "agreements/amendments/record", input = Json)]
+pub async fn record_agreement_amendment(
+    agreement_id: i64,
+    fields: EntryFields,
+) -> Result<Created<Agreement>, AppError> {
+    answer(
+        async { super::service::record_agreement_amendment(&db()?, agreement_id, &fields).await }
+            .await,
+    )
+}
+
+#[server(endpoint = "agreements/amendments/delete", input = Json)]
+pub async fn delete_agreement_amendment(
+    agreement_id: i64,
+    amendment_id: i64,
+) -> Result<AmendmentRemoval, AppError> {
+    answer(
+        async {
+            super::service::delete_amendment_of(
+                &db()?,
+                crate::storage::amendments::Amended::Agreement(agreement_id),
+                amendment_id,
+            )
+            .await
+        }
+        .await,
     )
 }

@@ -1,10 +1,12 @@
-//! The amendment form: when, what kind, why, the change on each of the contract's lines and to
-//! its value, and the sources; read against the contract it amends.
+//! The amendment form: when, what kind, why, the change on each of the record's lines (a
+//! contract's lines, an agreement's ceilings) and to its value, and the sources; read against
+//! the record it amends.
 
-use crate::domain::amendment::{AmendmentDraft, LineChange, MoneyChange, parse_units_change};
-use crate::domain::register::{Contract, ContractLine};
+use crate::domain::amendment::{
+    Amendable, AmendableLine, AmendmentDraft, LineChange, MoneyChange, parse_units_change,
+};
 use crate::domain::text::Prose;
-use crate::domain::{AmendmentKind, Confidence, FieldErrors, PartialDate, Quantity, Standing};
+use crate::domain::{AmendmentKind, Confidence, FieldErrors, PartialDate, Quantity};
 use crate::forms::provenance::source_ref;
 use crate::forms::rows::SourceForm;
 use crate::forms::{EntryFields, SOURCE_ROWS};
@@ -32,10 +34,10 @@ impl AmendmentForm {
         format!("line{row}_{name}")
     }
 
-    /// The form of a new amendment of `contract`: one row per line.
-    pub fn blank(contract: &Contract) -> EntryFields {
+    /// The form of a new amendment of `record`: one row per line.
+    pub fn blank(record: &Amendable) -> EntryFields {
         let mut fields = EntryFields::default();
-        for (row, line) in contract.lines.iter().enumerate() {
+        for (row, line) in record.lines.iter().enumerate() {
             fields.set(Self::line(row, "id"), line.id.to_string());
         }
         fields.set(Self::CONFIDENCE, "reported");
@@ -43,19 +45,21 @@ impl AmendmentForm {
     }
 }
 
-/// Reads the posted `fields` against `contract`, the record as stored now: every rule of the
-/// deal is checked here and every problem is at its field.
+/// Reads the posted `fields` against `contract`, the record as stored now (a contract or a
+/// framework agreement): every rule of the deal is checked here and every problem is at its
+/// field.
 pub fn amendment_draft(
     fields: &EntryFields,
-    contract: &Contract,
+    contract: &Amendable,
 ) -> Result<AmendmentDraft, FieldErrors> {
     type F = AmendmentForm;
     let mut errors = FieldErrors::new();
-    if contract.status.standing() != Standing::InForce {
+    let what = &contract.what;
+    if !contract.in_force {
         errors.add(
             F::DATE,
             format!(
-                "This contract is {}: only a signed contract in force is amended. Before signature, edit its figures; a cancelled or lapsed one stays as it ended.",
+                "This {what} is {}: only a signed {what} in force is amended. Before signature, edit its figures; a cancelled or lapsed one stays as it ended.",
                 contract.status
             ),
         );
@@ -66,10 +70,16 @@ pub fn amendment_draft(
     {
         errors.add(
             F::DATE,
-            format!("The contract was signed on {signed}: an amendment comes after that."),
+            format!("The {what} was signed on {signed}: an amendment comes after that."),
         );
     }
     let kind = errors.check(F::KIND, AmendmentKind::parse(fields.get(F::KIND)));
+    if kind == Some(AmendmentKind::OptionExercised) && !contract.options {
+        errors.add(
+            F::KIND,
+            format!("A {what} has no options: they are exercised on the contracts under it."),
+        );
+    }
     let reason = errors.check(
         F::REASON,
         Prose::parse_required(fields.get(F::REASON), "reason for the amendment, in words"),
@@ -105,30 +115,33 @@ pub fn amendment_draft(
     }
 }
 
-/// The change of the contract's value: in its currency, and not below zero.
-fn value_change(text: &str, contract: &Contract, errors: &mut FieldErrors) -> Option<MoneyChange> {
+/// The change of the record's value: in its currency, and not below zero.
+fn value_change(text: &str, record: &Amendable, errors: &mut FieldErrors) -> Option<MoneyChange> {
     if text.trim().is_empty() {
         return None;
     }
-    let Some(value) = contract.provenance.value.as_ref() else {
+    let Some(value) = record.value else {
         errors.add(
             AmendmentForm::VALUE_CHANGE,
-            "The contract has no value recorded: edit the contract to record its value first.",
+            format!(
+                "The {what} has no value recorded: edit the {what} to record its value first.",
+                what = record.what
+            ),
         );
         return None;
     };
     let change = errors.check(
         AmendmentForm::VALUE_CHANGE,
-        MoneyChange::parse(text, value.money.currency()),
+        MoneyChange::parse(text, value.currency()),
     )?;
-    errors.check(AmendmentForm::VALUE_CHANGE, change.applied_to(value.money))?;
+    errors.check(AmendmentForm::VALUE_CHANGE, change.applied_to(value))?;
     Some(change)
 }
 
-/// The changes typed on the contract's lines; rows left empty change nothing.
+/// The changes typed on the record's lines; rows left empty change nothing.
 fn line_changes(
     fields: &EntryFields,
-    contract: &Contract,
+    contract: &Amendable,
     errors: &mut FieldErrors,
 ) -> Vec<LineChange> {
     let mut changes = Vec::new();
@@ -144,7 +157,10 @@ fn line_changes(
         let Some(line) = contract.lines.iter().find(|l| l.id.to_string() == id) else {
             errors.add(
                 &key("units"),
-                "This line is no longer part of the contract: open the amendment page again.",
+                format!(
+                    "This line is no longer part of the {}: open the amendment page again.",
+                    contract.what
+                ),
             );
             continue;
         };
@@ -163,6 +179,13 @@ fn line_changes(
         let (Some(units), Some(options), Some(exercised)) = (units, options, exercised) else {
             continue;
         };
+        if !contract.options && (options != 0 || exercised != 0) {
+            errors.add(
+                &key(if options != 0 { "options" } else { "exercised" }),
+                "A ceiling line has no options: they are on the contracts under it; change its units.",
+            );
+            continue;
+        }
         let change = LineChange {
             line_id: line.id,
             position: contract
@@ -170,7 +193,7 @@ fn line_changes(
                 .iter()
                 .position(|l| l.id == line.id)
                 .unwrap_or(0) as i64,
-            system: line.system.name.clone(),
+            system: line.system.clone(),
             units,
             options,
             exercised,
@@ -185,7 +208,7 @@ fn line_changes(
 /// What the line allows of `change`: a quantity to change, no fewer units than are delivered,
 /// no more options exercised or withdrawn than it has. False with the problems in `errors`.
 fn line_rules(
-    line: &ContractLine,
+    line: &AmendableLine,
     change: &LineChange,
     row: usize,
     errors: &mut FieldErrors,
@@ -195,16 +218,16 @@ fn line_rules(
     match line.quantity {
         None if change.quantity_change() != 0 => errors.add(
             &key("units"),
-            "The line's quantity is not disclosed: edit the contract to record it before amending it.",
+            "The line's quantity is not disclosed: edit the record to record it before amending it.",
         ),
         None => {}
         Some(quantity) => match crate::domain::amendment::units_after(quantity.get(), change.quantity_change()) {
             Err(message) => errors.add(&key("units"), message),
-            Ok(after) if after < line.delivered => errors.add(
+            Ok(after) if after < line.floor => errors.add(
                 &key("units"),
                 format!(
                     "{} units are delivered on this line already: it cannot go below that.",
-                    line.delivered
+                    line.floor
                 ),
             ),
             Ok(_) => {}

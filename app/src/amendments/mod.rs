@@ -1,5 +1,6 @@
-//! Amendments: a signed contract's dated changes (units, options granted or exercised, value),
-//! each with its kind, reason and sources; the contract "as of" a day is read back from them.
+//! Amendments: a signed contract's or framework agreement's dated changes (units, options
+//! granted or exercised, ceilings, value), each with its kind, reason and sources; the record
+//! "as of" a day is read back from them.
 
 pub mod api;
 pub mod form;
@@ -13,10 +14,14 @@ crate::access! {
     server_fns: {
         "contracts/amendments/record": Editor,
         "contracts/amendments/delete": Editor,
+        "agreements/amendments/record": Editor,
+        "agreements/amendments/delete": Editor,
     },
     pages: {
         "/contracts/{id}/amend": Editor,
         "/contracts/{id}/amendments/{amendment}/delete": Editor,
+        "/agreements/{id}/amend": Editor,
+        "/agreements/{id}/amendments/{amendment}/delete": Editor,
     },
 }
 
@@ -25,5 +30,7 @@ crate::page_routes! {
     AmendmentRoutes {
         "/contracts/:id/amend" => pages::AmendPage,
         "/contracts/:id/amendments/:amendment/delete" => pages::DeleteAmendmentPage,
+        "/agreements/:id/amend" => pages::AmendAgreementPage,
+        "/agreements/:id/amendments/:amendment/delete" => pages::DeleteAgreementAmendmentPage,
     }
 }

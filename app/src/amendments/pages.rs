@@ -3,12 +3,12 @@
 
 use super::api::AmendmentRemoval;
 use super::form::{AmendEcho, AmendmentForm};
+use crate::agreements::api::get_agreement;
 use crate::components::record::{ConfidenceBadge, SourceList};
 use crate::components::{ErrorPanel, NotFound, format};
 use crate::contracts::api::get_contract;
-use crate::domain::amendment::{Amendment, LineChange};
-use crate::domain::register::Contract;
-use crate::domain::{AmendmentKind, Standing, limits};
+use crate::domain::amendment::{Amendable, Amendment, LineChange};
+use crate::domain::{AmendmentKind, limits};
 use crate::forms::EntryFields;
 use crate::forms::choices::confidences;
 use crate::forms::widgets::{Choice, Entry, EntryForm, SourceRows, route_id, vocabulary_options};
@@ -47,20 +47,25 @@ pub fn counted(n: i64, what: &str) -> String {
     }
 }
 
-/// The contract page's amendments: each dated change with its kind, reason, changes and sources.
+/// A record page's amendments (`base` is the record's page): each dated change with its kind,
+/// reason, changes and sources.
 #[component]
-pub fn AmendmentList(contract: Contract, as_of: Option<String>) -> impl IntoView {
+pub fn AmendmentList(
+    base: String,
+    amendments: Vec<Amendment>,
+    /// The record is in force: it takes amendments.
+    amendable: bool,
+    as_of: Option<String>,
+) -> impl IntoView {
     let editor = crate::accounts::may(crate::domain::account::Role::Editor);
-    let amendable = contract.status.standing() == Standing::InForce;
-    let id = contract.id;
-    let rows = contract.amendments.clone();
+    let rows = amendments;
     view! {
         <h2 id="amendments">"Amendments"</h2>
         {if rows.is_empty() {
             let text = match (&as_of, amendable) {
                 (Some(day), _) => format!("None by {day}."),
-                (None, true) => "None recorded: the figures above are the contract as signed. When the deal changes (more units, options exercised, a new value), record an amendment.".to_owned(),
-                (None, false) => "None: only a signed contract in force is amended.".to_owned(),
+                (None, true) => "None recorded: the figures above are as signed. When the deal changes (more units, options exercised, a new ceiling or value), record an amendment.".to_owned(),
+                (None, false) => "None: only a signed deal in force is amended.".to_owned(),
             };
             view! { <p class="empty">{text}</p> }.into_any()
         } else {
@@ -88,7 +93,7 @@ pub fn AmendmentList(contract: Contract, as_of: Option<String>) -> impl IntoView
                                     <td><ConfidenceBadge confidence=a.confidence /></td>
                                     <td><SourceList sources=a.sources.clone() /></td>
                                     {(editor && as_of.is_none()).then(|| view! {
-                                        <td><a class="button small danger" href=format!("/contracts/{id}/amendments/{}/delete", a.id)>"Delete…"</a></td>
+                                        <td><a class="button small danger" href=format!("{base}/amendments/{}/delete", a.id)>"Delete…"</a></td>
                                     })}
                                 </tr>
                             }).collect_view()}
@@ -98,31 +103,55 @@ pub fn AmendmentList(contract: Contract, as_of: Option<String>) -> impl IntoView
             }.into_any()
         }}
         {(editor && amendable && as_of.is_none()).then(|| view! {
-            <p class="actions"><a class="button primary" href=format!("/contracts/{id}/amend")>"Record an amendment"</a></p>
+            <p class="actions"><a class="button primary" href=format!("{base}/amend")>"Record an amendment"</a></p>
         })}
     }
 }
 
-/// `/contracts/{id}/amend`: the form of a new amendment.
+/// `/contracts/{id}/amend`: the form of a new amendment of a contract.
 #[component]
 pub fn AmendPage() -> impl IntoView {
+    amend_page(|id| async move {
+        get_contract(id)
+            .await
+            .map(|c| (Amendable::from(&c), c.title, format!("/contracts/{id}")))
+    })
+}
+
+/// `/agreements/{id}/amend`: the form of a new amendment of a framework agreement.
+#[component]
+pub fn AmendAgreementPage() -> impl IntoView {
+    amend_page(|id| async move {
+        get_agreement(id)
+            .await
+            .map(|a| (Amendable::from(&a), a.title, format!("/agreements/{id}")))
+    })
+}
+
+/// The amendment page of the record `load` reads: (what the form reads, its title, its page).
+fn amend_page<Fut>(load: fn(i64) -> Fut) -> AnyView
+where
+    Fut: std::future::Future<Output = Result<(Amendable, String, String), crate::error::AppError>>
+        + Send
+        + 'static,
+{
     let Some(id) = route_id() else {
         return view! { <NotFound /> }.into_any();
     };
     let echo = use_context::<AmendEcho>();
-    let contract = Resource::new(move || id, get_contract);
+    let record = Resource::new(move || id, load);
     view! {
         <Suspense fallback=|| view! { <p class="placeholder">"Loading…"</p> }>
             {move || {
                 let echo = echo.clone();
                 Suspend::new(async move {
-                    match contract.await {
-                        Ok(contract) => {
+                    match record.await {
+                        Ok((record, title, href)) => {
                             let (fields, errors) = match echo {
                                 Some(echo) => (echo.fields, echo.errors),
-                                None => (AmendmentForm::blank(&contract), Default::default()),
+                                None => (AmendmentForm::blank(&record), Default::default()),
                             };
-                            view! { <AmendForm contract fields errors /> }.into_any()
+                            view! { <AmendForm record title href fields errors /> }.into_any()
                         }
                         Err(error) => view! { <ErrorPanel error /> }.into_any(),
                     }
@@ -135,30 +164,46 @@ pub fn AmendPage() -> impl IntoView {
 
 #[component]
 fn AmendForm(
-    contract: Contract,
+    record: Amendable,
+    title: String,
+    href: String,
     fields: EntryFields,
     errors: crate::domain::FieldErrors,
 ) -> impl IntoView {
-    let href = format!("/contracts/{}", contract.id);
-    let kinds = vocabulary_options(AmendmentKind::ALL.iter().map(|k| k.as_str()));
-    let currency = contract.provenance.value.as_ref().map(|v| {
-        format!(
-            "Change of value ({}; current {})",
-            v.money.currency(),
-            v.money
-        )
-    });
+    let kinds = vocabulary_options(
+        AmendmentKind::ALL
+            .iter()
+            .filter(|k| record.options || **k != AmendmentKind::OptionExercised)
+            .map(|k| k.as_str()),
+    );
+    let currency = record
+        .value
+        .map(|v| format!("Change of value ({}; current {v})", v.currency()));
+    let list = if record.options {
+        "Contracts"
+    } else {
+        "Agreements"
+    };
+    let list_href = if record.options {
+        "/contracts"
+    } else {
+        "/agreements"
+    };
+    let what = record.what.clone();
     let f = fields.clone();
     let e = errors.clone();
     view! {
-        <Title text=format!("Amend: {}", contract.title) />
-        <p class="breadcrumb"><a href="/contracts">"Contracts"</a>" / "<a href=href.clone()>{contract.title.clone()}</a>" /"</p>
+        <Title text=format!("Amend: {title}") />
+        <p class="breadcrumb"><a href=list_href>{list}</a>" / "<a href=href.clone()>{title.clone()}</a>" /"</p>
         <h1>"Record an amendment"</h1>
         <p class="lead">
-            "An amendment is a dated change of the deal: units ordered or cancelled, options granted or exercised, a new value. "
-            "The contract's figures become the original plus its amendments, and its page can show it as of any day. "
-            "To correct a figure that was always wrong (a typo, a better source), "
-            <a href=format!("{href}/edit")>"edit the contract"</a>" instead."
+            {if record.options {
+                "An amendment is a dated change of the deal: units ordered or cancelled, options granted or exercised, a new value. "
+            } else {
+                "An amendment is a dated change of the framework: a ceiling raised or lowered, a new headline value. "
+            }}
+            {format!("The {what}'s figures become the original plus its amendments, and its page can show it as of any day. To correct a figure that was always wrong (a typo, a better source), ")}
+            <a href=format!("{href}/edit")>{format!("edit the {what}")}</a>" instead."
         </p>
         <EntryForm fields=fields.clone() errors=errors.clone() action=format!("{href}/amend") save="Record amendment" cancel=href.clone()>
             <fieldset class="form-grid">
@@ -174,28 +219,44 @@ fn AmendForm(
                             <Entry label="Change of value" name=AmendmentForm::VALUE_CHANGE.into() fields=f.clone() errors=e.clone() max=limits::AMOUNT_MAX number=true hint="+ for a rise, - for a fall, in the contract's currency; empty for none" />
                         </div>
                     }.into_any(),
-                    None => view! { <p class="hint">"The contract has no value recorded, so the amendment cannot change it."</p> }.into_any(),
+                    None => view! { <p class="hint">{format!("The {what} has no value recorded, so the amendment cannot change it.")}</p> }.into_any(),
                 }}
             </fieldset>
             <fieldset class="lines">
                 <legend>"Changes per line"</legend>
-                <p class="hint">"Leave a line empty when the amendment does not change it. Options exercised move from the options into the quantity."</p>
-                {contract.lines.iter().enumerate().map(|(row, line)| {
+                <p class="hint">{if record.options {
+                    "Leave a line empty when the amendment does not change it. Options exercised move from the options into the quantity."
+                } else {
+                    "Leave a ceiling line empty when the amendment does not change it."
+                }}</p>
+                {record.lines.iter().enumerate().map(|(row, line)| {
                     let name = |n: &str| AmendmentForm::line(row, n);
-                    let now = format!(
-                        "{}: {} ordered, {} delivered, {} not exercised",
-                        line.system.name,
-                        line.quantity.map_or_else(|| "quantity not disclosed".to_owned(), |q| format::thousands(q.get())),
-                        format::thousands(line.delivered),
-                        counted(line.options, "option"),
-                    );
+                    let quantity = line.quantity.map_or_else(|| "quantity not disclosed".to_owned(), |q| format::thousands(q.get()));
+                    let now = if record.options {
+                        format!(
+                            "{}: {quantity} ordered, {} delivered, {} not exercised",
+                            line.system,
+                            format::thousands(line.floor),
+                            counted(line.options, "option"),
+                        )
+                    } else {
+                        format!("{}: a ceiling of {quantity}", line.system)
+                    };
                     view! {
-                        <div class="form-grid line-row" role="group" aria-label=format!("Line {}: {}", row + 1, line.system.name)>
+                        <div class="form-grid line-row" role="group" aria-label=format!("Line {}: {}", row + 1, line.system)>
                             <input type="hidden" name=name("id") value=line.id.to_string() />
                             <p class="field-wide"><strong>{now}</strong></p>
-                            <Entry label="Units (+ ordered, − cancelled)" name=name("units") fields=f.clone() errors=e.clone() max=limits::QUANTITY_MAX + 1 number=true />
-                            <Entry label="Options (+ granted, − withdrawn)" name=name("options") fields=f.clone() errors=e.clone() max=limits::QUANTITY_MAX + 1 number=true />
-                            <Entry label="Options exercised" name=name("exercised") fields=f.clone() errors=e.clone() max=limits::QUANTITY_MAX number=true />
+                            {if record.options {
+                                view! {
+                                    <Entry label="Units (+ ordered, − cancelled)" name=name("units") fields=f.clone() errors=e.clone() max=limits::QUANTITY_MAX + 1 number=true />
+                                    <Entry label="Options (+ granted, − withdrawn)" name=name("options") fields=f.clone() errors=e.clone() max=limits::QUANTITY_MAX + 1 number=true />
+                                    <Entry label="Options exercised" name=name("exercised") fields=f.clone() errors=e.clone() max=limits::QUANTITY_MAX number=true />
+                                }.into_any()
+                            } else {
+                                view! {
+                                    <Entry label="Ceiling (+ raised, − lowered)" name=name("units") fields=f.clone() errors=e.clone() max=limits::QUANTITY_MAX + 1 number=true />
+                                }.into_any()
+                            }}
                         </div>
                     }
                 }).collect_view()}
@@ -208,6 +269,32 @@ fn AmendForm(
 /// `/contracts/{id}/amendments/{amendment}/delete`: what deleting it undoes, and the button.
 #[component]
 pub fn DeleteAmendmentPage() -> impl IntoView {
+    delete_page(|id| async move {
+        get_contract(id)
+            .await
+            .map(|c| (c.title, c.amendments, "/contracts".to_owned()))
+    })
+}
+
+/// `/agreements/{id}/amendments/{amendment}/delete`.
+#[component]
+pub fn DeleteAgreementAmendmentPage() -> impl IntoView {
+    delete_page(|id| async move {
+        get_agreement(id)
+            .await
+            .map(|a| (a.title, a.amendments, "/agreements".to_owned()))
+    })
+}
+
+/// The confirmation page of deleting an amendment of the record `load` reads: (its title, its
+/// amendments, its list's address).
+fn delete_page<Fut>(load: fn(i64) -> Fut) -> AnyView
+where
+    Fut: std::future::Future<
+            Output = Result<(String, Vec<Amendment>, String), crate::error::AppError>,
+        > + Send
+        + 'static,
+{
     let params = use_params_map();
     let ids = params.with_untracked(|p| {
         let id = p.get("id")?.parse::<i64>().ok()?;
@@ -218,23 +305,25 @@ pub fn DeleteAmendmentPage() -> impl IntoView {
         return view! { <NotFound /> }.into_any();
     };
     let refused = use_context::<AmendmentRemoval>();
-    let contract = Resource::new(move || id, get_contract);
+    let record = Resource::new(move || id, load);
     view! {
         <Suspense fallback=|| view! { <p class="placeholder">"Loading…"</p> }>
             {move || {
                 let refused = refused.clone();
                 Suspend::new(async move {
-                    let contract = match contract.await {
-                        Ok(contract) => contract,
+                    let (title, amendments, list) = match record.await {
+                        Ok(record) => record,
                         Err(error) => return view! { <ErrorPanel error /> }.into_any(),
                     };
-                    let Some(amendment) = contract.amendments.iter().find(|a| a.id == amendment_id).cloned() else {
+                    let Some(amendment) = amendments.iter().find(|a| a.id == amendment_id).cloned() else {
                         return view! { <NotFound /> }.into_any();
                     };
-                    let href = format!("/contracts/{id}");
+                    let href = format!("{list}/{id}");
+                    let list_name = if list == "/contracts" { "Contracts" } else { "Agreements" };
+                    let list = list.clone();
                     view! {
-                        <Title text=format!("Delete an amendment of {}", contract.title) />
-                        <p class="breadcrumb"><a href="/contracts">"Contracts"</a>" / "<a href=href.clone()>{contract.title.clone()}</a>" /"</p>
+                        <Title text=format!("Delete an amendment of {title}") />
+                        <p class="breadcrumb"><a href=list>{list_name}</a>" / "<a href=href.clone()>{title.clone()}</a>" /"</p>
                         <h1>"Delete this amendment?"</h1>
                         {if let Some(AmendmentRemoval::Refused(message)) = refused {
                             view! { <p class="alert alert-error" role="alert">{message}</p> }.into_any()
@@ -247,7 +336,7 @@ pub fn DeleteAmendmentPage() -> impl IntoView {
                                 {amendment.changes.iter().map(|c| view! { <li>{describe_change(c)}</li> }).collect_view()}
                                 {amendment.value_change.map(|v| view! { <li>{format!("value: {v}")}</li> })}
                             </ul>
-                            <p>"Deleting it takes these changes back out of the contract's figures, as if it had never been recorded. Delete only an amendment recorded by mistake; if the deal changed back, record another amendment. The audit trail keeps it either way."</p>
+                            <p>"Deleting it takes these changes back out of the record's figures, as if it had never been recorded. Delete only an amendment recorded by mistake; if the deal changed back, record another amendment. The audit trail keeps it either way."</p>
                             <form method="post" action=format!("{href}/amendments/{amendment_id}/delete")>
                                 <div class="form-actions">
                                     <button type="submit" class="button danger">"Delete amendment"</button>

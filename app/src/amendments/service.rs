@@ -1,14 +1,62 @@
-//! Amendment use cases: recording one against a signed contract, and deleting one (a mistake)
-//! with its changes taken back out.
+//! Amendment use cases: recording one against a signed contract or framework agreement, and
+//! deleting one (a mistake) with its changes taken back out.
 
 use super::api::AmendmentRemoval;
 use super::form::amendment_draft;
+use crate::agreements::service::get_agreement;
 use crate::contracts::service::get_contract;
-use crate::domain::register::Contract;
+use crate::domain::amendment::Amendable;
+use crate::domain::register::{Agreement, Contract};
 use crate::domain::{Created, FieldErrors, FormOutcome};
 use crate::error::AppError;
 use crate::forms::EntryFields;
+use crate::storage::amendments::Amended;
 use crate::storage::{Db, StorageError, amendments};
+
+/// The record as an amendment form reads it.
+async fn amendable(db: &Db, record: Amended) -> Result<Amendable, AppError> {
+    Ok(match record {
+        Amended::Contract(id) => Amendable::from(&get_contract(db, id).await?),
+        Amended::Agreement(id) => Amendable::from(&get_agreement(db, id).await?),
+    })
+}
+
+/// Records the amendment typed in `fields` against `record`: `Some` messages when nothing
+/// was stored.
+async fn record_on(
+    db: &Db,
+    record: Amended,
+    fields: &EntryFields,
+) -> Result<Option<FieldErrors>, AppError> {
+    let draft = match amendment_draft(fields, &amendable(db, record).await?) {
+        Ok(draft) => draft,
+        Err(errors) => return Ok(Some(errors)),
+    };
+    match amendments::record(db, record, &draft).await {
+        Ok(amendments::Recorded::Done { id }) => {
+            tracing::info!(amendment.id = id, record = ?record, "amendment recorded");
+            Ok(None)
+        }
+        Ok(amendments::Recorded::Missing) => Err(AppError::not_found(match record {
+            Amended::Contract(id) => format!("Contract {id}"),
+            Amended::Agreement(id) => format!("Agreement {id}"),
+        })),
+        Ok(amendments::Recorded::UnknownLine { .. }) | Err(StorageError::CheckViolation(_)) => {
+            // The record changed after it was read (an edit, a delivery): read against it as it
+            // is now, the form says what no longer fits.
+            Ok(Some(
+                match amendment_draft(fields, &amendable(db, record).await?) {
+                    Err(errors) => errors,
+                    Ok(_) => FieldErrors::single(
+                        super::form::AmendmentForm::DATE,
+                        "The record changed while this form was open: check the figures and save again.",
+                    ),
+                },
+            ))
+        }
+        Err(error) => Err(error.into()),
+    }
+}
 
 /// Records the amendment typed in `fields` against contract `contract_id`; the answer is the
 /// contract with its new figures.
@@ -17,49 +65,38 @@ pub async fn record_amendment(
     contract_id: i64,
     fields: &EntryFields,
 ) -> Result<Created<Contract>, AppError> {
-    let contract = get_contract(db, contract_id).await?;
-    let draft = match amendment_draft(fields, &contract) {
-        Ok(draft) => draft,
-        Err(errors) => return Ok(FormOutcome::Invalid(errors)),
-    };
-    match amendments::record(db, contract_id, &draft).await {
-        Ok(amendments::Recorded::Done { id }) => {
-            tracing::info!(
-                amendment.id = id,
-                contract.id = contract_id,
-                "amendment recorded"
-            );
-            Ok(FormOutcome::Saved(get_contract(db, contract_id).await?))
-        }
-        Ok(amendments::Recorded::Missing) => {
-            Err(AppError::not_found(format!("Contract {contract_id}")))
-        }
-        Ok(amendments::Recorded::UnknownLine { .. }) | Err(StorageError::CheckViolation(_)) => {
-            // The contract changed after it was read (an edit, a delivery): read against it as
-            // it is now, the form says what no longer fits.
-            let now = get_contract(db, contract_id).await?;
-            Ok(FormOutcome::Invalid(match amendment_draft(fields, &now) {
-                Err(errors) => errors,
-                Ok(_) => FieldErrors::single(
-                    super::form::AmendmentForm::DATE,
-                    "The contract changed while this form was open: check the figures and save again.",
-                ),
-            }))
-        }
-        Err(error) => Err(error.into()),
-    }
+    Ok(
+        match record_on(db, Amended::Contract(contract_id), fields).await? {
+            Some(errors) => FormOutcome::Invalid(errors),
+            None => FormOutcome::Saved(get_contract(db, contract_id).await?),
+        },
+    )
 }
 
-/// Deletes amendment `id` of contract `contract_id` (recorded by mistake) and takes its
-/// changes back out of the contract's figures.
-pub async fn delete_amendment(
+/// Records the amendment typed in `fields` against framework agreement `agreement_id`.
+pub async fn record_agreement_amendment(
     db: &Db,
-    contract_id: i64,
+    agreement_id: i64,
+    fields: &EntryFields,
+) -> Result<Created<Agreement>, AppError> {
+    Ok(
+        match record_on(db, Amended::Agreement(agreement_id), fields).await? {
+            Some(errors) => FormOutcome::Invalid(errors),
+            None => FormOutcome::Saved(get_agreement(db, agreement_id).await?),
+        },
+    )
+}
+
+/// Deletes amendment `id` of `record` (recorded by mistake) and takes its changes back out of
+/// the record's figures.
+pub async fn delete_amendment_of(
+    db: &Db,
+    record: Amended,
     id: i64,
 ) -> Result<AmendmentRemoval, AppError> {
-    match amendments::delete(db, contract_id, id).await {
+    match amendments::delete(db, record, id).await {
         Ok(true) => {
-            tracing::info!(amendment.id = id, contract.id = contract_id, "amendment deleted");
+            tracing::info!(amendment.id = id, record = ?record, "amendment deleted");
             Ok(AmendmentRemoval::Deleted)
         }
         Ok(false) => Ok(AmendmentRemoval::AlreadyGone),
@@ -68,4 +105,13 @@ pub async fn delete_amendment(
         )),
         Err(error) => Err(error.into()),
     }
+}
+
+/// Deletes amendment `id` of contract `contract_id`.
+pub async fn delete_amendment(
+    db: &Db,
+    contract_id: i64,
+    id: i64,
+) -> Result<AmendmentRemoval, AppError> {
+    delete_amendment_of(db, Amended::Contract(contract_id), id).await
 }

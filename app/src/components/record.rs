@@ -127,6 +127,28 @@ pub fn IdentifierList(identifiers: Vec<crate::domain::identifier::Identifier>) -
     }
 }
 
+/// A ceiling line's executed units, with how many came from options when some did.
+#[component]
+pub fn ExecutedCell(line: crate::domain::register::CeilingLine) -> impl IntoView {
+    view! {
+        {super::format::thousands(line.executed)}
+        {(line.exercised_options > 0).then(|| view! {
+            <br /><span class="muted small nowrap">{format!("{} firm, {} from options", super::format::thousands(line.firm()), super::format::thousands(line.exercised_options))}</span>
+        })}
+    }
+}
+
+/// A ceiling line's options not exercised yet, with what would be left were they all.
+#[component]
+pub fn OptionsOpenCell(line: crate::domain::register::CeilingLine) -> impl IntoView {
+    view! {
+        {super::format::thousands(line.unexercised_options)}
+        {(line.unexercised_options > 0).then(|| view! {
+            <br /><span class="muted small nowrap">{format!("{} left if all are exercised", super::format::thousands(line.left_after_options()))}</span>
+        })}
+    }
+}
+
 /// The figures other sources give, each with its sources.
 #[component]
 pub fn Alternatives(alternatives: Vec<Alternative>) -> impl IntoView {
@@ -306,5 +328,72 @@ pub fn status_with_probability(status: &str, probability: Option<Percent>) -> St
     match probability {
         Some(p) => format!("{status}, {p}"),
         None => status.to_owned(),
+    }
+}
+
+/// The day a record page is shown as of (`?as_of=2026-03-01`), or what was wrong with it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AsOf {
+    pub typed: String,
+    pub day: Option<chrono::NaiveDate>,
+    pub problem: Option<String>,
+}
+
+impl AsOf {
+    pub fn from_query(pairs: &[(String, String)]) -> Self {
+        let typed = pairs
+            .iter()
+            .find(|(k, _)| k == "as_of")
+            .map(|(_, v)| v.trim().to_owned())
+            .unwrap_or_default();
+        if typed.is_empty() {
+            return Self::default();
+        }
+        match chrono::NaiveDate::parse_from_str(&typed, "%Y-%m-%d") {
+            Ok(day) if typed.len() == 10 => Self {
+                typed,
+                day: Some(day),
+                problem: None,
+            },
+            _ => Self {
+                problem: Some(format!(
+                    "“{typed}” is not a day: use YYYY-MM-DD, e.g. 2026-03-01."
+                )),
+                typed,
+                day: None,
+            },
+        }
+    }
+}
+
+/// The "as of" form of a record page: a day, and back to now.
+#[component]
+pub fn AsOfForm(href: String, as_of: AsOf) -> impl IntoView {
+    view! {
+        <form method="get" action=href.clone() class="as-of" role="search">
+            <div class="field" class:invalid=as_of.problem.is_some()>
+                <label for="as-of">"Show as of"</label>
+                <input id="as-of" name="as_of" type="text" inputmode="numeric" maxlength=crate::domain::limits::DATE_MAX placeholder="YYYY-MM-DD"
+                    value=as_of.typed.clone() aria-invalid=as_of.problem.is_some().to_string() aria-describedby="as-of-error" />
+                <p class="field-error" id="as-of-error">{as_of.problem.clone().unwrap_or_default()}</p>
+            </div>
+            <button type="submit" class="button">"Show"</button>
+            {as_of.day.is_some().then(|| view! { <a class="button" href=href.clone()>"Show as now"</a> })}
+        </form>
+    }
+}
+
+/// What a record page says after the write that led to it (its address's flags): saved
+/// (`saved` in the record's words), an amendment recorded or deleted.
+pub fn write_notice(pairs: &[(String, String)], saved: &'static str) -> Option<&'static str> {
+    let flag = |name: &str| pairs.iter().any(|(k, _)| k == name);
+    if flag("created") || flag("saved") {
+        Some(saved)
+    } else if flag("amended") {
+        Some("Amendment recorded: the figures below include it.")
+    } else if flag("amendment_deleted") {
+        Some("Amendment deleted: its changes are out of the figures.")
+    } else {
+        None
     }
 }

@@ -7,6 +7,7 @@ use crate::components::record::{
 };
 use crate::components::{ErrorPanel, NotFound, format};
 use crate::deliveries::form::{DeliveryEcho, DeliveryForm};
+use crate::domain::amendment::Amends;
 use crate::domain::filter::{ContractFilter, DealSort};
 use crate::domain::limits;
 use crate::domain::register::{Contract, ContractSummary, Page, SystemRecord};
@@ -237,17 +238,11 @@ pub fn ContractPage() -> impl IntoView {
     let flag = |name: &str| pairs.iter().any(|(k, _)| k == name);
     let notice = if flag("delivered") {
         None
-    } else if flag("created") || flag("saved") {
-        Some("Contract saved.")
-    } else if flag("amended") {
-        Some("Amendment recorded: the figures below include it.")
-    } else if flag("amendment_deleted") {
-        Some("Amendment deleted: its changes are out of the figures.")
     } else {
-        None
+        crate::components::record::write_notice(&pairs, "Contract saved.")
     };
     let delivered = flag("delivered");
-    let as_of = AsOf::from_query(&pairs);
+    let as_of = crate::components::record::AsOf::from_query(&pairs);
     let contract = Resource::new(move || id, get_contract);
     view! {
         <Suspense fallback=|| view! { <p class="placeholder">"Loading…"</p> }>
@@ -264,8 +259,7 @@ pub fn ContractPage() -> impl IntoView {
                             view! {
                                 {notice.map(|text| view! { <p class="alert alert-success" role="status">{text}</p> })}
                                 <CeilingWarning contract=shown.clone() />
-                                <AsOfBanner contract=contract.clone() as_of=as_of.clone() />
-                                <ContractDetail contract=shown echo delivered as_of=as_of.day.map(|d| d.to_string()) />
+                                <ContractDetail contract=shown now=contract echo delivered as_of />
                             }.into_any()
                         }
                         Err(error) => view! { <ErrorPanel error /> }.into_any(),
@@ -277,80 +271,25 @@ pub fn ContractPage() -> impl IntoView {
     .into_any()
 }
 
-/// The day a record page is shown as of (`?as_of=2026-03-01`), or what was wrong with it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct AsOf {
-    pub typed: String,
-    pub day: Option<chrono::NaiveDate>,
-    pub problem: Option<String>,
-}
-
-impl AsOf {
-    pub fn from_query(pairs: &[(String, String)]) -> Self {
-        let typed = pairs
-            .iter()
-            .find(|(k, _)| k == "as_of")
-            .map(|(_, v)| v.trim().to_owned())
-            .unwrap_or_default();
-        if typed.is_empty() {
-            return Self::default();
-        }
-        match chrono::NaiveDate::parse_from_str(&typed, "%Y-%m-%d") {
-            Ok(day) if typed.len() == 10 => Self {
-                typed,
-                day: Some(day),
-                problem: None,
-            },
-            _ => Self {
-                problem: Some(format!(
-                    "“{typed}” is not a day: use YYYY-MM-DD, e.g. 2026-03-01."
-                )),
-                typed,
-                day: None,
-            },
-        }
-    }
-}
-
-/// The "as of" form, and when a day is chosen, what the page leaves out for it.
+/// What a page shown as of a day leaves out of the record as it is now (`now`).
 #[component]
-fn AsOfBanner(contract: Contract, as_of: AsOf) -> impl IntoView {
-    let href = format!("/contracts/{}", contract.id);
-    let later = as_of.day.map(|day| {
-        let amendments = contract
-            .amendments
-            .iter()
-            .filter(|a| !a.known_by(day))
-            .count();
-        let deliveries = contract
-            .deliveries
-            .iter()
-            .filter(|d| d.delivered_on.latest() > day)
-            .count();
-        let unsigned = contract.signed_on.filter(|s| s.earliest() > day);
-        (day, amendments, deliveries, unsigned)
-    });
+fn AsOfNotice(now: Contract, day: chrono::NaiveDate) -> impl IntoView {
+    let amendments = now.amendments.iter().filter(|a| !a.known_by(day)).count();
+    let deliveries = now
+        .deliveries
+        .iter()
+        .filter(|d| d.delivered_on.latest() > day)
+        .count();
+    let unsigned = now.signed_on.filter(|s| s.earliest() > day);
     view! {
-        <form method="get" action=href.clone() class="as-of" role="search">
-            <div class="field" class:invalid=as_of.problem.is_some()>
-                <label for="as-of">"Show as of"</label>
-                <input id="as-of" name="as_of" type="text" inputmode="numeric" maxlength=limits::DATE_MAX placeholder="YYYY-MM-DD"
-                    value=as_of.typed.clone() aria-invalid=as_of.problem.is_some().to_string() aria-describedby="as-of-error" />
-                <p class="field-error" id="as-of-error">{as_of.problem.clone().unwrap_or_default()}</p>
-            </div>
-            <button type="submit" class="button">"Show"</button>
-            {as_of.day.is_some().then(|| view! { <a class="button" href=href.clone()>"Show as now"</a> })}
-        </form>
-        {later.map(|(day, amendments, deliveries, unsigned)| view! {
-            <div class="alert alert-warning" role="status">
-                <p><strong>{format!("As of {day}.")}</strong>{format!(
-                    " The figures leave out {} and {} dated after that day (a date known only by its month or year counts once it is over). Corrections made by editing are not undone: see the history for those.",
-                    format::plural(amendments, "amendment"),
-                    format::plural(deliveries, "delivery"),
-                )}</p>
-                {unsigned.map(|signed| view! { <p>{format!("On that day the contract was not signed yet: it was signed on {signed}.")}</p> })}
-            </div>
-        })}
+        <div class="alert alert-warning" role="status">
+            <p><strong>{format!("As of {day}.")}</strong>{format!(
+                " The figures leave out {} and {} dated after that day (a date known only by its month or year counts once it is over). Corrections made by editing are not undone: see the history for those.",
+                format::plural(amendments, "amendment"),
+                format::plural(deliveries, "delivery"),
+            )}</p>
+            {unsigned.map(|signed| view! { <p>{format!("On that day the contract was not signed yet: it was signed on {signed}.")}</p> })}
+        </div>
     }
 }
 
@@ -358,13 +297,19 @@ fn AsOfBanner(contract: Contract, as_of: AsOf) -> impl IntoView {
 /// value and sources, lines, deliveries and the delivery form).
 #[component]
 fn ContractDetail(
+    /// The contract as the page shows it (as of a day, or as it is now).
     contract: Contract,
+    /// The contract as it is now.
+    now: Contract,
     echo: Option<DeliveryEcho>,
     delivered: bool,
     /// The day the page is shown as of: no forms then, it is a view of the past.
-    as_of: Option<String>,
+    as_of: crate::components::record::AsOf,
 ) -> impl IntoView {
     let c = contract;
+    let as_of_form = as_of.clone();
+    let notice = as_of.day.map(|day| view! { <AsOfNotice now day /> });
+    let as_of = as_of.day.map(|d| d.to_string());
     let original = c.original();
     let was = |line_id: i64| {
         original
@@ -386,6 +331,7 @@ fn ContractDetail(
         <Title text=c.title.clone() />
         <p class="breadcrumb"><a href="/contracts">"Contracts"</a>" /"</p>
         <h1>{c.title.clone()}</h1>
+        {notice}
         <dl class="record">
             <dt>"Buyer"</dt>
             <dd>{c.buyer.name()}{(!c.agency.is_empty()).then(|| format!(" — {}", c.agency))}</dd>
@@ -421,6 +367,7 @@ fn ContractDetail(
             <dd><time datetime=format::iso8601(&c.updated_at)>{format::timestamp(&c.updated_at)}</time>{format!(" (version {})", c.version)}</dd>
         </dl>
         {current.then(|| view! { <crate::components::record::RecordActions href=format!("/contracts/{}", c.id) /> })}
+        <crate::components::record::AsOfForm href=format!("/contracts/{}", c.id) as_of=as_of_form />
         <Alternatives alternatives=c.provenance.alternatives.clone() />
 
         <h2>"Lines"</h2>
@@ -429,7 +376,7 @@ fn ContractDetail(
                 <thead>
                     <tr>
                         <th scope="col">"System"</th><th scope="col">"Category"</th><th scope="col" class="num">"Quantity"</th>
-                        <th scope="col" class="num">"Of which from options"</th><th scope="col" class="num">"Options not exercised"</th>
+                        <th scope="col" class="num">"From options"</th><th scope="col" class="num">"Options open"</th>
                         <th scope="col" class="num">"Value"</th><th scope="col" class="num">"Delivered"</th><th scope="col" class="num">"Still to deliver"</th><th scope="col">"Notes"</th>
                     </tr>
                 </thead>
@@ -482,7 +429,8 @@ fn ContractDetail(
         {delivered.then(|| view! { <p class="alert alert-success" role="status">"Delivery recorded."</p> })}
         {(current && !unsigned && crate::accounts::may(crate::domain::account::Role::Editor)).then(|| view! { <DeliveryForm contract=c.clone() echo /> })}
 
-        <crate::amendments::pages::AmendmentList contract=c.clone() as_of=as_of.clone() />
+        <crate::amendments::pages::AmendmentList base=format!("/contracts/{}", c.id) amendments=c.amendments.clone()
+            amendable=c.status.standing() == Standing::InForce as_of=as_of.clone() />
 
         <h2>"Sources"</h2>
         <SourceList sources=c.provenance.sources.clone() />

@@ -46,15 +46,6 @@ pub async fn create_contract(
     }
 }
 
-/// The form row (`line{n}`) that shows stored line `line_id`.
-fn line_row_of(fields: &crate::forms::EntryFields, line_id: i64) -> String {
-    let id = line_id.to_string();
-    (0..fields.rows("line", 0))
-        .map(|row| format!("line{row}"))
-        .find(|row| fields.get(&format!("{row}_id")) == id)
-        .unwrap_or_else(|| "line0".to_owned())
-}
-
 fn units(n: i64) -> String {
     if n == 1 {
         "1 unit".to_owned()
@@ -178,14 +169,20 @@ fn refused(fields: &crate::forms::EntryFields, refusal: ContractRefusal) -> Fiel
             (field.to_owned(), message)
         }
         ContractRefusal::BelowDelivered { line_id, delivered } => (
-            format!("{}_quantity", line_row_of(fields, line_id)),
+            format!(
+                "{}_quantity",
+                crate::forms::rows::row_of_line(fields, line_id)
+            ),
             format!(
                 "{} already delivered on this line: the quantity cannot be less.",
                 units(delivered)
             ),
         ),
         ContractRefusal::LineDelivered { line_id, delivered } => (
-            format!("{}_system", line_row_of(fields, line_id)),
+            format!(
+                "{}_system",
+                crate::forms::rows::row_of_line(fields, line_id)
+            ),
             format!(
                 "This line has {} delivered: it cannot be removed while its deliveries are recorded.",
                 units(delivered)
@@ -195,7 +192,10 @@ fn refused(fields: &crate::forms::EntryFields, refusal: ContractRefusal) -> Fiel
             line_id,
             amendments,
         } => (
-            format!("{}_system", line_row_of(fields, line_id)),
+            format!(
+                "{}_system",
+                crate::forms::rows::row_of_line(fields, line_id)
+            ),
             format!(
                 "This line has {} recorded: it cannot be removed while they are (they are its history).",
                 if amendments == 1 {
@@ -206,7 +206,10 @@ fn refused(fields: &crate::forms::EntryFields, refusal: ContractRefusal) -> Fiel
             ),
         ),
         ContractRefusal::UnknownLine { line_id } => (
-            format!("{}_system", line_row_of(fields, line_id)),
+            format!(
+                "{}_system",
+                crate::forms::rows::row_of_line(fields, line_id)
+            ),
             "This line is no longer part of the contract; open the contract again.".to_owned(),
         ),
     };

@@ -8,7 +8,7 @@
 
 use super::quantity::MAX_QUANTITY;
 use super::rate::usd_equivalent;
-use super::register::{Contract, SourceRef};
+use super::register::{Agreement, Contract, SourceRef};
 use super::{AmendmentKind, Confidence, CurrencyCode, Money, PartialDate, Quantity};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -189,21 +189,86 @@ pub fn units_after(now: i64, change: i64) -> Result<i64, String> {
     }
 }
 
-impl Contract {
-    /// The contract as it stood at the end of `day`: its current figures less the amendments
-    /// dated after it, without the deliveries dated after it. Edits made directly (corrections)
-    /// are not undone: they are what the record should always have said.
-    pub fn as_of(&self, day: NaiveDate) -> Contract {
+/// A record that amendments change: it can be read back without the amendments after a day,
+/// or without all of them.
+pub trait Amends: Clone {
+    fn amendments(&self) -> &[Amendment];
+    fn keep_amendments(&mut self, kept: Vec<Amendment>);
+    /// Removes `amendment`'s changes from the figures.
+    fn take_out(&mut self, amendment: &Amendment);
+
+    /// The record less the amendments not known by the end of `day` (see
+    /// [`Amendment::known_by`]).
+    fn without_amendments_after(&self, day: NaiveDate) -> Self {
         let mut then = self.clone();
         let (known, later): (Vec<_>, Vec<_>) = self
-            .amendments
+            .amendments()
             .iter()
             .cloned()
             .partition(|a| a.known_by(day));
         for amendment in &later {
             then.take_out(amendment);
         }
-        then.amendments = known;
+        then.keep_amendments(known);
+        then
+    }
+
+    /// The record before any amendment: its original figures.
+    fn original(&self) -> Self {
+        let mut then = self.clone();
+        for amendment in self.amendments() {
+            then.take_out(amendment);
+        }
+        then.keep_amendments(Vec::new());
+        then
+    }
+}
+
+/// The value before `amendment` changed it, where it did.
+fn value_before(
+    amendment: &Amendment,
+    value: Option<&mut super::register::Figure>,
+) -> Option<Money> {
+    let (change, value) = (amendment.value_change?, value?);
+    let before = change.reversed().applied_to(value.money).ok()?;
+    value.money = before;
+    Some(before)
+}
+
+impl Amends for Contract {
+    fn amendments(&self) -> &[Amendment] {
+        &self.amendments
+    }
+
+    fn keep_amendments(&mut self, kept: Vec<Amendment>) {
+        self.amendments = kept;
+    }
+
+    fn take_out(&mut self, amendment: &Amendment) {
+        for change in &amendment.changes {
+            if let Some(line) = self.lines.iter_mut().find(|l| l.id == change.line_id) {
+                line.quantity = line
+                    .quantity
+                    .and_then(|q| Quantity::new(q.get() - change.quantity_change()).ok());
+                line.options -= change.options_change();
+                line.exercised -= change.exercised;
+            }
+        }
+        if let Some(before) = value_before(amendment, self.provenance.value.as_mut())
+            && let Some(usd) = self.usd.as_mut()
+            && let Some(rate) = &usd.rate
+        {
+            usd.money = usd_equivalent(before, rate.usd_per_unit);
+        }
+    }
+}
+
+impl Contract {
+    /// The contract as it stood at the end of `day`: its current figures less the amendments
+    /// dated after it, without the deliveries dated after it. Edits made directly (corrections)
+    /// are not undone: they are what the record should always have said.
+    pub fn as_of(&self, day: NaiveDate) -> Contract {
+        let mut then = self.without_amendments_after(day);
         let (kept, unknown): (Vec<_>, Vec<_>) = self
             .deliveries
             .iter()
@@ -217,38 +282,106 @@ impl Contract {
         then.deliveries = kept;
         then
     }
+}
 
-    /// The contract before any amendment: its original figures.
-    pub fn original(&self) -> Contract {
-        let mut then = self.clone();
-        for amendment in &self.amendments {
-            then.take_out(amendment);
-        }
-        then.amendments.clear();
-        then
+impl Amends for Agreement {
+    fn amendments(&self) -> &[Amendment] {
+        &self.amendments
     }
 
-    /// Removes `amendment`'s changes from the figures.
+    fn keep_amendments(&mut self, kept: Vec<Amendment>) {
+        self.amendments = kept;
+    }
+
     fn take_out(&mut self, amendment: &Amendment) {
         for change in &amendment.changes {
-            if let Some(line) = self.lines.iter_mut().find(|l| l.id == change.line_id) {
-                line.quantity = line
-                    .quantity
-                    .and_then(|q| Quantity::new(q.get() - change.quantity_change()).ok());
-                line.options -= change.options_change();
-                line.exercised -= change.exercised;
+            if let Some(line) = self.ceilings.iter_mut().find(|l| l.id == change.line_id)
+                && let Ok(before) = Quantity::new(line.quantity.get() - change.units)
+            {
+                line.quantity = before;
             }
         }
-        if let (Some(change), Some(value)) =
-            (amendment.value_change, self.provenance.value.as_mut())
-            && let Ok(before) = change.reversed().applied_to(value.money)
-        {
-            value.money = before;
-            if let Some(usd) = self.usd.as_mut()
-                && let Some(rate) = &usd.rate
-            {
-                usd.money = usd_equivalent(before, rate.usd_per_unit);
-            }
+        value_before(amendment, self.provenance.value.as_mut());
+    }
+}
+
+impl Agreement {
+    /// The agreement as it stood at the end of `day`: its current ceilings and value less the
+    /// amendments dated after it (what is executed under it is not recomputed).
+    pub fn as_of(&self, day: NaiveDate) -> Agreement {
+        self.without_amendments_after(day)
+    }
+}
+
+/// A record as an amendment form reads it: where it stands, since when, its value and its
+/// lines (a contract's lines with their options, or an agreement's ceilings).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Amendable {
+    /// "contract" or "framework agreement".
+    pub what: String,
+    pub status: String,
+    pub in_force: bool,
+    pub signed_on: Option<PartialDate>,
+    pub value: Option<Money>,
+    pub lines: Vec<AmendableLine>,
+    /// Whether its lines carry options (a contract's do, a ceiling's do not).
+    pub options: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AmendableLine {
+    pub id: i64,
+    pub system: String,
+    pub quantity: Option<Quantity>,
+    /// Units that must stay on the line (delivered on a contract line).
+    pub floor: i64,
+    pub options: i64,
+}
+
+impl From<&Contract> for Amendable {
+    fn from(c: &Contract) -> Self {
+        Self {
+            what: "contract".into(),
+            status: c.status.to_string(),
+            in_force: c.status.standing() == super::Standing::InForce,
+            signed_on: c.signed_on,
+            value: c.provenance.value.as_ref().map(|f| f.money),
+            lines: c
+                .lines
+                .iter()
+                .map(|l| AmendableLine {
+                    id: l.id,
+                    system: l.system.name.clone(),
+                    quantity: l.quantity,
+                    floor: l.delivered,
+                    options: l.options,
+                })
+                .collect(),
+            options: true,
+        }
+    }
+}
+
+impl From<&Agreement> for Amendable {
+    fn from(a: &Agreement) -> Self {
+        Self {
+            what: "framework agreement".into(),
+            status: a.status.to_string(),
+            in_force: a.status.standing() == super::Standing::InForce,
+            signed_on: a.signed_on,
+            value: a.provenance.value.as_ref().map(|f| f.money),
+            lines: a
+                .ceilings
+                .iter()
+                .map(|l| AmendableLine {
+                    id: l.id,
+                    system: l.system.name.clone(),
+                    quantity: Some(l.quantity),
+                    floor: 0,
+                    options: 0,
+                })
+                .collect(),
+            options: false,
         }
     }
 }

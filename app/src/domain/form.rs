@@ -77,6 +77,15 @@ pub type Created<T> = FormOutcome<T, NoConflict>;
 pub enum NoConflict {}
 
 impl<T> FormOutcome<T, NoConflict> {
+    /// The outcome with the saved record turned into something else.
+    pub fn map<U>(self, saved: impl FnOnce(T) -> U) -> FormOutcome<U, NoConflict> {
+        match self {
+            FormOutcome::Saved(record) => FormOutcome::Saved(saved(record)),
+            FormOutcome::Invalid(errors) => FormOutcome::Invalid(errors),
+            FormOutcome::Conflict { current } => match current {},
+        }
+    }
+
     /// A create's outcome where an update's is expected (the conflict case cannot happen).
     pub fn widen<C>(self) -> FormOutcome<T, C> {
         match self {

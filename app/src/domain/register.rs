@@ -78,6 +78,8 @@ pub struct SystemRecord {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CeilingDraft {
+    /// The stored ceiling line this row edits; `None` for a new one.
+    pub id: Option<i64>,
     pub system_id: i64,
     pub quantity: Quantity,
     pub value: Option<Money>,
@@ -159,6 +161,8 @@ pub struct Agreement {
     pub provenance: Provenance,
     pub ceilings: Vec<CeilingLine>,
     pub contracts: Vec<ContractSummary>,
+    /// Its amendments, oldest first.
+    pub amendments: Vec<super::amendment::Amendment>,
     pub notes: String,
     pub version: i64,
     #[serde(with = "chrono::serde::ts_microseconds")]

@@ -269,3 +269,13 @@ impl LineForm {
         }
     }
 }
+
+/// The form row (`line{n}`) that shows stored line `line_id`; the first row when none does
+/// (a line the form removed has no row): what a message about that line is put at.
+pub fn row_of_line(fields: &EntryFields, line_id: i64) -> String {
+    let id = line_id.to_string();
+    (0..fields.rows(LineForm::PREFIX, 0))
+        .map(|row| format!("{}{row}", LineForm::PREFIX))
+        .find(|row| fields.get(&format!("{row}_id")) == id)
+        .unwrap_or_else(|| format!("{}0", LineForm::PREFIX))
+}

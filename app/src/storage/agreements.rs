@@ -60,7 +60,15 @@ pub async fn insert(db: &Db, draft: &AgreementDraft) -> Result<i64> {
 
 /// The suppliers and ceiling lines of agreement `id`.
 async fn insert_children(tx: &mut Tx, id: i64, draft: &AgreementDraft) -> Result<()> {
-    for firm_id in &draft.supplier_ids {
+    insert_suppliers(tx, id, &draft.supplier_ids).await?;
+    for (position, line) in draft.ceilings.iter().enumerate() {
+        insert_ceiling(tx, id, position, line).await?;
+    }
+    Ok(())
+}
+
+async fn insert_suppliers(tx: &mut Tx, id: i64, supplier_ids: &[i64]) -> Result<()> {
+    for firm_id in supplier_ids {
         on_tx!(tx, conn => {
             sqlx::query("INSERT INTO agreement_suppliers (agreement_id, firm_id) VALUES ($1, $2)")
                 .bind(id)
@@ -69,26 +77,103 @@ async fn insert_children(tx: &mut Tx, id: i64, draft: &AgreementDraft) -> Result
                 .await?;
         });
     }
-    for (position, line) in draft.ceilings.iter().enumerate() {
+    Ok(())
+}
+
+async fn insert_ceiling(
+    tx: &mut Tx,
+    id: i64,
+    position: usize,
+    line: &crate::domain::register::CeilingDraft,
+) -> Result<()> {
+    on_tx!(tx, conn => {
+        sqlx::query(
+            "INSERT INTO ceiling_lines (agreement_id, position, system_id, quantity, value_minor, value_currency, \
+             confidence, basis, notes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(id)
+        .bind(position as i64)
+        .bind(line.system_id)
+        .bind(line.quantity.get())
+        .bind(line.value.map(|m| m.to_minor()))
+        .bind(line.value.map(|m| m.currency().as_str()))
+        .bind(line.confidence.as_str())
+        .bind(line.basis.as_str())
+        .bind(line.notes.as_str())
+        .execute(conn)
+        .await?;
+    });
+    Ok(())
+}
+
+/// Saves `ceilings` over agreement `id`'s: stored lines keep their id (and the amendments
+/// that name them), new ones are added, the others deleted. A line that is not the
+/// agreement's, or a removed one with amendments, is the refusal (the caller rolls back).
+async fn replace_ceilings(
+    tx: &mut Tx,
+    id: i64,
+    ceilings: &[crate::domain::register::CeilingDraft],
+) -> Result<Option<AgreementRefusal>> {
+    let stored: Vec<(i64, i64)> = on_tx!(tx, conn => {
+        sqlx::query_as(
+            "SELECT cl.id, (SELECT COUNT(*) FROM amendment_changes ac WHERE ac.ceiling_id = cl.id) \
+             FROM ceiling_lines cl WHERE cl.agreement_id = $1",
+        )
+        .bind(id)
+        .fetch_all(conn)
+        .await?
+    });
+    for line in ceilings {
+        if let Some(line_id) = line.id
+            && !stored.iter().any(|(stored_id, _)| *stored_id == line_id)
+        {
+            return Ok(Some(AgreementRefusal::UnknownCeiling { line_id }));
+        }
+    }
+    for (line_id, amendments) in &stored {
+        if ceilings.iter().any(|l| l.id == Some(*line_id)) {
+            continue;
+        }
+        if *amendments > 0 {
+            return Ok(Some(AgreementRefusal::CeilingAmended {
+                line_id: *line_id,
+                amendments: *amendments,
+            }));
+        }
         on_tx!(tx, conn => {
-            sqlx::query(
-                "INSERT INTO ceiling_lines (agreement_id, position, system_id, quantity, value_minor, value_currency, \
-                 confidence, basis, notes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-            )
-            .bind(id)
-            .bind(position as i64)
-            .bind(line.system_id)
-            .bind(line.quantity.get())
-            .bind(line.value.map(|m| m.to_minor()))
-            .bind(line.value.map(|m| m.currency().as_str()))
-            .bind(line.confidence.as_str())
-            .bind(line.basis.as_str())
-            .bind(line.notes.as_str())
-            .execute(conn)
-            .await?;
+            sqlx::query("DELETE FROM ceiling_lines WHERE id = $1").bind(line_id).execute(conn).await?;
         });
     }
-    Ok(())
+    // Positions are unique per agreement: move the kept lines out of the way first.
+    on_tx!(tx, conn => {
+        sqlx::query("UPDATE ceiling_lines SET position = -1 - position WHERE agreement_id = $1")
+            .bind(id)
+            .execute(conn)
+            .await?;
+    });
+    for (position, line) in ceilings.iter().enumerate() {
+        match line.id {
+            Some(line_id) => on_tx!(tx, conn => {
+                sqlx::query(
+                    "UPDATE ceiling_lines SET position = $1, system_id = $2, quantity = $3, value_minor = $4, \
+                     value_currency = $5, confidence = $6, basis = $7, notes = $8 WHERE id = $9",
+                )
+                .bind(position as i64)
+                .bind(line.system_id)
+                .bind(line.quantity.get())
+                .bind(line.value.map(|m| m.to_minor()))
+                .bind(line.value.map(|m| m.currency().as_str()))
+                .bind(line.confidence.as_str())
+                .bind(line.basis.as_str())
+                .bind(line.notes.as_str())
+                .bind(line_id)
+                .execute(conn)
+                .await?;
+            }),
+            None => insert_ceiling(tx, id, position, line).await?,
+        }
+    }
+    Ok(None)
 }
 
 /// Why an agreement's rules refuse an edit.
@@ -97,6 +182,10 @@ pub enum AgreementRefusal {
     /// Contracts under the agreement have another buyer than the form's (they have the
     /// framework's buyer, so the buyer cannot change under them).
     BuyerInUse { contracts: i64 },
+    /// A ceiling line the form removed has amendments recorded against it.
+    CeilingAmended { line_id: i64, amendments: i64 },
+    /// The form names a ceiling line that is not (or no longer) this agreement's.
+    UnknownCeiling { line_id: i64 },
 }
 
 /// Saves `draft` over agreement `id` if it is still at `version`: the agreement, its suppliers,
@@ -163,14 +252,15 @@ pub async fn update(
             contracts: other_buyer,
         }));
     }
-    // Ceiling lines and suppliers are referenced by nothing else: replace them.
-    for table in ["agreement_suppliers", "ceiling_lines"] {
-        let sql = format!("DELETE FROM {table} WHERE agreement_id = $1");
-        on_tx!(&mut tx, conn => {
-            sqlx::query(&sql).bind(id).execute(conn).await?;
-        });
+    // Suppliers are referenced by nothing else: replace them. Ceiling lines keep their ids
+    // (amendments name them).
+    on_tx!(&mut tx, conn => {
+        sqlx::query("DELETE FROM agreement_suppliers WHERE agreement_id = $1").bind(id).execute(conn).await?;
+    });
+    insert_suppliers(&mut tx, id, &draft.supplier_ids).await?;
+    if let Some(refused) = replace_ceilings(&mut tx, id, &draft.ceilings).await? {
+        return Ok(Versioned::Refused(refused));
     }
-    insert_children(&mut tx, id, draft).await?;
     provenance::replace(&mut tx, Owner::Agreement(id), &draft.provenance).await?;
     audit::record(&mut tx, RecordKind::Agreement, id, before).await?;
     tx.commit().await?;
@@ -230,28 +320,57 @@ struct CeilingRow {
     confidence: String,
     basis: String,
     notes: String,
-    executed: i64,
-    exercised_options: i64,
-    unexercised_options: i64,
+}
+
+/// The lines of the agreement's contracts, summed by system and status: what the ceiling
+/// lines count against them.
+#[derive(sqlx::FromRow)]
+struct UnderRow {
+    system_id: i64,
+    variant_of_id: Option<i64>,
+    status: String,
+    quantity: i64,
     delivered: i64,
+    exercised: i64,
+    options: i64,
+}
+
+/// What counts against a ceiling line of `system_id`: lines of the agreement's contracts in
+/// force (executed; the pipeline apart) whose system is the line's or a variant of it.
+#[derive(Default)]
+struct Counted {
+    executed: i64,
+    delivered: i64,
+    exercised: i64,
+    options: i64,
     pipeline: i64,
+}
+
+fn counted(under: &[UnderRow], system_id: i64) -> Result<Counted> {
+    let mut sums = Counted::default();
+    for row in under
+        .iter()
+        .filter(|r| r.system_id == system_id || r.variant_of_id == Some(system_id))
+    {
+        match ContractStatus::parse(&row.status)
+            .map_err(corrupt)?
+            .standing()
+        {
+            Standing::InForce => {
+                sums.executed += row.quantity;
+                sums.delivered += row.delivered;
+                sums.exercised += row.exercised;
+                sums.options += row.options;
+            }
+            Standing::Pipeline => sums.pipeline += row.quantity,
+            Standing::Cancelled | Standing::Lapsed => {}
+        }
+    }
+    Ok(sums)
 }
 
 fn corrupt(message: String) -> StorageError {
     StorageError::Corrupt(message)
-}
-
-/// What counts against a ceiling line: lines of the agreement's contracts at `standing`
-/// (signed and not cancelled: executed; not signed yet: in the pipeline) whose system is the
-/// line's system or a variant of it.
-fn against_ceiling(standing: Standing) -> String {
-    format!(
-        "FROM contract_lines l JOIN contracts c ON c.id = l.contract_id \
-         JOIN systems ls ON ls.id = l.system_id \
-         WHERE c.agreement_id = cl.agreement_id AND {} \
-         AND (ls.id = cl.system_id OR ls.variant_of_id = cl.system_id)",
-        ContractStatus::sql_in("c.status", &[standing])
-    )
 }
 
 #[tracing::instrument(name = "db.agreements.get", skip(db))]
@@ -267,18 +386,16 @@ pub async fn get(db: &Db, id: i64) -> Result<Option<Agreement>> {
         .await?
     });
     let Some(row) = row else { return Ok(None) };
-    let ceilings_sql = format!(
-        "SELECT cl.id, cl.system_id, s.designation, s.category, cl.quantity, cl.value_minor, cl.value_currency, \
-         cl.confidence, cl.basis, cl.notes, \
-         CAST(COALESCE((SELECT SUM(l.quantity) {signed}), 0) AS BIGINT) AS executed, \
-         CAST(COALESCE((SELECT SUM(l.exercised_units) {signed}), 0) AS BIGINT) AS exercised_options, \
-         CAST(COALESCE((SELECT SUM(l.option_units) {signed}), 0) AS BIGINT) AS unexercised_options, \
-         CAST(COALESCE((SELECT SUM(l.delivered_units) {signed}), 0) AS BIGINT) AS delivered, \
-         CAST(COALESCE((SELECT SUM(l.quantity) {pipeline}), 0) AS BIGINT) AS pipeline \
-         FROM ceiling_lines cl JOIN systems s ON s.id = cl.system_id WHERE cl.agreement_id = $1 ORDER BY cl.position",
-        signed = against_ceiling(Standing::InForce),
-        pipeline = against_ceiling(Standing::Pipeline),
-    );
+    let ceilings_sql = "SELECT cl.id, cl.system_id, s.designation, s.category, cl.quantity, cl.value_minor, \
+         cl.value_currency, cl.confidence, cl.basis, cl.notes \
+         FROM ceiling_lines cl JOIN systems s ON s.id = cl.system_id WHERE cl.agreement_id = $1 ORDER BY cl.position";
+    // Read from the agreement's contracts (by its index), then matched to the ceilings here: a
+    // subquery per ceiling let the planners start from every contract of a status instead.
+    let under_sql = "SELECT l.system_id, s.variant_of_id, c.status, CAST(COALESCE(SUM(l.quantity), 0) AS BIGINT) AS quantity, \
+         CAST(SUM(l.delivered_units) AS BIGINT) AS delivered, CAST(SUM(l.exercised_units) AS BIGINT) AS exercised, \
+         CAST(SUM(l.option_units) AS BIGINT) AS options \
+         FROM contracts c JOIN contract_lines l ON l.contract_id = c.id JOIN systems s ON s.id = l.system_id \
+         WHERE c.agreement_id = $1 GROUP BY l.system_id, s.variant_of_id, c.status";
     let (suppliers, ceilings) = on_db!(db, pool => {
         let suppliers = sqlx::query_as::<_, (i64, String)>(
             "SELECT f.id, f.name FROM agreement_suppliers s JOIN firms f ON f.id = s.firm_id \
@@ -287,9 +404,11 @@ pub async fn get(db: &Db, id: i64) -> Result<Option<Agreement>> {
         .bind(id)
         .fetch_all(pool)
         .await?;
-        let ceilings = sqlx::query_as::<_, CeilingRow>(&ceilings_sql).bind(id).fetch_all(pool).await?;
-        (suppliers, ceilings)
+        let ceilings = sqlx::query_as::<_, CeilingRow>(ceilings_sql).bind(id).fetch_all(pool).await?;
+        let under = sqlx::query_as::<_, UnderRow>(under_sql).bind(id).fetch_all(pool).await?;
+        (suppliers, (ceilings, under))
     });
+    let (ceilings, under) = ceilings;
     let value = figure(
         row.value_minor,
         row.value_currency.as_deref(),
@@ -307,6 +426,7 @@ pub async fn get(db: &Db, id: i64) -> Result<Option<Agreement>> {
     )
     .await?
     .rows;
+    let amendments = super::amendments::for_agreement(db, id).await?;
     Ok(Some(Agreement {
         id: row.id,
         title: row.title,
@@ -323,6 +443,7 @@ pub async fn get(db: &Db, id: i64) -> Result<Option<Agreement>> {
         ceilings: ceilings
             .into_iter()
             .map(|c| {
+                let sums = counted(&under, c.system_id)?;
                 Ok(CeilingLine {
                     id: c.id,
                     system: Named {
@@ -335,15 +456,16 @@ pub async fn get(db: &Db, id: i64) -> Result<Option<Agreement>> {
                     confidence: Confidence::parse(&c.confidence).map_err(corrupt)?,
                     basis: c.basis,
                     notes: c.notes,
-                    executed: c.executed,
-                    exercised_options: c.exercised_options,
-                    unexercised_options: c.unexercised_options,
-                    pipeline: c.pipeline,
-                    delivered: c.delivered,
+                    executed: sums.executed,
+                    exercised_options: sums.exercised,
+                    unexercised_options: sums.options,
+                    pipeline: sums.pipeline,
+                    delivered: sums.delivered,
                 })
             })
             .collect::<Result<_>>()?,
         contracts,
+        amendments,
         notes: row.notes,
         version: row.version,
         updated_at: row.updated_at,

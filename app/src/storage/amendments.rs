@@ -12,85 +12,112 @@ use crate::domain::{AmendmentKind, Confidence, CurrencyCode, PartialDate};
 use chrono::{DateTime, SubsecRound, Utc};
 use std::collections::HashMap;
 
+/// The record an amendment is of: a contract (its lines, options and value) or a framework
+/// agreement (its ceiling lines and value).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Amended {
+    Contract(i64),
+    Agreement(i64),
+}
+
+impl Amended {
+    fn id(self) -> i64 {
+        match self {
+            Amended::Contract(id) | Amended::Agreement(id) => id,
+        }
+    }
+
+    fn kind(self) -> RecordKind {
+        match self {
+            Amended::Contract(_) => RecordKind::Contract,
+            Amended::Agreement(_) => RecordKind::Agreement,
+        }
+    }
+
+    /// The record's table, the column that names it, its lines' table and the column of a
+    /// change that names a line.
+    fn tables(self) -> (&'static str, &'static str, &'static str, &'static str) {
+        match self {
+            Amended::Contract(_) => ("contracts", "contract_id", "contract_lines", "line_id"),
+            Amended::Agreement(_) => ("agreements", "agreement_id", "ceiling_lines", "ceiling_id"),
+        }
+    }
+}
+
 /// What came of recording an amendment. Nothing is stored unless `Done`.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Recorded {
     Done {
         id: i64,
     },
-    /// The contract is gone.
+    /// The record is gone.
     Missing,
-    /// A changed line is not (or no longer) the contract's.
+    /// A changed line is not (or no longer) the record's.
     UnknownLine {
         line_id: i64,
     },
 }
 
-/// Records `draft` against contract `contract_id` and applies its changes to the contract's
-/// figures (its value, and each changed line's quantity, options and exercised options), in
-/// one transaction that also moves the summary's totals, the US dollar equivalent, the
-/// contract's version (an edit form opened before it must not save the old figures back) and
-/// the audit trail. The schema's checks refuse a change that a write in between made invalid
-/// (units below what is delivered, more options exercised than remain): that is a
+/// Records `draft` against `record` and applies its changes to the record's figures (its value,
+/// and each changed line's quantity, options and exercised options), in one transaction that
+/// also moves the summary's totals and the US dollar equivalent (of a contract), the record's
+/// version (an edit form opened before it must not save the old figures back) and the audit
+/// trail. The schema's checks refuse a change that a write in between made invalid (units
+/// below what is delivered, more options exercised than remain): that is a
 /// [`StorageError::CheckViolation`], and nothing is stored.
 #[tracing::instrument(name = "db.amendments.record", skip(db, draft))]
-pub async fn record(db: &Db, contract_id: i64, draft: &AmendmentDraft) -> Result<Recorded> {
+pub async fn record(db: &Db, record: Amended, draft: &AmendmentDraft) -> Result<Recorded> {
+    let (_, owner_column, _, change_column) = record.tables();
     let mut tx = db.begin().await?;
-    let before = audit::snapshot(&mut tx, RecordKind::Contract, contract_id).await?;
+    let before = audit::snapshot(&mut tx, record.kind(), record.id()).await?;
     if before.is_none() {
         return Ok(Recorded::Missing);
     }
-    rollup::apply(&mut tx, Affected::Contract(contract_id), -1).await?;
     let now = Utc::now().trunc_subsecs(6);
     let value_change = draft.value_change.map(|c| c.minor());
-    on_tx!(&mut tx, conn => {
-        sqlx::query(
-            "UPDATE contracts SET version = version + 1, updated_at = $1, \
-             value_minor = CASE WHEN $2 = 0 THEN value_minor ELSE value_minor + $2 END WHERE id = $3",
-        )
-        .bind(now)
-        .bind(value_change.unwrap_or(0))
-        .bind(contract_id)
-        .execute(conn)
-        .await?;
-    });
-    for change in &draft.changes {
-        if !apply_line(&mut tx, contract_id, change, 1).await? {
-            return Ok(Recorded::UnknownLine {
-                line_id: change.line_id,
-            });
-        }
+    if let Some(line_id) = unknown_line(&mut tx, record, &draft.changes).await? {
+        return Ok(Recorded::UnknownLine { line_id });
     }
+    apply(
+        &mut tx,
+        record,
+        value_change.unwrap_or(0),
+        &draft.changes,
+        1,
+    )
+    .await?;
+    let insert = format!(
+        "INSERT INTO amendments ({owner_column}, amended_on, amended_year, kind, reason, value_change_minor, \
+         value_currency, confidence, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id"
+    );
     let id: i64 = on_tx!(&mut tx, conn => {
-        sqlx::query_scalar(
-            "INSERT INTO amendments (contract_id, amended_on, amended_year, kind, reason, value_change_minor, \
-             value_currency, confidence, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-        )
-        .bind(contract_id)
-        .bind(draft.amended_on.to_string())
-        .bind(draft.amended_on.year())
-        .bind(draft.kind.as_str())
-        .bind(draft.reason.as_str())
-        .bind(value_change)
-        .bind(draft.value_change.map(|c| c.currency().as_str()))
-        .bind(draft.confidence.as_str())
-        .bind(now)
-        .fetch_one(conn)
-        .await?
+        sqlx::query_scalar(&insert)
+            .bind(record.id())
+            .bind(draft.amended_on.to_string())
+            .bind(draft.amended_on.year())
+            .bind(draft.kind.as_str())
+            .bind(draft.reason.as_str())
+            .bind(value_change)
+            .bind(draft.value_change.map(|c| c.currency().as_str()))
+            .bind(draft.confidence.as_str())
+            .bind(now)
+            .fetch_one(conn)
+            .await?
     });
+    let insert_change = format!(
+        "INSERT INTO amendment_changes (amendment_id, {change_column}, units_change, options_change, exercised) \
+         VALUES ($1, $2, $3, $4, $5)"
+    );
     for change in &draft.changes {
         on_tx!(&mut tx, conn => {
-            sqlx::query(
-                "INSERT INTO amendment_changes (amendment_id, line_id, units_change, options_change, exercised) \
-                 VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(id)
-            .bind(change.line_id)
-            .bind(change.units)
-            .bind(change.options)
-            .bind(change.exercised)
-            .execute(conn)
-            .await?;
+            sqlx::query(&insert_change)
+                .bind(id)
+                .bind(change.line_id)
+                .bind(change.units)
+                .bind(change.options)
+                .bind(change.exercised)
+                .execute(conn)
+                .await?;
         });
     }
     for (position, source) in draft.sources.iter().enumerate() {
@@ -109,75 +136,120 @@ pub async fn record(db: &Db, contract_id: i64, draft: &AmendmentDraft) -> Result
             .await?;
         });
     }
-    super::rates::refresh_contract(&mut tx, contract_id).await?;
-    rollup::apply(&mut tx, Affected::Contract(contract_id), 1).await?;
+    finish(&mut tx, record).await?;
     audit::record(&mut tx, RecordKind::Amendment, id, None).await?;
-    audit::record(&mut tx, RecordKind::Contract, contract_id, before).await?;
+    audit::record(&mut tx, record.kind(), record.id(), before).await?;
     tx.commit().await?;
     Ok(Recorded::Done { id })
 }
 
-/// Adds `change` (`sign` 1) or takes it back out (`sign` -1) on its line of contract
-/// `contract_id`; false when the line is not the contract's.
-async fn apply_line(tx: &mut Tx, contract_id: i64, change: &LineChange, sign: i64) -> Result<bool> {
-    let updated: Option<i64> = on_tx!(tx, conn => {
-        sqlx::query_scalar(
-            "UPDATE contract_lines SET quantity = quantity + $1, option_units = option_units + $2, \
-             exercised_units = exercised_units + $3 WHERE id = $4 AND contract_id = $5 RETURNING id",
-        )
-        .bind(sign * change.quantity_change())
-        .bind(sign * change.options_change())
-        .bind(sign * change.exercised)
-        .bind(change.line_id)
-        .bind(contract_id)
-        .fetch_optional(conn)
-        .await?
+/// Adds (`sign` 1) or takes back out (`sign` -1) a value change and line changes on `record`,
+/// moving its version; a contract's figures first leave the summary's totals ([`finish`]
+/// puts them back).
+async fn apply(
+    tx: &mut Tx,
+    record: Amended,
+    value_change: i64,
+    changes: &[LineChange],
+    sign: i64,
+) -> Result<()> {
+    let (table, ..) = record.tables();
+    if let Amended::Contract(id) = record {
+        rollup::apply(tx, Affected::Contract(id), -1).await?;
+    }
+    let update = format!(
+        "UPDATE {table} SET version = version + 1, updated_at = $1, \
+         value_minor = CASE WHEN $2 = 0 THEN value_minor ELSE value_minor + $2 END WHERE id = $3"
+    );
+    on_tx!(tx, conn => {
+        sqlx::query(&update)
+            .bind(Utc::now().trunc_subsecs(6))
+            .bind(sign * value_change)
+            .bind(record.id())
+            .execute(conn)
+            .await?;
     });
-    Ok(updated.is_some())
+    for change in changes {
+        match record {
+            Amended::Contract(id) => on_tx!(tx, conn => {
+                sqlx::query(
+                    "UPDATE contract_lines SET quantity = quantity + $1, option_units = option_units + $2, \
+                     exercised_units = exercised_units + $3 WHERE id = $4 AND contract_id = $5",
+                )
+                .bind(sign * change.quantity_change())
+                .bind(sign * change.options_change())
+                .bind(sign * change.exercised)
+                .bind(change.line_id)
+                .bind(id)
+                .execute(conn)
+                .await?;
+            }),
+            // A ceiling line has no options: its changes are of units only.
+            Amended::Agreement(id) => on_tx!(tx, conn => {
+                sqlx::query("UPDATE ceiling_lines SET quantity = quantity + $1 WHERE id = $2 AND agreement_id = $3")
+                    .bind(sign * change.units)
+                    .bind(change.line_id)
+                    .bind(id)
+                    .execute(conn)
+                    .await?;
+            }),
+        }
+    }
+    Ok(())
 }
 
-/// Deletes amendment `id` of contract `contract_id` and takes its changes back out of the
-/// contract's figures, in one transaction. False when there is no such amendment. Refused by
-/// the schema's checks (a [`StorageError::CheckViolation`]) when the figures without it would
-/// be invalid, e.g. its units are delivered since.
+/// The first of `changes`' lines that is not `record`'s.
+async fn unknown_line(tx: &mut Tx, record: Amended, changes: &[LineChange]) -> Result<Option<i64>> {
+    let (_, owner_column, lines, _) = record.tables();
+    let sql = format!("SELECT COUNT(*) FROM {lines} WHERE id = $1 AND {owner_column} = $2");
+    for change in changes {
+        let found: i64 = on_tx!(tx, conn => {
+            sqlx::query_scalar(&sql).bind(change.line_id).bind(record.id()).fetch_one(conn).await?
+        });
+        if found == 0 {
+            return Ok(Some(change.line_id));
+        }
+    }
+    Ok(None)
+}
+
+/// What follows a change of a contract's figures: its USD equivalent again, and its figures
+/// back in the summary's totals.
+async fn finish(tx: &mut Tx, record: Amended) -> Result<()> {
+    if let Amended::Contract(id) = record {
+        super::rates::refresh_contract(tx, id).await?;
+        rollup::apply(tx, Affected::Contract(id), 1).await?;
+    }
+    Ok(())
+}
+
+/// Deletes amendment `id` of `record` and takes its changes back out of the record's figures,
+/// in one transaction. False when there is no such amendment. Refused by the schema's checks
+/// (a [`StorageError::CheckViolation`]) when the figures without it would be invalid, e.g. its
+/// units are delivered since.
 #[tracing::instrument(name = "db.amendments.delete", skip(db))]
-pub async fn delete(db: &Db, contract_id: i64, id: i64) -> Result<bool> {
-    let Some(amendment) = for_contracts(db, &[contract_id])
+pub async fn delete(db: &Db, record: Amended, id: i64) -> Result<bool> {
+    let Some(amendment) = of(db, record, &[record.id()])
         .await?
-        .remove(&contract_id)
+        .remove(&record.id())
         .and_then(|list| list.into_iter().find(|a| a.id == id))
     else {
         return Ok(false);
     };
     let mut tx = db.begin().await?;
-    let before = audit::snapshot(&mut tx, RecordKind::Contract, contract_id).await?;
+    let before = audit::snapshot(&mut tx, record.kind(), record.id()).await?;
     let amendment_before = audit::snapshot(&mut tx, RecordKind::Amendment, id).await?;
     if before.is_none() || amendment_before.is_none() {
         return Ok(false);
     }
-    rollup::apply(&mut tx, Affected::Contract(contract_id), -1).await?;
-    let value_change = amendment.value_change.map(|c| c.reversed().minor());
-    on_tx!(&mut tx, conn => {
-        sqlx::query(
-            "UPDATE contracts SET version = version + 1, updated_at = $1, \
-             value_minor = CASE WHEN $2 = 0 THEN value_minor ELSE value_minor + $2 END WHERE id = $3",
-        )
-        .bind(Utc::now().trunc_subsecs(6))
-        .bind(value_change.unwrap_or(0))
-        .bind(contract_id)
-        .execute(conn)
-        .await?;
-    });
-    for change in &amendment.changes {
-        apply_line(&mut tx, contract_id, change, -1).await?;
-    }
+    let value_change = amendment.value_change.map_or(0, |c| c.minor());
+    apply(&mut tx, record, value_change, &amendment.changes, -1).await?;
     on_tx!(&mut tx, conn => {
         sqlx::query("DELETE FROM amendments WHERE id = $1").bind(id).execute(conn).await?;
     });
-    super::rates::refresh_contract(&mut tx, contract_id).await?;
-    rollup::apply(&mut tx, Affected::Contract(contract_id), 1).await?;
+    finish(&mut tx, record).await?;
     audit::record(&mut tx, RecordKind::Amendment, id, amendment_before).await?;
-    audit::record(&mut tx, RecordKind::Contract, contract_id, before).await?;
+    audit::record(&mut tx, record.kind(), record.id(), before).await?;
     tx.commit().await?;
     Ok(true)
 }
@@ -185,7 +257,7 @@ pub async fn delete(db: &Db, contract_id: i64, id: i64) -> Result<bool> {
 #[derive(sqlx::FromRow)]
 struct AmendmentRow {
     id: i64,
-    contract_id: i64,
+    owner_id: i64,
     amended_on: String,
     kind: String,
     reason: String,
@@ -221,25 +293,40 @@ fn corrupt(message: String) -> StorageError {
 
 /// The amendments of contracts `ids`, each contract's oldest first (by date, then as recorded).
 pub async fn for_contracts(db: &Db, ids: &[i64]) -> Result<HashMap<i64, Vec<Amendment>>> {
+    of(db, Amended::Contract(0), ids).await
+}
+
+/// The amendments of agreement `id`, oldest first.
+pub async fn for_agreement(db: &Db, id: i64) -> Result<Vec<Amendment>> {
+    Ok(of(db, Amended::Agreement(id), &[id])
+        .await?
+        .remove(&id)
+        .unwrap_or_default())
+}
+
+/// The amendments of the records `ids` of `kind`'s kind (its id is not read), by record.
+async fn of(db: &Db, kind: Amended, ids: &[i64]) -> Result<HashMap<i64, Vec<Amendment>>> {
+    let (_, owner, lines, change_column) = kind.tables();
     let mut found: HashMap<i64, Vec<Amendment>> = HashMap::new();
     for chunk in ids.chunks(500) {
         let mut args = super::args::Args::default();
         let list: Vec<String> = chunk.iter().map(|id| args.int(*id)).collect();
         let list = list.join(", ");
         let amendments_sql = format!(
-            "SELECT id, contract_id, amended_on, kind, reason, value_change_minor, value_currency, confidence, created_at \
-             FROM amendments WHERE contract_id IN ({list}) ORDER BY contract_id, amended_on, id"
+            "SELECT id, {owner} AS owner_id, amended_on, kind, reason, value_change_minor, value_currency, confidence, created_at \
+             FROM amendments WHERE {owner} IN ({list}) ORDER BY {owner}, amended_on, id"
         );
         let changes_sql = format!(
-            "SELECT ac.amendment_id, ac.line_id, CAST(l.position AS BIGINT) AS position, s.designation, ac.units_change, ac.options_change, ac.exercised \
+            "SELECT ac.amendment_id, ac.{change_column} AS line_id, CAST(l.position AS BIGINT) AS position, s.designation, \
+             ac.units_change, ac.options_change, ac.exercised \
              FROM amendment_changes ac JOIN amendments a ON a.id = ac.amendment_id \
-             JOIN contract_lines l ON l.id = ac.line_id JOIN systems s ON s.id = l.system_id \
-             WHERE a.contract_id IN ({list}) ORDER BY ac.amendment_id, l.position"
+             JOIN {lines} l ON l.id = ac.{change_column} JOIN systems s ON s.id = l.system_id \
+             WHERE a.{owner} IN ({list}) ORDER BY ac.amendment_id, l.position"
         );
         let sources_sql = format!(
             "SELECT src.amendment_id, src.title, src.publisher, src.url, src.published_on \
              FROM amendment_sources src JOIN amendments a ON a.id = src.amendment_id \
-             WHERE a.contract_id IN ({list}) ORDER BY src.amendment_id, src.position"
+             WHERE a.{owner} IN ({list}) ORDER BY src.amendment_id, src.position"
         );
         let (rows, changes, sources) = on_db!(db, pool => {
             use super::args::bind_all;
@@ -282,7 +369,7 @@ pub async fn for_contracts(db: &Db, ids: &[i64]) -> Result<HashMap<i64, Vec<Amen
                 )),
                 _ => None,
             };
-            found.entry(row.contract_id).or_default().push(Amendment {
+            found.entry(row.owner_id).or_default().push(Amendment {
                 id: row.id,
                 amended_on: PartialDate::parse(&row.amended_on).map_err(corrupt)?,
                 kind: AmendmentKind::parse(&row.kind).map_err(corrupt)?,

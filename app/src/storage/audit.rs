@@ -354,16 +354,20 @@ const ENTRY_COLUMNS: &str =
     "id, at, actor, action, record_kind, record_id, before_json, after_json, detail, client";
 
 /// The history of one record, oldest first. A contract's includes the deliveries recorded
-/// against its lines and its amendments (one deleted since shows in the contract's own entry
+/// against its lines and its amendments (an agreement's, its amendments) (one deleted since shows in the contract's own entry
 /// that took its changes back out).
 #[tracing::instrument(name = "db.audit.history", skip(db))]
 pub async fn history(db: &Db, kind: RecordKind, id: i64) -> Result<Vec<AuditEntry>> {
-    let deliveries = if kind == RecordKind::Contract {
-        " OR (record_kind = 'delivery' AND record_id IN (SELECT d.id FROM deliveries d \
-           JOIN contract_lines l ON l.id = d.line_id WHERE l.contract_id = $2)) \
-           OR (record_kind = 'amendment' AND record_id IN (SELECT id FROM amendments WHERE contract_id = $2))"
-    } else {
-        ""
+    let deliveries = match kind {
+        RecordKind::Contract => {
+            " OR (record_kind = 'delivery' AND record_id IN (SELECT d.id FROM deliveries d \
+             JOIN contract_lines l ON l.id = d.line_id WHERE l.contract_id = $2)) \
+             OR (record_kind = 'amendment' AND record_id IN (SELECT id FROM amendments WHERE contract_id = $2))"
+        }
+        RecordKind::Agreement => {
+            " OR (record_kind = 'amendment' AND record_id IN (SELECT id FROM amendments WHERE agreement_id = $2))"
+        }
+        _ => "",
     };
     let sql = format!(
         "SELECT {ENTRY_COLUMNS} FROM audit_log WHERE (record_kind = $1 AND record_id = $2){deliveries} ORDER BY id"

@@ -300,9 +300,9 @@ pub fn CeilingTable(title: String, lines: Vec<CeilingLine>) -> impl IntoView {
                 <thead>
                     <tr>
                         <th scope="col">"System"</th><th scope="col" class="num">"Ceiling"</th>
-                        <th scope="col" class="num">"Firm"</th><th scope="col" class="num">"From options"</th><th scope="col" class="num">"Executed"</th>
+                        <th scope="col" class="num">"Executed"</th>
                         <th scope="col" class="num">"Delivered"</th><th scope="col" class="num">"Remaining"</th>
-                        <th scope="col" class="num">"Options open"</th><th scope="col" class="num">"Left after options"</th><th scope="col">"Progress"</th>
+                        <th scope="col" class="num">"Options open"</th><th scope="col">"Progress"</th>
                         <th scope="col" class="num">"In the pipeline"</th><th scope="col" class="num">"Ceiling value"</th>
                     </tr>
                 </thead>
@@ -319,17 +319,14 @@ pub fn CeilingTable(title: String, lines: Vec<CeilingLine>) -> impl IntoView {
                             <tr class:over-ceiling=over>
                                 <th scope="row">{line.system.name.clone()}</th>
                                 <td class="num">{format::thousands(ceiling)}</td>
-                                <td class="num">{format::thousands(line.firm())}</td>
-                                <td class="num">{format::thousands(line.exercised_options)}</td>
-                                <td class="num">{format::thousands(line.executed)}</td>
+                                <td class="num"><crate::components::record::ExecutedCell line=line.clone() /></td>
                                 <td class="num">{format::thousands(line.delivered)}</td>
                                 <td class="num">{if over {
                                     view! { <strong class="warning">{format!("{} over the ceiling", format::thousands(-remaining))}</strong> }.into_any()
                                 } else {
                                     view! { {format::thousands(remaining)} }.into_any()
                                 }}</td>
-                                <td class="num">{format::thousands(line.unexercised_options)}</td>
-                                <td class="num">{format::thousands(line.left_after_options())}</td>
+                                <td class="num"><crate::components::record::OptionsOpenCell line=line.clone() /></td>
                                 <td><ProgressBar part=line.delivered more=line.executed - line.delivered whole=ceiling.max(line.executed) label /></td>
                                 <td class="num">{format::thousands(line.pipeline)}</td>
                                 <td class="num">{line.value.map(|m| m.to_string()).unwrap_or_else(|| "—".into())}</td>

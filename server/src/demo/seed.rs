@@ -260,6 +260,7 @@ pub(super) fn agreement_draft(
 
 fn ceiling_draft(ceiling: &SeedCeiling, systems: &Ids) -> Result<CeilingDraft, Problem> {
     Ok(CeilingDraft {
+        id: None,
         system_id: key(systems, &ceiling.system, "system")?,
         quantity: Quantity::new(ceiling.quantity)?,
         value: ceiling

@@ -6,6 +6,7 @@ use app::amendments::api::AmendmentRemoval;
 use app::amendments::service::{delete_amendment, record_amendment};
 use app::contracts::form::contract_fields;
 use app::contracts::service::{get_contract, update_contract};
+use app::domain::amendment::Amends;
 use app::domain::register::Contract;
 use app::domain::{ContractId, FormOutcome};
 use app::forms::EntryFields;
@@ -19,6 +20,7 @@ test_support::on_both_backends!(
     every_amendment_rule_is_a_message_at_its_field,
     amendments_change_the_figures_and_the_record_reads_as_of_a_day,
     headroom_keeps_firm_exercised_and_unexercised_options_apart,
+    a_framework_ceiling_is_amended_and_reads_as_of_a_day,
     the_contract_page_shows_amendments_options_and_the_past,
 );
 
@@ -665,8 +667,21 @@ async fn headroom_keeps_firm_exercised_and_unexercised_options_apart(db: &Db) {
     let app = crate::support::spawn_app(db.clone()).await;
     let (status, page) = app.get("/headroom").await;
     assert_eq!(status, reqwest::StatusCode::OK);
-    for header in ["Firm", "From options", "Options open", "Left after options"] {
-        assert!(page.contains(header), "headroom lacks {header}");
+    let firm_and_options = format!(
+        "{} firm, {} from options",
+        app::components::format::thousands(exercised.firm()),
+        app::components::format::thousands(exercised.exercised_options)
+    );
+    let left_if_exercised = format!(
+        "{} left if all are exercised",
+        app::components::format::thousands(exercised.left_after_options())
+    );
+    for text in [
+        "Options open",
+        firm_and_options.as_str(),
+        left_if_exercised.as_str(),
+    ] {
+        assert!(page.contains(text), "headroom lacks {text}");
     }
     let csv = app
         .client
@@ -841,4 +856,202 @@ async fn the_contract_page_shows_amendments_options_and_the_past(db: &Db) {
         )
         .await;
     assert_eq!(refused.status(), reqwest::StatusCode::FORBIDDEN);
+}
+
+/// A framework's ceiling raised by an amendment: headroom follows, the agreement reads as of a
+/// day before it, an edit keeps the amended line (and cannot remove it), and the rules that
+/// are a contract's only (options) are refused for it.
+async fn a_framework_ceiling_is_amended_and_reads_as_of_a_day(db: &Db) {
+    use app::agreements::form::agreement_fields;
+    use app::agreements::service::{get_agreement, update_agreement};
+    let main = framework(db, "K2 tanks").await;
+    let k2 = main
+        .ceilings
+        .iter()
+        .find(|l| l.system.name == "K2")
+        .unwrap()
+        .clone();
+    let row = main.ceilings.iter().position(|l| l.id == k2.id).unwrap();
+    let line_id = k2.id.to_string();
+    let units = format!("line{row}_units");
+    let options = format!("line{row}_options");
+    let line_key = format!("line{row}_id");
+    let form = |extra: &[(&str, &str)]| {
+        let mut pairs: Vec<(&str, &str)> = vec![
+            ("amended_on", "2025-04-01"),
+            ("kind", "quantity change"),
+            ("reason", "the framework's K2 ceiling raised"),
+            ("confidence", "reported"),
+            (line_key.as_str(), line_id.as_str()),
+            (units.as_str(), "+200"),
+            ("source0_title", "Armament Agency notice"),
+        ];
+        for (key, value) in extra {
+            pairs.retain(|(k, _)| k != key);
+            pairs.push((key, value));
+        }
+        fields(&pairs)
+    };
+    let record = |f: EntryFields| async move {
+        app::amendments::service::record_agreement_amendment(db, main.id, &f)
+            .await
+            .unwrap()
+    };
+    for (what, extra, field, words) in [
+        (
+            "an option exercised",
+            vec![("kind", "option exercised")],
+            "kind",
+            "no options",
+        ),
+        (
+            "options on a ceiling",
+            vec![(options.as_str(), "+2")],
+            options.as_str(),
+            "no options",
+        ),
+        (
+            "a ceiling down to nothing",
+            vec![(units.as_str(), "-1000")],
+            units.as_str(),
+            "at least 1 must remain",
+        ),
+        (
+            "a value the agreement does not have",
+            vec![
+                ("kind", "value change"),
+                (units.as_str(), ""),
+                ("value_change", "+5"),
+            ],
+            "value_change",
+            "no value recorded",
+        ),
+        (
+            "dated before the signing",
+            vec![("amended_on", "2021")],
+            "amended_on",
+            "signed on",
+        ),
+    ] {
+        let FormOutcome::Invalid(errors) = record(form(&extra)).await else {
+            panic!("{what}: saved");
+        };
+        let message = errors
+            .get(field)
+            .unwrap_or_else(|| panic!("{what}: no message at {field}: {errors:?}"));
+        assert!(message.contains(words), "{what}: {message}");
+    }
+    assert_eq!(
+        get_agreement(db, main.id).await.unwrap(),
+        main,
+        "nothing was stored"
+    );
+
+    let FormOutcome::Saved(amended) = record(form(&[])).await else {
+        panic!("the amendment saves")
+    };
+    let line = amended.ceilings.iter().find(|l| l.id == k2.id).unwrap();
+    assert_eq!(line.quantity.get(), k2.quantity.get() + 200);
+    assert_eq!(line.left(), k2.left() + 200, "headroom follows the ceiling");
+    assert!(amended.version > main.version);
+    let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    let before = amended.as_of(day("2025-03-31"));
+    assert_eq!(
+        before
+            .ceilings
+            .iter()
+            .find(|l| l.id == k2.id)
+            .unwrap()
+            .quantity,
+        k2.quantity
+    );
+    assert!(before.amendments.is_empty());
+    assert_eq!(amended.as_of(day("2025-04-01")).amendments.len(), 1);
+
+    // An edit keeps the ceiling lines (and the amendment that names one); removing it is refused.
+    let edit = agreement_fields(&amended);
+    assert_eq!(edit.get(&line_key), line_id);
+    let FormOutcome::Saved(edited) = update_agreement(db, app::domain::AgreementId(main.id), &edit)
+        .await
+        .unwrap()
+    else {
+        panic!("the edit saves")
+    };
+    assert_eq!(edited.amendments.len(), 1);
+    assert_eq!(
+        edited.ceilings.iter().map(|l| l.id).collect::<Vec<_>>(),
+        amended.ceilings.iter().map(|l| l.id).collect::<Vec<_>>()
+    );
+    let mut without = agreement_fields(&edited);
+    for name in [
+        "id",
+        "system",
+        "quantity",
+        "confidence",
+        "value",
+        "basis",
+        "notes",
+    ] {
+        without.0.remove(&format!("line{row}_{name}"));
+    }
+    let FormOutcome::Invalid(errors) =
+        update_agreement(db, app::domain::AgreementId(main.id), &without)
+            .await
+            .unwrap()
+    else {
+        panic!("an amended ceiling was removed")
+    };
+    assert!(
+        errors
+            .iter()
+            .any(|(_, m)| m.contains("1 amendment recorded")),
+        "{errors:?}"
+    );
+
+    // The page lists it, shows the original ceiling, and reads as of a day; deleting it puts
+    // the ceiling back.
+    let app = crate::support::spawn_app(db.clone()).await;
+    let (_, page) = app.get(&format!("/agreements/{}", main.id)).await;
+    assert!(
+        page.contains("the framework&#x27;s K2 ceiling raised")
+            || page.contains("the framework's K2 ceiling raised")
+    );
+    assert!(page.contains(&format!(
+        "(originally {})",
+        app::components::format::thousands(k2.quantity.get())
+    )));
+    let (_, past) = app
+        .get(&format!("/agreements/{}?as_of=2025-03-31", main.id))
+        .await;
+    assert!(past.contains("As of 2025-03-31."));
+    assert!(!past.contains("Record an amendment"));
+    let history =
+        app::storage::audit::history(db, app::domain::audit::RecordKind::Agreement, main.id)
+            .await
+            .unwrap();
+    assert!(
+        history
+            .iter()
+            .any(|e| e.record.map(|r| r.0) == Some(app::domain::audit::RecordKind::Amendment))
+    );
+    let id = edited.amendments[0].id;
+    assert_eq!(
+        app::amendments::service::delete_amendment_of(
+            db,
+            app::storage::amendments::Amended::Agreement(main.id),
+            id
+        )
+        .await
+        .unwrap(),
+        AmendmentRemoval::Deleted
+    );
+    let back = get_agreement(db, main.id).await.unwrap();
+    assert_eq!(
+        back.ceilings
+            .iter()
+            .find(|l| l.id == k2.id)
+            .unwrap()
+            .quantity,
+        k2.quantity
+    );
 }
