@@ -173,6 +173,11 @@ fn AgreementDetail(
             now.amendments.iter().filter(|x| !x.known_by(day)).count(),
         )
     });
+    // The options column only where a line has options (most frameworks' contracts have none).
+    let options = a
+        .ceilings
+        .iter()
+        .any(|l| l.unexercised_options > 0 || l.exercised_options > 0);
     let original = now.original();
     let was = move |id: i64| {
         original
@@ -219,6 +224,7 @@ fn AgreementDetail(
         <p><a class="button" href=format!("/agreements/{}/waterfall", a.id)>"Programme waterfall"</a>" From the headline figure to the ceilings, what is signed, the options exercised and what is delivered."</p>
 
         <h2 id="ceilings">"Ceiling lines"</h2>
+
         <p class="muted">"Executed counts the lines of the signed contracts under this agreement (cancelled ones aside) for the line's system and its variants: firm orders and options exercised. Options open are those contracts' options not exercised yet; in the pipeline, the lines of contracts not signed yet, at face value."</p>
         <div class="table-wrap">
             <table class="data" aria-label="Ceiling lines">
@@ -227,7 +233,7 @@ fn AgreementDetail(
                         <th scope="col">"System"</th><th scope="col" class="num">"Ceiling"</th>
                         <th scope="col" class="num">"Executed"</th>
                         <th scope="col" class="num">"Delivered"</th><th scope="col" class="num">"Not yet executed"</th>
-                        <th scope="col" class="num">"Options open"</th>
+                        {options.then(|| view! { <th scope="col" class="num">"Options open"</th> })}
                         <th scope="col" class="num">"In the pipeline"</th><th scope="col">"Basis and notes"</th>
                     </tr>
                 </thead>
@@ -241,7 +247,7 @@ fn AgreementDetail(
                                 <td class="num">
                                     {format::thousands(line.quantity.get())}" "<ConfidenceBadge confidence=line.confidence />
                                     {(was(line.id) != Some(line.quantity)).then(|| view! {
-                                        <span class="muted nowrap">{format!(" (originally {})", was(line.id).map_or_else(|| "—".to_owned(), |q| format::thousands(q.get())))}</span>
+                                        <br /><span class="muted small nowrap">{format!("originally {}", was(line.id).map_or_else(|| "—".to_owned(), |q| format::thousands(q.get())))}</span>
                                     })}
                                 </td>
                                 <td class="num"><crate::components::record::ExecutedCell line=line.clone() /></td>
@@ -253,7 +259,7 @@ fn AgreementDetail(
                                         view! { <span>{format::thousands(remaining)}</span> }.into_any()
                                     }}
                                 </td>
-                                <td class="num"><crate::components::record::OptionsOpenCell line=line.clone() /></td>
+                                {options.then(|| view! { <td class="num"><crate::components::record::OptionsOpenCell line=line.clone() /></td> })}
                                 <td class="num">{format::thousands(line.pipeline)}</td>
                                 <td>{line.basis.clone()}{(!line.notes.is_empty()).then(|| view! { <br /><span class="muted small">{line.notes.clone()}</span> })}</td>
                             </tr>

@@ -388,7 +388,7 @@ fn ContractDetail(
                             <td class="num">
                                 {l.quantity.map_or_else(|| "not disclosed".to_owned(), |q| format::thousands(q.get()))}" "<ConfidenceBadge confidence=l.quantity_confidence />
                                 {(was(l.id) != l.quantity).then(|| view! {
-                                    <span class="muted nowrap">{format!(" (originally {})", was(l.id).map_or_else(|| "not disclosed".to_owned(), |q| format::thousands(q.get())))}</span>
+                                    <br /><span class="muted small nowrap">{format!("originally {}", was(l.id).map_or_else(|| "not disclosed".to_owned(), |q| format::thousands(q.get())))}</span>
                                 })}
                             </td>
                             <td class="num">{format::thousands(l.exercised)}</td>
@@ -405,7 +405,7 @@ fn ContractDetail(
 
         <h2>"Deliveries"</h2>
         {if c.deliveries.is_empty() {
-            view! { <p class="empty">{if unsigned { "None: deliveries can be recorded once the contract is signed (edit its status and signing date)." } else { "No deliveries recorded yet. Record one with the form below." }}</p> }.into_any()
+            view! { <p class="empty">{if !current { "None by that day." } else if unsigned { "None: deliveries can be recorded once the contract is signed (edit its status and signing date)." } else { "No deliveries recorded yet. Record one with the form below." }}</p> }.into_any()
         } else {
             view! {
                 <div class="table-wrap">

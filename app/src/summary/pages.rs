@@ -294,6 +294,10 @@ fn AgreementHeadroom(agreement: Agreement) -> impl IntoView {
 /// The ceiling lines of one agreement with their headroom.
 #[component]
 pub fn CeilingTable(title: String, lines: Vec<CeilingLine>) -> impl IntoView {
+    // The options column only where a line has options (most frameworks' contracts have none).
+    let options = lines
+        .iter()
+        .any(|l| l.unexercised_options > 0 || l.exercised_options > 0);
     view! {
         <div class="table-wrap">
             <table class="data" aria-label=format!("Headroom of {title}")>
@@ -302,7 +306,7 @@ pub fn CeilingTable(title: String, lines: Vec<CeilingLine>) -> impl IntoView {
                         <th scope="col">"System"</th><th scope="col" class="num">"Ceiling"</th>
                         <th scope="col" class="num">"Executed"</th>
                         <th scope="col" class="num">"Delivered"</th><th scope="col" class="num">"Remaining"</th>
-                        <th scope="col" class="num">"Options open"</th><th scope="col">"Progress"</th>
+                        {options.then(|| view! { <th scope="col" class="num">"Options open"</th> })}<th scope="col">"Progress"</th>
                         <th scope="col" class="num">"In the pipeline"</th><th scope="col" class="num">"Ceiling value"</th>
                     </tr>
                 </thead>
@@ -326,7 +330,7 @@ pub fn CeilingTable(title: String, lines: Vec<CeilingLine>) -> impl IntoView {
                                 } else {
                                     view! { {format::thousands(remaining)} }.into_any()
                                 }}</td>
-                                <td class="num"><crate::components::record::OptionsOpenCell line=line.clone() /></td>
+                                {options.then(|| view! { <td class="num"><crate::components::record::OptionsOpenCell line=line.clone() /></td> })}
                                 <td><ProgressBar part=line.delivered more=line.executed - line.delivered whole=ceiling.max(line.executed) label /></td>
                                 <td class="num">{format::thousands(line.pipeline)}</td>
                                 <td class="num">{line.value.map(|m| m.to_string()).unwrap_or_else(|| "—".into())}</td>

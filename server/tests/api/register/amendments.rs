@@ -823,7 +823,7 @@ async fn the_contract_page_shows_amendments_options_and_the_past(db: &Db) {
     for text in [
         "Poland takes up &lt;two&gt; options",
         "K2PL: 2 options exercised",
-        "(originally 10)",
+        "originally 10",
         "Record an amendment",
         "MON communiqué",
     ] {
@@ -1017,7 +1017,7 @@ async fn a_framework_ceiling_is_amended_and_reads_as_of_a_day(db: &Db) {
             || page.contains("the framework's K2 ceiling raised")
     );
     assert!(page.contains(&format!(
-        "(originally {})",
+        "originally {}",
         app::components::format::thousands(k2.quantity.get())
     )));
     let (_, past) = app
