@@ -260,7 +260,7 @@ fn AgreementDetail(
                                     }}
                                 </td>
                                 {options.then(|| view! { <td class="num"><crate::components::record::OptionsOpenCell line=line.clone() /></td> })}
-                                <td class="num">{format::thousands(line.pipeline)}</td>
+                                <td class="num"><crate::components::record::PipelineCell line=line.clone() /></td>
                                 <td>{line.basis.clone()}{(!line.notes.is_empty()).then(|| view! { <br /><span class="muted small">{line.notes.clone()}</span> })}</td>
                             </tr>
                         }

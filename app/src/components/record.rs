@@ -397,3 +397,14 @@ pub fn write_notice(pairs: &[(String, String)], saved: &'static str) -> Option<&
         None
     }
 }
+
+/// A ceiling line's units in the pipeline, with the same weighted by probability.
+#[component]
+pub fn PipelineCell(line: crate::domain::register::CeilingLine) -> impl IntoView {
+    view! {
+        {super::format::thousands(line.pipeline)}
+        {(line.pipeline > 0).then(|| view! {
+            <br /><span class="muted small nowrap">{format!("{} weighted by probability", super::format::thousands(line.pipeline_weighted))}</span>
+        })}
+    }
+}

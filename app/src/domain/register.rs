@@ -124,6 +124,8 @@ pub struct CeilingLine {
     pub delivered: i64,
     /// Units of contracts under the agreement not signed yet, at face value.
     pub pipeline: i64,
+    /// The same weighted by each contract's probability of signing.
+    pub pipeline_weighted: i64,
 }
 
 impl CeilingLine {

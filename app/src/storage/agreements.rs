@@ -333,6 +333,9 @@ struct UnderRow {
     delivered: i64,
     exercised: i64,
     options: i64,
+    /// Units weighted by their contract's probability of signing, each line rounded as the
+    /// summary rounds a weighted figure.
+    weighted: i64,
 }
 
 /// What counts against a ceiling line of `system_id`: lines of the agreement's contracts in
@@ -344,6 +347,7 @@ struct Counted {
     exercised: i64,
     options: i64,
     pipeline: i64,
+    pipeline_weighted: i64,
 }
 
 fn counted(under: &[UnderRow], system_id: i64) -> Result<Counted> {
@@ -362,7 +366,10 @@ fn counted(under: &[UnderRow], system_id: i64) -> Result<Counted> {
                 sums.exercised += row.exercised;
                 sums.options += row.options;
             }
-            Standing::Pipeline => sums.pipeline += row.quantity,
+            Standing::Pipeline => {
+                sums.pipeline += row.quantity;
+                sums.pipeline_weighted += row.weighted;
+            }
             Standing::Cancelled | Standing::Lapsed => {}
         }
     }
@@ -393,7 +400,8 @@ pub async fn get(db: &Db, id: i64) -> Result<Option<Agreement>> {
     // subquery per ceiling let the planners start from every contract of a status instead.
     let under_sql = "SELECT l.system_id, s.variant_of_id, c.status, CAST(COALESCE(SUM(l.quantity), 0) AS BIGINT) AS quantity, \
          CAST(SUM(l.delivered_units) AS BIGINT) AS delivered, CAST(SUM(l.exercised_units) AS BIGINT) AS exercised, \
-         CAST(SUM(l.option_units) AS BIGINT) AS options \
+         CAST(SUM(l.option_units) AS BIGINT) AS options, \
+         CAST(COALESCE(SUM((l.quantity * COALESCE(c.probability, 100) + 50) / 100), 0) AS BIGINT) AS weighted \
          FROM contracts c JOIN contract_lines l ON l.contract_id = c.id JOIN systems s ON s.id = l.system_id \
          WHERE c.agreement_id = $1 GROUP BY l.system_id, s.variant_of_id, c.status";
     let (suppliers, ceilings) = on_db!(db, pool => {
@@ -460,6 +468,7 @@ pub async fn get(db: &Db, id: i64) -> Result<Option<Agreement>> {
                     exercised_options: sums.exercised,
                     unexercised_options: sums.options,
                     pipeline: sums.pipeline,
+                    pipeline_weighted: sums.pipeline_weighted,
                     delivered: sums.delivered,
                 })
             })

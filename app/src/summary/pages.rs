@@ -332,7 +332,7 @@ pub fn CeilingTable(title: String, lines: Vec<CeilingLine>) -> impl IntoView {
                                 }}</td>
                                 {options.then(|| view! { <td class="num"><crate::components::record::OptionsOpenCell line=line.clone() /></td> })}
                                 <td><ProgressBar part=line.delivered more=line.executed - line.delivered whole=ceiling.max(line.executed) label /></td>
-                                <td class="num">{format::thousands(line.pipeline)}</td>
+                                <td class="num"><crate::components::record::PipelineCell line=line.clone() /></td>
                                 <td class="num">{line.value.map(|m| m.to_string()).unwrap_or_else(|| "—".into())}</td>
                             </tr>
                         }

@@ -138,6 +138,7 @@ impl View {
                 "exercised_options",
                 "unexercised_options",
                 "remaining_after_options",
+                "pipeline_weighted",
             ],
             View::Waterfall => &[
                 "agreement",

@@ -193,7 +193,7 @@ pub(super) async fn agreements(
                 value.map_or(String::new(), |v| v.confidence.as_str().to_owned()),
                 text(&super::contracts::identifiers_cell(&a.provenance)).into_owned(),
             ];
-            let lines: Vec<[String; 12]> = a
+            let lines: Vec<[String; 13]> = a
                 .ceilings
                 .iter()
                 .enumerate()
@@ -211,10 +211,11 @@ pub(super) async fn agreements(
                         c.exercised_options.to_string(),
                         c.unexercised_options.to_string(),
                         c.left_after_options().to_string(),
+                        c.pipeline_weighted.to_string(),
                     ]
                 })
                 .collect();
-            let blank: [String; 12] = Default::default();
+            let blank: [String; 13] = Default::default();
             let lines = if lines.is_empty() { vec![blank] } else { lines };
             for line in &lines {
                 let cells = head

@@ -217,6 +217,7 @@ async fn a_deal_goes_from_the_pipeline_to_signed_or_lapsed(db: &Db) {
     // Headroom shows it apart from what is executed.
     let k2 = k2_ceiling(db).await;
     assert_eq!((k2.executed, k2.pipeline), (360, 100));
+    assert_eq!(k2.pipeline_weighted, 35, "100 units at 35 %");
 
     // No delivery before signature.
     let line = contract.lines[0].id.to_string();
