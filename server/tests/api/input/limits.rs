@@ -90,6 +90,8 @@ async fn every_text_fields_maxlength_is_the_limit_the_server_keeps(app: &TestApp
             "description",
             "delivery_period",
             "local_production",
+            "reason",
+            "ident0_value",
             "name",
             "source",
             "value_basis",

@@ -127,7 +127,8 @@ async fn ids(db: &Db, table: &str) -> Vec<i64> {
 }
 
 /// Every page with a form that stores something: each record's edit page, the contract pages
-/// (the delivery form), the rates and firms pages, the users page.
+/// (the delivery form), the amendment forms of contracts and agreements, the rates and firms
+/// pages, the users page.
 async fn form_pages(app: &TestApp) -> Vec<String> {
     let mut pages = vec![
         "/rates".to_owned(),
@@ -137,9 +138,11 @@ async fn form_pages(app: &TestApp) -> Vec<String> {
     for id in ids(&app.db, "contracts").await.into_iter().take(8) {
         pages.push(format!("/contracts/{id}/edit"));
         pages.push(format!("/contracts/{id}"));
+        pages.push(format!("/contracts/{id}/amend"));
     }
     for id in ids(&app.db, "agreements").await {
         pages.push(format!("/agreements/{id}/edit"));
+        pages.push(format!("/agreements/{id}/amend"));
     }
     for id in ids(&app.db, "systems").await.into_iter().take(5) {
         pages.push(format!("/systems/{id}/edit"));
@@ -191,8 +194,9 @@ async fn every_number_field_refuses_a_separator_it_cannot_read_for_sure(app: &Te
             for name in names {
                 let filled = form.fields.iter().any(|(n, v)| n == &name && !v.is_empty());
                 // Empty rows of an edit form and the empty delivery form: fill the row's
-                // number only where the rest of the form is a record (a value of its own).
-                if !filled && name != "units" {
+                // number only where the rest of the form is a record (a value of its own). An
+                // amendment's every number is a change on its own.
+                if !filled && name != "units" && !form.action.ends_with("/amend") {
                     continue;
                 }
                 for typed in ["1234,56", "1.234,56", "2,5"] {
@@ -229,6 +233,8 @@ async fn every_number_field_refuses_a_separator_it_cannot_read_for_sure(app: &Te
             "line0_quantity",
             "usd_per_unit",
             "units",
+            "value_change",
+            "line0_units",
         ],
     );
 }
@@ -288,6 +294,8 @@ async fn every_text_field_refuses_control_characters(app: &TestApp) {
             "website",
             "source",
             "line0_notes",
+            "reason",
+            "ident0_value",
             "source0_title",
             "source0_publisher",
             "username",
