@@ -26,12 +26,7 @@ impl MoneyChange {
     /// Parses `+1,200,000`, `-50000000.00`, `−3 000` (a minus sign as typed or as typeset); a
     /// change of zero is no change, and refused as one.
     pub fn parse(input: &str, currency: CurrencyCode) -> Result<Self, String> {
-        let text = input.trim();
-        let (negative, amount) = match text.chars().next() {
-            Some('-' | '−') => (true, &text[text.chars().next().map_or(0, char::len_utf8)..]),
-            Some('+') => (false, &text[1..]),
-            _ => (false, text),
-        };
+        let (negative, amount) = split_sign(input);
         let money = Money::parse(amount, currency)?;
         if money.to_minor() == 0 {
             return Err("A change of zero changes nothing: leave the field empty.".into());
@@ -91,15 +86,22 @@ impl fmt::Display for MoneyChange {
     }
 }
 
+/// A typed change without its sign, and whether it was a minus (`-`, or `−` as typeset).
+fn split_sign(input: &str) -> (bool, &str) {
+    let text = input.trim();
+    if let Some(rest) = text.strip_prefix(['-', '−']) {
+        (true, rest)
+    } else {
+        (false, text.strip_prefix('+').unwrap_or(text))
+    }
+}
+
 /// A signed number of units typed in a form: empty is no change (0), `+12`, `-6`, `−6`.
 pub fn parse_units_change(input: &str) -> Result<i64, String> {
-    let text = input.trim();
-    let (negative, digits) = match text.chars().next() {
-        None => return Ok(0),
-        Some('-' | '−') => (true, &text[text.chars().next().map_or(0, char::len_utf8)..]),
-        Some('+') => (false, &text[1..]),
-        _ => (false, text),
-    };
+    if input.trim().is_empty() {
+        return Ok(0);
+    }
+    let (negative, digits) = split_sign(input);
     if digits.trim().is_empty() {
         return Err("Give a number of units after the sign, e.g. +12 or -6.".into());
     }

@@ -159,7 +159,7 @@ async fn apply(
     }
     let update = format!(
         "UPDATE {table} SET version = version + 1, updated_at = $1, \
-         value_minor = CASE WHEN $2 = 0 THEN value_minor ELSE value_minor + $2 END WHERE id = $3"
+         value_minor = value_minor + $2 WHERE id = $3"
     );
     on_tx!(tx, conn => {
         sqlx::query(&update)

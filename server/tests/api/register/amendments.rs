@@ -13,7 +13,7 @@ use app::forms::EntryFields;
 use app::storage::Db;
 use chrono::NaiveDate;
 
-use super::{framework, system, with_demo_data};
+use super::{fields, framework, system, with_demo_data};
 
 test_support::on_both_backends!(
     prepare = super::with_demo_data;
@@ -23,15 +23,6 @@ test_support::on_both_backends!(
     a_framework_ceiling_is_amended_and_reads_as_of_a_day,
     the_contract_page_shows_amendments_options_and_the_past,
 );
-
-fn fields(pairs: &[(&str, &str)]) -> EntryFields {
-    EntryFields(
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect(),
-    )
-}
 
 /// A signed contract under the K2 framework, 2024-05-10, PLN 1,000,000.00: line 0 is 10 K2PL
 /// with 4 options (3 delivered in 2025-01), line 1 K2PL of an undisclosed quantity.
@@ -683,15 +674,7 @@ async fn headroom_keeps_firm_exercised_and_unexercised_options_apart(db: &Db) {
     ] {
         assert!(page.contains(text), "headroom lacks {text}");
     }
-    let csv = app
-        .client
-        .get(format!("{}/export/agreements", app.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (_, csv) = app.get("/export/agreements").await;
     let mut rows = csv::Reader::from_reader(csv.as_bytes());
     let headers = rows.headers().unwrap().clone();
     let column = |name: &str| {
@@ -770,18 +753,7 @@ async fn the_contract_page_shows_amendments_options_and_the_past(db: &Db) {
             ],
         )
         .await;
-    let csv = editor
-        .client
-        .get(format!(
-            "{}/export/amendments?q=K2PL+amendment+test",
-            editor.base
-        ))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (_, csv) = editor.get("/export/amendments?q=K2PL+amendment+test").await;
     let mut rows = csv::Reader::from_reader(csv.as_bytes());
     assert_eq!(
         rows.headers().unwrap().iter().collect::<Vec<_>>(),

@@ -7,22 +7,13 @@ use app::domain::{ContractId, FormOutcome, IdentifierKind};
 use app::forms::EntryFields;
 use app::storage::Db;
 
-use super::{framework, system, with_demo_data};
+use super::{fields, framework, system, with_demo_data};
 
 test_support::on_both_backends!(
     prepare = super::with_demo_data;
     every_identifier_rule_is_a_message_at_its_field,
     identifiers_are_shown_linked_searched_and_exported,
 );
-
-fn fields(pairs: &[(&str, &str)]) -> EntryFields {
-    EntryFields(
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect(),
-    )
-}
 
 async fn contract_form(db: &Db, extra: &[(&str, &str)]) -> EntryFields {
     let k2pl = system(db, "K2PL").await.id.to_string();
@@ -215,15 +206,7 @@ async fn identifiers_are_shown_linked_searched_and_exported(db: &Db) {
     }
 
     // Exported: a `kind | value` per line.
-    let csv = app
-        .client
-        .get(format!("{}/export/contracts?q=SIPRI-40417", app.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (_, csv) = app.get("/export/contracts?q=SIPRI-40417").await;
     let mut rows = csv::Reader::from_reader(csv.as_bytes());
     let at = rows
         .headers()
@@ -264,14 +247,6 @@ async fn identifiers_are_shown_linked_searched_and_exported(db: &Db) {
     assert!(found.rows.iter().any(|a| a.id == main.id));
     let (_, page) = app.get(&format!("/agreements/{}", main.id)).await;
     assert!(page.contains("36(b) transmittal: 22-41"));
-    let csv = app
-        .client
-        .get(format!("{}/export/agreements", app.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (_, csv) = app.get("/export/agreements").await;
     assert!(csv.contains("36(b) transmittal | 22-41"), "{csv}");
 }

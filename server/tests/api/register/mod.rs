@@ -18,6 +18,16 @@ async fn with_demo_data(db: Db) -> Db {
     db
 }
 
+/// A form's posted fields from `(name, value)` pairs.
+fn fields(pairs: &[(&str, &str)]) -> app::forms::EntryFields {
+    app::forms::EntryFields(
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect(),
+    )
+}
+
 /// The contract list for `filter`.
 async fn listed(
     db: &Db,

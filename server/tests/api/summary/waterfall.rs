@@ -176,15 +176,7 @@ async fn each_step_adds_up_the_records_behind_it(db: &Db) {
         .get(&format!("/contracts?agreement={id}&status=in+force"))
         .await;
     assert!(list.contains("Waterfall test contract"));
-    let csv = app
-        .client
-        .get(format!("{}/export/waterfall?agreement={id}", app.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (_, csv) = app.get(&format!("/export/waterfall?agreement={id}")).await;
     let rows: Vec<csv::StringRecord> = csv::Reader::from_reader(csv.as_bytes())
         .records()
         .map(Result::unwrap)
