@@ -49,6 +49,7 @@ const PAGE_TABLES: &[&[(&str, bool)]] = &[
     crate::agreements::PAGES,
     crate::contracts::PAGES,
     crate::amendments::PAGES,
+    crate::plans::PAGES,
     crate::waterfall::PAGES,
     crate::deliveries::PAGES,
     crate::systems::PAGES,
@@ -115,6 +116,7 @@ pub fn App() -> impl IntoView {
                     <crate::agreements::AgreementRoutes />
                     <crate::contracts::ContractRoutes />
                     <crate::amendments::AmendmentRoutes />
+                    <crate::plans::PlanRoutes />
                     <crate::waterfall::WaterfallRoutes />
                     <crate::deliveries::DeliveryRoutes />
                     <crate::systems::SystemRoutes />

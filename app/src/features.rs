@@ -47,6 +47,10 @@ pub const ALL: &[Feature] = &[
         form_routes: crate::firms::routes::routes,
     },
     Feature {
+        access: crate::plans::ACCESS,
+        form_routes: crate::plans::routes::routes,
+    },
+    Feature {
         access: crate::rates::ACCESS,
         form_routes: crate::rates::routes::routes,
     },

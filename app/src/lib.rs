@@ -25,6 +25,7 @@ pub mod deliveries;
 #[cfg(feature = "ssr")]
 pub mod features;
 pub mod firms;
+pub mod plans;
 pub mod rates;
 pub mod summary;
 pub mod systems;

@@ -225,6 +225,7 @@ struct Batch {
     amendments: String,
     changes: String,
     sources: String,
+    plans: String,
 }
 
 impl Batch {
@@ -326,6 +327,11 @@ impl Batch {
             if let Some((exercised, _)) = amendment {
                 self.add_amendment(ids, ids.line, exercised, year + 1, month, now);
             }
+            // One in five contracts in force has a delivery plan: half its units the year after
+            // signing, the rest the year after that (again without drawing).
+            if pipeline.is_none() && status != "cancelled" && contract_id % 5 == 1 {
+                self.add_plan(ids.line, quantity, year);
+            }
             self.add_deliveries(
                 random_deliveries,
                 ids.line,
@@ -381,6 +387,24 @@ impl Batch {
         debug_assert_eq!(left, 0);
     }
 
+    /// Adds the plan of line `line_id`, of `quantity` units, signed in `year`: half the units
+    /// in the year after, the rest in the year after that.
+    fn add_plan(&mut self, line_id: i64, quantity: i64, year: i64) {
+        let first = quantity / 2;
+        for (position, (units, year)) in [(first, year + 1), (quantity - first, year + 2)]
+            .into_iter()
+            .filter(|(units, _)| *units > 0)
+            .enumerate()
+        {
+            if !self.plans.is_empty() {
+                self.plans.push(',');
+            }
+            self.plans.push_str(&format!(
+                "({line_id}, {position}, '{year}', '{year}-01-01', '{year}-12-31', {year}, {year}, {units}, 'reported', 'Synthetic plan')"
+            ));
+        }
+    }
+
     /// Adds an amendment of line `line_id` (of contract `ids.contract`) in `year`-`month`: one
     /// option exercised, or one more unit ordered; the line as written already holds it.
     fn add_amendment(
@@ -432,6 +456,7 @@ impl Batch {
             amendments,
             changes,
             sources,
+            plans,
         } = self;
         // Every value is a number or generated text without quotes: nothing to escape.
         let insert_contracts = format!(
@@ -454,6 +479,13 @@ impl Batch {
                  VALUES {deliveries}"
             );
             execute(&mut tx, &insert_deliveries).await?;
+        }
+        if !plans.is_empty() {
+            let insert_plans = format!(
+                "INSERT INTO delivery_plans (line_id, position, period, starts_on, ends_on, from_year, to_year, units, \
+                 confidence, source) VALUES {plans}"
+            );
+            execute(&mut tx, &insert_plans).await?;
         }
         if !amendments.is_empty() {
             for sql in [

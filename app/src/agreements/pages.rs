@@ -290,7 +290,7 @@ fn AgreementDetail(
                                     <td>{c.systems.clone()}</td>
                                     <td>{crate::components::record::status_with_probability(c.status.as_str(), c.probability)}</td>
                                     <td class="num">{money_text(c.value)}</td>
-                                    <td class="num">{format::thousands(c.units_ordered)}" / "{format::thousands(c.units_delivered)}</td>
+                                    <td class="num">{format::thousands(c.units_ordered)}" / "{format::thousands(c.units_delivered)}{crate::plans::pages::late_badge(c.units_late)}</td>
                                 </tr>
                             }).collect_view()}
                         </tbody>

@@ -393,6 +393,8 @@ pub fn write_notice(pairs: &[(String, String)], saved: &'static str) -> Option<&
         Some("Amendment recorded: the figures below include it.")
     } else if flag("amendment_deleted") {
         Some("Amendment deleted: its changes are out of the figures.")
+    } else if flag("planned") {
+        Some("Delivery plan saved.")
     } else {
         None
     }

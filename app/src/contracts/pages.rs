@@ -49,6 +49,7 @@ pub fn ContractsPage() -> impl IntoView {
         <div class="page-tools">
             <crate::transfer::pages::ExportCsv view=crate::transfer::View::Contracts pairs=crate::components::record::query_pairs() />
             <crate::transfer::pages::ExportCsv view=crate::transfer::View::Amendments pairs=crate::components::record::query_pairs() label="Export their amendments" />
+            <crate::transfer::pages::ExportCsv view=crate::transfer::View::Plans pairs=crate::components::record::query_pairs() label="Export their delivery plans" />
             {crate::accounts::may(crate::domain::account::Role::Editor).then(|| view! { <a class="button" href="/import">"Import CSV"</a> })}
         </div>
         <crate::components::record::DeletedNotice name=deleted />
@@ -124,6 +125,10 @@ fn ContractFilters(
                     <option value="reported" selected=filter.confidence == Some(Confidence::Reported)>"Confirmed and reported"</option>
                     <option value="confirmed" selected=filter.confidence == Some(Confidence::Confirmed)>"Confirmed only"</option>
                 </select>
+            </div>
+            <div class="field check">
+                <input id="f-behind" name="schedule" type="checkbox" value=crate::domain::filter::BEHIND checked=filter.behind />
+                <label for="f-behind">"Behind schedule only"</label>
             </div>
             {(filter.sort != DealSort::default()).then(|| view! { <input type="hidden" name="sort" value=filter.sort.as_str() /> })}
             // No field of its own: the summary's "Date not recorded" row links here with it.
@@ -211,7 +216,7 @@ fn ContractTable(filter: ContractFilter, page: Page<ContractSummary>) -> impl In
                                 {c.usd.filter(|_| c.value.is_some_and(|v| v.currency().as_str() != "USD")).map(|usd| view! { <br /><span class="muted">{format!("≈ {usd}")}</span> })}
                                 {c.value_confidence.map(|confidence| view! { <br /><ConfidenceBadge confidence /> })}
                             </td>
-                            <td class="num">{format::thousands(c.units_ordered)}" / "{format::thousands(c.units_delivered)}</td>
+                            <td class="num">{format::thousands(c.units_ordered)}" / "{format::thousands(c.units_delivered)}{crate::plans::pages::late_badge(c.units_late)}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>
@@ -307,6 +312,7 @@ fn ContractDetail(
     as_of: crate::components::record::AsOf,
 ) -> impl IntoView {
     let c = contract;
+    let schedule_day = as_of.day.unwrap_or_else(crate::plans::pages::today);
     let as_of_form = as_of.clone();
     let notice = as_of.day.map(|day| view! { <AsOfNotice now day /> });
     let as_of = as_of.day.map(|d| d.to_string());
@@ -428,6 +434,8 @@ fn ContractDetail(
         }}
         {delivered.then(|| view! { <p class="alert alert-success" role="status">"Delivery recorded."</p> })}
         {(current && !unsigned && crate::accounts::may(crate::domain::account::Role::Editor)).then(|| view! { <DeliveryForm contract=c.clone() echo /> })}
+
+        <crate::plans::pages::ContractSchedule contract=c.clone() today=schedule_day current />
 
         <crate::amendments::pages::AmendmentList base=format!("/contracts/{}", c.id) amendments=c.amendments.clone()
             amendable=c.status.standing() == Standing::InForce as_of=as_of.clone() />

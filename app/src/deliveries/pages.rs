@@ -58,6 +58,10 @@ pub fn DeliveriesPage() -> impl IntoView {
                                     <SystemFilter id="dl-system" systems selected=filter.system />
                                     <YearFilter id="dl-from" name="year_from" label="Delivered from (year)" value=filter.year_from />
                                     <YearFilter id="dl-to" name="year_to" label="Delivered to (year)" value=filter.year_to />
+                                    <div class="field check">
+                                        <input id="dl-behind" name="schedule" type="checkbox" value=crate::domain::filter::BEHIND checked=filter.behind />
+                                        <label for="dl-behind">"Contracts behind schedule only"</label>
+                                    </div>
                                     <div class="form-actions">
                                         <button type="submit" class="button primary">"Apply filters"</button>
                                         <a class="button" href="/deliveries">"Clear"</a>
@@ -101,6 +105,7 @@ pub fn DeliveriesPage() -> impl IntoView {
                                     }.into_any()
                                 }}
                                 <Pager page=deliveries.page href=move |p| with_query("/deliveries", pager_filter.with_page(p).to_query()) />
+                                <crate::plans::pages::ScheduleTable years=deliveries.schedule.clone() filter=deliveries.contracts.clone() />
                             }.into_any()
                         }
                         Err(error) => view! { <ErrorPanel error /> }.into_any(),

@@ -134,8 +134,26 @@ pub async fn list_deliveries(
             })
         })
         .collect::<Result<Vec<_>, AppError>>()?;
+    // The years of this list are delivery years: the plans are read for the contracts of its
+    // other filters, the summary's way (kept at the register's version).
+    let contracts = crate::domain::filter::ContractFilter {
+        buyer: filter.buyer,
+        system: filter.system,
+        agreement: filter.agreement,
+        ..Default::default()
+    }
+    .summed();
+    let schedule = crate::summary::service::portfolio(
+        db,
+        &contracts,
+        crate::domain::summary::Dimension::Buyer,
+    )
+    .await?
+    .schedule;
     Ok(DeliveryPage {
         page: Page::capped(rows, counted, has_next, filter.page, PER_PAGE),
         units,
+        schedule,
+        contracts,
     })
 }

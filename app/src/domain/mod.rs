@@ -16,6 +16,7 @@ pub mod limits;
 pub mod money;
 pub mod number;
 pub mod pipeline;
+pub mod plan;
 pub mod quantity;
 pub mod rate;
 pub mod register;

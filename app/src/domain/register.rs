@@ -275,6 +275,8 @@ pub struct Contract {
     pub local_production: String,
     pub lines: Vec<ContractLine>,
     pub deliveries: Vec<Delivery>,
+    /// Its lines' delivery plans, by line and period.
+    pub plans: Vec<super::plan::PlannedDelivery>,
     /// Its amendments, oldest first.
     pub amendments: Vec<super::amendment::Amendment>,
     /// The value in US dollars and the rate it was taken at.
@@ -304,6 +306,8 @@ pub struct ContractSummary {
     pub systems: String,
     pub units_ordered: i64,
     pub units_delivered: i64,
+    /// Units its delivery plans put in periods that have ended and that are not delivered.
+    pub units_late: i64,
 }
 
 /// One row of the agreement list.
@@ -417,4 +421,9 @@ pub struct DeliveryPage {
     pub page: Page<DeliveryEntry>,
     /// The matching deliveries' units, when they were all counted (`page.capped` is false).
     pub units: Option<i64>,
+    /// Units planned and delivered by year on the contracts of the filter's buyer, system
+    /// and agreement (in force), as the summary sets them side by side.
+    pub schedule: Vec<super::summary::ScheduleYear>,
+    /// The contracts those are: the filter of the summary's "Contracts behind schedule" link.
+    pub contracts: crate::domain::filter::ContractFilter,
 }

@@ -96,6 +96,17 @@ pub struct Portfolio {
     pub total: GroupTotal,
     pub groups: Vec<(Dimension, Vec<GroupTotal>)>,
     pub by_year: YearStacks,
+    /// Units planned and delivered by year (a plan over a span of years in its own row).
+    pub schedule: Vec<ScheduleYear>,
+}
+
+/// Units planned in a year (or a span of years) and delivered in it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScheduleYear {
+    pub from_year: i32,
+    pub to_year: i32,
+    pub planned: i64,
+    pub delivered: i64,
 }
 
 /// A confidence level: what a summary (its "Count"), the contract list it links to (its

@@ -32,6 +32,8 @@ pub fn field_label(key: &str) -> String {
             "date" => "Date",
             "backs" => "Supports",
             "kind" => "Kind",
+            "period" => "Period",
+            "units" => "Units",
             other => other,
         }
         .to_owned()
@@ -41,6 +43,7 @@ pub fn field_label(key: &str) -> String {
         ("source", "Source"),
         ("alt", "Other figure"),
         ("ident", "Identifier"),
+        ("plan", "Planned delivery"),
         ("supplier", "Supplier"),
     ] {
         if let Some(rest) = key.strip_prefix(prefix)

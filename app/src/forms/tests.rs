@@ -137,6 +137,7 @@ fn a_stored_contract_comes_back_from_its_edit_fields() {
             exercised: 0,
         }],
         deliveries: vec![],
+        plans: vec![],
         amendments: vec![],
         usd: None,
         notes: String::new(),

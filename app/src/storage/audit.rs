@@ -61,13 +61,15 @@ pub fn current_actor() -> Actor {
 
 /// Columns that every write changes or that are derived from other records or columns (the
 /// name keys of `keys`): leaving them out keeps a history to what a person changed.
-const NOISE: [&str; 9] = [
+const NOISE: [&str; 10] = [
     "external_id",
     "created_at",
     "updated_at",
     "version",
     "usd_minor",
     "usd_rate_id",
+    // Kept from the plans and deliveries, which the history shows.
+    "behind_after",
     "delivered_units",
     "name_key",
     "designation_key",
@@ -118,6 +120,11 @@ fn parts(kind: RecordKind) -> &'static [(&'static str, &'static str)] {
             (
                 "identifiers",
                 "SELECT * FROM identifiers WHERE contract_id = $1 ORDER BY position",
+            ),
+            (
+                "delivery plan",
+                "SELECT p.* FROM delivery_plans p JOIN contract_lines l ON l.id = p.line_id \
+                 WHERE l.contract_id = $1 ORDER BY l.position, p.position",
             ),
         ],
         RecordKind::Agreement => &[

@@ -138,7 +138,8 @@ pub async fn list(db: &Db, filter: &crate::domain::filter::ContractFilter) -> Re
 }
 
 /// The FROM and WHERE of the deliveries matching `filter` (aliases `d`, `l`, `c`, `s`): its
-/// buyer, framework agreement, system (with its variants) and delivery years.
+/// buyer, framework agreement, system (with its variants), delivery years, and whether its
+/// contract is behind schedule.
 pub(super) fn from_where(
     filter: &crate::domain::filter::ContractFilter,
     args: &mut super::args::Args,
@@ -159,6 +160,12 @@ pub(super) fn from_where(
     }
     if let Some(to) = filter.year_to {
         clauses.push(format!("d.delivered_year <= {}", args.int(to.into())));
+    }
+    if filter.behind {
+        clauses.push(super::plans::behind_schedule(
+            chrono::Utc::now().date_naive(),
+            args,
+        ));
     }
     format!(
         "FROM deliveries d JOIN contract_lines l ON l.id = d.line_id JOIN contracts c ON c.id = l.contract_id \

@@ -201,6 +201,45 @@ impl ContractLineRow {
 pub struct ExportedContract {
     pub rows: Vec<ContractLineRow>,
     pub provenance: Provenance,
+    /// Its lines' delivery plans, by line position and period.
+    pub plans: Vec<ExportedPlan>,
+}
+
+/// A row of an exported contract line's delivery plan.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ExportedPlan {
+    pub contract_id: i64,
+    pub position: i64,
+    pub period: String,
+    pub units: i64,
+    pub confidence: String,
+    pub source: String,
+    pub source_url: Option<String>,
+}
+
+/// The delivery plans of the contracts `ids` (the same text on both backends: integers in the
+/// SQL cannot inject anything).
+fn plans_sql(ids: &[i64]) -> String {
+    let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
+    format!(
+        "SELECT l.contract_id, CAST(l.position AS BIGINT) AS position, p.period, p.units, p.confidence, p.source, p.source_url \
+         FROM delivery_plans p JOIN contract_lines l ON l.id = p.line_id WHERE l.contract_id IN ({}) \
+         ORDER BY l.contract_id, l.position, p.ends_on, p.starts_on, p.position",
+        ids.join(", ")
+    )
+}
+
+/// Gives each contract of `batch` its plans from `loaded`.
+fn attach_plans(batch: &mut [ExportedContract], loaded: Vec<ExportedPlan>) {
+    let mut by_contract: HashMap<i64, Vec<ExportedPlan>> = HashMap::new();
+    for plan in loaded {
+        by_contract.entry(plan.contract_id).or_default().push(plan);
+    }
+    for contract in batch {
+        if let Some(plans) = by_contract.remove(&contract.rows[0].id()) {
+            contract.plans = plans;
+        }
+    }
 }
 
 /// The SQL of the contract export for `filter` on `backend`, with its arguments: the contract
@@ -251,6 +290,7 @@ impl Batcher {
         self.batch.push(ExportedContract {
             rows: vec![row],
             provenance: Provenance::default(),
+            plans: Vec::new(),
         });
         full
     }

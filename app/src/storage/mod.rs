@@ -17,6 +17,7 @@ pub mod firms;
 pub mod imports;
 pub mod keys;
 pub mod outlook;
+pub mod plans;
 mod provenance;
 pub mod rates;
 pub mod register_version;

@@ -388,6 +388,73 @@ pub async fn apply(tx: &mut Tx, affected: Affected<'_>, sign: i64) -> Result<()>
     on_tx!(tx, conn => {
         bind_all!(sqlx::query(&sql), args.0).execute(conn).await?;
     });
+    // A contract's plans and deliveries are written between its -1 and its +1: after it,
+    // its lines' "behind schedule" day is what they say now.
+    if sign > 0
+        && matches!(
+            affected,
+            Affected::Contract(_) | Affected::Line(_) | Affected::All
+        )
+    {
+        super::plans::refresh_behind(tx, affected).await?;
+    }
+    apply_schedule(tx, affected, sign).await
+}
+
+/// The measures of a schedule cell, each kept at every level.
+pub const SCHEDULE_MEASURES: [&str; 2] = ["planned", "delivered"];
+
+/// Adds `sign` times the current contribution of `affected` to the schedule's cells (units
+/// planned and delivered by year, see the `schedule_cells` migration): a plan counts in its
+/// years, a delivery in its year, each at the levels its own confidence reaches, of a contract
+/// that counts at the level.
+async fn apply_schedule(tx: &mut Tx, affected: Affected<'_>, sign: i64) -> Result<()> {
+    let mut args = Args::default();
+    let condition = affected.condition(&mut args);
+    let planned = at_every_level(
+        &[
+            (
+                "planned",
+                "CASE WHEN {contract} AND {quantity} THEN p.units ELSE 0 END",
+            ),
+            ("delivered", "0"),
+        ],
+        "a.value_confidence",
+        "p.confidence",
+    );
+    let delivered = at_every_level(
+        &[
+            ("planned", "0"),
+            (
+                "delivered",
+                "CASE WHEN {contract} AND {quantity} THEN d.units ELSE 0 END",
+            ),
+        ],
+        "a.value_confidence",
+        "d.confidence",
+    );
+    let columns: Vec<String> = SCHEDULE_MEASURES
+        .iter()
+        .flat_map(|m| LEVELS.iter().map(move |(level, _)| format!("{m}_{level}")))
+        .collect();
+    let sums: Vec<String> = columns
+        .iter()
+        .map(|c| format!("{sign} * SUM({c})"))
+        .collect();
+    let sums = sums.join(", ");
+    let updates: Vec<String> = columns
+        .iter()
+        .map(|c| format!("{c} = schedule_cells.{c} + excluded.{c}"))
+        .collect();
+    let sql = format!(
+        "WITH affected AS (SELECT c.id, c.buyer_code, COALESCE(c.supplier_id, 0) AS supplier_id,          COALESCE(c.signed_year, 0) AS signed_year, c.value_confidence FROM contracts c WHERE {in_force} AND {condition}),          scheduled AS (           SELECT a.buyer_code, a.supplier_id, a.signed_year, p.from_year, p.to_year, {planned}            FROM affected a JOIN contract_lines l ON l.contract_id = a.id JOIN delivery_plans p ON p.line_id = l.id            UNION ALL            SELECT a.buyer_code, a.supplier_id, a.signed_year, d.delivered_year, d.delivered_year, {delivered}            FROM affected a JOIN contract_lines l ON l.contract_id = a.id JOIN deliveries d ON d.line_id = l.id)          INSERT INTO schedule_cells (grouped_by, buyer_code, supplier_id, signed_year, from_year, to_year, {columns})          SELECT * FROM (           SELECT 'total', '', 0, 0, from_year, to_year, {sums} FROM scheduled GROUP BY from_year, to_year            UNION ALL            SELECT 'fine', buyer_code, supplier_id, signed_year, from_year, to_year, {sums} FROM scheduled            GROUP BY buyer_code, supplier_id, signed_year, from_year, to_year) contribution WHERE 1 = 1          ON CONFLICT (grouped_by, buyer_code, supplier_id, signed_year, from_year, to_year) DO UPDATE SET {updates}",
+        in_force = ContractStatus::sql_in("c.status", &[Standing::InForce]),
+        columns = columns.join(", "),
+        updates = updates.join(", "),
+    );
+    on_tx!(tx, conn => {
+        bind_all!(sqlx::query(&sql), args.0).execute(conn).await?;
+    });
     Ok(())
 }
 
@@ -399,6 +466,7 @@ const ROLLUP_LOCK: i64 = 0x0053_554d_4d41_5259; // "SUMMARY" in ASCII
 pub async fn rebuild(db: &Db) -> Result<()> {
     let mut tx = db.begin().await?;
     super::execute_in(&mut tx, "DELETE FROM summary_cells").await?;
+    super::execute_in(&mut tx, "DELETE FROM schedule_cells").await?;
     apply(&mut tx, Affected::All, 1).await?;
     tx.commit().await
 }

@@ -157,6 +157,7 @@ impl Cells {
             status: None,
             group: None | Some(StatusGroup::InForce),
             agreement: None,
+            behind: false,
             ..
         } = filter
         else {
@@ -472,4 +473,102 @@ fn weighted(amount: &str, counting: Counting) -> String {
         Counting::Weighted => format!("((({amount}) * COALESCE(c.probability, 100) + 50) / 100)"),
         Counting::Signed | Counting::Pipeline => amount.to_owned(),
     }
+}
+
+/// Units planned and delivered by year for the contracts matching `filter`, at `level` (a
+/// plan's or delivery's own confidence, of a contract that counts): `(from_year, to_year,
+/// planned, delivered)`, a plan over a span of years in a row of its own. Read from the
+/// maintained cells when they hold the answer ([`super::rollup`]), else summed over the plans
+/// and deliveries of the contracts.
+#[tracing::instrument(name = "db.summary.schedule", skip(db))]
+pub async fn schedule_by_year(
+    db: &Db,
+    filter: &ContractFilter,
+    level: Option<Confidence>,
+) -> Result<Vec<(i32, i32, i64, i64)>> {
+    if let Some((signed, pipeline)) = split_off_the_pipeline(filter)
+        && Cells::for_filter(&signed, None).is_some()
+    {
+        let mut rows = Box::pin(schedule_by_year(db, &signed, level)).await?;
+        for (from, to, planned, delivered) in schedule_from_contracts(db, &pipeline, level).await? {
+            match rows.iter_mut().find(|r| r.0 == from && r.1 == to) {
+                Some(row) => {
+                    row.2 += planned;
+                    row.3 += delivered;
+                }
+                None => rows.push((from, to, planned, delivered)),
+            }
+        }
+        rows.sort();
+        return Ok(rows);
+    }
+    let Some(cells) = Cells::for_filter(filter, None) else {
+        return schedule_from_contracts(db, filter, level).await;
+    };
+    let level = level_suffix(level);
+    let sql = format!(
+        "SELECT sc.from_year, sc.to_year, CAST(SUM(sc.planned_{level}) AS BIGINT), \
+         CAST(SUM(sc.delivered_{level}) AS BIGINT) FROM schedule_cells sc WHERE {} \
+         GROUP BY 1, 2 HAVING SUM(sc.planned_{level}) > 0 OR SUM(sc.delivered_{level}) > 0 ORDER BY 1, 2",
+        cells.conditions.join(" AND ")
+    );
+    Ok(on_db!(db, pool => {
+        bind_all!(sqlx::query_as::<_, (i32, i32, i64, i64)>(&sql), cells.args.0).fetch_all(pool).await?
+    }))
+}
+
+/// [`schedule_by_year`] summed over the contracts' plans and deliveries: for the filters the
+/// cells cannot answer, and the reference the cells are tested against. A filter by system or
+/// category counts only the lines of that system (with its variants) or category.
+pub async fn schedule_from_contracts(
+    db: &Db,
+    filter: &ContractFilter,
+    level: Option<Confidence>,
+) -> Result<Vec<(i32, i32, i64, i64)>> {
+    let filter = ContractFilter {
+        confidence: level,
+        ..filter.clone()
+    };
+    let lines_only = ContractFilter {
+        confidence: None,
+        ..filter.clone()
+    };
+    let mut args = Args::default();
+    let mut part = |table: &str, years: &str, planned: bool| {
+        let where_sql = summed_where(&filter, &mut args);
+        let lines = super::contracts::counted_lines(&lines_only, &mut args, "l");
+        let counted: Vec<String> = Level(level)
+            .quantity_confidences()
+            .iter()
+            .map(|c| args.text(c.as_str()))
+            .collect();
+        let units = format!(
+            "CASE WHEN x.confidence IN ({}) THEN x.units ELSE 0 END",
+            counted.join(", ")
+        );
+        let (planned, delivered) = if planned {
+            (units, "0".to_owned())
+        } else {
+            ("0".to_owned(), units)
+        };
+        format!(
+            "SELECT {years}, {planned} AS planned, {delivered} AS delivered FROM contracts c \
+             JOIN contract_lines l ON l.contract_id = c.id JOIN {table} x ON x.line_id = l.id \
+             WHERE {where_sql} AND {lines}"
+        )
+    };
+    let plans = part("delivery_plans", "x.from_year, x.to_year", true);
+    let deliveries = part(
+        "deliveries",
+        "x.delivered_year AS from_year, x.delivered_year AS to_year",
+        false,
+    );
+    let sql = format!(
+        "SELECT from_year, to_year, CAST(SUM(planned) AS BIGINT), CAST(SUM(delivered) AS BIGINT) \
+         FROM ({plans} UNION ALL {deliveries}) t GROUP BY 1, 2 \
+         HAVING SUM(planned) > 0 OR SUM(delivered) > 0 ORDER BY 1, 2"
+    );
+    Ok(on_db!(db, pool => {
+        bind_all!(sqlx::query_as::<_, (i32, i32, i64, i64)>(&sql), args.0).fetch_all(pool).await?
+    }))
 }

@@ -181,6 +181,7 @@ fn PortfolioView(portfolio: Portfolio) -> impl IntoView {
                     categories series grouped=true label=|n| format::thousands(n) />
             }
         })}
+        <crate::plans::pages::ScheduleTable years=portfolio.schedule.clone() filter=portfolio.filter.clone() />
         {portfolio.groups.into_iter().map(|(dimension, rows)| view! {
             <h2>{dimension.title()}</h2>
             <GroupTable column=dimension.column() rows />

@@ -21,7 +21,9 @@ pub async fn portfolio(
     filter: &ContractFilter,
     stack: crate::domain::summary::Dimension,
 ) -> Result<crate::domain::summary::Portfolio, AppError> {
-    let key = serde_json::to_string(&(filter, stack)).map_err(AppError::internal)?;
+    // "Behind schedule" depends on the day as well as on the register.
+    let day = filter.behind.then(|| chrono::Utc::now().date_naive());
+    let key = serde_json::to_string(&(filter, stack, day)).map_err(AppError::internal)?;
     let kept = PORTFOLIOS
         .get_or_compute(db, key, computed_portfolio(db, filter, stack))
         .await?;
@@ -50,12 +52,25 @@ pub async fn computed_portfolio(
         groups.push((dimension, group_totals(db, &base, Some(dimension)).await?));
     }
     let by_year = year_stacks(db, &base, stack).await?;
+    let schedule = crate::storage::summary::schedule_by_year(db, &base, level)
+        .await?
+        .into_iter()
+        .map(
+            |(from_year, to_year, planned, delivered)| crate::domain::summary::ScheduleYear {
+                from_year,
+                to_year,
+                planned,
+                delivered,
+            },
+        )
+        .collect();
     Ok(Portfolio {
         filter: base,
         level,
         total,
         groups,
         by_year,
+        schedule,
     })
 }
 

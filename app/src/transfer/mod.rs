@@ -20,6 +20,8 @@ pub enum View {
     Deliveries,
     /// Contracts' amendments: a row per line changed (one for an amendment of no line).
     Amendments,
+    /// Contracts' delivery plans against their deliveries: a row per planned period.
+    Plans,
     Agreements,
     /// One agreement's programme waterfall (`agreement=ID`): a row per step.
     Waterfall,
@@ -31,10 +33,11 @@ pub enum View {
 }
 
 impl View {
-    pub const ALL: [View; 9] = [
+    pub const ALL: [View; 10] = [
         View::Contracts,
         View::Deliveries,
         View::Amendments,
+        View::Plans,
         View::Agreements,
         View::Waterfall,
         View::Firms,
@@ -53,6 +56,7 @@ impl View {
             View::Contracts => "/export/contracts",
             View::Deliveries => "/export/deliveries",
             View::Amendments => "/export/amendments",
+            View::Plans => "/export/plans",
             View::Agreements => "/export/agreements",
             View::Waterfall => "/export/waterfall",
             View::Firms => "/export/firms",
@@ -67,6 +71,7 @@ impl View {
             View::Contracts => "contracts",
             View::Deliveries => "deliveries",
             View::Amendments => "amendments",
+            View::Plans => "plans",
             View::Agreements => "agreements",
             View::Waterfall => "waterfall",
             View::Firms => "firms",
@@ -95,6 +100,23 @@ impl View {
                 "line",
                 "system",
                 "notes",
+            ],
+            View::Plans => &[
+                "contract_ref",
+                "contract",
+                "buyer",
+                "line",
+                "system",
+                "ordered",
+                "period",
+                "planned",
+                "confidence",
+                "source",
+                "source_url",
+                "planned_by_end",
+                "delivered_by_end",
+                "state",
+                "late",
             ],
             View::Amendments => &[
                 "amended_on",
@@ -198,7 +220,7 @@ impl View {
 
 /// The contract file: one row per contract line, the contract's fields repeated on each (a
 /// contract without lines has one row with the line fields empty).
-pub const CONTRACT_COLUMNS: [&str; 38] = [
+pub const CONTRACT_COLUMNS: [&str; 39] = [
     "contract_ref",
     "title",
     "buyer",
@@ -231,6 +253,7 @@ pub const CONTRACT_COLUMNS: [&str; 38] = [
     "option_units",
     "exercised_units",
     "line_notes",
+    "delivery_plan",
     "delivery_period",
     "local_production",
     "notes",

@@ -13,7 +13,7 @@ use app::storage::{Db, agreements, contracts, deliveries, firms, systems};
 pub use error::{DemoError, Problem, Record};
 use seed::{
     Ids, Keys, RateSeed, Seed, SeedAgreement, SeedContract, SeedFirm, SeedRate, SeedSystem,
-    agreement_draft, contract_draft, delivery_draft, key, rate_draft, system_draft,
+    agreement_draft, contract_draft, delivery_draft, key, plan_draft, rate_draft, system_draft,
 };
 use std::collections::HashMap;
 
@@ -157,6 +157,25 @@ async fn load_contract(db: &Db, contract: &SeedContract, keys: &Keys) -> Result<
             .map_err(|e| record().error(e))?
         {
             deliveries::Recorded::Done { .. } => {}
+            other => return Err(record().error(Problem::Refused(format!("{other:?}")))),
+        }
+    }
+    if !contract.plans.is_empty() {
+        let plans = contract
+            .plans
+            .iter()
+            .map(|plan| plan_draft(plan, &lines))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| record().error(e))?;
+        let version = contracts::get(db, id)
+            .await
+            .map_err(|e| record().error(e))?
+            .map_or(0, |c| c.version);
+        match app::storage::plans::replace(db, id, version, &plans)
+            .await
+            .map_err(|e| record().error(e))?
+        {
+            app::storage::plans::Saved::Done => {}
             other => return Err(record().error(Problem::Refused(format!("{other:?}")))),
         }
     }

@@ -4,6 +4,7 @@
 use super::error::Problem;
 use app::domain::Notes;
 use app::domain::pipeline::{Outlook, OutlookInput, Percent};
+use app::domain::plan::{PlanDraft, PlanPeriod, PlanSource};
 use app::domain::rate::RateDraft;
 use app::domain::register::{
     AgreementDraft, Alternative, CeilingDraft, ContractDraft, DeliveryDraft, Figure, LineDraft,
@@ -158,6 +159,18 @@ pub(super) struct SeedDelivery {
     pub(super) notes: String,
 }
 
+/// A row of a contract line's delivery plan.
+#[derive(Deserialize)]
+pub(super) struct SeedPlan {
+    pub(super) line: usize,
+    pub(super) period: String,
+    pub(super) units: i64,
+    pub(super) confidence: String,
+    pub(super) source: String,
+    #[serde(default)]
+    pub(super) url: String,
+}
+
 #[derive(Deserialize)]
 pub(super) struct SeedContract {
     pub(super) key: String,
@@ -174,6 +187,9 @@ pub(super) struct SeedContract {
     pub(super) local_production: String,
     pub(super) lines: Vec<SeedLine>,
     pub(super) deliveries: Vec<SeedDelivery>,
+    /// Its lines' delivery plans; none when the seed gives no schedule.
+    #[serde(default)]
+    pub(super) plans: Vec<SeedPlan>,
     pub(super) sources: Vec<SeedSource>,
     pub(super) notes: String,
     #[serde(flatten)]
@@ -341,6 +357,21 @@ pub(super) fn delivery_draft(
         units: Quantity::new(delivery.units)?,
         confidence: Confidence::parse(&delivery.confidence)?,
         notes: delivery.notes.clone(),
+    })
+}
+
+/// A plan row's draft, on the contract line (of `lines`, in order) it names.
+pub(super) fn plan_draft(plan: &SeedPlan, lines: &[i64]) -> Result<PlanDraft, Problem> {
+    let (title, url) = PlanSource::parse(&plan.source, &plan.url);
+    Ok(PlanDraft {
+        line_id: *lines.get(plan.line).ok_or(Problem::NoSuchLine)?,
+        period: PlanPeriod::parse(&plan.period)?,
+        units: Quantity::new(plan.units)?,
+        confidence: Confidence::parse(&plan.confidence)?,
+        source: PlanSource {
+            title: title?,
+            url: url?,
+        },
     })
 }
 

@@ -159,6 +159,23 @@ const CONTRACT: &[Part] = &[
     OTHER_FIGURES,
     SOURCES,
     IDENTIFIERS,
+    Part {
+        key: "delivery plan",
+        item: "Planned delivery",
+        columns: &[
+            col("line_id", "Line", Shape::Ref(RefTo::Line)),
+            hidden("position"),
+            text("period", "Period"),
+            hidden("starts_on"),
+            hidden("ends_on"),
+            hidden("from_year"),
+            hidden("to_year"),
+            text("units", "Units"),
+            text("confidence", "Confidence"),
+            text("source", "Source"),
+            text("source_url", "Source address"),
+        ],
+    },
 ];
 
 const AGREEMENT: &[Part] = &[

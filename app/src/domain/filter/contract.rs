@@ -5,6 +5,9 @@ use crate::domain::summary::Counting;
 use crate::domain::{Category, Confidence, ContractStatus, CountryCode, StatusGroup, text};
 use serde::{Deserialize, Serialize};
 
+/// `schedule=behind`: the contracts behind their delivery plan.
+pub const BEHIND: &str = "behind";
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContractFilter {
     pub q: Option<String>,
@@ -26,6 +29,9 @@ pub struct ContractFilter {
     pub year_to: Option<i32>,
     /// Only contracts without a signing date on record (`signed=none`).
     pub undated: bool,
+    /// Only contracts behind schedule (`schedule=behind`): a line with more units planned in
+    /// periods that have ended than are delivered.
+    pub behind: bool,
     /// The confidence level: which contracts, values and units count (see
     /// [`crate::domain::summary::Level`]).
     pub confidence: Option<Confidence>,
@@ -55,6 +61,7 @@ impl Default for ContractFilter {
             year_from: None,
             year_to: None,
             undated: false,
+            behind: false,
             confidence: None,
             sort: DealSort::default(),
             descending: DealSort::default().descending_by_default(),
@@ -109,6 +116,11 @@ impl ContractFilter {
                     true
                 }
                 "signed" => false,
+                "schedule" if value == BEHIND => {
+                    filter.behind = true;
+                    true
+                }
+                "schedule" => false,
                 "confidence" => Confidence::parse(value)
                     .map(|c| filter.confidence = Some(c))
                     .is_ok(),
@@ -175,6 +187,9 @@ impl ContractFilter {
         }
         if self.undated {
             pairs.push(("signed", NOT_RECORDED.to_owned()));
+        }
+        if self.behind {
+            pairs.push(("schedule", BEHIND.to_owned()));
         }
         if let Some(v) = self.confidence {
             pairs.push(("confidence", v.to_string()));

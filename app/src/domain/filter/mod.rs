@@ -6,7 +6,7 @@ mod contract;
 mod list_query;
 
 pub use agreement::AgreementFilter;
-pub use contract::ContractFilter;
+pub use contract::{BEHIND, ContractFilter};
 pub use list_query::ListQuery;
 
 use serde::{Deserialize, Serialize};

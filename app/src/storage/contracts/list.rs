@@ -34,6 +34,7 @@ struct SummaryRow {
     usd_minor: Option<i64>,
     units_ordered: i64,
     units_delivered: i64,
+    units_late: i64,
 }
 
 /// The WHERE clause of a filtered contract list, with its arguments.
@@ -92,6 +93,12 @@ pub(in crate::storage) fn where_clause(filter: &ContractFilter, args: &mut Args)
     }
     if filter.undated {
         clauses.push("c.signed_year IS NULL".into());
+    }
+    if filter.behind {
+        clauses.push(crate::storage::plans::behind_schedule(
+            chrono::Utc::now().date_naive(),
+            args,
+        ));
     }
     if let Some(counted) = Level(filter.confidence).contract_confidences() {
         clauses.push(format!(
@@ -392,8 +399,13 @@ pub async fn list(db: &Db, filter: &ContractFilter) -> Result<Page<ContractSumma
         after: None,
         ..filter.clone()
     };
+    // "Behind schedule" depends on the day as well as on the register.
+    let mut count_key = counted_filter.to_query();
+    if filter.behind {
+        count_key.push_str(&format!("&on={}", chrono::Utc::now().date_naive()));
+    }
     let counted = *COUNTS
-        .get_or_compute(db, counted_filter.to_query(), async {
+        .get_or_compute(db, count_key, async {
             Ok::<i64, StorageError>(on_db!(db, pool => {
                 bind_all!(sqlx::query_scalar(&count_sql), args.0).fetch_one(pool).await?
             }))
@@ -425,12 +437,24 @@ async fn rows_of(db: &Db, filter: &ContractFilter, ids: &[i64]) -> Result<Vec<Co
     }
     let mut args = Args::default();
     let lines = counted_lines(filter, &mut args, "l");
+    // Per line, the units planned in periods that ended before today (the plans' index on
+    // their line finds them; once for the comparison, once for the difference).
+    let today = chrono::Utc::now().date_naive().to_string();
+    let mut due = || {
+        format!(
+            "(SELECT COALESCE(SUM(p.units), 0) FROM delivery_plans p WHERE p.line_id = pl.id AND p.ends_on < {})",
+            args.text(today.clone())
+        )
+    };
+    let (due, due_again) = (due(), due());
     let placeholders: Vec<String> = ids.iter().map(|id| args.int(*id)).collect();
     let rows_sql = format!(
         "SELECT c.id, c.title, c.buyer_code, c.supplier_id, f.name AS supplier_name, c.agreement_id, \
          a.title AS agreement_title, c.signed_on, c.status, c.likely_signed_on, c.probability, c.value_minor, c.value_currency, c.value_confidence, c.usd_minor, \
          CAST(COALESCE((SELECT SUM(l.quantity) FROM contract_lines l WHERE l.contract_id = c.id AND {lines}), 0) AS BIGINT) AS units_ordered, \
-         CAST(COALESCE((SELECT SUM(l.delivered_units) FROM contract_lines l WHERE l.contract_id = c.id AND {lines}), 0) AS BIGINT) AS units_delivered \
+         CAST(COALESCE((SELECT SUM(l.delivered_units) FROM contract_lines l WHERE l.contract_id = c.id AND {lines}), 0) AS BIGINT) AS units_delivered, \
+         CAST(COALESCE((SELECT SUM(CASE WHEN {due} > pl.delivered_units THEN {due_again} - pl.delivered_units ELSE 0 END) \
+           FROM contract_lines pl WHERE pl.contract_id = c.id), 0) AS BIGINT) AS units_late \
          FROM contracts c LEFT JOIN firms f ON f.id = c.supplier_id LEFT JOIN agreements a ON a.id = c.agreement_id \
          WHERE c.id IN ({ids})",
         ids = placeholders.join(", "),
@@ -466,6 +490,7 @@ async fn rows_of(db: &Db, filter: &ContractFilter, ids: &[i64]) -> Result<Vec<Co
                 usd: money(r.usd_minor, r.usd_minor.map(|_| "USD"))?,
                 units_ordered: r.units_ordered,
                 units_delivered: r.units_delivered,
+                units_late: r.units_late,
             })
         })
         .collect()

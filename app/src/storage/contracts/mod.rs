@@ -8,7 +8,7 @@ mod read;
 pub use lines::line_ids;
 pub use list::Read;
 pub use list::{COUNT_CAP, KeysetPart, count, keyset_ids_sql, list, page_ids_sql};
-pub(super) use list::{order_by, where_clause};
+pub(super) use list::{counted_lines, order_by, where_clause};
 pub use read::get;
 
 use super::args::{Args, bind_all};

@@ -125,6 +125,7 @@ pub async fn get(db: &Db, id: i64) -> Result<Option<Contract>> {
         .await?
         .remove(&id)
         .unwrap_or_default();
+    let plans = crate::storage::plans::for_contract(db, id).await?;
     let usd = usd?;
     Ok(Some(Contract {
         id: row.id,
@@ -147,6 +148,7 @@ pub async fn get(db: &Db, id: i64) -> Result<Option<Contract>> {
             .into_iter()
             .map(DeliveryRow::delivery)
             .collect::<Result<_>>()?,
+        plans,
         amendments,
         usd,
         notes: row.notes,

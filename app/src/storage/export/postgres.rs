@@ -5,8 +5,8 @@
 //! are busy either way) and held one more batch in memory (docs/benchmarks.md).
 
 use super::{
-    Batcher, ContractLineRow, ExportedContract, Kind, LINE_KINDS, Value, attach_provenance,
-    check_columns, contract_ids,
+    Batcher, ContractLineRow, ExportedContract, ExportedPlan, Kind, LINE_KINDS, Value,
+    attach_plans, attach_provenance, check_columns, contract_ids, plans_sql,
 };
 use crate::storage::args::{Args, bind_all};
 use crate::storage::{Db, Result, StorageError};
@@ -99,5 +99,9 @@ async fn send(
         &mut batch,
         crate::storage::provenance::load_contracts(db, &ids).await?,
     );
+    let plans = crate::storage::on_db!(db, pool => {
+        sqlx::query_as::<_, ExportedPlan>(&plans_sql(&ids)).fetch_all(pool).await?
+    });
+    attach_plans(&mut batch, plans);
     Ok(out.send(batch).await.is_ok())
 }

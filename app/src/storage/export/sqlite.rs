@@ -6,8 +6,8 @@
 //! from one snapshot), and sends whole batches.
 
 use super::{
-    Batcher, ContractLineRow, ExportedContract, LINE_COLUMNS, Value, attach_provenance,
-    check_columns, contract_ids,
+    Batcher, ContractLineRow, ExportedContract, ExportedPlan, LINE_COLUMNS, Value, attach_plans,
+    attach_provenance, check_columns, contract_ids, plans_sql,
 };
 use crate::storage::Result;
 use crate::storage::StorageError;
@@ -132,6 +132,18 @@ fn send(
         &mut batch,
         provenance::assemble(sources, alternatives, identifiers)?,
     );
+    let plans = all_rows(connection, &plans_sql(&ids), |row| {
+        Ok(ExportedPlan {
+            contract_id: row.get(0)?,
+            position: row.get(1)?,
+            period: row.get(2)?,
+            units: row.get(3)?,
+            confidence: row.get(4)?,
+            source: row.get(5)?,
+            source_url: row.get(6)?,
+        })
+    })?;
+    attach_plans(&mut batch, plans);
     Ok(out.blocking_send(batch).is_ok())
 }
 

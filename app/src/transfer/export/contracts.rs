@@ -7,7 +7,7 @@ use crate::domain::filter::ContractFilter;
 use crate::domain::register::Provenance;
 use crate::error::AppError;
 use crate::storage::Db;
-use crate::storage::export::{Col, ContractLineRow, ExportedContract};
+use crate::storage::export::{Col, ContractLineRow, ExportedContract, ExportedPlan};
 use crate::transfer::cell::{CsvFormat, decimal_cell, text_cell, write_minor_cell};
 use crate::transfer::pipes;
 use std::borrow::Cow;
@@ -37,7 +37,8 @@ pub(super) async fn contracts(
                 identifiers.as_str(),
             );
             for row in &contract.rows {
-                if !contract_row(out, &mut numbers, row, cells).await {
+                let plan = plan_cell(&contract.plans, row.int(Col::Position));
+                if !contract_row(out, &mut numbers, row, cells, &plan).await {
                     break 'writing;
                 }
             }
@@ -101,6 +102,7 @@ async fn contract_row(
     numbers: &mut NumberCells,
     row: &ContractLineRow,
     (other_values, sources, identifiers): (&str, &str, &str),
+    plan: &str,
 ) -> bool {
     let format = out.format;
     NumberCells::money(
@@ -156,6 +158,7 @@ async fn contract_row(
         opt_int(&mut numbers.options, row.int(Col::OptionUnits)),
         opt_int(&mut numbers.exercised, row.int(Col::ExercisedUnits)),
         text(Col::LineNotes),
+        text_cell(plan),
         text(Col::DeliveryPeriod),
         text(Col::LocalProduction),
         text(Col::Notes),
@@ -177,6 +180,28 @@ pub fn other_values_cell(provenance: &Provenance, format: CsvFormat) -> String {
                 a.figure.money.currency().as_str().to_owned(),
                 a.figure.confidence.as_str().to_owned(),
                 a.figure.basis.clone(),
+            ]
+        })
+        .collect();
+    pipes::join(&records)
+}
+
+/// A line's delivery plan, one period per line: `period | units | confidence | source |
+/// address` (the line at `position`, from 0).
+pub fn plan_cell(plans: &[ExportedPlan], position: Option<i64>) -> String {
+    let Some(position) = position else {
+        return String::new();
+    };
+    let records: Vec<Vec<String>> = plans
+        .iter()
+        .filter(|p| p.position == position)
+        .map(|p| {
+            vec![
+                p.period.clone(),
+                p.units.to_string(),
+                p.confidence.clone(),
+                p.source.clone(),
+                p.source_url.clone().unwrap_or_default(),
             ]
         })
         .collect();

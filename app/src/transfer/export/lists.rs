@@ -42,6 +42,87 @@ pub(super) async fn deliveries(
     read.map_err(AppError::from)
 }
 
+/// The delivery plans of the contracts the filter matches, by contract, line and period: each
+/// period with what was planned by its end and delivered by then, its state today and the
+/// units still late (as the contract page reads them).
+pub(super) async fn plans(
+    db: &Db,
+    filter: &ContractFilter,
+    out: &mut CsvOut,
+) -> Result<(), AppError> {
+    use crate::domain::plan::LineSchedule;
+    use crate::domain::register::Delivery;
+    use crate::domain::{Confidence, PartialDate, Quantity};
+    let today = chrono::Utc::now().date_naive();
+    let mut after = 0;
+    loop {
+        let (rows, delivered) = crate::storage::plans::export_page(db, filter, after, 500).await?;
+        let Some(last) = rows.last() else {
+            return Ok(());
+        };
+        after = last.contract_id;
+        let corrupt = |e: String| AppError::internal(format!("stored delivery is invalid: {e}"));
+        let deliveries = delivered
+            .iter()
+            .map(|(line_id, on, units)| {
+                Ok(Delivery {
+                    id: 0,
+                    line_id: *line_id,
+                    delivered_on: PartialDate::parse(on).map_err(corrupt)?,
+                    units: Quantity::new(*units).map_err(corrupt)?,
+                    confidence: Confidence::Confirmed,
+                    notes: String::new(),
+                })
+            })
+            .collect::<Result<Vec<_>, AppError>>()?;
+        for line in rows.chunk_by(|a, b| a.line_id == b.line_id) {
+            let first = &line[0];
+            let plans = line
+                .iter()
+                .map(|r| r.plan())
+                .collect::<Result<Vec<_>, _>>()?;
+            let of_line: Vec<&Delivery> = deliveries
+                .iter()
+                .filter(|d| d.line_id == first.line_id)
+                .collect();
+            let schedule = LineSchedule::of(
+                first.line_id,
+                &plans.iter().collect::<Vec<_>>(),
+                &of_line,
+                today,
+            );
+            for row in &schedule.rows {
+                let state = match (row.past, row.short_at_end(), row.still_late()) {
+                    (false, ..) => "to come",
+                    (true, 0, _) => "on schedule",
+                    (true, _, 0) => "delivered late",
+                    (true, ..) => "late",
+                };
+                let cells = [
+                    opt_text(first.contract_ref.as_deref()),
+                    text(&first.contract_title),
+                    text(&first.buyer_code),
+                    number(first.position + 1),
+                    text(&first.designation),
+                    opt_number(first.quantity),
+                    Cow::Owned(row.period.to_string()),
+                    number(row.planned),
+                    text(row.confidence.as_str()),
+                    text(&row.source.title),
+                    opt_text(row.source.url.as_deref()),
+                    number(row.planned_by_end),
+                    number(row.delivered_by_end),
+                    text(state),
+                    number(row.still_late()),
+                ];
+                if !out.row(cells).await {
+                    return Ok(());
+                }
+            }
+        }
+    }
+}
+
 /// Amendments of the contracts the filter matches, by date: a row per line changed, the
 /// amendment's fields repeated (one row with empty line fields for an amendment of no line).
 pub(super) async fn amendments(

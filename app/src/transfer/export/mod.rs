@@ -14,7 +14,7 @@ use crate::domain::filter::{AgreementFilter, ContractFilter, ListQuery};
 use crate::error::AppError;
 use crate::storage::Db;
 use contracts::contracts;
-use lists::{agreements, amendments, audit, deliveries, firms, summary, systems, waterfall};
+use lists::{agreements, amendments, audit, deliveries, firms, plans, summary, systems, waterfall};
 use std::borrow::Cow;
 use tokio::sync::mpsc;
 
@@ -70,6 +70,7 @@ enum Job {
     Contracts(ContractFilter),
     Deliveries(ContractFilter),
     Amendments(ContractFilter),
+    Plans(ContractFilter),
     Agreements(AgreementFilter),
     Waterfall(i64),
     Firms(ListQuery),
@@ -91,6 +92,7 @@ impl Job {
             View::Contracts => Job::Contracts(checked(ContractFilter::from_query(pairs))?),
             View::Deliveries => Job::Deliveries(checked(ContractFilter::from_query(pairs))?),
             View::Amendments => Job::Amendments(checked(ContractFilter::from_query(pairs))?),
+            View::Plans => Job::Plans(checked(ContractFilter::from_query(pairs))?),
             View::Summary => Job::Summary(checked(ContractFilter::from_query(pairs))?),
             View::Audit => Job::Audit(checked(crate::domain::audit::AuditFilter::from_query(
                 pairs,
@@ -134,6 +136,7 @@ impl Job {
             Job::Contracts(filter) => contracts(db, &filter, out).await,
             Job::Deliveries(filter) => deliveries(db, &filter, out).await,
             Job::Amendments(filter) => amendments(db, &filter, out).await,
+            Job::Plans(filter) => plans(db, &filter, out).await,
             Job::Agreements(filter) => agreements(db, filter, out).await,
             Job::Waterfall(id) => waterfall(db, id, out).await,
             Job::Firms(query) => firms(db, &query, out).await,

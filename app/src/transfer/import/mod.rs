@@ -11,6 +11,7 @@ mod changes;
 mod form_fields;
 mod grouping;
 mod names;
+mod plans;
 mod read;
 mod write;
 
@@ -47,6 +48,9 @@ struct Item {
     line_rows: Vec<u64>,
     /// The stored contract's lines: id, number (1, 2…) and system.
     stored_lines: Vec<(i64, usize, String)>,
+    /// Each of the draft's lines' delivery plan, in order; `None` keeps the stored plans (the
+    /// file has no `delivery_plan` column).
+    plans: Option<Vec<Vec<plans::FilePlan>>>,
 }
 
 fn problem(row: u64, column: &str, message: impl Into<String>) -> Problem {
@@ -167,20 +171,50 @@ fn plan_contract(
         return None;
     }
     let row = table.rows[contract.rows[0]].row;
+    let kept: Vec<bool> = form.lines.iter().map(|l| !l.is_blank()).collect();
+    let plans = plans::read(table, contract, &kept, &mut findings.problems);
+    if findings.problems.len() > reported {
+        return None;
+    }
+    // What the stored contract's lines have planned, line by line of the draft (a new line:
+    // nothing).
+    let stored_plans: Vec<Vec<plans::FilePlan>> = draft
+        .lines
+        .iter()
+        .map(|line| match (&existing, line.id) {
+            (Some(stored), Some(id)) => plans::stored(&stored.plans, id),
+            _ => Vec::new(),
+        })
+        .collect();
+    let plans_kept = plans.as_ref().is_none_or(|p| *p == stored_plans);
     let stored_draft = existing
         .as_ref()
         .and_then(|c| ContractDraft::try_from(&ContractForm::from(c)).ok());
-    let unchanged = stored_draft.as_ref().is_some_and(|stored| *stored == draft);
+    let unchanged = plans_kept && stored_draft.as_ref().is_some_and(|stored| *stored == draft);
+    let mut changes = stored_draft
+        .as_ref()
+        .map(|stored| changes::changes(stored, &draft, names))
+        .unwrap_or_default();
+    if existing.is_some()
+        && let Some(plans) = &plans
+    {
+        for (k, (new, old)) in plans.iter().zip(&stored_plans).enumerate() {
+            if new != old {
+                changes.push(crate::domain::audit::FieldChange {
+                    field: format!("Line {}: delivery plan", k + 1),
+                    before: plans::describe(old),
+                    after: plans::describe(new),
+                });
+            }
+        }
+    }
     let planned = PlannedRow {
         row,
         contract_ref: contract.external_id.clone().unwrap_or_default(),
         title: draft.title.to_string(),
         lines: draft.lines.len(),
         id: existing.as_ref().map(|c| c.id),
-        changes: stored_draft
-            .as_ref()
-            .map(|stored| changes::changes(stored, &draft, names))
-            .unwrap_or_default(),
+        changes,
     };
     let item = Item {
         row,
@@ -196,6 +230,7 @@ fn plan_contract(
                 .map(|(i, l)| (l.id, i + 1, l.system.name.clone()))
                 .collect()
         }),
+        plans,
     };
     Some((item, planned))
 }

@@ -32,6 +32,11 @@ pub(super) struct Table {
 }
 
 impl Table {
+    /// Whether the file has `column`.
+    pub(super) fn has(&self, column: &str) -> bool {
+        self.columns.contains_key(column)
+    }
+
     /// The cell of `column` (trimmed, a neutralised formula given back as typed; "" when the
     /// file has no such column).
     pub(super) fn cell<'a>(&self, row: &'a Row, column: &str) -> &'a str {

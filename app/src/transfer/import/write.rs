@@ -64,13 +64,41 @@ async fn write_contract(
                 if let Some(external_id) = &item.external_id {
                     contracts::set_external_id(tx, id, external_id).await?;
                 }
+                write_plans(tx, id, item).await?;
                 Ok(Written::Created)
             }
             Inserted::Refused(refusal) => Err(refused(item, refusal)),
         });
     };
     let edit = contracts::update_in(tx, ContractId(id), Version(version), &item.draft).await?;
-    Ok(updated(item, edit))
+    let written = updated(item, edit);
+    if written.is_ok() {
+        write_plans(tx, id, item).await?;
+    }
+    Ok(written)
+}
+
+/// Saves the file's delivery plans over contract `id`'s (just written: its lines are the
+/// draft's, in order), when the file has them.
+async fn write_plans(tx: &mut Tx, id: i64, item: &Item) -> Result<(), StorageError> {
+    let Some(plans) = &item.plans else {
+        return Ok(());
+    };
+    let lines = crate::storage::plans::line_ids_in(tx, id).await?;
+    let drafts: Vec<crate::domain::plan::PlanDraft> = lines
+        .iter()
+        .zip(plans)
+        .flat_map(|(line_id, plans)| {
+            plans.iter().map(|p| crate::domain::plan::PlanDraft {
+                line_id: *line_id,
+                period: p.period,
+                units: p.units,
+                confidence: p.confidence,
+                source: p.source.clone(),
+            })
+        })
+        .collect();
+    crate::storage::plans::replace_in(tx, id, &drafts).await
 }
 
 /// The supplier or a system the item names, when it was deleted after the file was checked:

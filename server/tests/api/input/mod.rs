@@ -139,6 +139,7 @@ async fn form_pages(app: &TestApp) -> Vec<String> {
         pages.push(format!("/contracts/{id}/edit"));
         pages.push(format!("/contracts/{id}"));
         pages.push(format!("/contracts/{id}/amend"));
+        pages.push(format!("/contracts/{id}/plan"));
     }
     for id in ids(&app.db, "agreements").await {
         pages.push(format!("/agreements/{id}/edit"));
@@ -235,6 +236,7 @@ async fn every_number_field_refuses_a_separator_it_cannot_read_for_sure(app: &Te
             "units",
             "value_change",
             "line0_units",
+            "plan0_units",
         ],
     );
 }
@@ -296,6 +298,9 @@ async fn every_text_field_refuses_control_characters(app: &TestApp) {
             "line0_notes",
             "reason",
             "ident0_value",
+            "plan0_period",
+            "plan0_source",
+            "plan0_url",
             "source0_title",
             "source0_publisher",
             "username",

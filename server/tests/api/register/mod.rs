@@ -10,6 +10,7 @@ mod identifiers;
 mod lists;
 mod long_lists;
 mod pipeline;
+mod plans;
 mod rules;
 
 /// Every story starts from a database with the demo data loaded.

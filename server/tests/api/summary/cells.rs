@@ -59,6 +59,47 @@ async fn maintained_totals_match_the_contracts_after_every_kind_of_write(db: &Db
     deliver(db, &edited, 0, 3).await;
     cells_match(db, "after a delivery").await;
 
+    // A delivery plan: a year at one confidence, a span of years at another, on both lines.
+    let plan = fields(&[
+        ("version", edited.version.to_string()),
+        ("plan0_line", edited.lines[0].id.to_string()),
+        ("plan0_period", "2019".into()),
+        ("plan0_units", "4".into()),
+        ("plan0_confidence", "confirmed".into()),
+        ("plan0_source", "plan source".into()),
+        ("plan1_line", edited.lines[0].id.to_string()),
+        ("plan1_period", "2020–2021".into()),
+        ("plan1_units", "6".into()),
+        ("plan1_confidence", "estimated".into()),
+        ("plan1_source", "plan source".into()),
+        ("plan2_line", edited.lines[1].id.to_string()),
+        ("plan2_period", "2019-Q3".into()),
+        ("plan2_units", "4".into()),
+        ("plan2_confidence", "reported".into()),
+        ("plan2_source", "plan source".into()),
+    ]);
+    let before_plan = at(db, None).await.schedule;
+    saved(
+        app::plans::service::save_plan(db, new.id, &plan)
+            .await
+            .unwrap(),
+    );
+    cells_match(db, "after a delivery plan").await;
+    let after_plan = at(db, None).await.schedule;
+    let planned = |rows: &[app::domain::summary::ScheduleYear], from: i32, to: i32| {
+        rows.iter()
+            .find(|r| r.from_year == from && r.to_year == to)
+            .map_or(0, |r| r.planned)
+    };
+    assert_eq!(
+        planned(&after_plan, 2019, 2019) - planned(&before_plan, 2019, 2019),
+        8
+    );
+    assert_eq!(
+        planned(&after_plan, 2020, 2021) - planned(&before_plan, 2020, 2021),
+        6
+    );
+
     // The EUR rate the contract (signed in 2018) is converted at: the latest one in 2018 or before.
     let rate = app::rates::service::list_rates(db)
         .await
@@ -444,6 +485,22 @@ async fn cells_match(db: &Db, when: &str) {
         .into_iter()
         .chain(Dimension::ALL.into_iter().map(Some));
     let dimensions: Vec<_> = dimensions.collect();
+    // Each line's maintained "behind schedule" day says what summing its plans says today.
+    let today = chrono::Utc::now().date_naive();
+    let contracts_of = |sql: String| async move {
+        app::on_db!(db, pool => sqlx::query_scalar::<_, i64>(&sql).fetch_all(pool).await).unwrap()
+    };
+    let maintained = contracts_of(format!(
+        "SELECT DISTINCT contract_id FROM contract_lines WHERE behind_after < '{today}' ORDER BY 1"
+    ))
+    .await;
+    let summed = contracts_of(format!(
+        "SELECT DISTINCT l.contract_id FROM contract_lines l JOIN (SELECT line_id, SUM(units) AS due \
+         FROM delivery_plans WHERE ends_on < '{today}' GROUP BY line_id) d ON d.line_id = l.id \
+         WHERE d.due > l.delivered_units ORDER BY 1"
+    ))
+    .await;
+    assert_eq!(maintained, summed, "{when}: the contracts behind schedule");
     let agreements = app::domain::filter::AgreementFilter::default();
     assert_eq!(
         app::summary::service::headroom(db, &agreements)
@@ -507,6 +564,13 @@ async fn cells_match(db: &Db, when: &str) {
                     "{when}: by year and {stack:?} for {filter:?}"
                 );
             }
+            assert_eq!(
+                summary::schedule_by_year(db, filter, level).await.unwrap(),
+                summary::schedule_from_contracts(db, filter, level)
+                    .await
+                    .unwrap(),
+                "{when}: units planned and delivered by year at {level:?} for {filter:?}"
+            );
         }
     }
 }

@@ -95,7 +95,7 @@ async fn every_summary_link_lists_what_its_row_adds_up(db: &Db) {
         "year_from=2022&year_to=2024".to_owned(),
         format!("supplier={hanwha}"),
     ];
-    let (mut links, mut unrecorded) = (0, 0);
+    let (mut links, mut unrecorded, mut late_found) = (0, 0, 0);
     for base in &bases {
         for level in [
             "",
@@ -120,12 +120,20 @@ async fn every_summary_link_lists_what_its_row_adds_up(db: &Db) {
             for (dimension, groups) in &portfolio.groups {
                 rows.extend(groups.iter().map(|g| (Some(*dimension), g)));
             }
-            let drills: std::collections::BTreeSet<String> =
+            let mut drills: std::collections::BTreeSet<String> =
                 rows.iter().map(|(_, g)| g.drill.to_query()).collect();
+            // And to the contracts of its filter behind schedule: a link without a figure (what
+            // is late depends on the day), which lists exactly those of them that are late.
+            let behind = ContractFilter {
+                behind: true,
+                ..portfolio.filter.clone()
+            };
+            drills.insert(behind.to_query());
             assert_eq!(
                 shown, drills,
                 "{query}: the page links to every row's contracts"
             );
+            late_found += behind_lists_the_late(db, &portfolio.filter, &behind).await;
             for (dimension, row) in rows {
                 let link = row.drill.to_query();
                 let what = format!(
@@ -166,6 +174,10 @@ async fn every_summary_link_lists_what_its_row_adds_up(db: &Db) {
     }
     assert!(links > 200, "{links} links walked");
     assert!(
+        late_found > 0,
+        "some summary's contracts are behind schedule (the FA-50PL)"
+    );
+    assert!(
         unrecorded > 0,
         "the rows of what is not recorded were walked too"
     );
@@ -198,6 +210,44 @@ fn query_pairs(query: &str) -> Vec<(String, String)> {
 
 /// The queries of every filtered link to the contract list on a page (the menu's plain
 /// `/contracts` is not one).
+/// The contracts `behind` lists are those of `all` with units late on their delivery plan today.
+async fn behind_lists_the_late(db: &Db, all: &ContractFilter, behind: &ContractFilter) -> usize {
+    let ids = |filter: ContractFilter| async move {
+        let mut ids = Vec::new();
+        for page in 1.. {
+            let shown = app::contracts::service::list_contracts(db, &filter.with_page(page))
+                .await
+                .unwrap();
+            ids.extend(shown.rows.iter().map(|c| c.id));
+            if shown.rows.is_empty() || ids.len() as i64 >= shown.total {
+                break;
+            }
+        }
+        ids
+    };
+    let today = chrono::Utc::now().date_naive();
+    let mut late = Vec::new();
+    for id in ids(all.clone()).await {
+        let contract = app::contracts::service::get_contract(db, id).await.unwrap();
+        if app::plans::pages::schedules(&contract, today)
+            .iter()
+            .any(|(_, _, s)| s.late() > 0)
+        {
+            late.push(id);
+        }
+    }
+    let mut listed = ids(behind.clone()).await;
+    listed.sort_unstable();
+    late.sort_unstable();
+    assert_eq!(
+        listed,
+        late,
+        "{}: the contracts behind schedule",
+        behind.to_query()
+    );
+    late.len()
+}
+
 fn contract_links(page: &str) -> std::collections::BTreeSet<String> {
     page.split("href=\"/contracts?")
         .skip(1)

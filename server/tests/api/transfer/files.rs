@@ -13,6 +13,7 @@ test_support::on_both_backends!(
     a_round_trip_gives_the_same_file,
     a_file_with_problems_stores_nothing_and_a_fixed_one_goes_in_once,
     bad_files_are_refused_with_a_reason,
+    a_file_plans_deliveries_and_says_where_a_plan_is_wrong,
 );
 
 /// A second empty database on the same backend as `db`.
@@ -140,6 +141,11 @@ async fn a_round_trip_gives_the_same_file(db: &Db) {
         assert!(
             text.contains("other 1 | "),
             "sources of other figures are in the file"
+        );
+        assert!(
+            text.contains("2022–2025 | 180 | estimated | Delivery period 2022–2025")
+                && text.contains("2025-11 | 1 | reported | "),
+            "delivery plans are in the file: {text}"
         );
 
         let preview = upload(&target, "contracts.csv", first.clone()).await;
@@ -351,4 +357,108 @@ async fn bad_files_are_refused_with_a_reason(db: &Db) {
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("no longer here"));
     assert_eq!(contract_count(db).await, 0);
+}
+
+/// The `delivery_plan` cell of a line: its periods go in with the contract, a wrong one is a
+/// problem at its row and column with nothing stored, a changed one is an update the preview
+/// names, and a file without the column keeps the plans.
+async fn a_file_plans_deliveries_and_says_where_a_plan_is_wrong(db: &Db) {
+    demo_without_contracts(db).await;
+    let row = |plan: &str| {
+        format!(
+            "{HEADER},delivery_plan\r\npl-9,K2 batch,PL,Hyundai Rotem,,2024-03,signed,1000.00,USD,confirmed,1,K2,10,confirmed,,,,\"{plan}\"\r\n"
+        )
+    };
+    let good = row(
+        "2025 | 4 | reported | MND schedule | https://example.org/plan\n2026–2027 | 6 | estimated | MND schedule | ",
+    );
+    let plan = import::plan(db, "plan.csv", good.as_bytes()).await.unwrap();
+    assert_eq!(plan.preview.problems, vec![]);
+    import::commit(db, plan).await.unwrap().unwrap();
+    let id = app::storage::scalar_i64(db, "SELECT id FROM contracts WHERE external_id = 'pl-9'")
+        .await
+        .unwrap();
+    let stored = app::contracts::service::get_contract(db, id).await.unwrap();
+    let periods: Vec<(String, i64, Option<String>)> = stored
+        .plans
+        .iter()
+        .map(|p| (p.period.to_string(), p.units.get(), p.source.url.clone()))
+        .collect();
+    assert_eq!(
+        periods,
+        [
+            ("2025".into(), 4, Some("https://example.org/plan".into())),
+            ("2026–2027".into(), 6, None)
+        ]
+    );
+
+    // Wrong: every plan's problem at the line's row and the delivery_plan column, nothing stored.
+    let bad = row(
+        "2025 | 0 | reported | MND | \nsoon | 4 | sure | | \n2026 | 2 | reported | MND | | extra",
+    );
+    let plan = import::plan(db, "bad.csv", bad.as_bytes()).await.unwrap();
+    let messages: Vec<String> = plan
+        .preview
+        .problems
+        .iter()
+        .map(|p| format!("{} {}: {}", p.row, p.column, p.message))
+        .collect();
+    for expected in [
+        "2 delivery_plan: Planned delivery 1: The number of units must be at least 1.",
+        "2 delivery_plan: Planned delivery 2: \u{201c}soon\u{201d} is not a period",
+        "2 delivery_plan: Planned delivery 2: Give the plan's source",
+        "2 delivery_plan: Planned delivery 3: a planned delivery is",
+    ] {
+        assert!(
+            messages.iter().any(|m| m.starts_with(expected)),
+            "{expected:?} in {messages:#?}"
+        );
+    }
+    assert!(import::commit(db, plan).await.unwrap().is_err());
+    assert_eq!(
+        app::contracts::service::get_contract(db, id).await.unwrap(),
+        stored,
+        "nothing stored"
+    );
+
+    // The same file again: unchanged. A changed plan: an update the preview names.
+    let again = import::plan(db, "plan.csv", good.as_bytes()).await.unwrap();
+    assert_eq!(again.preview.unchanged, 1);
+    let changed = row(
+        "2025 | 4 | reported | MND schedule | https://example.org/plan\n2027 | 6 | reported | MND schedule, revised | ",
+    );
+    let plan = import::plan(db, "changed.csv", changed.as_bytes())
+        .await
+        .unwrap();
+    assert_eq!(plan.preview.updates.len(), 1);
+    let change = plan.preview.updates[0]
+        .changes
+        .iter()
+        .find(|c| c.field == "Line 1: delivery plan")
+        .expect("the preview names the plan's change");
+    assert_eq!(
+        (change.before.as_str(), change.after.as_str()),
+        ("2025: 4, 2026–2027: 6", "2025: 4, 2027: 6")
+    );
+    import::commit(db, plan).await.unwrap().unwrap();
+    let updated = app::contracts::service::get_contract(db, id).await.unwrap();
+    assert_eq!(updated.plans[1].period.to_string(), "2027");
+    assert_eq!(updated.plans[1].source.title, "MND schedule, revised");
+
+    // Without the column the plans stay as they are.
+    let without = format!(
+        "{HEADER}\r\npl-9,K2 batch,PL,Hyundai Rotem,,2024-03,signed,1000.00,USD,confirmed,1,K2,10,confirmed,,,\r\n"
+    );
+    let plan = import::plan(db, "without.csv", without.as_bytes())
+        .await
+        .unwrap();
+    assert_eq!(plan.preview.unchanged, 1, "{:?}", plan.preview);
+    import::commit(db, plan).await.unwrap().unwrap();
+    assert_eq!(
+        app::contracts::service::get_contract(db, id)
+            .await
+            .unwrap()
+            .plans,
+        updated.plans
+    );
 }
