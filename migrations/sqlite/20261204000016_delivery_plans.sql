@@ -30,12 +30,14 @@ CREATE INDEX delivery_plans_due_idx ON delivery_plans (ends_on, line_id);
 -- schedule once that day is past; kept by every write of plans or deliveries
 -- (app/src/storage/plans.rs), so the "behind schedule" filter is a look-up.
 ALTER TABLE contract_lines ADD COLUMN behind_after TEXT;
-CREATE INDEX contract_lines_behind_idx ON contract_lines (behind_after) WHERE behind_after IS NOT NULL;
+-- The filter asks each contract of a list's order whether one of its lines is behind: from
+-- this index alone (docs/benchmarks.md, "Delivery plans at 1M contracts").
+CREATE INDEX contract_lines_behind_idx ON contract_lines (contract_id, behind_after);
 
 -- Maintained totals of units planned and delivered by year (see app/src/storage/rollup.rs),
 -- for the contracts in force: `grouped_by` 'total' (keys empty) or 'fine' (buyer × supplier ×
 -- signing year). A plan counts in its years (`from_year`–`to_year`: a span of years stays one
--- row, never split into invented years), a delivery in its year. Measures at the summary's
+-- row, never split into invented years), a delivery on a line with a plan in its year. Measures at the summary's
 -- three levels, by the plan's or the delivery's own confidence.
 CREATE TABLE schedule_cells (
     grouped_by  TEXT    NOT NULL,

@@ -111,8 +111,10 @@ pub enum Command {
     /// systems (those of the demo data, loaded first into an empty database), dates from 1996,
     /// values in USD, EUR, KRW and PLN with their USD equivalents, and confidence. Lines are
     /// delivered as the app records it: one to four delivery rows behind each line's delivered
-    /// units (never more than its quantity), and the summary's totals rebuilt from them.
-    /// Shows a progress bar; the same --seed gives the same data.
+    /// units (never more than its quantity), and the summary's totals rebuilt from them. One
+    /// contract in ten in the pipeline; of those in force, one in ten has options and an
+    /// amendment, one in five a delivery plan (two years after signing). Shows a progress bar;
+    /// the same --seed gives the same data.
     Generate {
         /// How many contracts to add (each with one or two lines).
         #[arg(long)]

@@ -409,6 +409,8 @@ fn ContractDetail(
             </table>
         </div>
 
+        <crate::plans::pages::ContractSchedule contract=c.clone() today=schedule_day current />
+
         <h2>"Deliveries"</h2>
         {if c.deliveries.is_empty() {
             view! { <p class="empty">{if !current { "None by that day." } else if unsigned { "None: deliveries can be recorded once the contract is signed (edit its status and signing date)." } else { "No deliveries recorded yet. Record one with the form below." }}</p> }.into_any()
@@ -434,8 +436,6 @@ fn ContractDetail(
         }}
         {delivered.then(|| view! { <p class="alert alert-success" role="status">"Delivery recorded."</p> })}
         {(current && !unsigned && crate::accounts::may(crate::domain::account::Role::Editor)).then(|| view! { <DeliveryForm contract=c.clone() echo /> })}
-
-        <crate::plans::pages::ContractSchedule contract=c.clone() today=schedule_day current />
 
         <crate::amendments::pages::AmendmentList base=format!("/contracts/{}", c.id) amendments=c.amendments.clone()
             amendable=c.status.standing() == Standing::InForce as_of=as_of.clone() />

@@ -109,7 +109,7 @@ pub fn ContractSchedule(
             view! {
                 <p class=late_class role="status">
                     {if late > 0 {
-                        format!("Behind schedule on {today}: {} planned in periods that have ended are not delivered.", format::plural(late as usize, "unit"))
+                        format!("Behind schedule on {today}: of the units planned in periods that have ended, {} not delivered.", match late { 1 => "1 is".to_owned(), n => format!("{} are", format::thousands(n)) })
                     } else {
                         format!("On schedule on {today}: everything planned in periods that have ended is delivered.")
                     }}
@@ -246,7 +246,7 @@ fn PlanEntry(
                     let name = |n: &str| PlanForm::key(row, n);
                     let default_line = single_line.clone();
                     view! {
-                        <div class="form-grid line-row" role="group" aria-label=format!("Planned delivery {}", row + 1)>
+                        <div class="form-grid line-row plan-row" role="group" aria-label=format!("Planned delivery {}", row + 1)>
                             {match default_line {
                                 Some(line) if f.get(&name("line")).is_empty() => {
                                     let mut with_line = f.clone();
@@ -300,35 +300,38 @@ pub fn ScheduleTable(
                     <table class="data" aria-label="Units planned and delivered by year">
                         <thead><tr>
                             <th scope="col">"Year"</th><th scope="col" class="num">"Planned"</th>
-                            <th scope="col" class="num">"Delivered"</th><th scope="col" class="num">"Delivered less planned"</th>
+                            <th scope="col" class="num">"Delivered"</th>
+                            <th scope="col" class="num">"Planned by its end"</th><th scope="col" class="num">"Delivered by its end"</th>
+                            <th scope="col" class="num">"Short by its end"</th>
                         </tr></thead>
                         <tbody>
-                            {years.into_iter().map(|y| {
+                            {years.iter().map(|y| {
                                 let span = y.from_year != y.to_year;
-                                let gap = y.delivered - y.planned;
+                                // Everything a row's end year (or an earlier one) ends: a span of
+                                // years is due by its last year.
+                                let by_end = |measure: fn(&crate::domain::summary::ScheduleYear) -> i64| {
+                                    years.iter().filter(|o| o.to_year <= y.to_year).map(measure).sum::<i64>()
+                                };
+                                let planned_by_end = by_end(|o| o.planned);
+                                let delivered_by_end = by_end(|o| o.delivered);
                                 let past = y.to_year < this_year;
-                                let gap_class = if past && gap < 0 { "num late" } else { "num" };
+                                let short = (planned_by_end - delivered_by_end).max(0);
+                                let short_class = if past && short > 0 { "num late" } else { "num" };
                                 view! {
                                     <tr>
                                         <th scope="row">{crate::domain::plan::years_label(y.from_year, y.to_year)}</th>
                                         <td class="num">{format::thousands(y.planned)}</td>
                                         <td class="num">{if span { "—".to_owned() } else { format::thousands(y.delivered) }}</td>
-                                        <td class=gap_class>{if span {
-                                            "span of years: see its contracts".to_owned()
-                                        } else if gap > 0 {
-                                            format!("+{}", format::thousands(gap))
-                                        } else if gap < 0 {
-                                            format!("−{}", format::thousands(-gap))
-                                        } else {
-                                            "0".to_owned()
-                                        }}</td>
+                                        <td class="num">{format::thousands(planned_by_end)}</td>
+                                        <td class="num">{format::thousands(delivered_by_end)}</td>
+                                        <td class=short_class>{if past { format::thousands(short) } else { "still to come".to_owned() }}</td>
                                     </tr>
                                 }
                             }).collect_view()}
                         </tbody>
                     </table>
                 </div>
-                <p class="hint">"Planned: units the delivery plans put in that year (a plan over a span of years stays one row: the sources gave no split). Delivered: units delivered that year, planned or not. Each counts at its own confidence."</p>
+                <p class="hint">"Planned: units the delivery plans put in that year (a plan over a span of years stays one row, due by its last year: the sources gave no split). Delivered: units delivered that year on the lines that have a plan. By its end: everything planned (delivered) in the years that end by then. Each counts at its own confidence."</p>
             }.into_any()
         }}
         <p><a href=behind>"Contracts behind schedule"</a>" (units planned in periods that have ended, not delivered)"</p>

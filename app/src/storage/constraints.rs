@@ -18,6 +18,8 @@ pub const CONTRACT_LINE_POSITION: &str = "contract_lines_contract_id_position_ke
 pub const AMENDMENT_LINE: &str = "amendment_changes_amendment_id_line_id_key";
 pub const AMENDMENT_CEILING: &str = "amendment_changes_amendment_id_ceiling_id_key";
 pub const AMENDMENT_SOURCE_POSITION: &str = "amendment_sources_amendment_id_position_key";
+/// One place per row of a line's delivery plan: written by the app.
+pub const PLAN_POSITION: &str = "delivery_plans_line_id_position_key";
 
 /// Every unique constraint of the schema: its name and, as SQLite reports it, its columns.
 pub const UNIQUE: &[(&str, &str)] = &[
@@ -48,6 +50,10 @@ pub const UNIQUE: &[(&str, &str)] = &[
     (
         AMENDMENT_SOURCE_POSITION,
         "amendment_sources.amendment_id, amendment_sources.position",
+    ),
+    (
+        PLAN_POSITION,
+        "delivery_plans.line_id, delivery_plans.position",
     ),
 ];
 

@@ -163,10 +163,12 @@ async fn insert(tx: &mut Tx, position: usize, plan: &PlanDraft) -> Result<()> {
 
 /// A condition on `c` (the contracts table): the contract has a line with more units planned
 /// in periods that ended before `today` than are delivered on it, read off each line's
-/// maintained `behind_after` ([`refresh_behind`]).
+/// maintained `behind_after` ([`refresh_behind`]). Asked per contract (off the index of the
+/// lines by contract and that day), so a list page walks its order's index and stops when it
+/// is full, instead of collecting every contract behind schedule first.
 pub fn behind_schedule(today: NaiveDate, args: &mut Args) -> String {
     format!(
-        "c.id IN (SELECT bl.contract_id FROM contract_lines bl WHERE bl.behind_after < {})",
+        "EXISTS (SELECT 1 FROM contract_lines bl WHERE bl.contract_id = c.id AND bl.behind_after < {})",
         args.text(today.to_string())
     )
 }

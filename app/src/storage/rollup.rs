@@ -406,8 +406,8 @@ pub const SCHEDULE_MEASURES: [&str; 2] = ["planned", "delivered"];
 
 /// Adds `sign` times the current contribution of `affected` to the schedule's cells (units
 /// planned and delivered by year, see the `schedule_cells` migration): a plan counts in its
-/// years, a delivery in its year, each at the levels its own confidence reaches, of a contract
-/// that counts at the level.
+/// years, a delivery on a line that has a plan in its year, each at the levels its own
+/// confidence reaches, of a contract that counts at the level.
 async fn apply_schedule(tx: &mut Tx, affected: Affected<'_>, sign: i64) -> Result<()> {
     let mut args = Args::default();
     let condition = affected.condition(&mut args);
@@ -447,7 +447,22 @@ async fn apply_schedule(tx: &mut Tx, affected: Affected<'_>, sign: i64) -> Resul
         .map(|c| format!("{c} = schedule_cells.{c} + excluded.{c}"))
         .collect();
     let sql = format!(
-        "WITH affected AS (SELECT c.id, c.buyer_code, COALESCE(c.supplier_id, 0) AS supplier_id,          COALESCE(c.signed_year, 0) AS signed_year, c.value_confidence FROM contracts c WHERE {in_force} AND {condition}),          scheduled AS (           SELECT a.buyer_code, a.supplier_id, a.signed_year, p.from_year, p.to_year, {planned}            FROM affected a JOIN contract_lines l ON l.contract_id = a.id JOIN delivery_plans p ON p.line_id = l.id            UNION ALL            SELECT a.buyer_code, a.supplier_id, a.signed_year, d.delivered_year, d.delivered_year, {delivered}            FROM affected a JOIN contract_lines l ON l.contract_id = a.id JOIN deliveries d ON d.line_id = l.id)          INSERT INTO schedule_cells (grouped_by, buyer_code, supplier_id, signed_year, from_year, to_year, {columns})          SELECT * FROM (           SELECT 'total', '', 0, 0, from_year, to_year, {sums} FROM scheduled GROUP BY from_year, to_year            UNION ALL            SELECT 'fine', buyer_code, supplier_id, signed_year, from_year, to_year, {sums} FROM scheduled            GROUP BY buyer_code, supplier_id, signed_year, from_year, to_year) contribution WHERE 1 = 1          ON CONFLICT (grouped_by, buyer_code, supplier_id, signed_year, from_year, to_year) DO UPDATE SET {updates}",
+        "WITH affected AS (SELECT c.id, c.buyer_code, COALESCE(c.supplier_id, 0) AS supplier_id, \
+         COALESCE(c.signed_year, 0) AS signed_year, c.value_confidence FROM contracts c WHERE {in_force} AND {condition}), \
+         scheduled AS (\
+           SELECT a.buyer_code, a.supplier_id, a.signed_year, p.from_year, p.to_year, {planned} \
+           FROM affected a JOIN contract_lines l ON l.contract_id = a.id JOIN delivery_plans p ON p.line_id = l.id \
+           UNION ALL \
+           SELECT a.buyer_code, a.supplier_id, a.signed_year, d.delivered_year, d.delivered_year, {delivered} \
+           FROM affected a JOIN contract_lines l ON l.contract_id = a.id JOIN deliveries d ON d.line_id = l.id \
+           WHERE EXISTS (SELECT 1 FROM delivery_plans lp WHERE lp.line_id = l.id)) \
+         INSERT INTO schedule_cells (grouped_by, buyer_code, supplier_id, signed_year, from_year, to_year, {columns}) \
+         SELECT * FROM (\
+           SELECT 'total', '', 0, 0, from_year, to_year, {sums} FROM scheduled GROUP BY from_year, to_year \
+           UNION ALL \
+           SELECT 'fine', buyer_code, supplier_id, signed_year, from_year, to_year, {sums} FROM scheduled \
+           GROUP BY buyer_code, supplier_id, signed_year, from_year, to_year) contribution WHERE 1 = 1 \
+         ON CONFLICT (grouped_by, buyer_code, supplier_id, signed_year, from_year, to_year) DO UPDATE SET {updates}",
         in_force = ContractStatus::sql_in("c.status", &[Standing::InForce]),
         columns = columns.join(", "),
         updates = updates.join(", "),

@@ -475,8 +475,9 @@ fn weighted(amount: &str, counting: Counting) -> String {
     }
 }
 
-/// Units planned and delivered by year for the contracts matching `filter`, at `level` (a
-/// plan's or delivery's own confidence, of a contract that counts): `(from_year, to_year,
+/// Units planned, and delivered on the lines that have a plan, by year for the contracts
+/// matching `filter`, at `level` (a plan's or delivery's own confidence, of a contract that
+/// counts): `(from_year, to_year,
 /// planned, delivered)`, a plan over a span of years in a row of its own. Read from the
 /// maintained cells when they hold the answer ([`super::rollup`]), else summed over the plans
 /// and deliveries of the contracts.
@@ -558,10 +559,13 @@ pub async fn schedule_from_contracts(
         )
     };
     let plans = part("delivery_plans", "x.from_year, x.to_year", true);
-    let deliveries = part(
-        "deliveries",
-        "x.delivered_year AS from_year, x.delivered_year AS to_year",
-        false,
+    let deliveries = format!(
+        "{} AND EXISTS (SELECT 1 FROM delivery_plans lp WHERE lp.line_id = l.id)",
+        part(
+            "deliveries",
+            "x.delivered_year AS from_year, x.delivered_year AS to_year",
+            false,
+        )
     );
     let sql = format!(
         "SELECT from_year, to_year, CAST(SUM(planned) AS BIGINT), CAST(SUM(delivered) AS BIGINT) \
