@@ -107,7 +107,7 @@ pub fn ContractSchedule(
             }}</p> }.into_any()
         } else {
             view! {
-                <p class=late_class role="status">
+                <p class=late_class>
                     {if late > 0 {
                         format!("Behind schedule on {today}: of the units planned in periods that have ended, {} not delivered.", match late { 1 => "1 is".to_owned(), n => format!("{} are", format::thousands(n)) })
                     } else {
@@ -272,9 +272,11 @@ fn PlanEntry(
 /// their deliveries brought in each year. A plan over a span of years keeps its own row.
 #[component]
 pub fn ScheduleTable(
-    years: Vec<crate::domain::summary::ScheduleYear>,
+    mut years: Vec<crate::domain::summary::ScheduleYear>,
     filter: ContractFilter,
 ) -> impl IntoView {
+    // By the year each row ends, as its "by its end" columns add up.
+    years.sort_by_key(|y| (y.to_year, y.from_year));
     let behind = with_query(
         "/contracts",
         ContractFilter {
@@ -302,7 +304,7 @@ pub fn ScheduleTable(
                             <th scope="col">"Year"</th><th scope="col" class="num">"Planned"</th>
                             <th scope="col" class="num">"Delivered"</th>
                             <th scope="col" class="num">"Planned by its end"</th><th scope="col" class="num">"Delivered by its end"</th>
-                            <th scope="col" class="num">"Short by its end"</th>
+                            <th scope="col" class="num">"Delivered less planned, by its end"</th>
                         </tr></thead>
                         <tbody>
                             {years.iter().map(|y| {
@@ -315,8 +317,8 @@ pub fn ScheduleTable(
                                 let planned_by_end = by_end(|o| o.planned);
                                 let delivered_by_end = by_end(|o| o.delivered);
                                 let past = y.to_year < this_year;
-                                let short = (planned_by_end - delivered_by_end).max(0);
-                                let short_class = if past && short > 0 { "num late" } else { "num" };
+                                let gap = delivered_by_end - planned_by_end;
+                                let gap_class = if past && gap < 0 { "num late" } else { "num" };
                                 view! {
                                     <tr>
                                         <th scope="row">{crate::domain::plan::years_label(y.from_year, y.to_year)}</th>
@@ -324,14 +326,19 @@ pub fn ScheduleTable(
                                         <td class="num">{if span { "—".to_owned() } else { format::thousands(y.delivered) }}</td>
                                         <td class="num">{format::thousands(planned_by_end)}</td>
                                         <td class="num">{format::thousands(delivered_by_end)}</td>
-                                        <td class=short_class>{if past { format::thousands(short) } else { "still to come".to_owned() }}</td>
+                                        <td class=gap_class>{match (past, gap) {
+                                            (false, _) => "still to come".to_owned(),
+                                            (true, 0) => "0".to_owned(),
+                                            (true, gap) if gap > 0 => format!("+{}", format::thousands(gap)),
+                                            (true, gap) => format!("−{}", format::thousands(-gap)),
+                                        }}</td>
                                     </tr>
                                 }
                             }).collect_view()}
                         </tbody>
                     </table>
                 </div>
-                <p class="hint">"Planned: units the delivery plans put in that year (a plan over a span of years stays one row, due by its last year: the sources gave no split). Delivered: units delivered that year on the lines that have a plan. By its end: everything planned (delivered) in the years that end by then. Each counts at its own confidence."</p>
+                <p class="hint">"Planned: units the delivery plans put in that year (a plan over a span of years stays one row, due by its last year: the sources gave no split). Delivered: units delivered that year on the lines that have a plan. By its end: everything planned (delivered) in the rows that end by then; a surplus on one programme can hide a shortfall on another, which the contracts behind schedule below show. Each counts at its own confidence."</p>
             }.into_any()
         }}
         <p><a href=behind>"Contracts behind schedule"</a>" (units planned in periods that have ended, not delivered)"</p>
