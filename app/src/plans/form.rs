@@ -71,33 +71,28 @@ pub fn plan_drafts(
         let get = |name: &str| fields.get(&F::key(row, name));
         let key = |name: &str| F::key(row, name);
         let line_id = get("line").trim().parse::<i64>().ok();
+        let known = |id: i64| contract.lines.iter().any(|l| l.id == id);
         let filled = ["period", "units", "source", "url"]
             .iter()
             .any(|n| !get(n).trim().is_empty());
         if !filled {
             // Even a blank row tells when the line it names is gone (removed since the form
             // was opened).
-            if line_id.is_some_and(|id| !contract.lines.iter().any(|l| l.id == id)) {
+            if line_id.is_some_and(|id| !known(id)) {
                 errors.add(&key("line"), GONE_LINE);
             }
             continue;
         }
-        let line = match get("line").trim() {
-            "" => {
+        let line = match (get("line").trim(), line_id) {
+            ("", _) => {
                 errors.add(&key("line"), "Choose the line this plan is for.");
                 None
             }
-            text => match text
-                .parse::<i64>()
-                .ok()
-                .and_then(|id| contract.lines.iter().find(|l| l.id == id))
-            {
-                Some(line) => Some(line.id),
-                None => {
-                    errors.add(&key("line"), GONE_LINE);
-                    None
-                }
-            },
+            (_, Some(id)) if known(id) => Some(id),
+            _ => {
+                errors.add(&key("line"), GONE_LINE);
+                None
+            }
         };
         let period = errors.check(&key("period"), PlanPeriod::parse(get("period")));
         let units = errors.check(&key("units"), Quantity::parse(get("units")));
