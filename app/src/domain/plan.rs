@@ -251,7 +251,42 @@ pub struct ScheduleRow {
     pub past: bool,
 }
 
+/// Where a period of a plan stands today.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PeriodState {
+    /// It has not ended.
+    ToCome,
+    /// Everything planned by its end was delivered by then.
+    OnSchedule,
+    /// It ended short, and the units came since.
+    DeliveredLate,
+    /// It ended short by this many units that have not come yet.
+    Late(i64),
+}
+
+impl PeriodState {
+    /// The state's word, as the plans file writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PeriodState::ToCome => "to come",
+            PeriodState::OnSchedule => "on schedule",
+            PeriodState::DeliveredLate => "delivered late",
+            PeriodState::Late(_) => "late",
+        }
+    }
+}
+
 impl ScheduleRow {
+    /// Where the period stands today.
+    pub fn state(&self) -> PeriodState {
+        match (self.past, self.short_at_end(), self.still_late()) {
+            (false, ..) => PeriodState::ToCome,
+            (true, 0, _) => PeriodState::OnSchedule,
+            (true, _, 0) => PeriodState::DeliveredLate,
+            (true, _, late) => PeriodState::Late(late),
+        }
+    }
+
     /// Units planned by the end of this (ended) period and not delivered by then.
     pub fn short_at_end(&self) -> i64 {
         if self.past {

@@ -27,7 +27,6 @@ pub const BLANK_ROWS: usize = 3;
 impl PlanForm {
     pub const PREFIX: &str = "plan";
     pub const VERSION: &str = "version";
-    pub const COLUMNS: [&str; 6] = ["line", "period", "units", "confidence", "source", "url"];
 
     pub fn key(row: usize, name: &str) -> String {
         format!("plan{row}_{name}")

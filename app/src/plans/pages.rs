@@ -8,7 +8,9 @@ use crate::components::{ErrorPanel, NotFound, format};
 use crate::contracts::api::get_contract;
 use crate::domain::filter::ContractFilter;
 use crate::domain::limits;
-use crate::domain::plan::{LineSchedule, PERIOD_MAX, PLAN_SOURCE_MAX, PlanSource, ScheduleRow};
+use crate::domain::plan::{
+    LineSchedule, PERIOD_MAX, PLAN_SOURCE_MAX, PeriodState, PlanSource, ScheduleRow,
+};
 use crate::domain::register::Contract;
 use crate::forms::EntryFields;
 use crate::forms::choices::confidences;
@@ -63,11 +65,13 @@ pub fn late_badge(late: i64) -> impl IntoView {
 /// A period's state in words: delivered by its end, delivered late, still late by how much,
 /// or to come.
 fn state(row: &ScheduleRow) -> (String, &'static str) {
-    match (row.past, row.short_at_end(), row.still_late()) {
-        (false, ..) => ("to come".into(), "state-due"),
-        (true, 0, _) => ("on schedule".into(), "state-done"),
-        (true, _, 0) => ("delivered late".into(), "state-done"),
-        (true, _, late) => (format!("late: {}", format::thousands(late)), "state-late"),
+    let state = row.state();
+    match state {
+        PeriodState::ToCome => (state.as_str().into(), "state-due"),
+        PeriodState::OnSchedule | PeriodState::DeliveredLate => {
+            (state.as_str().into(), "state-done")
+        }
+        PeriodState::Late(late) => (format!("late: {}", format::thousands(late)), "state-late"),
     }
 }
 
@@ -286,12 +290,7 @@ pub fn ScheduleTable(
         }
         .to_query(),
     );
-    let this_year = chrono::Utc::now()
-        .date_naive()
-        .format("%Y")
-        .to_string()
-        .parse::<i32>()
-        .unwrap_or(i32::MAX);
+    let this_year = chrono::Datelike::year(&today());
     view! {
         <h2 id="schedule">"Units planned and delivered, by year"</h2>
         {if years.iter().all(|y| y.planned == 0) {

@@ -23,7 +23,7 @@ struct PlanRow {
 }
 
 impl PlanRow {
-    fn plan(self) -> Result<PlannedDelivery> {
+    fn plan(&self) -> Result<PlannedDelivery> {
         Ok(PlannedDelivery {
             id: self.id,
             line_id: self.line_id,
@@ -31,8 +31,8 @@ impl PlanRow {
             units: Quantity::new(self.units).map_err(StorageError::Corrupt)?,
             confidence: Confidence::parse(&self.confidence).map_err(StorageError::Corrupt)?,
             source: PlanSource {
-                title: self.source,
-                url: self.source_url,
+                title: self.source.clone(),
+                url: self.source_url.clone(),
             },
         })
     }
@@ -51,7 +51,7 @@ pub async fn for_contract(db: &Db, id: i64) -> Result<Vec<PlannedDelivery>> {
         .fetch_all(pool)
         .await?
     });
-    rows.into_iter().map(PlanRow::plan).collect()
+    rows.iter().map(PlanRow::plan).collect()
 }
 
 /// What came of saving a contract's plans. Nothing is stored unless `Done`.
@@ -90,12 +90,7 @@ pub async fn replace(db: &Db, id: i64, version: i64, plans: &[PlanDraft]) -> Res
     if moved.is_none() {
         return Ok(Saved::Stale);
     }
-    let lines: Vec<i64> = on_tx!(&mut tx, conn => {
-        sqlx::query_scalar("SELECT id FROM contract_lines WHERE contract_id = $1")
-            .bind(id)
-            .fetch_all(conn)
-            .await?
-    });
+    let lines = line_ids_in(&mut tx, id).await?;
     if let Some(plan) = plans.iter().find(|p| !lines.contains(&p.line_id)) {
         return Ok(Saved::UnknownLine {
             line_id: plan.line_id,
@@ -228,15 +223,7 @@ pub struct ExportedPlanRow {
 
 impl ExportedPlanRow {
     pub fn plan(&self) -> Result<PlannedDelivery> {
-        PlanRow::plan(PlanRow {
-            id: self.plan.id,
-            line_id: self.plan.line_id,
-            period: self.plan.period.clone(),
-            units: self.plan.units,
-            confidence: self.plan.confidence.clone(),
-            source: self.plan.source.clone(),
-            source_url: self.plan.source_url.clone(),
-        })
+        self.plan.plan()
     }
 }
 

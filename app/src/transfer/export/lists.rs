@@ -92,12 +92,6 @@ pub(super) async fn plans(
                 today,
             );
             for row in &schedule.rows {
-                let state = match (row.past, row.short_at_end(), row.still_late()) {
-                    (false, ..) => "to come",
-                    (true, 0, _) => "on schedule",
-                    (true, _, 0) => "delivered late",
-                    (true, ..) => "late",
-                };
                 let cells = [
                     opt_text(first.contract_ref.as_deref()),
                     text(&first.contract_title),
@@ -112,7 +106,7 @@ pub(super) async fn plans(
                     opt_text(row.source.url.as_deref()),
                     number(row.planned_by_end),
                     number(row.delivered_by_end),
-                    text(state),
+                    text(row.state().as_str()),
                     number(row.still_late()),
                 ];
                 if !out.row(cells).await {
